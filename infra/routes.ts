@@ -1,0 +1,48 @@
+/**
+ * The HTTP API's routes, one handler file each under functions/. The CDK stack and the local server both read this
+ * list, so a route exists in the cloud exactly when it exists locally.
+ *
+ * `access` is the least privilege the handler needs; infra/lotledger-stack.ts turns it into IAM actions.
+ */
+export type Access = {
+  table?: 'read' | 'ledger-write' | 'master-write';
+  exportBucket?: 'read' | 'put';
+  ingestBucket?: 'read' | 'put';
+  recallTopic?: 'publish';
+  alertsTopic?: 'publish';
+  exportQueue?: 'send';
+};
+
+export type Route = {
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  /** API Gateway path syntax: `/products/{gtin}` */
+  path: string;
+  /** file name under functions/, without extension */
+  handler: string;
+  access: Access;
+  /** env keys the handler reads beyond TABLE_NAME */
+  env?: readonly ('EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL')[];
+};
+
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', path: '/health', handler: 'health', access: { table: 'read' }, env: ['EXPORT_BUCKET'] },
+  { method: 'PUT', path: '/products/{gtin}', handler: 'put-product', access: { table: 'master-write' } },
+  { method: 'GET', path: '/products/{gtin}', handler: 'get-product', access: { table: 'read' } },
+  { method: 'PUT', path: '/sites/{siteId}', handler: 'put-site', access: { table: 'master-write' } },
+  { method: 'GET', path: '/sites/{siteId}', handler: 'get-site', access: { table: 'read' } },
+];
+
+/** Match a concrete path against a route template; returns the decoded-later raw path parameters. */
+export function matchPath(template: string, path: string): Record<string, string> | undefined {
+  const t = template.split('/').filter(Boolean);
+  const p = path.split('/').filter(Boolean);
+  if (t.length !== p.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < t.length; i++) {
+    const seg = t[i] as string;
+    const val = p[i] as string;
+    if (seg.startsWith('{') && seg.endsWith('}')) params[seg.slice(1, -1)] = val;
+    else if (seg !== val) return undefined;
+  }
+  return params;
+}

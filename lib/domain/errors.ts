@@ -1,0 +1,47 @@
+/** One issue with a request, pointing at the field by its dotted path (`movements.3.gtin`). */
+export type Issue = { path: string; message: string };
+
+/** Every machine code the API can answer with, and its HTTP status. Mapped to HTTP in one place: lib/http. */
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  not_found: 404,
+  product_not_found: 404,
+  site_not_found: 404,
+  lot_not_found: 404,
+  serial_not_found: 404,
+  recall_not_found: 404,
+  export_not_found: 404,
+  route_not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  event_id_conflict: 409,
+  insufficient_stock: 409,
+  lot_blocked: 409,
+  serial_in_stock: 409,
+  serial_not_in_stock: 409,
+  expiry_mismatch: 409,
+  invalid_state: 409,
+  payload_too_large: 413,
+  too_many_actions: 422,
+  unprocessable: 422,
+  busy: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** The one error type of lotledger: a typed machine code, a human sentence and field-level details. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Issue[] = [],
+    opts?: ErrorOptions,
+  ) {
+    super(message, opts);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}

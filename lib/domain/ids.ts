@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/** A 14-digit GTIN with a valid check digit. */
+export type Gtin = string & { readonly __brand?: 'Gtin' };
+
+/** GS1 mod-10 check digit of the digits before it (weights 3,1,3,... from the right).
+ * @example gs1CheckDigit('950600013435') // 2
+ */
+export function gs1CheckDigit(body: string): number {
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    const d = body.charCodeAt(body.length - 1 - i) - 48;
+    sum += i % 2 === 0 ? d * 3 : d;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+/** True when the last digit of a numeric GS1 key is its mod-10 check digit.
+ * @example hasValidCheckDigit('09506000134352') // true
+ */
+export function hasValidCheckDigit(digits: string): boolean {
+  if (!/^\d{2,}$/.test(digits)) return false;
+  return gs1CheckDigit(digits.slice(0, -1)) === Number(digits.at(-1));
+}
+
+/** Left-pad GTIN-8/12/13 to 14 digits after checking the mod-10 digit; undefined when invalid.
+ * @example toGtin14('4006381333931') // '04006381333931'
+ */
+export function toGtin14(raw: string): Gtin | undefined {
+  if (!/^(\d{8}|\d{12}|\d{13}|\d{14})$/.test(raw)) return undefined;
+  if (!hasValidCheckDigit(raw)) return undefined;
+  return raw.padStart(14, '0');
+}
+
+/** GS1 AI encodable character set 82 (used by AI 10 lot and AI 21 serial). */
+export const SET82 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]+$/;
+
+export const GtinSchema = z.string({ error: 'must be a string of digits' }).transform((raw, ctx) => {
+  if (!/^\d+$/.test(raw) || ![8, 12, 13, 14].includes(raw.length)) {
+    ctx.addIssue({ code: 'custom', message: 'GTIN must be 8, 12, 13 or 14 digits' });
+    return z.NEVER;
+  }
+  const g = toGtin14(raw);
+  if (!g) {
+    ctx.addIssue({ code: 'custom', message: 'GTIN check digit is wrong' });
+    return z.NEVER;
+  }
+  return g;
+});
+
+export const GlnSchema = z
+  .string({ error: 'must be a string of 13 digits' })
+  .regex(/^\d{13}$/, 'GLN must be 13 digits')
+  .refine(hasValidCheckDigit, 'GLN check digit is wrong');
+
+export const SiteIdSchema = z
+  .string({ error: 'must be a string' })
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'siteId must be 1-64 characters of A-Z a-z 0-9 . _ -');
+
+export const LotSchema = z
+  .string({ error: 'must be a string' })
+  .min(1, 'lot must be 1-20 characters')
+  .max(20, 'lot must be 1-20 characters')
+  .regex(SET82, 'lot must use GS1 AI encodable set 82 characters');
+
+export const SerialSchema = z
+  .string({ error: 'must be a string' })
+  .min(1, 'serial must be 1-20 characters')
+  .max(20, 'serial must be 1-20 characters')
+  .regex(SET82, 'serial must use GS1 AI encodable set 82 characters');
+
+/** True when the string is a real calendar date `YYYY-MM-DD`. */
+export function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === s;
+}
+
+export const DateSchema = z.string({ error: 'must be a date YYYY-MM-DD' }).refine(isCalendarDate, 'must be a date YYYY-MM-DD');
+
+/** ISO-8601 instant with an explicit offset (`Z` or `±hh:mm`). */
+export const InstantSchema = z
+  .string({ error: 'must be an ISO-8601 instant with offset' })
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/,
+    'must be an ISO-8601 instant with offset, e.g. 2026-03-01T14:05:00-05:00',
+  )
+  .refine((s) => isCalendarDate(s.slice(0, 10)) && !Number.isNaN(Date.parse(s)), 'is not a real instant');

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { Clock } from './clock.js';
+import { AppError } from './errors.js';
+import { GlnSchema, type Gtin, SiteIdSchema } from './ids.js';
+
+export const PRODUCT_UNITS_MAX = 16;
+
+export const ProductInput = z.strictObject({
+  description: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(500),
+  unit: z.string().trim().min(1, 'must not be empty').max(PRODUCT_UNITS_MAX, `must be at most ${PRODUCT_UNITS_MAX} characters`).default('ea'),
+  ftl: z.boolean({ error: 'must be true or false' }).default(false),
+  expiryAlertDays: z
+    .number({ error: 'must be a whole number of days' })
+    .int('must be a whole number of days')
+    .min(0, 'must be 0 or more')
+    .max(3650, 'must be at most 3650')
+    .default(7),
+});
+export type ProductInput = z.infer<typeof ProductInput>;
+
+export type Product = ProductInput & { gtin: Gtin; createdAt: string; updatedAt: string };
+
+export const SITE_KINDS = ['warehouse', 'store', 'supplier', 'distributor', 'customer'] as const;
+export type SiteKind = (typeof SITE_KINDS)[number];
+/** Internal sites hold tracked stock; external ones are only counterparties. */
+export const INTERNAL_KINDS: readonly SiteKind[] = ['warehouse', 'store'];
+export const isInternal = (kind: SiteKind) => INTERNAL_KINDS.includes(kind);
+
+const text = (max: number) => z.string({ error: 'must be a string' }).trim().max(max, `must be at most ${max} characters`);
+
+export const SiteInput = z.strictObject({
+  kind: z.enum(SITE_KINDS, { error: `must be one of ${SITE_KINDS.join(', ')}` }),
+  name: text(200).min(1, 'must not be empty'),
+  phone: text(40).optional(),
+  address: z
+    .strictObject({
+      street: text(200).optional(),
+      city: text(100).optional(),
+      state: text(100).optional(),
+      postalCode: text(20).optional(),
+      country: text(60).optional(),
+    })
+    .optional(),
+  gln: GlnSchema.optional(),
+  ffrn: text(20)
+    .regex(/^[A-Za-z0-9-]+$/, 'must be letters, digits and dashes')
+    .optional(),
+  contact: z
+    .strictObject({
+      email: z.email('must be an email address').max(254).optional(),
+      phone: text(40).optional(),
+    })
+    .optional(),
+});
+export type SiteInput = z.infer<typeof SiteInput>;
+
+export type Site = SiteInput & { siteId: string; createdAt: string; updatedAt: string };
+
+/** Storage port for master data. */
+export interface MasterDataStore {
+  putProduct(p: Product): Promise<Product>;
+  getProduct(gtin: Gtin): Promise<Product | undefined>;
+  putSite(s: Site): Promise<Site>;
+  getSite(siteId: string): Promise<Site | undefined>;
+}
+
+export type MasterDeps = { master: MasterDataStore; clock: Clock };
+
+/** Create or replace a product; `createdAt` survives a replace.
+ * @example await upsertProduct(d, '09506000134352', { description: 'Romaine', unit: 'case', ftl: true, expiryAlertDays: 5 })
+ */
+export async function upsertProduct(d: MasterDeps, gtin: Gtin, input: ProductInput): Promise<Product> {
+  const now = d.clock.now().toISOString();
+  const existing = await d.master.getProduct(gtin);
+  return d.master.putProduct({ ...input, gtin, createdAt: existing?.createdAt ?? now, updatedAt: now });
+}
+
+/** Read a product or fail with `product_not_found`. */
+export async function requireProduct(d: Pick<MasterDeps, 'master'>, gtin: Gtin): Promise<Product> {
+  const p = await d.master.getProduct(gtin);
+  if (!p) throw new AppError('product_not_found', `Product ${gtin} not found`, [{ path: 'gtin', message: 'unknown product' }]);
+  return p;
+}
+
+/** Create or replace a site; `createdAt` survives a replace. A site's kind may not switch between internal and external once set,
+ * since stock already tracked there would be orphaned. */
+export async function upsertSite(d: MasterDeps, siteId: string, input: SiteInput): Promise<Site> {
+  const now = d.clock.now().toISOString();
+  const existing = await d.master.getSite(siteId);
+  if (existing && isInternal(existing.kind) !== isInternal(input.kind)) {
+    throw new AppError('invalid_state', `Site ${siteId} is ${existing.kind}; it cannot become ${input.kind}`, [
+      { path: 'kind', message: 'cannot switch between internal (warehouse, store) and external kinds' },
+    ]);
+  }
+  return d.master.putSite({ ...input, siteId, createdAt: existing?.createdAt ?? now, updatedAt: now });
+}
+
+/** Read a site or fail with `site_not_found`. */
+export async function requireSite(d: Pick<MasterDeps, 'master'>, siteId: string): Promise<Site> {
+  const s = await d.master.getSite(siteId);
+  if (!s) throw new AppError('site_not_found', `Site ${siteId} not found`, [{ path: 'siteId', message: 'unknown site' }]);
+  return s;
+}
+
+export const SiteIdParam = SiteIdSchema;

@@ -1,0 +1,76 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { AppError, type Issue } from '../domain/errors.js';
+
+export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
+
+/** A JSON response. */
+export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  body: JSON.stringify(body),
+});
+
+/** zod issues as the contract's `details`, with `prefix` (e.g. `movements`) before each path. */
+export const zodIssues = (error: z.ZodError, prefix: (string | number)[] = []): Issue[] =>
+  error.issues.map((i) => ({ path: [...prefix, ...i.path.map(String)].join('.'), message: i.message }));
+
+/** Map any error to the contract's error body; internal errors never leak their message. */
+export const toHttp = (e: unknown): HttpResult =>
+  e instanceof AppError
+    ? json(e.status, { error: { code: e.code, message: e.message, details: e.details } })
+    : json(500, { error: { code: 'internal', message: 'Internal error', details: [] } });
+
+/** Decode the raw body of an HTTP API event (it may be base64). */
+export function rawBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): string {
+  if (event.body === undefined || event.body === null) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/** Parse and validate a JSON body. Malformed JSON is a 400, and zod issues become `details[].path`.
+ * @example parseBody(ProductInput, event) // throws AppError('validation_failed') naming each bad field
+ */
+export function parseBody<S extends z.ZodType>(schema: S, event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): z.output<S> {
+  const text = rawBody(event);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text === '' ? 'null' : text);
+  } catch (cause) {
+    throw new AppError('validation_failed', 'Body is not valid JSON', [{ path: '', message: 'malformed JSON' }], { cause });
+  }
+  if (raw === null) throw new AppError('validation_failed', 'A JSON body is required', [{ path: '', message: 'body is required' }]);
+  return parseValue(schema, raw);
+}
+
+/** Validate an already-decoded value, mapping zod issues to a 400. */
+export function parseValue<S extends z.ZodType>(schema: S, raw: unknown, prefix: (string | number)[] = []): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  throw new AppError('validation_failed', describeIssues(zodIssues(r.error, prefix)), zodIssues(r.error, prefix));
+}
+
+/** Validate one path or query parameter; its name becomes the detail's path. */
+export function parseParam<S extends z.ZodType>(schema: S, name: string, raw: string | undefined): z.output<S> {
+  const value = raw === undefined ? undefined : safeDecode(raw);
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const details = r.error.issues.map((i) => ({ path: name, message: i.message }));
+  throw new AppError('validation_failed', describeIssues(details), details);
+}
+
+const safeDecode = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
+/** One readable sentence out of the first few issues, e.g. `Invalid request: gtin: GTIN check digit is wrong`. */
+export function describeIssues(issues: Issue[]): string {
+  const head = issues
+    .slice(0, 3)
+    .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
+    .join('; ');
+  return issues.length > 3 ? `Invalid request: ${head}; and ${issues.length - 3} more` : `Invalid request: ${head}`;
+}

@@ -1,0 +1,37 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Gtin } from '../domain/ids.js';
+import type { MasterDataStore, Product, Site } from '../domain/master-data.js';
+import { keys } from './keys.js';
+
+const strip = <T extends Record<string, unknown>>(item: Record<string, unknown>): T => {
+  const { pk: _pk, sk: _sk, entity: _e, ...rest } = item;
+  return rest as T;
+};
+
+/** Products and sites in the single table. Puts replace the whole record (PUT semantics). */
+export class DynamoMasterDataStore implements MasterDataStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async putProduct(p: Product): Promise<Product> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.product(p.gtin), entity: 'product', ...p } }));
+    return p;
+  }
+
+  async getProduct(gtin: Gtin): Promise<Product | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.product(gtin), ConsistentRead: true }));
+    return r.Item ? strip<Product>(r.Item) : undefined;
+  }
+
+  async putSite(s: Site): Promise<Site> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.site(s.siteId), entity: 'site', ...s } }));
+    return s;
+  }
+
+  async getSite(siteId: string): Promise<Site | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.site(siteId), ConsistentRead: true }));
+    return r.Item ? strip<Site>(r.Item) : undefined;
+  }
+}
