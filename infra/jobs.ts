@@ -38,7 +38,7 @@ export const JOBS: readonly Job[] = [
     name: 'batch-file-ingest',
     handler: 'ingest-file',
     prefix: 'incoming/',
-    access: { table: 'ledger-write', ingestBucket: 'put' },
+    access: { table: 'ledger-write', ingestBucket: ['read', 'put'] },
     env: ['INGEST_BUCKET'],
   },
 ];

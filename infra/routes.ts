@@ -6,8 +6,9 @@
  */
 export type Access = {
   table?: 'read' | 'ledger-write' | 'master-write';
-  exportBucket?: 'read' | 'put';
-  ingestBucket?: 'read' | 'put';
+  /** 'put' is PutObject only: export writers never get a grant that includes deletes */
+  exportBucket?: readonly ('read' | 'put')[];
+  ingestBucket?: readonly ('read' | 'put')[];
   recallTopic?: 'publish';
   alertsTopic?: 'publish';
   exportQueue?: 'send';
