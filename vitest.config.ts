@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: integration suites share one DynamoDB Local, so keep parallelism modest.
     maxWorkers: 2,
+    // The SDK's notice that Node 20 support ends in 2027 is documented in the README; keep test output readable.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../lib/config.js';
 import { type Clock, systemClock } from '../lib/domain/clock.js';
 import type { MasterDataStore } from '../lib/domain/master-data.js';
+import { DynamoLedgerStore } from '../lib/store/dynamo-ledger-store.js';
 import { DynamoMasterDataStore } from '../lib/store/dynamo-master-data-store.js';
 
 /** Everything a handler needs, built once per cold start. The local server calls the same factory. */
@@ -11,7 +13,11 @@ export type Deps = {
   tableName: string;
   doc: DynamoDBDocumentClient;
   master: MasterDataStore;
+  /** the ledger: movements in, lots, serials and chains out */
+  ledger: DynamoLedgerStore;
+  lots: DynamoLedgerStore;
   clock: Clock;
+  newToken: () => string;
   logger: Logger;
 };
 
@@ -27,11 +33,15 @@ export const deps = (): Deps => {
   if (cached) return cached;
   const cfg = loadConfig(['TABLE_NAME']);
   const doc = documentClient();
+  const ledger = new DynamoLedgerStore(doc, cfg.TABLE_NAME);
   cached = {
     tableName: cfg.TABLE_NAME,
     doc,
     master: new DynamoMasterDataStore(doc, cfg.TABLE_NAME),
+    ledger,
+    lots: ledger,
     clock: systemClock,
+    newToken: randomUUID,
     logger,
   };
   return cached;

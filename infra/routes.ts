@@ -31,6 +31,14 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/products/{gtin}', handler: 'get-product', access: { table: 'read' } },
   { method: 'PUT', path: '/sites/{siteId}', handler: 'put-site', access: { table: 'master-write' } },
   { method: 'GET', path: '/sites/{siteId}', handler: 'get-site', access: { table: 'read' } },
+  { method: 'POST', path: '/movements', handler: 'post-movements', access: { table: 'ledger-write' } },
+  { method: 'POST', path: '/scans', handler: 'post-scans', access: { table: 'ledger-write' } },
+  { method: 'GET', path: '/lots/{gtin}/{lot}', handler: 'get-lot', access: { table: 'read' } },
+  { method: 'GET', path: '/lots/{gtin}/{lot}/movements', handler: 'get-lot-movements', access: { table: 'read' } },
+  { method: 'POST', path: '/lots/{gtin}/{lot}/hold', handler: 'post-lot-hold', access: { table: 'ledger-write' } },
+  { method: 'POST', path: '/lots/{gtin}/{lot}/release', handler: 'post-lot-release', access: { table: 'ledger-write' } },
+  { method: 'GET', path: '/serials/{gtin}/{serial}', handler: 'get-serial', access: { table: 'read' } },
+  { method: 'GET', path: '/ledger/verify', handler: 'get-ledger-verify', access: { table: 'read' } },
 ];
 
 /** Match a concrete path against a route template; returns the decoded-later raw path parameters. */

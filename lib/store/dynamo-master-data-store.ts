@@ -1,12 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Gtin } from '../domain/ids.js';
 import type { MasterDataStore, Product, Site } from '../domain/master-data.js';
+import { fromItem } from './items.js';
 import { keys } from './keys.js';
-
-const strip = <T extends Record<string, unknown>>(item: Record<string, unknown>): T => {
-  const { pk: _pk, sk: _sk, entity: _e, ...rest } = item;
-  return rest as T;
-};
 
 /** Products and sites in the single table. Puts replace the whole record (PUT semantics). */
 export class DynamoMasterDataStore implements MasterDataStore {
@@ -16,13 +12,15 @@ export class DynamoMasterDataStore implements MasterDataStore {
   ) {}
 
   async putProduct(p: Product): Promise<Product> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.product(p.gtin), entity: 'product', ...p } }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.product(p.gtin), entity: 'product', ...p, gsi1pk: 'PRODUCTS', gsi1sk: p.gtin } }),
+    );
     return p;
   }
 
   async getProduct(gtin: Gtin): Promise<Product | undefined> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.product(gtin), ConsistentRead: true }));
-    return r.Item ? strip<Product>(r.Item) : undefined;
+    return r.Item ? fromItem<Product>(r.Item) : undefined;
   }
 
   async putSite(s: Site): Promise<Site> {
@@ -32,6 +30,6 @@ export class DynamoMasterDataStore implements MasterDataStore {
 
   async getSite(siteId: string): Promise<Site | undefined> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.site(siteId), ConsistentRead: true }));
-    return r.Item ? strip<Site>(r.Item) : undefined;
+    return r.Item ? fromItem<Site>(r.Item) : undefined;
   }
 }

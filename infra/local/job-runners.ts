@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { JOBS, type Job } from '../jobs.js';
+import { lambdaContext } from './lambda-event.js';
+
+type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+const load = async (name: string): Promise<AnyHandler> => ((await import(`../../functions/${name}.ts`)) as { handler: AnyHandler }).handler;
+
+/** Milliseconds until the next UTC time matching a daily cron (`minute`, `hour` as numbers). */
+export function msUntilNext(cron: { minute: string; hour: string }, now: Date): number {
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), Number(cron.hour), Number(cron.minute)));
+  if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1);
+  return next.getTime() - now.getTime();
+}
+
+/** The EventBridge scheduled event a cloud rule would send. */
+export const scheduledEvent = (job: Job, at = new Date()) => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '000000000000',
+  time: at.toISOString(),
+  region: process.env.AWS_REGION ?? 'us-east-1',
+  resources: [`arn:aws:events:us-east-1:000000000000:rule/${job.name}`],
+  detail: {},
+});
+
+/** An SQS event carrying one S3 ObjectCreated notification, as the cloud's bucket → queue → Lambda path delivers it. */
+export function s3NotificationAsSqs(bucket: string, key: string, size: number, eTag: string): SQSEvent {
+  const s3Event = {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: process.env.AWS_REGION ?? 'us-east-1',
+        eventTime: new Date().toISOString(),
+        eventName: 'ObjectCreated:Put',
+        s3: {
+          s3SchemaVersion: '1.0',
+          bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` },
+          object: { key: encodeURIComponent(key).replace(/%2F/g, '/'), size, eTag },
+        },
+      },
+    ],
+  };
+  return {
+    Records: [
+      {
+        messageId: randomUUID(),
+        receiptHandle: randomUUID(),
+        body: JSON.stringify(s3Event),
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: String(Date.now()),
+          SenderId: 'local',
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:local-ingest',
+        awsRegion: process.env.AWS_REGION ?? 'us-east-1',
+      },
+    ],
+  };
+}
+
+export type JobRunner = {
+  /** run a scheduled job now, as its daily timer would */
+  runSchedule(name: string): Promise<unknown>;
+  /** look for new batch files once and process them; resolves when done */
+  pollIngest(): Promise<number>;
+  stop(): Promise<void>;
+};
+
+/**
+ * The local stand-in for EventBridge rules and the S3 → SQS → Lambda path: daily timers for schedule jobs, and a poller
+ * that hands each new object under an ingest job's prefix to its handler as an SQS event. Handlers are the same files.
+ */
+export function startJobRunners(opts: {
+  enabled: boolean;
+  log: (msg: string, extra?: object) => void;
+  pollMs?: number;
+  jobs?: readonly Job[];
+}): JobRunner {
+  const jobs = opts.jobs ?? JOBS;
+  const timers: NodeJS.Timeout[] = [];
+  const seen = new Map<string, string>(); // key -> etag handed over successfully
+  let stopped = false;
+  let polling: Promise<number> | undefined;
+
+  const runSchedule = async (name: string) => {
+    const job = jobs.find((j) => j.name === name && j.kind === 'schedule');
+    if (!job) throw new Error(`No scheduled job ${name}`);
+    return (await load(job.handler))(scheduledEvent(job), lambdaContext(job.handler, 900_000));
+  };
+
+  const pollOnce = async (): Promise<number> => {
+    const bucket = process.env.INGEST_BUCKET;
+    if (!bucket) return 0;
+    const s3 = new S3Client({});
+    let handed = 0;
+    try {
+      for (const job of jobs) {
+        if (job.kind !== 'ingest-queue') continue;
+        let token: string | undefined;
+        do {
+          const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: job.prefix, ContinuationToken: token }));
+          for (const o of page.Contents ?? []) {
+            if (!o.Key || o.Key.endsWith('/') || seen.get(o.Key) === o.ETag) continue;
+            const res = (await (
+              await load(job.handler)
+            )(s3NotificationAsSqs(bucket, o.Key, o.Size ?? 0, o.ETag ?? ''), lambdaContext(job.handler, 900_000))) as SQSBatchResponse | undefined;
+            if (!res?.batchItemFailures?.length) seen.set(o.Key, o.ETag ?? '');
+            else opts.log('batch file failed; will retry', { key: o.Key });
+            handed++;
+          }
+          token = page.NextContinuationToken;
+        } while (token && !stopped);
+      }
+    } finally {
+      s3.destroy();
+    }
+    return handed;
+  };
+
+  const pollIngest = () => {
+    polling ??= pollOnce().finally(() => {
+      polling = undefined;
+    });
+    return polling;
+  };
+
+  if (opts.enabled) {
+    for (const job of jobs) {
+      if (job.kind === 'schedule') {
+        const arm = () => {
+          const t = setTimeout(
+            async () => {
+              await runSchedule(job.name).catch((e) => opts.log('scheduled job failed', { job: job.name, error: String(e) }));
+              if (!stopped) arm();
+            },
+            msUntilNext(job.cron, new Date()),
+          );
+          t.unref();
+          timers.push(t);
+        };
+        arm();
+      }
+    }
+    if (jobs.some((j) => j.kind === 'ingest-queue')) {
+      const tick = async () => {
+        await pollIngest().catch((e) => opts.log('ingest poll failed', { error: String(e) }));
+        if (!stopped) {
+          const t = setTimeout(tick, opts.pollMs ?? 2000);
+          t.unref();
+          timers.push(t);
+        }
+      };
+      void tick();
+    }
+  }
+
+  return {
+    runSchedule,
+    pollIngest,
+    stop: async () => {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      await polling?.catch(() => undefined);
+    },
+  };
+}

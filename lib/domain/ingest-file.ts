@@ -1,0 +1,63 @@
+import { formatOf, parseMovementFile } from './batch-file.js';
+import { type LedgerDeps, parseRecord, type RecordResult, recordMovements, summarize } from './record-movements.js';
+
+/** Port over the ingest bucket. */
+export interface FileStore {
+  read(key: string): Promise<{ text: string; etag: string } | undefined>;
+  /** the source etag recorded in an existing results report, if there is one */
+  reportEtag(key: string): Promise<string | undefined>;
+  writeReport(key: string, body: string): Promise<void>;
+}
+
+export type FileReport = {
+  source: { key: string; etag: string; format: string };
+  processedAt: string;
+  records: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  results: (RecordResult & { line: number })[];
+};
+
+/** `incoming/a/b.csv` → `results/a/b.csv.json` */
+export const reportKeyFor = (key: string, prefix = 'incoming/') => `results/${key.startsWith(prefix) ? key.slice(prefix.length) : key}.json`;
+
+const CHUNK = 500;
+
+/**
+ * Ingest one batch file: records in chunks of 500 through the same rules as POST /movements, then a per-record
+ * report beside it. Idempotent twice over: a file whose report already names its etag is skipped, and every record
+ * is idempotent by eventId, so a run retried halfway writes each movement once.
+ */
+export async function ingestFile(d: LedgerDeps & { files: FileStore }, key: string): Promise<FileReport | 'skipped' | 'missing'> {
+  const reportKey = reportKeyFor(key);
+  const file = await d.files.read(key);
+  if (!file) return 'missing';
+  if ((await d.files.reportEtag(reportKey)) === file.etag) return 'skipped';
+  const format = formatOf(key);
+  const records = parseMovementFile(file.text, format);
+  const results: (RecordResult & { line: number })[] = [];
+  for (let i = 0; i < records.length; i += CHUNK) {
+    const chunk = records.slice(i, i + CHUNK);
+    const report = await recordMovements(
+      d,
+      chunk.map((r) => r.record),
+      (r, j) => parseRecord(r, i + j, 'records'),
+    );
+    report.results.forEach((r, j) => {
+      results.push({ ...r, index: i + j, line: (chunk[j] as { line: number }).line });
+    });
+  }
+  const totals = summarize(results);
+  const out: FileReport = {
+    source: { key, etag: file.etag, format },
+    processedAt: d.clock.now().toISOString(),
+    records: records.length,
+    accepted: totals.accepted,
+    duplicates: totals.duplicates,
+    rejected: totals.rejected,
+    results,
+  };
+  await d.files.writeReport(reportKey, JSON.stringify(out, null, 2));
+  return out;
+}

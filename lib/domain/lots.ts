@@ -1,0 +1,185 @@
+import type { Clock } from './clock.js';
+import { AppError } from './errors.js';
+import {
+  effectiveStatus,
+  type LedgerEntry,
+  type LotKey,
+  type LotState,
+  type LotStatus,
+  onHand,
+  planStatusChange,
+  type SerialState,
+  verifyChain,
+} from './ledger.js';
+import type { MasterDataStore } from './master-data.js';
+
+/** Read side of the ledger, plus the one write queries need: moving a lot's status with a chained entry. */
+export interface LotStore {
+  getLot(k: LotKey): Promise<LotState | undefined>;
+  getSerial(gtin: string, serial: string): Promise<SerialState | undefined>;
+  entries(k: LotKey, opts: { afterSeq?: number; limit?: number }): Promise<{ items: LedgerEntry[]; lastSeq?: number }>;
+  allEntries(k: LotKey): Promise<LedgerEntry[]>;
+  entriesByRef(gtin: string, refs: { lot: string; seq: number }[]): Promise<LedgerEntry[]>;
+  lotsOfGtin(gtin: string): Promise<LotState[]>;
+  allGtins(): Promise<string[]>;
+  commitLotChange(expectedSeq: number, next: LotState, entry: LedgerEntry): Promise<boolean>;
+}
+
+export type LotDeps = { lots: LotStore; master: MasterDataStore; clock: Clock };
+
+export type LotView = {
+  gtin: string;
+  lot: string;
+  description: string | null;
+  expiry: string | null;
+  productionDate?: string;
+  status: LotStatus | 'expired';
+  statusReason?: string;
+  onHand: number;
+  unit: string;
+  balances: { siteId: string; quantity: number; received: number }[];
+  serials?: { inStock: number; total: number };
+  tlcSource?: string;
+  tlcSourceReference?: string;
+  seq: number;
+  head: string;
+  createdAt: string;
+};
+
+const today = (clock: Clock) => clock.now().toISOString().slice(0, 10);
+
+/** Read a lot or fail with `lot_not_found`. */
+export async function requireLot(d: Pick<LotDeps, 'lots'>, k: LotKey): Promise<LotState> {
+  const l = await d.lots.getLot(k);
+  if (!l) throw new AppError('lot_not_found', `Lot ${k.lot} of ${k.gtin} not found`, [{ path: 'lot', message: 'unknown lot' }]);
+  return l;
+}
+
+/** The lot as GET /lots/{gtin}/{lot} shows it: status as of today, balances per internal site. */
+export async function lotView(d: LotDeps, k: LotKey, lot?: LotState): Promise<LotView> {
+  const l = lot ?? (await requireLot(d, k));
+  const product = await d.master.getProduct(l.gtin);
+  const balances = Object.entries(l.balances)
+    .filter(([, b]) => b.q !== 0 || b.r !== 0)
+    .map(([siteId, b]) => ({ siteId, quantity: b.q, received: b.r }))
+    .sort((a, b) => a.siteId.localeCompare(b.siteId));
+  return {
+    gtin: l.gtin,
+    lot: l.lot,
+    description: product?.description ?? null,
+    expiry: l.expiry ?? null,
+    ...(l.productionDate ? { productionDate: l.productionDate } : {}),
+    status: effectiveStatus(l, today(d.clock)),
+    ...(l.statusReason && l.status !== 'active' ? { statusReason: l.statusReason } : {}),
+    onHand: onHand(l),
+    unit: l.unit,
+    balances,
+    ...(l.serialsTotal > 0 ? { serials: { inStock: l.serialsInStock, total: l.serialsTotal } } : {}),
+    ...(l.tlcSource ? { tlcSource: l.tlcSource } : {}),
+    ...(l.tlcSourceReference ? { tlcSourceReference: l.tlcSourceReference } : {}),
+    seq: l.seq,
+    head: l.headHash,
+    createdAt: l.createdAt,
+  };
+}
+
+/** Cursor of the movements page: the last seq returned, opaque to clients. */
+export const encodeCursor = (seq: number) => Buffer.from(JSON.stringify({ s: seq })).toString('base64url');
+export function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined || cursor === '') return 0;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { s?: unknown };
+    if (typeof v.s === 'number' && Number.isInteger(v.s) && v.s >= 0) return v.s;
+  } catch {
+    // fall through
+  }
+  throw new AppError('validation_failed', 'cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
+}
+
+/** A page of a lot's ledger in chain order. */
+export async function lotMovements(d: LotDeps, k: LotKey, limit: number, cursor?: string): Promise<{ items: LedgerEntry[]; nextCursor?: string }> {
+  await requireLot(d, k);
+  const page = await d.lots.entries(k, { afterSeq: decodeCursor(cursor), limit });
+  const last = page.items.at(-1);
+  // DynamoDB may report more when the page ended exactly at the last entry; one empty next page is acceptable.
+  return { items: page.items, ...(page.lastSeq !== undefined && last ? { nextCursor: encodeCursor(last.seq) } : {}) };
+}
+
+export type SerialView = {
+  gtin: string;
+  serial: string;
+  lot: string;
+  status: SerialState['status'];
+  siteId?: string;
+  history: LedgerEntry[];
+};
+
+/** A serial's state and every ledger entry that moved it. */
+export async function serialView(d: LotDeps, gtin: string, serial: string): Promise<SerialView> {
+  const s = await d.lots.getSerial(gtin, serial);
+  if (!s) throw new AppError('serial_not_found', `Serial ${serial} of ${gtin} not found`, [{ path: 'serial', message: 'unknown serial' }]);
+  const history = await d.lots.entriesByRef(gtin, s.refs);
+  return { gtin, serial, lot: s.lot, status: s.status, siteId: s.siteId, history };
+}
+
+const MAX_STATUS_ATTEMPTS = 10;
+
+/**
+ * Put a lot on QA hold or release it, as a chained ledger entry. Repeating a hold on a held lot (or a release of an
+ * active one) changes nothing, so retries are safe. A recalled lot cannot be held or released here.
+ */
+export async function changeLotStatus(d: LotDeps, k: LotKey, action: 'hold' | 'release', reason: string, requestId: string): Promise<LotView> {
+  for (let attempt = 0; attempt < MAX_STATUS_ATTEMPTS; attempt++) {
+    const lot = await requireLot(d, k);
+    if (lot.status === 'recalled')
+      throw new AppError('invalid_state', `Lot ${k.lot} is recalled; a QA ${action} does not apply`, [{ path: 'lot', message: 'lot is recalled' }]);
+    const target: LotStatus = action === 'hold' ? 'on-hold' : 'active';
+    if (lot.status === target) return lotView(d, k, lot);
+    const { next, entry } = planStatusChange(lot, { type: action, reason, eventId: `${action}:${requestId}` }, d.clock.now().toISOString());
+    if (await d.lots.commitLotChange(lot.seq, next, entry)) return lotView(d, k, next);
+  }
+  throw new AppError('busy', `Lot ${k.lot} is changing too fast to ${action}; try again`);
+}
+
+export type LotVerifyReport = { ok: boolean; entries: number; head: { seq: number; hash: string }; problem?: string; firstBadSeq?: number };
+export type VerifyAllReport = {
+  ok: boolean;
+  lots: number;
+  entries: number;
+  failures: { gtin: string; lot: string; seq: number; problem?: string }[];
+};
+
+/** Verify one lot's chain against its head. */
+export async function verifyLot(d: Pick<LotDeps, 'lots'>, k: LotKey): Promise<LotVerifyReport> {
+  const lot = await requireLot(d, k);
+  const r = verifyChain(await d.lots.allEntries(k), lot);
+  return {
+    ok: r.ok,
+    entries: r.entries,
+    head: { seq: lot.seq, hash: lot.headHash },
+    ...(r.problem ? { problem: r.problem } : {}),
+    ...(r.firstBadSeq ? { firstBadSeq: r.firstBadSeq } : {}),
+  };
+}
+
+/** Verify every lot (of one GTIN, when given), a few lots at a time. */
+export async function verifyAll(d: Pick<LotDeps, 'lots'>, gtin?: string): Promise<VerifyAllReport> {
+  const gtins = gtin ? [gtin] : await d.lots.allGtins();
+  const report: VerifyAllReport = { ok: true, lots: 0, entries: 0, failures: [] };
+  for (const g of gtins) {
+    const lots = await d.lots.lotsOfGtin(g);
+    const queue = [...lots];
+    const worker = async () => {
+      for (let lot = queue.shift(); lot; lot = queue.shift()) {
+        const r = verifyChain(await d.lots.allEntries(lot), lot);
+        report.lots++;
+        report.entries += r.entries;
+        if (!r.ok) report.failures.push({ gtin: lot.gtin, lot: lot.lot, seq: r.firstBadSeq ?? 0, ...(r.problem ? { problem: r.problem } : {}) });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+  }
+  report.ok = report.failures.length === 0;
+  report.failures.sort((a, b) => a.gtin.localeCompare(b.gtin) || a.lot.localeCompare(b.lot));
+  return report;
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { DateSchema, GtinSchema, InstantSchema, LotSchema, SerialSchema, SiteIdSchema } from './ids.js';
+
+export const MOVEMENT_TYPES = [
+  'receive',
+  'ship',
+  'transfer',
+  'sell',
+  'return',
+  'adjust',
+  'dispose',
+  'transform',
+  'harvest',
+  'cool',
+  'initial-pack',
+  'first-land-receive',
+] as const;
+export type MovementType = (typeof MOVEMENT_TYPES)[number];
+
+export const REFERENCE_TYPES = ['BOL', 'PO', 'INV', 'ASN', 'RMA', 'OTHER'] as const;
+
+/** Types whose movement adds stock at `site`. */
+export const INBOUND: readonly MovementType[] = ['receive', 'return', 'harvest', 'initial-pack', 'first-land-receive'];
+/** Types whose movement takes stock out of `site`. */
+export const OUTBOUND: readonly MovementType[] = ['ship', 'transfer', 'sell', 'dispose'];
+/** Types refused for a recalled, on-hold or expired lot (transform inputs too). */
+export const BLOCKED_WHEN_UNSELLABLE: readonly MovementType[] = ['ship', 'transfer', 'sell'];
+
+const MAX_QUANTITY = 1_000_000_000;
+const quantity = z
+  .number({ error: 'must be a number' })
+  .finite('must be a finite number')
+  .refine((n) => Math.abs(n) <= MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`)
+  .refine((n) => Number.isInteger(n * 1000), 'must have at most 3 decimal places');
+
+const text = (max: number) => z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+export const TransformInput = z.strictObject({
+  gtin: GtinSchema,
+  lot: LotSchema,
+  quantity: quantity.refine((n) => n > 0, 'must be greater than 0'),
+});
+
+export const Reference = z.strictObject({
+  type: z.enum(REFERENCE_TYPES, { error: `must be one of ${REFERENCE_TYPES.join(', ')}` }),
+  number: text(64),
+});
+
+/** One movement record as the API takes it (CONTRACT.md, Movements). */
+export const Movement = z
+  .strictObject({
+    eventId: text(128),
+    type: z.enum(MOVEMENT_TYPES, { error: `must be one of ${MOVEMENT_TYPES.join(', ')}` }),
+    occurredAt: InstantSchema,
+    gtin: GtinSchema,
+    lot: LotSchema,
+    quantity,
+    unit: text(16).optional(),
+    serials: z.array(SerialSchema).min(1, 'must not be empty when given').max(1000, 'at most 1000 serials').optional(),
+    site: SiteIdSchema,
+    counterparty: SiteIdSchema.optional(),
+    expiry: DateSchema.optional(),
+    productionDate: DateSchema.optional(),
+    tlcSource: SiteIdSchema.optional(),
+    tlcSourceReference: text(200).optional(),
+    reference: Reference.optional(),
+    reason: text(500).optional(),
+    unitPrice: z.number({ error: 'must be a number' }).finite().min(0, 'must be 0 or more').optional(),
+    unitCost: z.number({ error: 'must be a number' }).finite().min(0, 'must be 0 or more').optional(),
+    inputs: z.array(TransformInput).min(1, 'a transform needs 1-50 inputs').max(50, 'a transform takes at most 50 inputs').optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.type === 'adjust') {
+      if (m.quantity === 0) ctx.addIssue({ code: 'custom', path: ['quantity'], message: 'must not be 0 for adjust' });
+    } else if (!(m.quantity > 0)) {
+      ctx.addIssue({ code: 'custom', path: ['quantity'], message: 'must be greater than 0' });
+    }
+    if (m.serials) {
+      if (m.serials.length !== Math.abs(m.quantity))
+        ctx.addIssue({ code: 'custom', path: ['quantity'], message: `must equal the number of serials (${m.serials.length})` });
+      const dup = m.serials.find((s, i) => m.serials?.indexOf(s) !== i);
+      if (dup !== undefined) ctx.addIssue({ code: 'custom', path: ['serials'], message: `serial ${dup} is listed twice` });
+    }
+    if (m.type === 'transfer' && !m.counterparty)
+      ctx.addIssue({ code: 'custom', path: ['counterparty'], message: 'is required for transfer (the destination site)' });
+    if (m.type === 'transfer' && m.counterparty === m.site)
+      ctx.addIssue({ code: 'custom', path: ['counterparty'], message: 'must differ from site for transfer' });
+    if (m.type === 'transform') {
+      if (!m.inputs) ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'is required for transform (1-50 input lots)' });
+      else {
+        const seen = new Set<string>();
+        m.inputs.forEach((i, n) => {
+          const k = `${i.gtin}|${i.lot}`;
+          if (seen.has(k)) ctx.addIssue({ code: 'custom', path: ['inputs', n], message: `input lot ${i.gtin}/${i.lot} is listed twice` });
+          if (i.gtin === m.gtin && i.lot === m.lot)
+            ctx.addIssue({ code: 'custom', path: ['inputs', n], message: 'a transform cannot consume the lot it produces' });
+          seen.add(k);
+        });
+      }
+    } else if (m.inputs) {
+      ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'is only allowed for transform' });
+    }
+  });
+export type Movement = z.infer<typeof Movement>;
+
+/** Only the envelope is checked as a whole; each record is checked on its own so one bad record rejects only itself. */
+export const MovementBatch = z.strictObject({
+  movements: z
+    .array(z.unknown(), { error: 'must be an array of 1-500 movements' })
+    .min(1, 'must hold 1-500 movements')
+    .max(500, 'must hold 1-500 movements'),
+});
+
+/** The 'YYYY-MM-DD' of an instant in its own offset (`2026-03-01T23:30:00-05:00` → `2026-03-01`). */
+export const localDate = (instant: string) => instant.slice(0, 10);

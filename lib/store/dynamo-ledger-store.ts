@@ -1,0 +1,306 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { hashOf } from '../domain/canonical.js';
+import { AppError } from '../domain/errors.js';
+import {
+  type EventRecord,
+  keysOf,
+  type LedgerEntry,
+  type LotKey,
+  type LotState,
+  lotId,
+  onHand,
+  type Plan,
+  type SerialState,
+  type Snapshot,
+} from '../domain/ledger.js';
+import type { Product, Site } from '../domain/master-data.js';
+import type { Movement } from '../domain/movement.js';
+import type { CommitOutcome, LedgerStore, MasterCache } from '../domain/record-movements.js';
+import { fromItem } from './items.js';
+import { keys } from './keys.js';
+
+type Item = Record<string, unknown>;
+
+const NO_EXPIRY = '9999-12-31';
+
+/** A lot head as an item: listed by GTIN in expiry order (FEFO), and in the sparse expiry index while it has stock. */
+export function lotItem(l: LotState): Item {
+  const stock = onHand(l) > 0;
+  return {
+    ...keys.lot(l),
+    entity: 'lot',
+    ...l,
+    gsi1pk: `GTIN#${l.gtin}`,
+    gsi1sk: `${l.expiry ?? NO_EXPIRY}#${l.lot}`,
+    ...(l.expiry && stock ? { gsi2pk: 'EXPIRY', gsi2sk: `${l.expiry}#${l.gtin}#${l.lot}` } : {}),
+  };
+}
+
+/** A ledger entry as an item, also listed by the UTC day it happened (for exports by date range). */
+export function entryItem(e: LedgerEntry): Item {
+  const utc = new Date(e.occurredAt).toISOString();
+  return {
+    ...keys.entry(e, e.seq),
+    entity: 'entry',
+    ...e,
+    gsi3pk: `DAY#${utc.slice(0, 10)}`,
+    gsi3sk: `${utc}#${e.gtin}#${e.lot}#${String(e.seq).padStart(12, '0')}`,
+  };
+}
+
+const serialItem = (s: SerialState): Item => ({ ...keys.serial(s.gtin, s.serial), entity: 'serial', ...s });
+const eventItem = (e: EventRecord): Item => ({ ...keys.event(e.eventId), entity: 'event', ...e });
+
+/** Conditions, named: each guards the state a plan was computed from. */
+const COND = {
+  absent: 'attribute_not_exists(pk)',
+  lotAtSeq: '#seq = :expected',
+  serialAtVersion: '#version = :expected',
+} as const;
+
+/**
+ * The ledger in the single table. Every movement is one TransactWriteItems: the event record (must not exist),
+ * each touched lot's head (must still be at the seq it was read at), a ledger entry per lot (must not exist) and
+ * each serial (must still be at the version read). Never a read-check-write race, never a DeleteItem.
+ */
+export class DynamoLedgerStore implements LedgerStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async snapshot(m: Movement, cache: MasterCache): Promise<Snapshot> {
+    const k = keysOf(m);
+    const wanted: Record<string, unknown>[] = [
+      keys.event(m.eventId),
+      ...k.lots.map((l) => keys.lot(l)),
+      ...k.serials.map((s) => keys.serial(m.gtin, s)),
+    ];
+    const needProducts = k.gtins.filter((g) => !cache.products.has(g));
+    const needSites = k.sites.filter((s) => !cache.sites.has(s));
+    wanted.push(...needProducts.map((g) => keys.product(g)), ...needSites.map((s) => keys.site(s)));
+    const items = await this.batchGet(wanted);
+    for (const g of needProducts) cache.products.set(g, null);
+    for (const s of needSites) cache.sites.set(s, null);
+    const snap: Snapshot = { lots: new Map(), serials: new Map(), products: new Map(), sites: new Map() };
+    for (const it of items) {
+      switch (it.entity) {
+        case 'event':
+          snap.event = fromItem<EventRecord>(it);
+          break;
+        case 'lot': {
+          const l = fromItem<LotState>(it);
+          snap.lots.set(lotId(l), l);
+          break;
+        }
+        case 'serial': {
+          const s = fromItem<SerialState>(it);
+          snap.serials.set(s.serial, s);
+          break;
+        }
+        case 'product': {
+          const p = fromItem<Product>(it);
+          cache.products.set(p.gtin, p);
+          break;
+        }
+        case 'site': {
+          const s = fromItem<Site>(it);
+          cache.sites.set(s.siteId, s);
+          break;
+        }
+      }
+    }
+    for (const g of k.gtins) {
+      const p = cache.products.get(g);
+      if (p) snap.products.set(g, p);
+    }
+    for (const s of k.sites) {
+      const site = cache.sites.get(s);
+      if (site) snap.sites.set(s, site);
+    }
+    return snap;
+  }
+
+  /** BatchGetItem with consistent reads, 100 keys a request, UnprocessedKeys retried with backoff. */
+  async batchGet(wanted: Record<string, unknown>[]): Promise<Item[]> {
+    const out: Item[] = [];
+    const unique = [...new Map(wanted.map((w) => [`${w.pk}|${w.sk}`, w])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = unique.slice(i, i + 100);
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 20 * 2 ** attempt) * Math.random()));
+        if (attempt > 10) throw new AppError('busy', 'The table kept returning unprocessed keys');
+        const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }));
+        out.push(...((r.Responses?.[this.table] ?? []) as Item[]));
+        pending = r.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return out;
+  }
+
+  async commit(plan: Plan): Promise<CommitOutcome> {
+    const items = [
+      { Put: { TableName: this.table, Item: eventItem(plan.event), ConditionExpression: COND.absent } },
+      ...plan.lots.map((l) => this.lotPut(l.expectedSeq, l.next)),
+      ...plan.entries.map((e) => ({ Put: { TableName: this.table, Item: entryItem(e), ConditionExpression: COND.absent } })),
+      ...plan.serials.map((s) => ({
+        Put: {
+          TableName: this.table,
+          Item: serialItem(s.next),
+          ...(s.expectedVersion === 0
+            ? { ConditionExpression: COND.absent }
+            : {
+                ConditionExpression: COND.serialAtVersion,
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': s.expectedVersion },
+              }),
+        },
+      })),
+    ];
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: hashOf(plan).slice(0, 36) }));
+      return 'committed';
+    } catch (e) {
+      if (e instanceof TransactionCanceledException) {
+        const reasons = e.CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'event-exists';
+        // Another writer moved a lot or serial first, or the transaction conflicted or was throttled: re-plan.
+        return 'conflict';
+      }
+      if ((e as Error).name === 'TransactionConflictException' || (e as Error).name === 'IdempotentParameterMismatchException') return 'conflict';
+      throw e;
+    }
+  }
+
+  private lotPut(expectedSeq: number, next: LotState) {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: lotItem(next),
+        ...(expectedSeq === 0
+          ? { ConditionExpression: COND.absent }
+          : {
+              ConditionExpression: COND.lotAtSeq,
+              ExpressionAttributeNames: { '#seq': 'seq' },
+              ExpressionAttributeValues: { ':expected': expectedSeq },
+            }),
+      },
+    };
+  }
+
+  /** Move a lot's head with one entry (hold, release, recall); false when the lot moved meanwhile. */
+  async commitLotChange(expectedSeq: number, next: LotState, entry: LedgerEntry, extra: Item[] = []): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            this.lotPut(expectedSeq, next),
+            { Put: { TableName: this.table, Item: entryItem(entry), ConditionExpression: COND.absent } },
+            ...extra.map((Item) => ({ Put: { TableName: this.table, Item } })),
+          ],
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof TransactionCanceledException || (e as Error).name === 'TransactionConflictException') return false;
+      throw e;
+    }
+  }
+
+  async getEvent(eventId: string): Promise<EventRecord | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.event(eventId), ConsistentRead: true }));
+    return r.Item ? fromItem<EventRecord>(r.Item) : undefined;
+  }
+
+  async getLot(k: LotKey): Promise<LotState | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.lot(k), ConsistentRead: true }));
+    return r.Item ? fromItem<LotState>(r.Item) : undefined;
+  }
+
+  async getSerial(gtin: string, serial: string): Promise<SerialState | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.serial(gtin, serial), ConsistentRead: true }));
+    return r.Item ? fromItem<SerialState>(r.Item) : undefined;
+  }
+
+  /** A page of a lot's entries in seq order, starting after `afterSeq`. */
+  async entries(k: LotKey, opts: { afterSeq?: number; limit?: number } = {}): Promise<{ items: LedgerEntry[]; lastSeq?: number }> {
+    const r: QueryCommandOutput = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.lot(k).pk,
+          ':from': keys.entry(k, (opts.afterSeq ?? 0) + 1).sk,
+          ':to': keys.entry(k, 999_999_999_999).sk,
+        },
+        ConsistentRead: true,
+        ...(opts.limit ? { Limit: opts.limit } : {}),
+      }),
+    );
+    const items = (r.Items ?? []).map((i) => fromItem<LedgerEntry>(i));
+    return { items, ...(r.LastEvaluatedKey ? { lastSeq: items.at(-1)?.seq } : {}) };
+  }
+
+  /** Every entry of a lot, oldest first. */
+  async allEntries(k: LotKey): Promise<LedgerEntry[]> {
+    const out: LedgerEntry[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await this.entries(k, { afterSeq: after, limit: 1000 });
+      out.push(...page.items);
+      if (page.lastSeq === undefined) return out;
+      after = page.lastSeq;
+    }
+  }
+
+  /** Fetch specific entries (serial history). */
+  async entriesByRef(gtin: string, refs: { lot: string; seq: number }[]): Promise<LedgerEntry[]> {
+    const items = await this.batchGet(refs.map((r) => keys.entry({ gtin, lot: r.lot }, r.seq)));
+    const byKey = new Map(items.map((i) => [`${i.lot}|${i.seq}`, fromItem<LedgerEntry>(i)]));
+    return refs.map((r) => byKey.get(`${r.lot}|${r.seq}`)).filter((e): e is LedgerEntry => e !== undefined);
+  }
+
+  /** All lots of a GTIN in expiry order (lots without expiry last). */
+  async lotsOfGtin(gtin: string): Promise<LotState[]> {
+    return this.queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `GTIN#${gtin}` } }).then(
+      (items) => items.map((i) => fromItem<LotState>(i)),
+    );
+  }
+
+  /** Every product's GTIN. */
+  async allGtins(): Promise<string[]> {
+    const items = await this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'PRODUCTS' },
+    });
+    return items.map((i) => String(i.gtin));
+  }
+
+  async queryAll(q: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> {
+    const out: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r: QueryCommandOutput = await this.doc.send(
+        new QueryCommand({ ...q, TableName: this.table, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      );
+      out.push(...((r.Items ?? []) as Item[]));
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /** Write one item unconditionally (records that are not part of the ledger chain). */
+  async put(item: Item): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: item }));
+  }
+}

@@ -1,0 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Deps } from '../../functions/deps.js';
+import { logger } from '../../functions/deps.js';
+import { type Clock, fixedClock } from '../../lib/domain/clock.js';
+import { DynamoLedgerStore } from '../../lib/store/dynamo-ledger-store.js';
+import { DynamoMasterDataStore } from '../../lib/store/dynamo-master-data-store.js';
+
+/** The handlers' dependencies over a given table, with a fixed clock by default. */
+export function depsFor(doc: DynamoDBDocumentClient, tableName: string, clock: Clock = fixedClock('2026-03-01T12:00:00Z')): Deps {
+  const ledger = new DynamoLedgerStore(doc, tableName);
+  return { tableName, doc, master: new DynamoMasterDataStore(doc, tableName), ledger, lots: ledger, clock, logger, newToken: randomUUID };
+}

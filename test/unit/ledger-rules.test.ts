@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { GENESIS_HASH } from '../../lib/domain/canonical.js';
+import { entryHashOk, verifyChain } from '../../lib/domain/ledger.js';
+import { lotView } from '../../lib/domain/lots.js';
+import { recordMovements } from '../../lib/domain/record-movements.js';
+import { GTIN, mv } from '../support/fixtures.js';
+import { memoryLedger } from '../support/memory-ledger.js';
+
+const receive = (over = {}) => mv({ type: 'receive', counterparty: 'farm-1', expiry: '2026-03-20', ...over });
+
+describe('recording movements', () => {
+  it('accepts a receipt, chains it from 64 zeros and puts the stock at the site', async () => {
+    // Prepare
+    const d = await memoryLedger();
+    // Act
+    const r = await recordMovements(d, [receive()]);
+    // Assess
+    expect(r).toMatchObject({ accepted: 1, duplicates: 0, rejected: 0 });
+    const [entry] = await d.ledger.allEntries({ gtin: GTIN.romaine, lot: 'L1' });
+    expect(entry).toMatchObject({ seq: 1, prevHash: GENESIS_HASH, deltas: [{ siteId: 'dc-1', quantity: 10 }] });
+    expect(entryHashOk(entry as never)).toBe(true);
+    expect((await lotView(d, { gtin: GTIN.romaine, lot: 'L1' })).balances).toEqual([{ siteId: 'dc-1', quantity: 10, received: 10 }]);
+  });
+
+  it('answers duplicate for the same eventId and content, and event_id_conflict for other content', async () => {
+    const d = await memoryLedger();
+    const first = receive();
+    await recordMovements(d, [first]);
+    const r = await recordMovements(d, [first, { ...first, quantity: 11 }]);
+    expect(r.results.map((x) => x.status)).toEqual(['duplicate', 'rejected']);
+    expect(r.results[1]).toMatchObject({ code: 'event_id_conflict', errors: [{ path: 'eventId' }] });
+    expect(d.ledger.commits).toBe(1);
+  });
+
+  it('never lets stock go below zero, and writes nothing for the rejected record', async () => {
+    const d = await memoryLedger();
+    await recordMovements(d, [receive({ quantity: 5 })]);
+    const r = await recordMovements(d, [mv({ type: 'ship', quantity: 6, counterparty: 'dist-1' })]);
+    expect(r.results[0]).toMatchObject({ status: 'rejected', code: 'insufficient_stock', errors: [{ path: 'quantity' }] });
+    expect(d.ledger.commits).toBe(1);
+  });
+
+  it('processes receive then ship of the same lot in one batch in order', async () => {
+    const d = await memoryLedger();
+    const r = await recordMovements(d, [receive({ quantity: 5 }), mv({ type: 'ship', quantity: 5, counterparty: 'dist-1' })]);
+    expect(r.accepted).toBe(2);
+    expect((await lotView(d, { gtin: GTIN.romaine, lot: 'L1' })).onHand).toBe(0);
+  });
+
+  it('moves stock between internal sites on transfer and refuses a transfer to an external site', async () => {
+    const d = await memoryLedger();
+    await recordMovements(d, [receive()]);
+    const ok = await recordMovements(d, [mv({ type: 'transfer', quantity: 4, counterparty: 'store-1' })]);
+    const bad = await recordMovements(d, [mv({ type: 'transfer', quantity: 1, counterparty: 'dist-1' })]);
+    expect(ok.accepted).toBe(1);
+    expect(bad.results[0]).toMatchObject({ status: 'rejected', errors: [{ path: 'counterparty' }] });
+    const view = await lotView(d, { gtin: GTIN.romaine, lot: 'L1' });
+    expect(view.balances.map((b) => [b.siteId, b.quantity])).toEqual([
+      ['dc-1', 6],
+      ['store-1', 4],
+    ]);
+  });
+
+  it('refuses an expiry that differs from the lot recorded expiry', async () => {
+    const d = await memoryLedger();
+    await recordMovements(d, [receive()]);
+    const r = await recordMovements(d, [receive({ expiry: '2026-04-01' })]);
+    expect(r.results[0]).toMatchObject({ code: 'expiry_mismatch', errors: [{ path: 'expiry' }] });
+  });
+
+  it('refuses to ship, transfer or sell an expired lot but still allows disposal', async () => {
+    const d = await memoryLedger();
+    await recordMovements(d, [receive({ expiry: '2026-03-02' })]);
+    const late = '2026-03-05T09:00:00-05:00';
+    const r = await recordMovements(d, [
+      mv({ type: 'ship', occurredAt: late, counterparty: 'dist-1', quantity: 1 }),
+      mv({ type: 'sell', occurredAt: late, quantity: 1 }),
+      mv({ type: 'transfer', occurredAt: late, counterparty: 'store-1', quantity: 1 }),
+      mv({ type: 'dispose', occurredAt: late, quantity: 1, reason: 'expired' }),
+    ]);
+    expect(r.results.map((x) => x.code ?? x.status)).toEqual(['lot_blocked', 'lot_blocked', 'lot_blocked', 'accepted']);
+  });
+
+  it('refuses unknown products and sites, naming the field', async () => {
+    const d = await memoryLedger();
+    const r = await recordMovements(d, [receive({ gtin: '00614141000050' }), receive({ site: 'nowhere' }), receive({ site: 'farm-1' })]);
+    expect(r.results.map((x) => x.errors?.[0]?.path)).toEqual(['gtin', 'site', 'site']);
+  });
+
+  it('keeps a serial unique per GTIN: a second receipt of an in-stock serial is rejected', async () => {
+    const d = await memoryLedger();
+    const r = await recordMovements(d, [
+      receive({ gtin: GTIN.phone, lot: 'P1', quantity: 2, serials: ['S1', 'S2'], expiry: undefined }),
+      receive({ gtin: GTIN.phone, lot: 'P2', quantity: 1, serials: ['S2'], expiry: undefined }),
+    ]);
+    expect(r.results.map((x) => x.code ?? x.status)).toEqual(['accepted', 'serial_in_stock']);
+    expect(r.results[1]?.errors?.[0]?.path).toBe('serials.0');
+  });
+
+  it('sells a serial only from the site where it is in stock', async () => {
+    const d = await memoryLedger();
+    await recordMovements(d, [receive({ gtin: GTIN.phone, lot: 'P1', quantity: 1, serials: ['S1'], expiry: undefined })]);
+    const wrongSite = await recordMovements(d, [mv({ type: 'sell', gtin: GTIN.phone, lot: 'P1', quantity: 1, serials: ['S1'], site: 'store-1' })]);
+    const ok = await recordMovements(d, [mv({ type: 'sell', gtin: GTIN.phone, lot: 'P1', quantity: 1, serials: ['S1'], counterparty: 'cust-1' })]);
+    expect(wrongSite.results[0]?.code).toBe('serial_not_in_stock');
+    expect(ok.accepted).toBe(1);
+    expect(await d.ledger.getSerial(GTIN.phone, 'S1')).toMatchObject({ status: 'sold', siteId: 'cust-1' });
+  });
+
+  it('consumes transform inputs and creates the output lot, with an entry in every lot it touched', async () => {
+    const d = await memoryLedger();
+    await recordMovements(d, [receive(), receive({ gtin: GTIN.tomato, lot: 'T1', quantity: 8 })]);
+    const r = await recordMovements(d, [
+      mv({
+        type: 'transform',
+        gtin: GTIN.saladKit,
+        lot: 'K1',
+        quantity: 40,
+        expiry: '2026-03-08',
+        inputs: [
+          { gtin: GTIN.romaine, lot: 'L1', quantity: 4 },
+          { gtin: GTIN.tomato, lot: 'T1', quantity: 2 },
+        ],
+      }),
+    ]);
+    expect(r.accepted).toBe(1);
+    expect((await lotView(d, { gtin: GTIN.romaine, lot: 'L1' })).onHand).toBe(6);
+    expect((await lotView(d, { gtin: GTIN.tomato, lot: 'T1' })).onHand).toBe(6);
+    const kit = await lotView(d, { gtin: GTIN.saladKit, lot: 'K1' });
+    expect(kit).toMatchObject({ onHand: 40, tlcSource: 'dc-1', expiry: '2026-03-08' });
+    const input = (await d.ledger.allEntries({ gtin: GTIN.tomato, lot: 'T1' }))[1];
+    expect(input).toMatchObject({ role: 'input', output: { gtin: GTIN.saladKit, lot: 'K1' } });
+  });
+
+  it('refuses an on-hold lot as a transform input', async () => {
+    const d = await memoryLedger();
+    await recordMovements(d, [receive()]);
+    const lot = await d.ledger.getLot({ gtin: GTIN.romaine, lot: 'L1' });
+    await d.ledger.commitLotChange(
+      1,
+      { ...(lot as never), status: 'on-hold', seq: 1 },
+      (await d.ledger.allEntries({ gtin: GTIN.romaine, lot: 'L1' }))[0] as never,
+    );
+    const r = await recordMovements(d, [
+      mv({ type: 'transform', gtin: GTIN.saladKit, lot: 'K1', quantity: 1, inputs: [{ gtin: GTIN.romaine, lot: 'L1', quantity: 1 }] }),
+    ]);
+    expect(r.results[0]).toMatchObject({ code: 'lot_blocked', errors: [{ path: 'inputs.0.lot' }] });
+  });
+
+  it('refuses with a 4xx code a movement that needs more than 100 transaction actions', async () => {
+    const d = await memoryLedger();
+    const serials = Array.from({ length: 120 }, (_, i) => `S${i}`);
+    const r = await recordMovements(d, [receive({ gtin: GTIN.phone, lot: 'P1', quantity: 120, serials, expiry: undefined })]);
+    expect(r.results[0]).toMatchObject({ status: 'rejected', code: 'too_many_actions' });
+    expect(d.ledger.commits).toBe(0);
+  });
+
+  it('rejects a malformed record by field path without stopping the others', async () => {
+    const d = await memoryLedger();
+    const r = await recordMovements(d, [{ eventId: 'x', type: 'teleport' }, receive()]);
+    expect(r.results[0]).toMatchObject({ status: 'rejected', eventId: 'x', code: 'validation_failed' });
+    expect(r.results[0]?.errors?.map((e) => e.path)).toContain('movements.0.type');
+    expect(r.results[1]?.status).toBe('accepted');
+  });
+});
+
+describe('the hash chain', () => {
+  it('detects a changed entry and a removed entry', async () => {
+    const d = await memoryLedger();
+    await recordMovements(d, [
+      receive({ quantity: 5 }),
+      mv({ type: 'ship', quantity: 2, counterparty: 'dist-1' }),
+      mv({ type: 'sell', quantity: 1 }),
+    ]);
+    const k = { gtin: GTIN.romaine, lot: 'L1' };
+    const entries = await d.ledger.allEntries(k);
+    const head = await d.ledger.getLot(k);
+    expect(verifyChain(entries, head).ok).toBe(true);
+    const changed = structuredClone(entries);
+    (changed[1] as { quantity: number }).quantity = 1;
+    expect(verifyChain(changed, head)).toMatchObject({ ok: false, firstBadSeq: 2 });
+    expect(verifyChain([entries[0], entries[2]] as never, head)).toMatchObject({ ok: false, firstBadSeq: 2 });
+    expect(verifyChain(entries.slice(0, 2), head)).toMatchObject({ ok: false, firstBadSeq: 3 });
+  });
+});
