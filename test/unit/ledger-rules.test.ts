@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '../../lib/domain/canonical.js';
 import { entryHashOk, verifyChain } from '../../lib/domain/ledger.js';
-import { lotView } from '../../lib/domain/lots.js';
+import { changeLotStatus, lotView } from '../../lib/domain/lots.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { GTIN, mv } from '../support/fixtures.js';
 import { memoryLedger } from '../support/memory-ledger.js';
@@ -135,12 +135,7 @@ describe('recording movements', () => {
   it('refuses an on-hold lot as a transform input', async () => {
     const d = await memoryLedger();
     await recordMovements(d, [receive()]);
-    const lot = await d.ledger.getLot({ gtin: GTIN.romaine, lot: 'L1' });
-    await d.ledger.commitLotChange(
-      1,
-      { ...(lot as never), status: 'on-hold', seq: 1 },
-      (await d.ledger.allEntries({ gtin: GTIN.romaine, lot: 'L1' }))[0] as never,
-    );
+    await changeLotStatus(d, { gtin: GTIN.romaine, lot: 'L1' }, 'hold', 'QA check', 'req-1');
     const r = await recordMovements(d, [
       mv({ type: 'transform', gtin: GTIN.saladKit, lot: 'K1', quantity: 1, inputs: [{ gtin: GTIN.romaine, lot: 'L1', quantity: 1 }] }),
     ]);
