@@ -10,6 +10,6 @@ export default defineConfig({
     // Two cores: integration suites share one DynamoDB Local, so keep parallelism modest.
     maxWorkers: 2,
     // The SDK's notice that Node 20 support ends in 2027 is documented in the README; keep test output readable.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' },
   },
 });
