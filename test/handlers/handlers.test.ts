@@ -159,29 +159,27 @@ describe('POST /movements', () => {
 
 describe('GET /lots/{gtin}/{lot}', () => {
   it('shows status expired once the expiry date has passed', async () => {
-    ddb
-      .on(GetCommand)
-      .callsFake((input: { Key: { pk: string } }) =>
-        input.Key.pk.startsWith('LOT#')
-          ? {
-              Item: {
-                pk: input.Key.pk,
-                sk: 'LOT',
-                gtin: GTIN.romaine,
-                lot: 'L1',
-                seq: 1,
-                headHash: 'h',
-                status: 'active',
-                expiry: '2026-02-01',
-                unit: 'case',
-                createdAt: 'x',
-                balances: { 'dc-1': { q: 2, r: 2 } },
-                serialsTotal: 0,
-                serialsInStock: 0,
-              },
-            }
-          : {},
-      );
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) =>
+      input.Key.pk.startsWith('LOT#')
+        ? {
+            Item: {
+              pk: input.Key.pk,
+              sk: 'LOT',
+              gtin: GTIN.romaine,
+              lot: 'L1',
+              seq: 1,
+              headHash: 'h',
+              status: 'active',
+              expiry: '2026-02-01',
+              unit: 'case',
+              createdAt: 'x',
+              balances: { 'dc-1': { q: 2, r: 2 } },
+              serialsTotal: 0,
+              serialsInStock: 0,
+            },
+          }
+        : {},
+    );
     const r = await call(
       makeGetLot(() => d),
       'GET',
