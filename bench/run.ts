@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startLocalStack } from '../infra/local/stack.js';
+import { ingestBenchmark, rawBatchWriteRate } from './ingest.js';
+
+/**
+ * `npm run bench`: measured on this machine, in one run, against one embedded stack. Every figure is reported beside a
+ * raw baseline from the same DynamoDB Local, since shared machines make absolute numbers noisy.
+ * BENCH_SCALE (default 1) scales the workloads down for a quick look, e.g. BENCH_SCALE=0.1.
+ */
+async function main() {
+  const scale = Number(process.env.BENCH_SCALE ?? 1);
+  const dataDir = mkdtempSync(join(tmpdir(), 'lotledger-bench-'));
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const stack = await startLocalStack({ dataDir, port: 0, runJobs: false });
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!r.ok) throw new Error(`${path}: HTTP ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  const put = async (path: string, body: unknown) => {
+    const r = await fetch(`${stack.url}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+  };
+  try {
+    const ddb = new DynamoDBClient({});
+    console.log(`lotledger bench (node ${process.version}, scale ${scale})`);
+
+    // Ingest
+    for (const gtin of ['00614141000012', '00614141000029']) await put(`/products/${gtin}`, { description: `bench ${gtin}`, ftl: true });
+    await put('/sites/bench-dc', { kind: 'warehouse', name: 'Bench DC' });
+    await put('/sites/bench-farm', { kind: 'supplier', name: 'Bench Farm' });
+    for (let i = 0; i < 4; i++) await put(`/sites/bench-store-${i}`, { kind: 'store', name: `Bench store ${i}` });
+    const lots = Math.max(4, Math.round(200 * scale));
+    const raw = await rawBatchWriteRate(ddb, Math.round(20_000 * scale), 4);
+    const ing = await ingestBenchmark(post, { lots, perLot: 100, clients: 4 });
+    console.log('\n## ingest: POST /movements, 4 concurrent clients, batches of 500');
+    console.log(
+      `  movements          ${ing.movements} over ${lots} lots (${ing.accepted} accepted, ${ing.rejected} rejected) in ${(ing.ms / 1000).toFixed(1)} s`,
+    );
+    console.log(`  ingest             ${ing.movementsPerSec.toFixed(0)} movements/s, ${ing.itemsPerSec.toFixed(0)} items/s (3 items per movement)`);
+    console.log(`  raw BatchWriteItem ${raw.itemsPerSec.toFixed(0)} items/s (4 writers, 25 items a request, same DynamoDB Local)`);
+    console.log(`  ratio              ${(ing.movementsPerSec / raw.itemsPerSec).toFixed(2)} (ingest movements/s ÷ raw items/s; aim ≥ 0.3)`);
+    ddb.destroy();
+  } finally {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
