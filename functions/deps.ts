@@ -7,6 +7,7 @@ import { type Clock, systemClock } from '../lib/domain/clock.js';
 import type { MasterDataStore } from '../lib/domain/master-data.js';
 import { DynamoLedgerStore } from '../lib/store/dynamo-ledger-store.js';
 import { DynamoMasterDataStore } from '../lib/store/dynamo-master-data-store.js';
+import { DynamoRecallStore } from '../lib/store/dynamo-recall-store.js';
 
 /** Everything a handler needs, built once per cold start. The local server calls the same factory. */
 export type Deps = {
@@ -16,6 +17,9 @@ export type Deps = {
   /** the ledger: movements in, lots, serials and chains out */
   ledger: DynamoLedgerStore;
   lots: DynamoLedgerStore;
+  /** recalls, notices (the outbox) and acknowledgements */
+  recalls: DynamoRecallStore;
+  outbox: DynamoRecallStore;
   clock: Clock;
   newToken: () => string;
   logger: Logger;
@@ -34,12 +38,15 @@ export const deps = (): Deps => {
   const cfg = loadConfig(['TABLE_NAME']);
   const doc = documentClient();
   const ledger = new DynamoLedgerStore(doc, cfg.TABLE_NAME);
+  const recalls = new DynamoRecallStore(doc, cfg.TABLE_NAME);
   cached = {
     tableName: cfg.TABLE_NAME,
     doc,
     master: new DynamoMasterDataStore(doc, cfg.TABLE_NAME),
     ledger,
     lots: ledger,
+    recalls,
+    outbox: recalls,
     clock: systemClock,
     newToken: randomUUID,
     logger,

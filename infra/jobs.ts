@@ -9,8 +9,17 @@ export type Job =
       kind: 'schedule';
       name: string;
       handler: string;
-      /** EventBridge cron fields (UTC) */
+      /** EventBridge cron fields (UTC): a number, `*`, `a/b` (every b from a) or `a,b` */
       cron: { minute: string; hour: string };
+      access: Access;
+      env?: readonly ('EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL')[];
+    }
+  | {
+      kind: 'table-stream';
+      name: string;
+      handler: string;
+      /** only stream records whose new image has one of these `entity` values trigger the function */
+      entities: readonly string[];
       access: Access;
       env?: readonly ('EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL')[];
     }
@@ -32,6 +41,30 @@ export const JOBS: readonly Job[] = [
     cron: { minute: '15', hour: '2' },
     access: { table: 'read', alertsTopic: 'publish' },
     env: ['ALERTS_TOPIC_ARN'],
+  },
+  {
+    kind: 'table-stream',
+    name: 'recall-notice-publisher',
+    handler: 'publish-notices',
+    entities: ['notice'],
+    access: { table: 'ledger-write', recallTopic: 'publish' },
+    env: ['RECALL_TOPIC_ARN'],
+  },
+  {
+    // Sweeper: the stream trigger publishes at once; this catches anything whose retry came due later.
+    kind: 'schedule',
+    name: 'recall-notice-sweeper',
+    handler: 'publish-notices',
+    cron: { minute: '0/5', hour: '*' },
+    access: { table: 'ledger-write', recallTopic: 'publish' },
+    env: ['RECALL_TOPIC_ARN'],
+  },
+  {
+    kind: 'schedule',
+    name: 'recall-follow-ups',
+    handler: 'recall-follow-ups-job',
+    cron: { minute: '30', hour: '*' },
+    access: { table: 'ledger-write' },
   },
   {
     kind: 'ingest-queue',

@@ -38,6 +38,11 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/lots/{gtin}/{lot}/hold', handler: 'post-lot-hold', access: { table: 'ledger-write' } },
   { method: 'POST', path: '/lots/{gtin}/{lot}/release', handler: 'post-lot-release', access: { table: 'ledger-write' } },
   { method: 'GET', path: '/serials/{gtin}/{serial}', handler: 'get-serial', access: { table: 'read' } },
+  { method: 'GET', path: '/lots/{gtin}/{lot}/trace', handler: 'get-lot-trace', access: { table: 'read' } },
+  { method: 'POST', path: '/recalls', handler: 'post-recalls', access: { table: 'ledger-write' } },
+  { method: 'GET', path: '/recalls/{recallId}', handler: 'get-recall', access: { table: 'read' } },
+  { method: 'POST', path: '/recalls/{recallId}/acknowledgements', handler: 'post-recall-acknowledgements', access: { table: 'ledger-write' } },
+  { method: 'GET', path: '/recalls/{recallId}/report', handler: 'get-recall-report', access: { table: 'read' } },
   { method: 'GET', path: '/ledger/verify', handler: 'get-ledger-verify', access: { table: 'read' } },
 ];
 

@@ -8,11 +8,25 @@ type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 const load = async (name: string): Promise<AnyHandler> => ((await import(`../../functions/${name}.ts`)) as { handler: AnyHandler }).handler;
 
-/** Milliseconds until the next UTC time matching a daily cron (`minute`, `hour` as numbers). */
+/** Does one EventBridge cron field (`*`, `N`, `a/b`, `a,b`) match a value? */
+export function cronFieldMatches(field: string, value: number): boolean {
+  return field.split(',').some((part) => {
+    if (part === '*') return true;
+    const [from, step] = part.split('/');
+    if (step !== undefined) return value >= Number(from === '*' ? 0 : from) && (value - Number(from === '*' ? 0 : from)) % Number(step) === 0;
+    return Number(part) === value;
+  });
+}
+
+/** Milliseconds until the next UTC minute matching a cron's `minute` and `hour` fields (days are always `*`). */
 export function msUntilNext(cron: { minute: string; hour: string }, now: Date): number {
-  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), Number(cron.hour), Number(cron.minute)));
-  if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1);
-  return next.getTime() - now.getTime();
+  const t = new Date(now.getTime());
+  t.setUTCSeconds(0, 0);
+  for (let i = 0; i < 2 * 24 * 60; i++) {
+    t.setUTCMinutes(t.getUTCMinutes() + 1);
+    if (cronFieldMatches(cron.minute, t.getUTCMinutes()) && cronFieldMatches(cron.hour, t.getUTCHours())) return t.getTime() - now.getTime();
+  }
+  throw new Error(`cron ${cron.minute} ${cron.hour} never matches`);
 }
 
 /** The EventBridge scheduled event a cloud rule would send. */
@@ -73,6 +87,8 @@ export type JobRunner = {
   runSchedule(name: string): Promise<unknown>;
   /** look for new batch files once and process them; resolves when done */
   pollIngest(): Promise<number>;
+  /** run a table-stream job now, as a stream batch would (its handlers read what they need from the table) */
+  runStream(name: string): Promise<unknown>;
   stop(): Promise<void>;
 };
 
@@ -84,6 +100,7 @@ export function startJobRunners(opts: {
   enabled: boolean;
   log: (msg: string, extra?: object) => void;
   pollMs?: number;
+  streamPollMs?: number;
   jobs?: readonly Job[];
 }): JobRunner {
   const jobs = opts.jobs ?? JOBS;
@@ -96,6 +113,12 @@ export function startJobRunners(opts: {
     const job = jobs.find((j) => j.name === name && j.kind === 'schedule');
     if (!job) throw new Error(`No scheduled job ${name}`);
     return (await load(job.handler))(scheduledEvent(job), lambdaContext(job.handler, 900_000));
+  };
+
+  const runStream = async (name: string) => {
+    const job = jobs.find((j) => j.name === name && j.kind === 'table-stream');
+    if (!job) throw new Error(`No table-stream job ${name}`);
+    return (await load(job.handler))({ Records: [] }, lambdaContext(job.handler, 900_000));
   };
 
   const pollOnce = async (): Promise<number> => {
@@ -151,6 +174,19 @@ export function startJobRunners(opts: {
         arm();
       }
     }
+    // DynamoDB Local has streams, but a poll of the outbox is simpler and just as prompt for one developer's stack.
+    for (const job of jobs) {
+      if (job.kind !== 'table-stream') continue;
+      const tick = async () => {
+        await runStream(job.name).catch((e) => opts.log('stream job failed', { job: job.name, error: String(e) }));
+        if (!stopped) {
+          const t = setTimeout(tick, opts.streamPollMs ?? 250);
+          t.unref();
+          timers.push(t);
+        }
+      };
+      void tick();
+    }
     if (jobs.some((j) => j.kind === 'ingest-queue')) {
       const tick = async () => {
         await pollIngest().catch((e) => opts.log('ingest poll failed', { error: String(e) }));
@@ -167,6 +203,7 @@ export function startJobRunners(opts: {
   return {
     runSchedule,
     pollIngest,
+    runStream,
     stop: async () => {
       stopped = true;
       for (const t of timers) clearTimeout(t);

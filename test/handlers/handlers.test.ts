@@ -14,18 +14,22 @@ import { makePutSite } from '../../functions/put-site.js';
 import { fixedClock } from '../../lib/domain/clock.js';
 import { DynamoLedgerStore } from '../../lib/store/dynamo-ledger-store.js';
 import { DynamoMasterDataStore } from '../../lib/store/dynamo-master-data-store.js';
+import { DynamoRecallStore } from '../../lib/store/dynamo-recall-store.js';
 import { GTIN, mv } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 
 const doc = documentClient(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
 const ddb = mockClient(doc);
 const ledger = new DynamoLedgerStore(doc, 'tbl');
+const recalls = new DynamoRecallStore(doc, 'tbl');
 const d: Deps = {
   tableName: 'tbl',
   doc,
   master: new DynamoMasterDataStore(doc, 'tbl'),
   ledger,
   lots: ledger,
+  recalls,
+  outbox: recalls,
   clock: fixedClock('2026-03-01T12:00:00Z'),
   logger,
   newToken: randomUUID,

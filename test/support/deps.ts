@@ -5,9 +5,11 @@ import { logger } from '../../functions/deps.js';
 import { type Clock, fixedClock } from '../../lib/domain/clock.js';
 import { DynamoLedgerStore } from '../../lib/store/dynamo-ledger-store.js';
 import { DynamoMasterDataStore } from '../../lib/store/dynamo-master-data-store.js';
+import { DynamoRecallStore } from '../../lib/store/dynamo-recall-store.js';
 
 /** The handlers' dependencies over a given table, with a fixed clock by default. */
 export function depsFor(doc: DynamoDBDocumentClient, tableName: string, clock: Clock = fixedClock('2026-03-01T12:00:00Z')): Deps {
   const ledger = new DynamoLedgerStore(doc, tableName);
-  return { tableName, doc, master: new DynamoMasterDataStore(doc, tableName), ledger, lots: ledger, clock, logger, newToken: randomUUID };
+  const recalls = new DynamoRecallStore(doc, tableName);
+  return { tableName, doc, master: new DynamoMasterDataStore(doc, tableName), ledger, lots: ledger, recalls, outbox: recalls, clock, logger, newToken: randomUUID };
 }

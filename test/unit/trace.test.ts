@@ -1,0 +1,142 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Movement } from '../../lib/domain/movement.js';
+import { recordMovements } from '../../lib/domain/record-movements.js';
+import { traceLot } from '../../lib/domain/trace.js';
+import { GTIN, mv } from '../support/fixtures.js';
+import { memoryLedger } from '../support/memory-ledger.js';
+
+type Op =
+  | { kind: 'transform'; inputs: number[]; output: number; qty: number }
+  | { kind: 'transfer'; lot: number; qty: number }
+  | { kind: 'sell'; lot: number; qty: number; site: 'dc-1' | 'store-1' }
+  | { kind: 'ship'; lot: number; qty: number };
+
+const lotName = (i: number) => `G${i}`;
+const gtinOf = (i: number) => (i % 2 === 0 ? GTIN.romaine : GTIN.tomato);
+
+/** The reference: recomputed from the accepted movements alone, without the ledger's balances or entries. */
+function reference(accepted: Movement[], root: { gtin: string; lot: string }) {
+  const key = (g: string, l: string) => `${g}|${l}`;
+  const edges = new Map<string, Set<string>>();
+  for (const m of accepted)
+    if (m.type === 'transform')
+      for (const i of m.inputs ?? []) {
+        const s = edges.get(key(i.gtin, i.lot)) ?? new Set<string>();
+        s.add(key(m.gtin, m.lot));
+        edges.set(key(i.gtin, i.lot), s);
+      }
+  const depth = new Map<string, number>([[key(root.gtin, root.lot), 0]]);
+  let frontier = [key(root.gtin, root.lot)];
+  while (frontier.length) {
+    const next: string[] = [];
+    for (const k of frontier)
+      for (const n of edges.get(k) ?? [])
+        if (!depth.has(n)) {
+          depth.set(n, (depth.get(k) as number) + 1);
+          next.push(n);
+        }
+    frontier = next;
+  }
+  const sites = new Map<string, { received: number; onHand: number }>();
+  const add = (s: string, r: number, q: number) => {
+    const x = sites.get(s) ?? { received: 0, onHand: 0 };
+    sites.set(s, { received: x.received + r, onHand: x.onHand + q });
+  };
+  for (const m of accepted) {
+    if (depth.has(key(m.gtin, m.lot))) {
+      if (m.type === 'receive' || m.type === 'transform') add(m.site, m.quantity, m.quantity);
+      if (m.type === 'transfer') {
+        add(m.site, 0, -m.quantity);
+        add(m.counterparty as string, m.quantity, m.quantity);
+      }
+      if (m.type === 'sell' || m.type === 'ship') {
+        add(m.site, 0, -m.quantity);
+        if (m.counterparty) add(m.counterparty, m.quantity, m.quantity);
+      }
+    }
+    if (m.type === 'transform') for (const i of m.inputs ?? []) if (depth.has(key(i.gtin, i.lot))) add(m.site, 0, -i.quantity);
+  }
+  return { depth, sites };
+}
+
+const opArb = (lots: number) =>
+  fc.oneof(
+    fc.record({
+      kind: fc.constant('transform' as const),
+      inputs: fc.uniqueArray(fc.nat(lots - 1), { minLength: 1, maxLength: 3 }),
+      output: fc.nat(lots + 3),
+      qty: fc.integer({ min: 1, max: 5 }),
+    }),
+    fc.record({ kind: fc.constant('transfer' as const), lot: fc.nat(lots + 3), qty: fc.integer({ min: 1, max: 10 }) }),
+    fc.record({
+      kind: fc.constant('sell' as const),
+      lot: fc.nat(lots + 3),
+      qty: fc.integer({ min: 1, max: 5 }),
+      site: fc.constantFrom('dc-1' as const, 'store-1' as const),
+    }),
+    fc.record({ kind: fc.constant('ship' as const), lot: fc.nat(lots + 3), qty: fc.integer({ min: 1, max: 5 }) }),
+  );
+
+describe('forward trace', () => {
+  it('matches an independent reference on generated supply chains, cycles and diamonds included', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 5 }), fc.array(opArb(5), { maxLength: 30 }), fc.nat(4), async (baseLots, ops: Op[], rootPick) => {
+        const d = await memoryLedger();
+        const movements: Movement[] = [];
+        for (let i = 0; i < baseLots; i++)
+          movements.push(mv({ type: 'receive', gtin: gtinOf(i), lot: lotName(i), quantity: 100, counterparty: 'farm-1' }));
+        for (const o of ops) {
+          if (o.kind === 'transform') {
+            const inputs = o.inputs.filter((i) => i !== o.output).map((i) => ({ gtin: gtinOf(i), lot: lotName(i), quantity: o.qty }));
+            if (inputs.length) movements.push(mv({ type: 'transform', gtin: gtinOf(o.output), lot: lotName(o.output), quantity: o.qty * 2, inputs }));
+          } else if (o.kind === 'transfer')
+            movements.push(mv({ type: 'transfer', gtin: gtinOf(o.lot), lot: lotName(o.lot), quantity: o.qty, counterparty: 'store-1' }));
+          else if (o.kind === 'sell')
+            movements.push(mv({ type: 'sell', gtin: gtinOf(o.lot), lot: lotName(o.lot), quantity: o.qty, site: o.site, counterparty: 'cust-1' }));
+          else movements.push(mv({ type: 'ship', gtin: gtinOf(o.lot), lot: lotName(o.lot), quantity: o.qty, counterparty: 'dist-1' }));
+        }
+        const report = await recordMovements(d, movements);
+        const accepted = movements.filter((_, i) => report.results[i]?.status === 'accepted');
+        const root = { gtin: gtinOf(rootPick % baseLots), lot: lotName(rootPick % baseLots) };
+        const t = await traceLot(d, root, 'forward');
+        const ref = reference(accepted, root);
+        expect(new Map(t.lots.map((l) => [`${l.gtin}|${l.lot}`, l.depth]))).toEqual(ref.depth);
+        const expectedSites = [...ref.sites.entries()]
+          .filter(([, s]) => s.received > 0 || s.onHand > 0)
+          .map(([siteId, s]) => ({ siteId, received: s.received, onHand: s.onHand }))
+          .sort((a, b) => a.siteId.localeCompare(b.siteId));
+        expect(t.sites.map(({ siteId, received, onHand }) => ({ siteId, received, onHand }))).toEqual(expectedSites);
+        expect(t.movements.length).toBe(t.lots.reduce((n, l) => n + (d.ledger.entryLog.get(`${l.gtin}|${l.lot}`)?.length ?? 0), 0));
+      }),
+      { numRuns: 150, seed: 424242 },
+    );
+  });
+
+  it('walks backward to every input lot and the sites they came from', async () => {
+    const d = await memoryLedger();
+    await recordMovements(d, [
+      mv({ type: 'receive', gtin: GTIN.romaine, lot: 'R1', quantity: 10, counterparty: 'farm-1' }),
+      mv({ type: 'receive', gtin: GTIN.tomato, lot: 'T1', quantity: 10, counterparty: 'farm-1' }),
+      mv({
+        type: 'transform',
+        gtin: GTIN.saladKit,
+        lot: 'K1',
+        quantity: 4,
+        inputs: [
+          { gtin: GTIN.romaine, lot: 'R1', quantity: 2 },
+          { gtin: GTIN.tomato, lot: 'T1', quantity: 2 },
+        ],
+      }),
+      mv({ type: 'transform', gtin: GTIN.saladKit, lot: 'K2', quantity: 2, inputs: [{ gtin: GTIN.saladKit, lot: 'K1', quantity: 2 }] }),
+    ]);
+    const t = await traceLot(d, { gtin: GTIN.saladKit, lot: 'K2' }, 'backward');
+    expect(t.lots.map((l) => [l.lot, l.depth])).toEqual([
+      ['K2', 0],
+      ['K1', 1],
+      ['R1', 2],
+      ['T1', 2],
+    ]);
+    expect(t.sites.find((s) => s.siteId === 'farm-1')).toMatchObject({ kind: 'supplier', received: 20 });
+  });
+});
