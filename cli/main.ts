@@ -2,6 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { ApiClient, DEFAULT_API_URL } from './api-client.js';
 import { ingest } from './commands/ingest.js';
 import { showLot, showSerial, verify } from './commands/lots.js';
+import { recallAck, recallReport, recallStart, recallStatus } from './commands/recall.js';
+import { trace } from './commands/trace.js';
 import { bad } from './output.js';
 
 /** Exit codes: 0 ok, 1 rejected records or failed checks (or an API error), 2 usage. */
@@ -54,6 +56,62 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nExample:\n  $ npx lotledger verify --gtin 00614141000012 --lot L1')
     .action(async (o: { gtin?: string; lot?: string }) => {
       process.exitCode = await verify(api(), { ...o, json: json() });
+    });
+  program
+    .command('trace')
+    .description('trace a lot through transformations to every lot made from it (or, --backward, every input) and every site')
+    .argument('<gtin>')
+    .argument('<lot>')
+    .option('-b, --backward', 'trace back to inputs and sources')
+    .addHelpText('after', '\nExample:\n  $ npx lotledger trace 00614141000012 L1')
+    .action(async (gtin: string, lot: string, o: { backward?: boolean }) => {
+      process.exitCode = await trace(api(), gtin, lot, { backward: Boolean(o.backward), json: json() });
+    });
+
+  const recall = program.command('recall').description('start a recall or a drill, follow it, record acknowledgements');
+  recall
+    .command('start')
+    .description('recall lots (and, by default, everything made from them); --mock for a drill that changes nothing')
+    .requiredOption('-l, --lot <gtin/lot...>', 'a lot to recall as GTIN/LOT (repeatable)')
+    .addOption(new Option('-c, --class <class>', 'FDA classification').choices(['I', 'II', 'III']).makeOptionMandatory())
+    .requiredOption('-r, --reason <text>', 'why')
+    .option('--hazard <text>', 'the health hazard')
+    .option('--instructions <text>', 'what recipients must do')
+    .addOption(new Option('--depth <depth>', 'recall depth').choices(['consumer', 'retail', 'wholesale']))
+    .addOption(new Option('--level <level>', 'effectiveness check level').choices(['A', 'B', 'C', 'D', 'E']))
+    .option('--no-downstream', 'only the named lots, not lots made from them')
+    .option('--mock', 'a drill: compute and report, change and send nothing')
+    .addHelpText('after', '\nExample:\n  $ npx lotledger recall start --lot 00614141000012/L1 --class I --reason "Listeria" --mock')
+    .action(async (o: { lot: string[]; class: string; reason: string; downstream: boolean }) => {
+      process.exitCode = await recallStart(api(), { ...o, json: json() });
+    });
+  recall
+    .command('status')
+    .description("a recall's notices and effectiveness")
+    .argument('<recallId>')
+    .addHelpText('after', '\nExample:\n  $ npx lotledger recall status R-0123456789abcdef')
+    .action(async (recallId: string) => {
+      process.exitCode = await recallStatus(api(), recallId, { json: json() });
+    });
+  recall
+    .command('ack')
+    .description("record a consignee's acknowledgement (21 CFR 7.49)")
+    .argument('<recallId>')
+    .requiredOption('-s, --site <siteId>', 'the consignee')
+    .requiredOption('--on-hand <n>', 'units still on hand')
+    .requiredOption('--removed <n>', 'units removed, returned or destroyed')
+    .option('--note <text>')
+    .addHelpText('after', '\nExample:\n  $ npx lotledger recall ack R-0123456789abcdef --site store-1 --on-hand 0 --removed 12')
+    .action(async (recallId: string, o: { site: string; onHand: string; removed: string; note?: string }) => {
+      process.exitCode = await recallAck(api(), recallId, { ...o, json: json() });
+    });
+  recall
+    .command('report')
+    .description('the 21 CFR 7.53 status report figures')
+    .argument('<recallId>')
+    .addHelpText('after', '\nExample:\n  $ npx lotledger recall report R-0123456789abcdef')
+    .action(async (recallId: string) => {
+      process.exitCode = await recallReport(api(), recallId, { json: json() });
     });
   return program;
 }
