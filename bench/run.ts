@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalStack } from '../infra/local/stack.js';
 import { ingestBenchmark, rawBatchWriteRate } from './ingest.js';
+import { recallBenchmark, traceBenchmark } from './trace-recall.js';
 
 /**
  * `npm run bench`: measured on this machine, in one run, against one embedded stack. Every figure is reported beside a
@@ -43,6 +44,29 @@ async function main() {
     console.log(`  ingest             ${ing.movementsPerSec.toFixed(0)} movements/s, ${ing.itemsPerSec.toFixed(0)} items/s (3 items per movement)`);
     console.log(`  raw BatchWriteItem ${raw.itemsPerSec.toFixed(0)} items/s (4 writers, 25 items a request, same DynamoDB Local)`);
     console.log(`  ratio              ${(ing.movementsPerSec / raw.itemsPerSec).toFixed(2)} (ingest movements/s ÷ raw items/s; aim ≥ 0.3)`);
+
+    // Trace
+    const tr = await traceBenchmark(stack.env.TABLE_NAME as string, {
+      lots: Math.max(10, Math.round(1000 * scale)),
+      movements: Math.round(20_000 * scale),
+    });
+    console.log('\n## trace: forward trace of a lot whose graph has 1,000 lots and 20,000 movements');
+    console.log(`  reached            ${tr.lots} lots, ${tr.movements} movements, ${tr.sites} sites`);
+    console.log(
+      `  took               ${tr.ms.toFixed(0)} ms, ${tr.requests} DynamoDB requests (${(tr.movements / tr.requests).toFixed(0)} entries per request)`,
+    );
+
+    // Recall
+    const rc = await recallBenchmark(stack.env.TABLE_NAME as string, {
+      customers: Math.max(100, Math.round(10_000 * scale)),
+      post,
+      delivered: (recallId) =>
+        stack.sns.inbox({ topic: stack.env.RECALL_TOPIC_ARN as string }).filter((i) => i.attributes.recallId === recallId).length,
+    });
+    console.log('\n## recall: POST /recalls reaching every customer, until every notice is in the local SNS inbox');
+    console.log(`  notices            ${rc.delivered} of ${rc.notices} delivered`);
+    console.log(`  POST /recalls      answered in ${(rc.answeredMs / 1000).toFixed(1)} s (trace ${rc.traceMillis} ms)`);
+    console.log(`  all delivered      ${rc.seconds.toFixed(1)} s after the request (${(rc.notices / rc.seconds).toFixed(0)} notices/s)`);
     ddb.destroy();
   } finally {
     await stack.stop();
