@@ -77,7 +77,7 @@ export async function showSerial(api: ApiClient, gtin: string, serial: string, o
   return 0;
 }
 
-type VerifyOne = { ok: boolean; entries: number; head: { seq: number; hash: string }; problem?: string; firstBadSeq?: number };
+type VerifyOne = { ok: boolean; entries: number; head: string; seq: number; problem?: string; firstBadSeq?: number };
 type VerifyAll = { ok: boolean; lots: number; entries: number; failures: { gtin: string; lot: string; seq: number; problem?: string }[] };
 
 /** `lotledger verify [--gtin G --lot L]`: exit 1 when a chain is broken. */
@@ -92,7 +92,7 @@ export async function verify(api: ApiClient, opts: { gtin?: string; lot?: string
     for (const f of r.failures) console.log(`  ${bad('x')} ${f.gtin} lot ${f.lot} at seq ${f.seq}${f.problem ? `: ${f.problem}` : ''}`);
   } else {
     console.log(
-      `${r.ok ? ok('chain intact') : bad('chain BROKEN')}: ${r.entries} entries, head seq ${r.head.seq} ${dim(r.head.hash.slice(0, 16))}${r.problem ? ` - ${r.problem}` : ''}`,
+      `${r.ok ? ok('chain intact') : bad('chain BROKEN')}: ${r.entries} entries, head seq ${r.seq} ${dim(r.head.slice(0, 16))}${r.problem ? ` - ${r.problem}` : ''}`,
     );
   }
   return r.ok ? 0 : 1;

@@ -141,7 +141,8 @@ export async function changeLotStatus(d: LotDeps, k: LotKey, action: 'hold' | 'r
   throw new AppError('busy', `Lot ${k.lot} is changing too fast to ${action}; try again`);
 }
 
-export type LotVerifyReport = { ok: boolean; entries: number; head: { seq: number; hash: string }; problem?: string; firstBadSeq?: number };
+/** `head` is the hash at the head of the lot's chain (what the next entry's prevHash must be); `seq` its number. */
+export type LotVerifyReport = { ok: boolean; entries: number; head: string; seq: number; problem?: string; firstBadSeq?: number };
 export type VerifyAllReport = {
   ok: boolean;
   lots: number;
@@ -156,7 +157,8 @@ export async function verifyLot(d: Pick<LotDeps, 'lots'>, k: LotKey): Promise<Lo
   return {
     ok: r.ok,
     entries: r.entries,
-    head: { seq: lot.seq, hash: lot.headHash },
+    head: lot.headHash,
+    seq: lot.seq,
     ...(r.problem ? { problem: r.problem } : {}),
     ...(r.firstBadSeq ? { firstBadSeq: r.firstBadSeq } : {}),
   };
