@@ -1,0 +1,129 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+
+const dataDir = mkdtempSync(join(tmpdir(), 'lotledger-e2e-'));
+
+/** `npm start` as a user runs it (see package.json), on a free port; resolves with the URL it prints. */
+function start(env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'infra/local/start.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', LOTLEDGER_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line in 90 s:\n${out}`)), 90_000);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = /ready at (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1], output: () => out });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before ready:\n${out}`));
+    });
+  });
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+
+const json = async (url: string, method = 'GET', body?: unknown) => {
+  const r = await fetch(url, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+};
+
+let stack: Awaited<ReturnType<typeof start>>;
+beforeAll(async () => {
+  stack = await start();
+}, 120_000);
+afterAll(async () => {
+  if (stack?.child.exitCode === null) await stop(stack.child);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start: the embedded local stack', () => {
+  it('answers /health with the table, the export bucket and the local endpoints', async () => {
+    const h = await json(`${stack.url}/health`);
+    expect(h.status).toBe(200);
+    expect(h.body).toMatchObject({ ok: true, tableName: 'lotledger', exportBucket: 'lotledger-exports' });
+    const endpoints = h.body.endpoints as Record<string, string>;
+    for (const k of ['dynamodb', 's3', 'sns']) expect(endpoints[k]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('serves the contract routes through the real handlers, with 404 and 405 for what does not exist', async () => {
+    expect((await json(`${stack.url}/products/00614141000012`, 'PUT', { description: 'Romaine', unit: 'case', ftl: true })).status).toBe(200);
+    expect((await json(`${stack.url}/products/00614141000012`)).body).toMatchObject({ gtin: '00614141000012', ftl: true });
+    expect((await json(`${stack.url}/products/00614141000013`, 'PUT', { description: 'x' })).body).toMatchObject({
+      error: { code: 'validation_failed', details: [{ path: 'gtin' }] },
+    });
+    expect((await json(`${stack.url}/nowhere`)).status).toBe(404);
+    expect((await json(`${stack.url}/products/00614141000012`, 'DELETE')).status).toBe(405);
+  });
+
+  it('publishes recall notices that show up in /_local/notifications', async () => {
+    await json(`${stack.url}/sites/dc-1`, 'PUT', { kind: 'warehouse', name: 'DC' });
+    await json(`${stack.url}/sites/store-1`, 'PUT', { kind: 'store', name: 'Store 1' });
+    const mv = await json(`${stack.url}/movements`, 'POST', {
+      movements: [
+        { eventId: 'e2e-1', type: 'receive', occurredAt: '2026-03-01T08:00:00Z', gtin: '00614141000012', lot: 'E1', quantity: 5, site: 'dc-1' },
+        {
+          eventId: 'e2e-2',
+          type: 'transfer',
+          occurredAt: '2026-03-01T09:00:00Z',
+          gtin: '00614141000012',
+          lot: 'E1',
+          quantity: 2,
+          site: 'dc-1',
+          counterparty: 'store-1',
+        },
+      ],
+    });
+    expect(mv.body).toMatchObject({ accepted: 2 });
+    const r = await json(`${stack.url}/recalls`, 'POST', { lots: [{ gtin: '00614141000012', lot: 'E1' }], classification: 'II', reason: 'e2e' });
+    expect(r.status).toBe(201);
+    let items: { attributes: Record<string, string>; body: string }[] = [];
+    for (let i = 0; i < 100 && items.length < 1; i++) {
+      items = (await json(`${stack.url}/_local/notifications?audience=store&siteId=store-1`)).body.items as typeof items;
+      if (!items.length) await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(items).toHaveLength(1);
+    expect(items[0]?.attributes).toMatchObject({ eventType: 'recall.notice', siteId: 'store-1', recallId: r.body.recallId });
+    expect(JSON.parse(items[0]?.body ?? '{}')).toMatchObject({ type: 'recall.notice', recipient: { siteId: 'store-1' } });
+  });
+
+  it('stops cleanly on Ctrl-C and finds its data again on the next start', async () => {
+    expect(await stop(stack.child)).toBe(0);
+    stack = await start();
+    expect((await json(`${stack.url}/products/00614141000012`)).body).toMatchObject({ description: 'Romaine' });
+    expect((await json(`${stack.url}/lots/00614141000012/E1`)).body).toMatchObject({ status: 'recalled', onHand: 5 });
+  });
+
+  it('says clearly that Java is missing when it is', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx/esm', 'infra/local/start.ts'], {
+      cwd: root,
+      env: { ...process.env, PATH: '/nonexistent', PORT: '0', LOTLEDGER_DATA_DIR: join(dataDir, 'nojava') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+    const code = await new Promise<number | null>((res) => child.on('exit', res));
+    expect(code).toBe(1);
+    expect(out).toMatch(/Java 17 or newer is needed/);
+  });
+});
