@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../functions/deps.js';
+import { documentClient } from '../lib/store/document-client.js';
 import { systemClock } from '../lib/domain/clock.js';
 import { ProductInput, SiteInput } from '../lib/domain/master-data.js';
 import type { Movement } from '../lib/domain/movement.js';

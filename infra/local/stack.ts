@@ -28,6 +28,8 @@ export type LocalStackOptions = {
   host?: string;
   /** run scheduled jobs and the ingest poller (tests switch them off to drive them by hand) */
   runJobs?: boolean;
+  /** keep DynamoDB Local's data in memory instead of under dataDir (benchmarks) */
+  inMemoryDb?: boolean;
   log?: (msg: string, extra?: object) => void;
 };
 
@@ -54,7 +56,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     for (const s of stops.reverse()) await s().catch((e) => log('stop failed', { error: String(e) }));
   };
   try {
-    const ddb: DynamoDbLocal = await startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb') });
+    const ddb: DynamoDbLocal = await startDynamoDbLocal(opts.inMemoryDb ? {} : { dbPath: join(dataDir, 'dynamodb') });
     stops.push(ddb.stop);
     const s3: S3Local = await startS3Local({ directory: join(dataDir, 's3') });
     stops.push(s3.stop);

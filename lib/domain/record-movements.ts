@@ -1,6 +1,17 @@
 import type { Clock } from './clock.js';
 import type { Issue } from './errors.js';
-import { contentHash, type EventRecord, keysOf, lotId, type Plan, planMovement, type Snapshot } from './ledger.js';
+import {
+  contentHash,
+  type EventRecord,
+  keysOf,
+  type LotState,
+  lotId,
+  MAX_TRANSACTION_ACTIONS,
+  type Plan,
+  planMovement,
+  type SerialState,
+  type Snapshot,
+} from './ledger.js';
 import type { Product, Site } from './master-data.js';
 import { Movement } from './movement.js';
 
@@ -19,7 +30,16 @@ export interface LedgerStore {
   getEvent(eventId: string): Promise<EventRecord | undefined>;
 }
 
-export type LedgerDeps = { ledger: LedgerStore; clock: Clock; newToken: () => string };
+export type LedgerDeps = {
+  ledger: LedgerStore;
+  clock: Clock;
+  newToken: () => string;
+  /**
+   * Called once a movement this call wrote has committed (e.g. the defect-rate QA check). It must log its own errors:
+   * whatever it does, the movement stays `accepted`, so a failing hook is swallowed here.
+   */
+  afterAccepted?: (m: Movement, plan: Plan) => Promise<void>;
+};
 
 export type RecordResult = {
   index: number;
@@ -40,41 +60,36 @@ const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1
  * from 1 when another writer got there first. The eventId record is written in the same transaction, so a retry of
  * a movement that did commit finds it and answers `duplicate` (or `accepted` when it was this very call's write).
  */
-export async function recordMovement(d: LedgerDeps, m: Movement, index: number, cache: MasterCache): Promise<RecordResult> {
-  const token = d.newToken();
-  const hash = contentHash(m);
-  const seen = (e: EventRecord | undefined): RecordResult | undefined => {
-    if (!e) return undefined;
-    if (e.txToken === token) return { index, eventId: m.eventId, status: 'accepted' };
-    if (e.contentHash === hash) return { index, eventId: m.eventId, status: 'duplicate' };
-    return {
-      index,
-      eventId: m.eventId,
-      status: 'rejected',
-      code: 'event_id_conflict',
-      message: `eventId ${m.eventId} was already recorded with different content`,
-      errors: [{ path: 'eventId', message: `eventId ${m.eventId} was already recorded with different content` }],
-    };
-  };
+export async function recordMovement(d: LedgerDeps, m: Movement, index: number, cache: MasterCache, plannedToken?: string): Promise<RecordResult> {
+  // A record handed over from the fast path keeps the token it was planned with: if that commit landed, it is ours.
+  const token = plannedToken ?? d.newToken();
+  const seen = (e: EventRecord | undefined): RecordResult | undefined => (e ? verdictOnExisting(e, m, index, token) : undefined);
   let lastError: unknown;
+  let plan: Plan | undefined;
+  // Our own write landed (seen directly or found after a lost response): run the hook, which never fails the record.
+  const ours = async (r: RecordResult): Promise<RecordResult> => {
+    if (r.status === 'accepted' && plan && d.afterAccepted) await d.afterAccepted(m, plan).catch(() => undefined);
+    return r;
+  };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     try {
       const snap = await d.ledger.snapshot(m, cache);
       const known = seen(snap.event);
-      if (known) return known;
+      if (known) return ours(known);
       const planned = planMovement(m, snap, d.clock.now().toISOString(), token);
       if (!planned.ok) return { index, eventId: m.eventId, status: 'rejected', ...planned.rejection };
+      plan = planned.plan;
       const outcome = await d.ledger.commit(planned.plan);
-      if (outcome === 'committed') return { index, eventId: m.eventId, status: 'accepted' };
+      if (outcome === 'committed') return ours({ index, eventId: m.eventId, status: 'accepted' });
       if (outcome === 'event-exists') {
         const r = seen(await d.ledger.getEvent(m.eventId));
-        if (r) return r;
+        if (r) return ours(r);
       }
     } catch (e) {
       // The commit may have landed before the error (a lost response): the event record tells.
       lastError = e;
       const r = await d.ledger.getEvent(m.eventId).then(seen, () => undefined);
-      if (r) return r;
+      if (r) return ours(r);
     }
     await backoff(attempt);
   }
@@ -89,13 +104,44 @@ export async function recordMovement(d: LedgerDeps, m: Movement, index: number, 
   };
 }
 
-/** How many independent groups of a batch run at once. */
+/** The answer for a record whose eventId is already recorded: ours (same token), a duplicate, or a conflict. */
+export function verdictOnExisting(e: EventRecord, m: Movement, index: number, token: string | undefined): RecordResult {
+  if (token !== undefined && e.txToken === token) return { index, eventId: m.eventId, status: 'accepted' };
+  if (e.contentHash === contentHash(m)) return { index, eventId: m.eventId, status: 'duplicate' };
+  const message = `eventId ${m.eventId} was already recorded with different content`;
+  return { index, eventId: m.eventId, status: 'rejected', code: 'event_id_conflict', message, errors: [{ path: 'eventId', message }] };
+}
+
+/** How many independent groups of a batch run at once on the careful path. */
 const CONCURRENCY = 16;
+/** Records planned together before their writes are committed. */
+const WINDOW = 250;
+
+/** A consistent view of many records' state; serials are keyed `gtin|serial`. */
+export type Overlay = { events: Map<string, EventRecord>; lots: Map<string, LotState>; serials: Map<string, SerialState> };
+
+/** The optional fast path of a ledger store: bulk reads, and many plans committed in one transaction. */
+export interface BulkLedgerStore extends LedgerStore {
+  readMany(ms: Movement[], cache: MasterCache): Promise<Overlay>;
+  /** all plans or none; false when a condition failed or the transaction conflicted */
+  commitMany(plans: Plan[]): Promise<boolean>;
+  /** how many actions these plans need together, after merging writes to the same lot or serial */
+  mergedActions(plans: Plan[]): number;
+}
+
+const isBulk = (s: LedgerStore): s is BulkLedgerStore => 'commitMany' in s && 'readMany' in s;
+
+type Pending = { index: number; m: Movement };
 
 /**
- * Record a batch. Each record stands alone: a rejected one writes nothing and does not stop the others. Records that
- * share a lot, a serial or an eventId run in batch order, so "receive then ship" in one batch works; unrelated records
- * run concurrently.
+ * Record a batch. Each record stands alone: a rejected one writes nothing and does not stop the others, and the
+ * outcome is what recording them one by one in batch order would give.
+ *
+ * Fast path (group commit): a window of records is read in bulk, checked in batch order against that state as each
+ * earlier record of the window would leave it, and the accepted ones are committed together in transactions of up to
+ * 100 actions, still guarded by the versions read. If such a transaction fails (a concurrent writer, a conflict, a
+ * lost response), the records from that point of the window on go through the careful path: one record at a time per
+ * lot, re-read and retried, so nothing is lost, doubled or judged against state that did not commit.
  */
 export async function recordMovements(
   d: LedgerDeps,
@@ -103,23 +149,125 @@ export async function recordMovements(
   parse: (r: unknown, i: number) => ParsedRecord = parseRecord,
 ): Promise<BatchReport> {
   const results: RecordResult[] = new Array(raw.length);
-  const valid: { index: number; m: Movement }[] = [];
+  const valid: Pending[] = [];
   raw.forEach((r, index) => {
     const p = parse(r, index);
     if (p.ok) valid.push({ index, m: p.movement });
     else results[index] = p.result;
   });
   const cache = newMasterCache();
-  const groups = groupByShared(valid);
+  const ledger = d.ledger;
+  if (!isBulk(ledger)) {
+    await carefully(d, valid, results, cache, new Map());
+    return summarize(results);
+  }
+  for (let w = 0; w < valid.length; w += WINDOW) {
+    const window = valid.slice(w, w + WINDOW);
+    const { rest, tokens } = await groupCommit({ ...d, ledger }, window, results, cache);
+    if (rest.length) await carefully(d, rest, results, cache, tokens);
+  }
+  return summarize(results);
+}
+
+/** The fast path over one window; returns the records left for the careful path, with the tokens they were planned with. */
+async function groupCommit(
+  d: LedgerDeps & { ledger: BulkLedgerStore },
+  window: Pending[],
+  results: RecordResult[],
+  cache: MasterCache,
+): Promise<{ rest: Pending[]; tokens: Map<number, string> }> {
+  const tokens = new Map<number, string>();
+  let overlay: Overlay;
+  try {
+    overlay = await d.ledger.readMany(
+      window.map((x) => x.m),
+      cache,
+    );
+  } catch {
+    return { rest: window, tokens };
+  }
+  const products = new Map([...cache.products].filter((e): e is [string, Product] => e[1] !== null));
+  const sites = new Map([...cache.sites].filter((e): e is [string, Site] => e[1] !== null));
+  const plannedHere = new Set<string>();
+  const planned: { pos: number; index: number; m: Movement; plan: Plan }[] = [];
+  const now = d.clock.now().toISOString();
+  for (const [pos, { index, m }] of window.entries()) {
+    if (plannedHere.has(m.eventId)) {
+      // Its twin earlier in this window has not committed yet: judge it once that one has.
+      return finish(d, window, results, planned, pos, tokens);
+    }
+    const prior = overlay.events.get(m.eventId);
+    if (prior) {
+      results[index] = verdictOnExisting(prior, m, index, undefined);
+      continue;
+    }
+    const token = d.newToken();
+    const serials = new Map<string, SerialState>();
+    for (const s of m.serials ?? []) {
+      const st = overlay.serials.get(`${m.gtin}|${s}`);
+      if (st) serials.set(s, st);
+    }
+    const r = planMovement(m, { lots: overlay.lots, serials, products, sites }, now, token);
+    if (!r.ok) {
+      results[index] = { index, eventId: m.eventId, status: 'rejected', ...r.rejection };
+      continue;
+    }
+    tokens.set(index, token);
+    plannedHere.add(m.eventId);
+    overlay.events.set(m.eventId, r.plan.event);
+    for (const l of r.plan.lots) overlay.lots.set(lotId(l.next), l.next);
+    for (const s of r.plan.serials) overlay.serials.set(`${s.next.gtin}|${s.next.serial}`, s.next);
+    planned.push({ pos, index, m, plan: r.plan });
+  }
+  return finish(d, window, results, planned, window.length, tokens);
+}
+
+/** Commit the planned records in order, in transactions of at most 100 merged actions; hand the rest to the careful path. */
+async function finish(
+  d: LedgerDeps & { ledger: BulkLedgerStore },
+  window: Pending[],
+  results: RecordResult[],
+  planned: { pos: number; index: number; m: Movement; plan: Plan }[],
+  stopPos: number,
+  tokens: Map<number, string>,
+): Promise<{ rest: Pending[]; tokens: Map<number, string> }> {
+  const chunks: (typeof planned)[] = [];
+  let current: typeof planned = [];
+  for (const p of planned) {
+    if (current.length && d.ledger.mergedActions([...current, p].map((x) => x.plan)) > MAX_TRANSACTION_ACTIONS) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(p);
+  }
+  if (current.length) chunks.push(current);
+  for (const chunk of chunks) {
+    let ok = false;
+    try {
+      ok = await d.ledger.commitMany(chunk.map((c) => c.plan));
+    } catch {
+      ok = false; // maybe committed, maybe not: the careful path reads the event records to tell
+    }
+    if (!ok) return { rest: window.slice((chunk[0] as { pos: number }).pos), tokens };
+    for (const c of chunk) {
+      results[c.index] = { index: c.index, eventId: c.m.eventId, status: 'accepted' };
+      if (d.afterAccepted) await d.afterAccepted(c.m, c.plan).catch(() => undefined);
+    }
+  }
+  return { rest: window.slice(stopPos), tokens };
+}
+
+/** The careful path: records that share a lot, serial or eventId run in batch order, one at a time; the rest concurrently. */
+async function carefully(d: LedgerDeps, items: Pending[], results: RecordResult[], cache: MasterCache, tokens: Map<number, string>) {
+  const groups = groupByShared(items);
   let next = 0;
   const worker = async () => {
     while (next < groups.length) {
-      const g = groups[next++] as { index: number; m: Movement }[];
-      for (const { index, m } of g) results[index] = await recordMovement(d, m, index, cache);
+      const g = groups[next++] as Pending[];
+      for (const { index, m } of g) results[index] = await recordMovement(d, m, index, cache, tokens.get(index));
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, groups.length) }, worker));
-  return summarize(results);
 }
 
 export type ParsedRecord = { ok: true; movement: Movement } | { ok: false; result: RecordResult };

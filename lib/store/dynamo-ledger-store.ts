@@ -24,7 +24,7 @@ import {
 } from '../domain/ledger.js';
 import type { Product, Site } from '../domain/master-data.js';
 import type { Movement } from '../domain/movement.js';
-import type { CommitOutcome, LedgerStore, MasterCache } from '../domain/record-movements.js';
+import type { BulkLedgerStore, CommitOutcome, MasterCache, Overlay } from '../domain/record-movements.js';
 import { fromItem } from './items.js';
 import { keys } from './keys.js';
 
@@ -72,7 +72,7 @@ const COND = {
  * each touched lot's head (must still be at the seq it was read at), a ledger entry per lot (must not exist) and
  * each serial (must still be at the version read). Never a read-check-write race, never a DeleteItem.
  */
-export class DynamoLedgerStore implements LedgerStore {
+export class DynamoLedgerStore implements BulkLedgerStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -130,21 +130,117 @@ export class DynamoLedgerStore implements LedgerStore {
     return snap;
   }
 
-  /** BatchGetItem with consistent reads, 100 keys a request, UnprocessedKeys retried with backoff. */
+  /** BatchGetItem with consistent reads, 100 keys a request (4 requests in flight), UnprocessedKeys retried with backoff. */
   async batchGet(wanted: Record<string, unknown>[]): Promise<Item[]> {
-    const out: Item[] = [];
     const unique = [...new Map(wanted.map((w) => [`${w.pk}|${w.sk}`, w])).values()];
-    for (let i = 0; i < unique.length; i += 100) {
-      let pending: Record<string, unknown>[] | undefined = unique.slice(i, i + 100);
+    const chunks: Record<string, unknown>[][] = [];
+    for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
+    const out: Item[] = [];
+    const one = async (chunk: Record<string, unknown>[]) => {
+      let pending: Record<string, unknown>[] | undefined = chunk;
       for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 20 * 2 ** attempt) * Math.random()));
         if (attempt > 10) throw new AppError('busy', 'The table kept returning unprocessed keys');
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 20 * 2 ** attempt) * Math.random()));
         const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }));
         out.push(...((r.Responses?.[this.table] ?? []) as Item[]));
         pending = r.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined;
       }
-    }
+    };
+    const queue = [...chunks];
+    await Promise.all(
+      Array.from({ length: Math.min(4, queue.length) }, async () => {
+        for (let c = queue.shift(); c; c = queue.shift()) await one(c);
+      }),
+    );
     return out;
+  }
+
+  async readMany(ms: Movement[], cache: MasterCache): Promise<Overlay> {
+    const wanted: Record<string, unknown>[] = [];
+    const gtins = new Set<string>();
+    const sites = new Set<string>();
+    for (const m of ms) {
+      const k = keysOf(m);
+      wanted.push(keys.event(m.eventId), ...k.lots.map((l) => keys.lot(l)), ...k.serials.map((s) => keys.serial(m.gtin, s)));
+      for (const g of k.gtins) if (!cache.products.has(g)) gtins.add(g);
+      for (const s of k.sites) if (!cache.sites.has(s)) sites.add(s);
+    }
+    wanted.push(...[...gtins].map((g) => keys.product(g)), ...[...sites].map((s) => keys.site(s)));
+    const items = await this.batchGet(wanted);
+    for (const g of gtins) cache.products.set(g, null);
+    for (const s of sites) cache.sites.set(s, null);
+    const overlay: Overlay = { events: new Map(), lots: new Map(), serials: new Map() };
+    for (const it of items) {
+      if (it.entity === 'event') overlay.events.set(String(it.eventId), fromItem<EventRecord>(it));
+      else if (it.entity === 'lot') overlay.lots.set(lotId(it as LotKey), fromItem<LotState>(it));
+      else if (it.entity === 'serial') overlay.serials.set(`${it.gtin}|${it.serial}`, fromItem<SerialState>(it));
+      else if (it.entity === 'product') cache.products.set(String(it.gtin), fromItem<Product>(it));
+      else if (it.entity === 'site') cache.sites.set(String(it.siteId), fromItem<Site>(it));
+    }
+    return overlay;
+  }
+
+  /** The writes of several plans as one transaction: each lot head and serial once (its last state, guarded by its first expected version). */
+  private merged(plans: Plan[]) {
+    const lots = new Map<string, { expectedSeq: number; next: LotState }>();
+    const serials = new Map<string, { expectedVersion: number; next: SerialState }>();
+    for (const p of plans) {
+      for (const l of p.lots) {
+        const id = lotId(l.next);
+        lots.set(id, { expectedSeq: lots.get(id)?.expectedSeq ?? l.expectedSeq, next: l.next });
+      }
+      for (const s of p.serials) {
+        const id = `${s.next.gtin}|${s.next.serial}`;
+        serials.set(id, { expectedVersion: serials.get(id)?.expectedVersion ?? s.expectedVersion, next: s.next });
+      }
+    }
+    return { lots: [...lots.values()], serials: [...serials.values()] };
+  }
+
+  mergedActions(plans: Plan[]): number {
+    const m = this.merged(plans);
+    return plans.reduce((n, p) => n + 1 + p.entries.length, 0) + m.lots.length + m.serials.length;
+  }
+
+  async commitMany(plans: Plan[]): Promise<boolean> {
+    if (plans.length === 1) return (await this.commit(plans[0] as Plan)) === 'committed';
+    const m = this.merged(plans);
+    const items = [
+      ...plans.map((p) => ({ Put: { TableName: this.table, Item: eventItem(p.event), ConditionExpression: COND.absent } })),
+      ...m.lots.map((l) => this.lotPut(l.expectedSeq, l.next)),
+      ...plans.flatMap((p) => p.entries.map((e) => ({ Put: { TableName: this.table, Item: entryItem(e), ConditionExpression: COND.absent } }))),
+      ...m.serials.map((s) => this.serialPut(s.expectedVersion, s.next)),
+    ];
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({ TransactItems: items, ClientRequestToken: hashOf(plans.map((p) => p.event.txToken)).slice(0, 36) }),
+      );
+      return true;
+    } catch (e) {
+      if (
+        e instanceof TransactionCanceledException ||
+        (e as Error).name === 'TransactionConflictException' ||
+        (e as Error).name === 'IdempotentParameterMismatchException'
+      )
+        return false;
+      throw e;
+    }
+  }
+
+  private serialPut(expectedVersion: number, next: SerialState) {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: serialItem(next),
+        ...(expectedVersion === 0
+          ? { ConditionExpression: COND.absent }
+          : {
+              ConditionExpression: COND.serialAtVersion,
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            }),
+      },
+    };
   }
 
   async commit(plan: Plan): Promise<CommitOutcome> {
@@ -152,19 +248,7 @@ export class DynamoLedgerStore implements LedgerStore {
       { Put: { TableName: this.table, Item: eventItem(plan.event), ConditionExpression: COND.absent } },
       ...plan.lots.map((l) => this.lotPut(l.expectedSeq, l.next)),
       ...plan.entries.map((e) => ({ Put: { TableName: this.table, Item: entryItem(e), ConditionExpression: COND.absent } })),
-      ...plan.serials.map((s) => ({
-        Put: {
-          TableName: this.table,
-          Item: serialItem(s.next),
-          ...(s.expectedVersion === 0
-            ? { ConditionExpression: COND.absent }
-            : {
-                ConditionExpression: COND.serialAtVersion,
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':expected': s.expectedVersion },
-              }),
-        },
-      })),
+      ...plan.serials.map((s) => this.serialPut(s.expectedVersion, s.next)),
     ];
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: hashOf(plan).slice(0, 36) }));

@@ -13,7 +13,7 @@ import {
 import type { LotStore } from '../../lib/domain/lots.js';
 import type { MasterDataStore, Product, Site } from '../../lib/domain/master-data.js';
 import type { Movement } from '../../lib/domain/movement.js';
-import type { CommitOutcome, LedgerStore, MasterCache } from '../../lib/domain/record-movements.js';
+import type { BulkLedgerStore, CommitOutcome, MasterCache, Overlay } from '../../lib/domain/record-movements.js';
 
 /** In-memory master data, for domain tests. */
 export class InMemoryMasterData implements MasterDataStore {
@@ -36,7 +36,9 @@ export class InMemoryMasterData implements MasterDataStore {
 }
 
 /** In-memory ledger with the same conditional-commit semantics as the DynamoDB store: all or nothing, guarded by versions. */
-export class InMemoryLedger implements LedgerStore, LotStore {
+export class InMemoryLedger implements BulkLedgerStore, LotStore {
+  /** commitMany calls, to see the fast path at work */
+  groupCommits = 0;
   events = new Map<string, EventRecord>();
   lots = new Map<string, LotState>();
   entryLog = new Map<string, LedgerEntry[]>();
@@ -68,10 +70,42 @@ export class InMemoryLedger implements LedgerStore, LotStore {
     return snap;
   }
 
-  async commit(plan: Plan): Promise<CommitOutcome> {
-    if (this.events.has(plan.event.eventId)) return 'event-exists';
-    for (const l of plan.lots) if ((this.lots.get(lotId(l.next))?.seq ?? 0) !== l.expectedSeq) return 'conflict';
-    for (const s of plan.serials) if ((this.serials.get(`${s.next.gtin}|${s.next.serial}`)?.version ?? 0) !== s.expectedVersion) return 'conflict';
+  async readMany(ms: Movement[], cache: MasterCache): Promise<Overlay> {
+    const overlay: Overlay = { events: new Map(), lots: new Map(), serials: new Map() };
+    for (const m of ms) {
+      const snap = await this.snapshot(m, cache);
+      if (snap.event) overlay.events.set(m.eventId, snap.event);
+      for (const [k, v] of snap.lots) overlay.lots.set(k, v);
+      for (const [k, v] of snap.serials) overlay.serials.set(`${m.gtin}|${k}`, v);
+      for (const [k, v] of snap.products) cache.products.set(k, v);
+      for (const [k, v] of snap.sites) cache.sites.set(k, v);
+    }
+    return overlay;
+  }
+
+  mergedActions(plans: Plan[]): number {
+    const lots = new Set(plans.flatMap((p) => p.lots.map((l) => lotId(l.next))));
+    const serials = new Set(plans.flatMap((p) => p.serials.map((x) => `${x.next.gtin}|${x.next.serial}`)));
+    return plans.reduce((n, p) => n + 1 + p.entries.length, 0) + lots.size + serials.size;
+  }
+
+  /** All or nothing, each lot and serial checked against the first version any plan expected. */
+  async commitMany(plans: Plan[]): Promise<boolean> {
+    const firstSeq = new Map<string, number>();
+    const firstVersion = new Map<string, number>();
+    for (const p of plans) {
+      if (this.events.has(p.event.eventId)) return false;
+      for (const l of p.lots) if (!firstSeq.has(lotId(l.next))) firstSeq.set(lotId(l.next), l.expectedSeq);
+      for (const x of p.serials) if (!firstVersion.has(`${x.next.gtin}|${x.next.serial}`)) firstVersion.set(`${x.next.gtin}|${x.next.serial}`, x.expectedVersion);
+    }
+    for (const [k, seq] of firstSeq) if ((this.lots.get(k)?.seq ?? 0) !== seq) return false;
+    for (const [k, v] of firstVersion) if ((this.serials.get(k)?.version ?? 0) !== v) return false;
+    for (const p of plans) this.apply(p);
+    this.groupCommits++;
+    return true;
+  }
+
+  private apply(plan: Plan) {
     this.events.set(plan.event.eventId, structuredClone(plan.event));
     for (const l of plan.lots) this.lots.set(lotId(l.next), structuredClone(l.next));
     for (const e of plan.entries) {
@@ -81,6 +115,13 @@ export class InMemoryLedger implements LedgerStore, LotStore {
     }
     for (const s of plan.serials) this.serials.set(`${s.next.gtin}|${s.next.serial}`, structuredClone(s.next));
     this.commits++;
+  }
+
+  async commit(plan: Plan): Promise<CommitOutcome> {
+    if (this.events.has(plan.event.eventId)) return 'event-exists';
+    for (const l of plan.lots) if ((this.lots.get(lotId(l.next))?.seq ?? 0) !== l.expectedSeq) return 'conflict';
+    for (const s of plan.serials) if ((this.serials.get(`${s.next.gtin}|${s.next.serial}`)?.version ?? 0) !== s.expectedVersion) return 'conflict';
+    this.apply(plan);
     return 'committed';
   }
 
