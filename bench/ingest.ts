@@ -58,7 +58,7 @@ export async function ingestBenchmark(post: Post, opts: { lots: number; perLot: 
       const base = { eventId: `${lot}-${i}`, occurredAt: at(i), gtin, lot };
       if (kind < 3) out.push({ ...base, type: 'transfer', quantity: 5, site: 'bench-dc', counterparty: `bench-store-${i % 4}` });
       else if (kind < 9) out.push({ ...base, type: 'sell', quantity: 1, site: 'bench-dc' });
-      else out.push({ ...base, type: 'return', quantity: 1, site: 'bench-dc', reason: 'defect' });
+      else out.push({ ...base, type: 'return', quantity: 1, site: 'bench-dc', reason: 'unwanted' });
     }
     return out;
   };

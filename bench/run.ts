@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalStack } from '../infra/local/stack.js';
+import { expiryBenchmark } from './expiry.js';
 import { ingestBenchmark, rawBatchWriteRate } from './ingest.js';
 import { recallBenchmark, traceBenchmark } from './trace-recall.js';
 
@@ -15,7 +16,7 @@ async function main() {
   const scale = Number(process.env.BENCH_SCALE ?? 1);
   const dataDir = mkdtempSync(join(tmpdir(), 'lotledger-bench-'));
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const stack = await startLocalStack({ dataDir, port: 0, runJobs: false });
+  const stack = await startLocalStack({ dataDir, port: 0, inMemoryDb: process.env.BENCH_DISK !== '1' });
   const post = async (path: string, body: unknown) => {
     const r = await fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!r.ok) throw new Error(`${path}: HTTP ${r.status} ${await r.text()}`);
@@ -44,6 +45,23 @@ async function main() {
     console.log(`  ingest             ${ing.movementsPerSec.toFixed(0)} movements/s, ${ing.itemsPerSec.toFixed(0)} items/s (3 items per movement)`);
     console.log(`  raw BatchWriteItem ${raw.itemsPerSec.toFixed(0)} items/s (4 writers, 25 items a request, same DynamoDB Local)`);
     console.log(`  ratio              ${(ing.movementsPerSec / raw.itemsPerSec).toFixed(2)} (ingest movements/s ÷ raw items/s; aim ≥ 0.3)`);
+
+    // Expiry check
+    const ex = await expiryBenchmark(stack.env.TABLE_NAME as string, {
+      lots: Math.max(1000, Math.round(100_000 * scale)),
+      near: 100,
+      asOf: '2026-06-01',
+      site: 'bench-dc',
+    });
+    console.log(
+      `\n## expiry check: ${ex.seeded} lots with stock (seeded with BatchWriteItem in ${(ex.seedMs / 1000).toFixed(1)} s), 100 near expiry`,
+    );
+    console.log(`  found              ${ex.expiringSoon} expiring soon, ${ex.expired} expired; ${ex.alertsPublished} alerts published`);
+    console.log(`  expiry check       ${ex.check.items} items read, ${ex.check.requests} requests, ${ex.check.ms.toFixed(0)} ms`);
+    console.log(`  full table Scan    ${ex.scan.items} items read, ${ex.scan.requests} requests, ${ex.scan.ms.toFixed(0)} ms (baseline, same table)`);
+    console.log(
+      `  ratio              ${(ex.check.items / ex.scan.items).toFixed(4)} of the items, ${(ex.check.ms / ex.scan.ms).toFixed(3)} of the time (check ÷ scan)`,
+    );
 
     // Trace
     const tr = await traceBenchmark(stack.env.TABLE_NAME as string, {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../lib/store/document-client.js';
 import { systemClock } from '../lib/domain/clock.js';
 import { ProductInput, SiteInput } from '../lib/domain/master-data.js';
 import type { Movement } from '../lib/domain/movement.js';
 import { recordMovements } from '../lib/domain/record-movements.js';
 import { traceLot } from '../lib/domain/trace.js';
+import { documentClient } from '../lib/store/document-client.js';
 import { DynamoLedgerStore } from '../lib/store/dynamo-ledger-store.js';
 import { DynamoMasterDataStore } from '../lib/store/dynamo-master-data-store.js';
 

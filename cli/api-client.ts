@@ -47,12 +47,14 @@ export class ApiClient {
   get = <T>(path: string) => this.request<T>('GET', path);
   post = <T>(path: string, body: unknown) => this.request<T>('POST', path, body);
   put = <T>(path: string, body: unknown) => this.request<T>('PUT', path, body);
+  /** GET a non-JSON representation (e.g. `text/csv`) as text. */
+  getText = (path: string, accept: string) => this.request<string>('GET', path, undefined, accept);
 
   /** Send a request; a non-2xx answer throws ApiError, an unreachable API throws a sentence saying so. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, accept = 'application/json'): Promise<T> {
     const url = new URL(path.replace(/^\//, ''), this.base);
     const text = body === undefined ? undefined : JSON.stringify(body);
-    let headers: Record<string, string> = { accept: 'application/json', ...(text ? { 'content-type': 'application/json' } : {}) };
+    let headers: Record<string, string> = { accept, ...(text ? { 'content-type': 'application/json' } : {}) };
     if (this.signer) {
       const query: Record<string, string> = {};
       url.searchParams.forEach((v, k) => {
@@ -79,6 +81,7 @@ export class ApiClient {
       );
     }
     const raw = await res.text();
+    if (res.ok && accept !== 'application/json') return raw as T;
     let parsed: unknown;
     try {
       parsed = raw === '' ? undefined : JSON.parse(raw);

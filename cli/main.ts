@@ -1,10 +1,24 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ApiClient, DEFAULT_API_URL } from './api-client.js';
+import { expiryCheck } from './commands/expiry.js';
 import { ingest } from './commands/ingest.js';
 import { showLot, showSerial, verify } from './commands/lots.js';
+import { pick } from './commands/pick.js';
 import { recallAck, recallReport, recallStart, recallStatus } from './commands/recall.js';
+import { reportLots } from './commands/report.js';
 import { trace } from './commands/trace.js';
 import { bad } from './output.js';
+
+/** Commander argument parsers: a bad value is a usage error (exit 2). */
+const asDate = (v: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
+  return v;
+};
+const asQuantity = (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number greater than 0');
+  return n;
+};
 
 /** Exit codes: 0 ok, 1 rejected records or failed checks (or an API error), 2 usage. */
 export function buildProgram(): Command {
@@ -112,6 +126,40 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nExample:\n  $ npx lotledger recall report R-0123456789abcdef')
     .action(async (recallId: string) => {
       process.exitCode = await recallReport(api(), recallId, { json: json() });
+    });
+
+  const expiry = program.command('expiry').description('expiry of lots with stock on hand');
+  expiry
+    .command('check')
+    .description('run the expiry check: lots expiring soon and expired, alerts sent once; exit 1 if expired stock is on hand')
+    .option('--as-of <date>', 'check as of this date (default today, UTC)', asDate)
+    .addHelpText('after', '\nExample:\n  $ npx lotledger expiry check --as-of 2026-03-01')
+    .action(async (o: { asOf?: string }) => {
+      process.exitCode = await expiryCheck(api(), { ...o, json: json() });
+    });
+
+  program
+    .command('pick')
+    .description('FEFO pick list: which lots to take QTY from at SITE, earliest expiry first; exit 1 if the site cannot cover it')
+    .argument('<site>', 'the siteId')
+    .argument('<gtin>')
+    .argument('<qty>', 'quantity to pick', asQuantity)
+    .addHelpText('after', '\nExample:\n  $ npx lotledger pick store-1 00614141000012 12')
+    .action(async (site: string, gtin: string, qty: number) => {
+      process.exitCode = await pick(api(), site, gtin, qty, { json: json() });
+    });
+
+  const report = program.command('report').description('reports');
+  report
+    .command('lots')
+    .description('per lot of a GTIN: received, sold, returns, defect rate, days to sell through, revenue, cost and margin')
+    .argument('<gtin>')
+    .option('--from <date>', 'first day of movements counted (their local date)', asDate)
+    .option('--to <date>', 'last day of movements counted', asDate)
+    .option('--csv', 'print CSV (the API answers text/csv)')
+    .addHelpText('after', '\nExample:\n  $ npx lotledger report lots 00614141000012 --from 2026-03-01 --to 2026-03-31 --csv > lots.csv')
+    .action(async (gtin: string, o: { from?: string; to?: string; csv?: boolean }) => {
+      process.exitCode = await reportLots(api(), gtin, { ...o, json: json() });
     });
   return program;
 }

@@ -13,7 +13,7 @@ export const bold = (t: string) => paint('bold', t);
 /** Left-aligned columns, for small tables. */
 export function table(rows: (string | number)[][], indent = '  '): string {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, String(c).length)));
+  for (const r of rows) for (const [i, c] of r.entries()) widths[i] = Math.max(widths[i] ?? 0, String(c).length);
   return rows
     .map(
       (r) =>

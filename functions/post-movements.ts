@@ -5,7 +5,7 @@ import { json, parseBody } from '../lib/http/http.js';
 import { type Deps, deps, logger } from './deps.js';
 
 /** POST /movements: 1-500 records, each accepted, duplicate or rejected on its own. */
-export const makePostMovements = (getDeps: () => Pick<Deps, 'ledger' | 'clock' | 'newToken' | 'logger'>) =>
+export const makePostMovements = (getDeps: () => Pick<Deps, 'ledger' | 'clock' | 'newToken' | 'logger' | 'afterAccepted'>) =>
   httpHandler(
     getDeps,
     async (d, event) => {

@@ -71,7 +71,17 @@ export const JOBS: readonly Job[] = [
     name: 'batch-file-ingest',
     handler: 'ingest-file',
     prefix: 'incoming/',
-    access: { table: 'ledger-write', ingestBucket: ['read', 'put'] },
-    env: ['INGEST_BUCKET'],
+    // alertsTopic: a defect return in a file may trigger the QA hold and its alert, as through POST /movements
+    access: { table: 'ledger-write', ingestBucket: ['read', 'put'], alertsTopic: 'publish' },
+    env: ['INGEST_BUCKET', 'ALERTS_TOPIC_ARN'],
+  },
+  {
+    // Daily expiry check: alerts for lots expiring soon or expired with stock, and a retry of any pending alert.
+    kind: 'schedule',
+    name: 'daily-expiry-check',
+    handler: 'expiry-check-job',
+    cron: { minute: '0', hour: '5' },
+    access: { table: 'ledger-write', alertsTopic: 'publish' },
+    env: ['ALERTS_TOPIC_ARN'],
   },
 ];

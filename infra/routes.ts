@@ -31,8 +31,15 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/products/{gtin}', handler: 'get-product', access: { table: 'read' } },
   { method: 'PUT', path: '/sites/{siteId}', handler: 'put-site', access: { table: 'master-write' } },
   { method: 'GET', path: '/sites/{siteId}', handler: 'get-site', access: { table: 'read' } },
-  { method: 'POST', path: '/movements', handler: 'post-movements', access: { table: 'ledger-write' } },
-  { method: 'POST', path: '/scans', handler: 'post-scans', access: { table: 'ledger-write' } },
+  // Movements may put a lot on QA hold and send a `qa.defect-rate` alert (the defect-rate check after a defect return).
+  {
+    method: 'POST',
+    path: '/movements',
+    handler: 'post-movements',
+    access: { table: 'ledger-write', alertsTopic: 'publish' },
+    env: ['ALERTS_TOPIC_ARN'],
+  },
+  { method: 'POST', path: '/scans', handler: 'post-scans', access: { table: 'ledger-write', alertsTopic: 'publish' }, env: ['ALERTS_TOPIC_ARN'] },
   { method: 'GET', path: '/lots/{gtin}/{lot}', handler: 'get-lot', access: { table: 'read' } },
   { method: 'GET', path: '/lots/{gtin}/{lot}/movements', handler: 'get-lot-movements', access: { table: 'read' } },
   { method: 'POST', path: '/lots/{gtin}/{lot}/hold', handler: 'post-lot-hold', access: { table: 'ledger-write' } },
@@ -44,6 +51,15 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/recalls/{recallId}/acknowledgements', handler: 'post-recall-acknowledgements', access: { table: 'ledger-write' } },
   { method: 'GET', path: '/recalls/{recallId}/report', handler: 'get-recall-report', access: { table: 'read' } },
   { method: 'GET', path: '/ledger/verify', handler: 'get-ledger-verify', access: { table: 'read' } },
+  {
+    method: 'POST',
+    path: '/expiry-checks',
+    handler: 'post-expiry-checks',
+    access: { table: 'ledger-write', alertsTopic: 'publish' },
+    env: ['ALERTS_TOPIC_ARN'],
+  },
+  { method: 'GET', path: '/sites/{siteId}/pick', handler: 'get-site-pick', access: { table: 'read' } },
+  { method: 'GET', path: '/reports/lots', handler: 'get-reports-lots', access: { table: 'read' } },
 ];
 
 /** Match a concrete path against a route template; returns the decoded-later raw path parameters. */

@@ -33,7 +33,7 @@ export function traceTree(t: Trace): string {
     lines.push(`${top ? '' : `${prefix}${last ? '└─ ' : '├─ '}`}${bold(k.lot)} ${dim(k.gtin)}${seenBefore ? dim(' (see above)') : ''}`);
     if (seenBefore) return;
     const kids = children.get(id(k)) ?? [];
-    kids.forEach((c, i) => walk(c, top ? '' : `${prefix}${last ? '   ' : '│  '}`, i === kids.length - 1, false));
+    for (const [i, c] of kids.entries()) walk(c, top ? '' : `${prefix}${last ? '   ' : '│  '}`, i === kids.length - 1, false);
   };
   walk(t.root, '', true, true);
   return lines.join('\n');

@@ -28,6 +28,10 @@ export type LotState = LotKey & {
   balances: Record<string, SiteBalance>;
   serialsTotal: number;
   serialsInStock: number;
+  /** units sold (sell movements), kept on the head so the defect-rate check needs no extra read; absent on older items = 0 */
+  sold?: number;
+  /** units returned with reason `defect`; absent on older items = 0 */
+  defectReturns?: number;
 };
 
 export type SerialStatus = 'in-stock' | 'shipped' | 'sold' | 'disposed';
@@ -292,6 +296,8 @@ export function planMovement(m: Movement, snap: Snapshot, now: string, txToken: 
   }
   const stockError = applyDeltas(base, deltas, m.type, 'quantity');
   if (stockError) return stockError;
+  if (m.type === 'sell') base.sold = q3((base.sold ?? 0) + qty);
+  if (isDefectReturn(m)) base.defectReturns = q3((base.defectReturns ?? 0) + qty);
 
   // Transform inputs: each consumed at `site`, each must be usable.
   const inputEntries: { lot: LotState; quantity: number }[] = [];
@@ -451,6 +457,10 @@ export function planStatusChange(
   });
   return { next, entry };
 }
+
+/** A return whose reason is `defect` (any case): it counts toward the lot's defect-return rate. */
+export const isDefectReturn = (m: { type: string; reason?: string | undefined }) =>
+  m.type === 'return' && m.reason?.trim().toLowerCase() === 'defect';
 
 /** Units on hand across all internal sites. */
 export const onHand = (lot: Pick<LotState, 'balances'>) => q3(Object.values(lot.balances).reduce((s, b) => s + b.q, 0));

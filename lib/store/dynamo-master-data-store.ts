@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Gtin } from '../domain/ids.js';
 import type { MasterDataStore, Product, Site } from '../domain/master-data.js';
+import { raiseExpiryAlertBound } from './dynamo-lot-index.js';
 import { fromItem } from './items.js';
 import { keys } from './keys.js';
 
@@ -12,6 +13,8 @@ export class DynamoMasterDataStore implements MasterDataStore {
   ) {}
 
   async putProduct(p: Product): Promise<Product> {
+    // First raise the expiry check's bound on expiryAlertDays, so it is never below a stored product's.
+    await raiseExpiryAlertBound(this.doc, this.table, p.expiryAlertDays);
     await this.doc.send(
       new PutCommand({ TableName: this.table, Item: { ...keys.product(p.gtin), entity: 'product', ...p, gsi1pk: 'PRODUCTS', gsi1sk: p.gtin } }),
     );

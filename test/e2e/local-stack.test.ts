@@ -120,8 +120,11 @@ describe('npm start: the embedded local stack', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+    const collect = (b: Buffer) => {
+      out += b.toString();
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
     const code = await new Promise<number | null>((res) => child.on('exit', res));
     expect(code).toBe(1);
     expect(out).toMatch(/Java 17 or newer is needed/);

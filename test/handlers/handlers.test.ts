@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -12,9 +12,13 @@ import { makePostMovements } from '../../functions/post-movements.js';
 import { makePutProduct } from '../../functions/put-product.js';
 import { makePutSite } from '../../functions/put-site.js';
 import { fixedClock } from '../../lib/domain/clock.js';
+import { QA_DEFAULTS } from '../../lib/domain/quality.js';
+import { DynamoAlertStore } from '../../lib/store/dynamo-alert-store.js';
 import { DynamoLedgerStore } from '../../lib/store/dynamo-ledger-store.js';
+import { DynamoLotIndex } from '../../lib/store/dynamo-lot-index.js';
 import { DynamoMasterDataStore } from '../../lib/store/dynamo-master-data-store.js';
 import { DynamoRecallStore } from '../../lib/store/dynamo-recall-store.js';
+import { FakeAlertPublisher } from '../support/alerts.js';
 import { GTIN, mv } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 
@@ -33,6 +37,10 @@ const d: Deps = {
   clock: fixedClock('2026-03-01T12:00:00Z'),
   logger,
   newToken: randomUUID,
+  alerts: new DynamoAlertStore(doc, 'tbl'),
+  alertPublisher: new FakeAlertPublisher(),
+  lotIndex: new DynamoLotIndex(doc, 'tbl'),
+  qa: QA_DEFAULTS,
 };
 
 beforeEach(() => ddb.reset());
@@ -41,6 +49,7 @@ describe('PUT /products/{gtin}', () => {
   it('writes the product under its 14-digit key with the contract defaults', async () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({}); // raises the expiry check's bound on expiryAlertDays
     const r = await call(
       makePutProduct(() => d),
       'PUT',

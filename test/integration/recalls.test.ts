@@ -4,7 +4,6 @@ import { makeGetRecall } from '../../functions/get-recall.js';
 import { makeGetRecallReport } from '../../functions/get-recall-report.js';
 import { makePostRecallAcknowledgements } from '../../functions/post-recall-acknowledgements.js';
 import { makePostRecalls } from '../../functions/post-recalls.js';
-import { fixedClock } from '../../lib/domain/clock.js';
 import { lotView } from '../../lib/domain/lots.js';
 import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
 import { type NoticePublisher, type OutboxStore, type PublishEntry, publishDue, queueFollowUps } from '../../lib/domain/notice-outbox.js';

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/deps.js';
 import { makePostMovements } from '../../functions/post-movements.js';
 import { lotView, verifyAll } from '../../lib/domain/lots.js';

@@ -38,7 +38,9 @@ beforeAll(async () => {
   client = clientFor(await sns.start(0));
   hook = createServer((req, res) => {
     let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
     req.on('end', () => {
       received.push({ headers: req.headers, body });
       res.end('ok');

@@ -96,7 +96,8 @@ export class InMemoryLedger implements BulkLedgerStore, LotStore {
     for (const p of plans) {
       if (this.events.has(p.event.eventId)) return false;
       for (const l of p.lots) if (!firstSeq.has(lotId(l.next))) firstSeq.set(lotId(l.next), l.expectedSeq);
-      for (const x of p.serials) if (!firstVersion.has(`${x.next.gtin}|${x.next.serial}`)) firstVersion.set(`${x.next.gtin}|${x.next.serial}`, x.expectedVersion);
+      for (const x of p.serials)
+        if (!firstVersion.has(`${x.next.gtin}|${x.next.serial}`)) firstVersion.set(`${x.next.gtin}|${x.next.serial}`, x.expectedVersion);
     }
     for (const [k, seq] of firstSeq) if ((this.lots.get(k)?.seq ?? 0) !== seq) return false;
     for (const [k, v] of firstVersion) if ((this.serials.get(k)?.version ?? 0) !== v) return false;

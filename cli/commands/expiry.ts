@@ -1,0 +1,36 @@
+import type { ApiClient } from '../api-client.js';
+import { bad, bold, dim, ok, printJson, table } from '../output.js';
+
+type Line = {
+  gtin: string;
+  lot: string;
+  description: string | null;
+  expiry: string;
+  daysLeft: number;
+  balances: { siteId: string; quantity: number }[];
+};
+type Report = { asOf: string; expiringSoon: Line[]; expired: Line[]; alertsPublished: number; alertsPending?: number };
+
+const rows = (lines: Line[]) =>
+  table([
+    ['gtin', 'lot', 'expiry', 'days left', 'on hand by site', 'description'],
+    ...lines.map((l) => [l.gtin, l.lot, l.expiry, l.daysLeft, l.balances.map((b) => `${b.siteId} ${b.quantity}`).join(', '), l.description ?? '']),
+  ]);
+
+/** `lotledger expiry check [--as-of DATE]`: exit 1 when expired stock is on hand or an alert could not be sent. */
+export async function expiryCheck(api: ApiClient, opts: { asOf?: string; json?: boolean }): Promise<number> {
+  const r = await api.post<Report>('/expiry-checks', opts.asOf ? { asOf: opts.asOf } : {});
+  const failed = r.expired.length > 0 || (r.alertsPending ?? 0) > 0;
+  if (opts.json) {
+    printJson(r);
+    return failed ? 1 : 0;
+  }
+  console.log(`${bold(`Expiry check as of ${r.asOf}`)}: ${r.expiringSoon.length} lots expiring soon, ${r.expired.length} expired with stock on hand`);
+  if (r.expiringSoon.length) console.log(`\nExpiring soon\n${rows(r.expiringSoon)}`);
+  if (r.expired.length) console.log(`\n${bad('Expired')}\n${rows(r.expired)}`);
+  if (!r.expiringSoon.length && !r.expired.length) console.log(ok('nothing near expiry'));
+  console.log(
+    dim(`\nalerts published by this run: ${r.alertsPublished}${r.alertsPending ? `, ${r.alertsPending} still pending (retried next run)` : ''}`),
+  );
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,158 @@
+import type { Clock } from './clock.js';
+
+/** The alerts lotledger sends to the alerts topic (besides the daily `ledger.tamper`). */
+export type AlertKind = 'expiry.expiring' | 'expiry.expired' | 'qa.defect-rate';
+
+/**
+ * One alert, stored before it is sent. Its id names what it is about, so the same (kind, lot, site) can only ever
+ * have one record: the conditional create is what makes an alert "at most once", the pending status what makes it
+ * "at least once". The message is stored with it, so a re-send is byte-for-byte the first attempt.
+ */
+export type AlertRecord = {
+  alertId: string;
+  kind: AlertKind;
+  gtin: string;
+  lot: string;
+  siteId: string;
+  status: 'pending' | 'published';
+  /** the SNS message body (JSON) and its string message attributes */
+  message: string;
+  attributes: Record<string, string>;
+  createdAt: string;
+  attempts: number;
+  /** while set and in the future, one run is sending it and others leave it alone */
+  leaseUntil?: string;
+  publishedAt?: string;
+  messageId?: string;
+  lastError?: string;
+};
+
+/** Storage port of alert records. */
+export interface AlertStore {
+  /** Write the alert (pending, leased to the caller) only if no alert with its id exists; false when one does. */
+  create(a: AlertRecord): Promise<boolean>;
+  get(alertId: string): Promise<AlertRecord | undefined>;
+  /** Take the lease on a pending alert; false when it is published or another run holds an unexpired lease. */
+  claim(alertId: string, now: string, leaseUntil: string): Promise<boolean>;
+  markPublished(alertId: string, messageId: string, at: string): Promise<void>;
+  /** Give the lease back after a failed attempt, so the next run retries at once. */
+  release(alertId: string, error: string): Promise<void>;
+  /** Pending alerts, oldest first. */
+  pending(limit: number): Promise<AlertRecord[]>;
+}
+
+export type AlertMessage = { alertId: string; body: string; attributes: Record<string, string> };
+export type AlertPublishOutcome = { ok: { alertId: string; messageId: string }[]; failed: { alertId: string; message: string }[] };
+
+/** Port over the alerts SNS topic; takes at most 10 messages a call (SNS PublishBatch). */
+export interface AlertPublisher {
+  publish(messages: AlertMessage[]): Promise<AlertPublishOutcome>;
+}
+
+/** Something that must be true before an alert of a kind goes out (the QA hold before its alert); it may throw. */
+export type AlertPrepare = Partial<Record<AlertKind, (a: AlertRecord) => Promise<void>>>;
+
+export type AlertDeps = { alerts: AlertStore; alertPublisher: AlertPublisher; clock: Clock; log?: (msg: string, extra?: object) => void };
+
+/** What one delivery pass did: alerts SNS accepted now, alerts left pending for a later run, ids it handled. */
+export type DeliveryReport = { published: number; failed: number; handled: Set<string> };
+
+const LEASE_MS = 60_000;
+
+/** Alert ids are their storage key: `{kind}#{gtin}#{lot}#{siteId}` (lot codes and site ids never hold `#`).
+ * @example alertIdOf('expiry.expiring', '00614141000012', 'L1', 'store-1') // 'expiry.expiring#00614141000012#L1#store-1'
+ */
+export const alertIdOf = (kind: AlertKind, gtin: string, lot: string, siteId?: string) => `${kind}#${gtin}#${lot}${siteId ? `#${siteId}` : ''}`;
+
+/** String SNS message attributes, for subscribers' filter policies. */
+export const alertAttributes = (eventType: AlertKind, audience: string, siteId: string) => ({ eventType, audience, siteId });
+
+/**
+ * Raise alerts exactly once each: 1. create the record (pending, leased) unless it exists 2. for one that exists and
+ * is still pending (an earlier run crashed or SNS refused it), take its lease and send its stored message again, same
+ * alertId, so consumers can drop a copy 3. publish 4. mark published. Published alerts are never sent again. Failures
+ * leave the alert pending and are counted, never thrown: the next run (or sweep) retries it.
+ */
+export async function raiseAlerts(d: AlertDeps, candidates: AlertRecord[], prepare: AlertPrepare = {}): Promise<DeliveryReport> {
+  const now = d.clock.now();
+  const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
+  const claimed: AlertRecord[] = [];
+  const handled = new Set<string>();
+  await inParallel(candidates, 8, async (c) => {
+    handled.add(c.alertId);
+    if (await d.alerts.create({ ...c, status: 'pending', attempts: 1, leaseUntil })) {
+      claimed.push(c);
+      return;
+    }
+    const existing = await d.alerts.get(c.alertId);
+    if (existing?.status === 'pending' && (await d.alerts.claim(c.alertId, now.toISOString(), leaseUntil))) claimed.push(existing);
+  });
+  return { ...(await deliver(d, claimed, prepare)), handled };
+}
+
+/** Send pending alerts left by earlier runs (crashes, SNS outages), except those this run already handled. */
+export async function retryPendingAlerts(d: AlertDeps, prepare: AlertPrepare = {}, skip: Set<string> = new Set()): Promise<DeliveryReport> {
+  const now = d.clock.now();
+  const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
+  const claimed: AlertRecord[] = [];
+  const handled = new Set<string>();
+  const pending = (await d.alerts.pending(1000)).filter((a) => !skip.has(a.alertId));
+  await inParallel(pending, 8, async (a) => {
+    handled.add(a.alertId);
+    if (await d.alerts.claim(a.alertId, now.toISOString(), leaseUntil)) claimed.push(a);
+  });
+  return { ...(await deliver(d, claimed, prepare)), handled };
+}
+
+async function deliver(d: AlertDeps, claimed: AlertRecord[], prepare: AlertPrepare): Promise<{ published: number; failed: number }> {
+  let published = 0;
+  let failed = 0;
+  const fail = async (a: AlertRecord, error: string) => {
+    failed++;
+    d.log?.('alert not sent; it stays pending for the next run', { alertId: a.alertId, error });
+    await d.alerts.release(a.alertId, error.slice(0, 500)).catch(() => undefined);
+  };
+  const ready: AlertRecord[] = [];
+  for (const a of claimed) {
+    const before = prepare[a.kind];
+    try {
+      if (before) await before(a);
+      ready.push(a);
+    } catch (e) {
+      await fail(a, `prepare failed: ${(e as Error).message ?? String(e)}`);
+    }
+  }
+  const batches: AlertRecord[][] = [];
+  for (let i = 0; i < ready.length; i += 10) batches.push(ready.slice(i, i + 10));
+  await inParallel(batches, 4, async (batch) => {
+    let outcome: AlertPublishOutcome;
+    try {
+      outcome = await d.alertPublisher.publish(batch.map((a) => ({ alertId: a.alertId, body: a.message, attributes: a.attributes })));
+    } catch (e) {
+      outcome = { ok: [], failed: batch.map((a) => ({ alertId: a.alertId, message: (e as Error).message ?? String(e) })) };
+    }
+    const byId = new Map(batch.map((a) => [a.alertId, a]));
+    for (const ok of outcome.ok) {
+      // SNS has it: a crash before this mark re-sends it later with the same alertId, which consumers drop.
+      await d.alerts
+        .markPublished(ok.alertId, ok.messageId, d.clock.now().toISOString())
+        .catch((e: Error) => d.log?.('alert sent but not marked published; it may be sent once more', { alertId: ok.alertId, error: e.message }));
+      published++;
+    }
+    for (const f of outcome.failed) {
+      const a = byId.get(f.alertId);
+      if (a) await fail(a, f.message);
+    }
+  });
+  return { published, failed };
+}
+
+/** Run `fn` over `items` with at most `width` at once. */
+export async function inParallel<T>(items: T[], width: number, fn: (t: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: Math.min(width, queue.length) }, async () => {
+      for (let t = queue.shift(); t !== undefined; t = queue.shift()) await fn(t);
+    }),
+  );
+}

@@ -1,0 +1,158 @@
+import { type AlertDeps, type AlertKind, type AlertRecord, alertAttributes, alertIdOf, raiseAlerts, retryPendingAlerts } from './alerts.js';
+import { DAY_MS, daysBetween, todayOf } from './dates.js';
+import type { LotState } from './ledger.js';
+import type { LotStore } from './lots.js';
+import type { MasterDataStore, Product, Site } from './master-data.js';
+import { qaPrepare } from './quality.js';
+
+/** The read side the expiry check and FEFO picking need, over the lot indexes. */
+export interface LotIndex {
+  /** Lots that have stock on hand and an expiry on or before `through`, earliest expiry first, a page at a time. */
+  expiringThrough(through: string): AsyncIterable<LotState[]>;
+  /** Lots of one GTIN in FEFO order (expiry ascending, lots without expiry last) from `fromExpiry` on, a page at a time. */
+  lotsByExpiry(gtin: string, fromExpiry: string): AsyncIterable<LotState[]>;
+  /** An upper bound of `expiryAlertDays` over all products: never below the true maximum, possibly above it. */
+  maxExpiryAlertDays(): Promise<number>;
+}
+
+export type ExpiryDeps = AlertDeps & { lotIndex: LotIndex; master: MasterDataStore; lots: LotStore };
+
+export type ExpiryLine = {
+  gtin: string;
+  lot: string;
+  description: string | null;
+  expiry: string;
+  daysLeft: number;
+  balances: { siteId: string; quantity: number }[];
+};
+
+export type ExpiryReport = {
+  asOf: string;
+  expiringSoon: ExpiryLine[];
+  expired: ExpiryLine[];
+  /** alerts SNS accepted during this run (new ones and retries of pending ones) */
+  alertsPublished: number;
+  /** alerts that could not be sent and stay pending for the next run */
+  alertsPending: number;
+};
+
+/**
+ * Classify a lot with stock as of a date: expired when its expiry is before `asOf`, expiring soon when
+ * `0 <= expiry - asOf <= alertDays` (days), otherwise nothing.
+ * @example classifyExpiry('2026-03-04', '2026-03-01', 3) // { kind: 'expiry.expiring', daysLeft: 3 }
+ */
+export function classifyExpiry(expiry: string, asOf: string, alertDays: number): { kind: AlertKind; daysLeft: number } | undefined {
+  const daysLeft = daysBetween(asOf, expiry);
+  if (daysLeft < 0) return { kind: 'expiry.expired', daysLeft };
+  if (daysLeft <= alertDays) return { kind: 'expiry.expiring', daysLeft };
+  return undefined;
+}
+
+/** `date` plus `days` days, as YYYY-MM-DD. */
+export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * The daily expiry check. Reads the sparse expiry index (only lots with stock and an expiry are in it, sorted by
+ * expiry), lists lots expiring soon and expired ones with their stock per site, and raises one alert per
+ * (lot, site, kind) exactly once. Then it sends again what earlier runs left pending (a crash, an SNS outage, a QA
+ * alert whose hold failed), so a re-run after a crash halfway neither duplicates nor misses an alert.
+ *
+ * How far to read: products differ in `expiryAlertDays`, so the index is read up to `asOf + max(expiryAlertDays)` and
+ * each lot is then judged by its own product's days. The maximum is kept on one item that every product write raises
+ * (never lowers), so it costs one read and is never too small; lots between a product's own window and that bound are
+ * read and dropped, which keeps the cost proportional to the lots near expiry, not to all lots.
+ */
+export async function runExpiryCheck(d: ExpiryDeps, asOfInput?: string): Promise<ExpiryReport> {
+  const asOf = asOfInput ?? todayOf(d.clock);
+  const maxDays = await d.lotIndex.maxExpiryAlertDays();
+  const through = addDays(asOf, maxDays);
+  const products = new Map<string, Product | undefined>();
+  const sites = new Map<string, Site | undefined>();
+  const productOf = async (gtin: string) => {
+    if (!products.has(gtin)) products.set(gtin, await d.master.getProduct(gtin));
+    return products.get(gtin);
+  };
+  const siteOf = async (siteId: string) => {
+    if (!sites.has(siteId)) sites.set(siteId, await d.master.getSite(siteId));
+    return sites.get(siteId);
+  };
+
+  const expiringSoon: ExpiryLine[] = [];
+  const expired: ExpiryLine[] = [];
+  const candidates: AlertRecord[] = [];
+  const createdAt = d.clock.now().toISOString();
+  for await (const page of d.lotIndex.expiringThrough(through)) {
+    for (const lot of page) {
+      if (!lot.expiry) continue;
+      const product = await productOf(lot.gtin);
+      const c = classifyExpiry(lot.expiry, asOf, product?.expiryAlertDays ?? 7);
+      if (!c) continue;
+      const balances = stockBalances(lot);
+      if (balances.length === 0) continue;
+      const line: ExpiryLine = {
+        gtin: lot.gtin,
+        lot: lot.lot,
+        description: product?.description ?? null,
+        expiry: lot.expiry,
+        daysLeft: c.daysLeft,
+        balances,
+      };
+      (c.kind === 'expiry.expired' ? expired : expiringSoon).push(line);
+      for (const b of balances) {
+        const site = await siteOf(b.siteId);
+        candidates.push(expiryAlert(c.kind, line, b, site?.kind ?? 'unknown', asOf, createdAt));
+      }
+    }
+  }
+  const fresh = await raiseAlerts(d, candidates);
+  const retried = await retryPendingAlerts(d, qaPrepare(d), fresh.handled);
+  return {
+    asOf,
+    expiringSoon,
+    expired,
+    alertsPublished: fresh.published + retried.published,
+    alertsPending: fresh.failed + retried.failed,
+  };
+}
+
+/** Internal sites holding stock of the lot, by siteId. */
+export const stockBalances = (lot: Pick<LotState, 'balances'>) =>
+  Object.entries(lot.balances)
+    .filter(([, b]) => b.q > 0)
+    .map(([siteId, b]) => ({ siteId, quantity: b.q }))
+    .sort((a, b) => a.siteId.localeCompare(b.siteId));
+
+/** The alert record (and SNS message) for one (lot, site, kind). */
+export function expiryAlert(
+  kind: AlertKind,
+  line: ExpiryLine,
+  balance: { siteId: string; quantity: number },
+  audience: string,
+  asOf: string,
+  createdAt: string,
+): AlertRecord {
+  const alertId = alertIdOf(kind, line.gtin, line.lot, balance.siteId);
+  return {
+    alertId,
+    kind,
+    gtin: line.gtin,
+    lot: line.lot,
+    siteId: balance.siteId,
+    status: 'pending',
+    message: JSON.stringify({
+      type: kind,
+      alertId,
+      gtin: line.gtin,
+      lot: line.lot,
+      description: line.description,
+      expiry: line.expiry,
+      daysLeft: line.daysLeft,
+      siteId: balance.siteId,
+      quantity: balance.quantity,
+      asOf,
+    }),
+    attributes: alertAttributes(kind, audience, balance.siteId),
+    createdAt,
+    attempts: 0,
+  };
+}

@@ -1,0 +1,136 @@
+import { daysBetween } from './dates.js';
+import type { Gtin } from './ids.js';
+import { isDefectReturn, type LedgerEntry, q3 } from './ledger.js';
+import type { LotDeps } from './lots.js';
+import { requireProduct } from './master-data.js';
+import { localDate } from './movement.js';
+
+export type LotReportLine = {
+  lot: string;
+  expiry: string | null;
+  received: number;
+  sold: number;
+  returned: number;
+  defectReturns: number;
+  /** defect returns ÷ sold, null when nothing was sold */
+  defectReturnRate: number | null;
+  firstReceivedOn: string | null;
+  soldThroughOn: string | null;
+  /** days from the first receipt to the sale that took on-hand to 0; null if not sold through */
+  daysToSellThrough: number | null;
+  /** Σ sell quantity × unitPrice over sales that carry a price; null when none does */
+  revenue: number | null;
+  /** Σ received quantity × unitCost over receipts that carry a cost; null when none does */
+  cost: number | null;
+  /** revenue − (priced units sold × the lot's average unit cost); null when either is unknown */
+  margin: number | null;
+};
+
+export type LotReport = { gtin: string; from: string | null; to: string | null; lots: LotReportLine[] };
+
+/** Types that bring a lot into being here (its "receipt" for sell-through). */
+const FIRST_IN = new Set(['receive', 'harvest', 'initial-pack', 'first-land-receive', 'transform']);
+const money = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * One lot's figures from its ledger entries (oldest first). Quantities, revenue and cost count the entries whose own
+ * local date is in [from, to]; sell-through and the average unit cost are properties of the lot, so they use its
+ * whole chain (a sale in the window of units received before it is costed at what they cost). Null when the lot has
+ * no entry in the window.
+ */
+export function lotFigures(entries: LedgerEntry[], from: string | null, to: string | null): Omit<LotReportLine, 'lot' | 'expiry'> | undefined {
+  const inRange = (e: LedgerEntry) => {
+    const day = localDate(e.occurredAt);
+    return (from === null || day >= from) && (to === null || day <= to);
+  };
+  const window = entries.filter(inRange);
+  if (window.length === 0) return undefined;
+
+  // Whole-chain: first receipt, sell-through, average unit cost.
+  let firstReceivedOn: string | null = null;
+  let soldThroughOn: string | null = null;
+  let onHand = 0;
+  let costQty = 0;
+  let costSum = 0;
+  for (const e of entries) {
+    if (firstReceivedOn === null && FIRST_IN.has(e.type) && e.role !== 'input') firstReceivedOn = localDate(e.occurredAt);
+    onHand = q3(onHand + e.deltas.reduce((s, x) => s + x.quantity, 0));
+    if (soldThroughOn === null && firstReceivedOn !== null && e.type === 'sell' && onHand <= 0) soldThroughOn = localDate(e.occurredAt);
+    if (e.type === 'receive' && e.unitCost !== undefined) {
+      costQty += e.quantity;
+      costSum += e.quantity * e.unitCost;
+    }
+  }
+  const avgUnitCost = costQty > 0 ? costSum / costQty : undefined;
+
+  let received = 0;
+  let sold = 0;
+  let returned = 0;
+  let defectReturns = 0;
+  let revenue: number | null = null;
+  let pricedUnits = 0;
+  let cost: number | null = null;
+  for (const e of window) {
+    if (e.type === 'receive') {
+      received = q3(received + e.quantity);
+      if (e.unitCost !== undefined) cost = (cost ?? 0) + e.quantity * e.unitCost;
+    } else if (e.type === 'sell') {
+      sold = q3(sold + e.quantity);
+      if (e.unitPrice !== undefined) {
+        revenue = (revenue ?? 0) + e.quantity * e.unitPrice;
+        pricedUnits += e.quantity;
+      }
+    } else if (e.type === 'return') {
+      returned = q3(returned + e.quantity);
+      if (isDefectReturn(e)) defectReturns = q3(defectReturns + e.quantity);
+    }
+  }
+  return {
+    received,
+    sold,
+    returned,
+    defectReturns,
+    defectReturnRate: sold > 0 ? Math.round((defectReturns / sold) * 10_000) / 10_000 : null,
+    firstReceivedOn,
+    soldThroughOn,
+    daysToSellThrough: firstReceivedOn && soldThroughOn ? daysBetween(firstReceivedOn, soldThroughOn) : null,
+    revenue: revenue === null ? null : money(revenue),
+    cost: cost === null ? null : money(cost),
+    margin: revenue === null || avgUnitCost === undefined ? null : money(revenue - pricedUnits * avgUnitCost),
+  };
+}
+
+/** GET /reports/lots: per lot of a GTIN with any movement in [from, to] (either end open when null), in lot order. */
+export async function lotReport(d: Pick<LotDeps, 'lots' | 'master'>, gtin: Gtin, from: string | null, to: string | null): Promise<LotReport> {
+  await requireProduct(d, gtin);
+  const heads = await d.lots.lotsOfGtin(gtin);
+  const lines: LotReportLine[] = [];
+  const queue = [...heads];
+  await Promise.all(
+    Array.from({ length: Math.min(8, queue.length) }, async () => {
+      for (let head = queue.shift(); head; head = queue.shift()) {
+        const f = lotFigures(await d.lots.allEntries(head), from, to);
+        if (f) lines.push({ lot: head.lot, expiry: head.expiry ?? null, ...f });
+      }
+    }),
+  );
+  lines.sort((a, b) => a.lot.localeCompare(b.lot));
+  return { gtin, from, to, lots: lines };
+}
+
+/** The CSV columns of the report, in order. */
+export const LOT_REPORT_COLUMNS: (keyof LotReportLine)[] = [
+  'lot',
+  'expiry',
+  'received',
+  'sold',
+  'returned',
+  'defectReturns',
+  'defectReturnRate',
+  'firstReceivedOn',
+  'soldThroughOn',
+  'daysToSellThrough',
+  'revenue',
+  'cost',
+  'margin',
+];

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { type AlertDeps, type AlertPrepare, type AlertRecord, alertAttributes, alertIdOf, raiseAlerts } from './alerts.js';
+import { AppError } from './errors.js';
+import { isDefectReturn, type LotState, lotId, type Plan } from './ledger.js';
+import { changeLotStatus, type LotDeps } from './lots.js';
+import type { Movement } from './movement.js';
+
+/** When a lot's defect returns trigger an automatic QA hold: above `defectRate` of units sold, and at least `minDefectReturns`. */
+export type QaConfig = { defectRate: number; minDefectReturns: number };
+
+const Rate = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?%?$/, 'must be a fraction like 0.02 or a percentage like 2%')
+  .transform((s) => (s.endsWith('%') ? Number(s.slice(0, -1)) / 100 : Number(s)))
+  .refine((n) => n >= 0 && n <= 1, 'must be between 0 and 1 (0% and 100%)');
+
+const QaEnv = z.object({
+  QA_DEFECT_RATE: Rate.optional(),
+  QA_MIN_DEFECT_RETURNS: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= 1, 'must be 1 or more')
+    .optional(),
+});
+
+/** The contract's defaults: 2% of units sold, and at least 3 defect returns. */
+export const QA_DEFAULTS: QaConfig = { defectRate: 0.02, minDefectReturns: 3 };
+
+/** Read `QA_DEFECT_RATE` (0.02 or 2%) and `QA_MIN_DEFECT_RETURNS` (both optional); a bad value fails naming the key.
+ * @example loadQaConfig({ QA_DEFECT_RATE: '5%' }) // { defectRate: 0.05, minDefectReturns: 3 }
+ */
+export function loadQaConfig(env: NodeJS.ProcessEnv = process.env): QaConfig {
+  const r = QaEnv.safeParse(env);
+  if (!r.success) {
+    const bad = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`lotledger configuration is invalid: ${bad}`);
+  }
+  return {
+    defectRate: r.data.QA_DEFECT_RATE ?? QA_DEFAULTS.defectRate,
+    minDefectReturns: r.data.QA_MIN_DEFECT_RETURNS ?? QA_DEFAULTS.minDefectReturns,
+  };
+}
+
+/**
+ * True when the lot's defect returns pass the threshold: at least `minDefectReturns` of them, and more than
+ * `defectRate` of the units sold (a lot with defect returns and no recorded sale passes once the minimum is reached).
+ * @example defectRateExceeded({ sold: 100, defectReturns: 3 }, QA_DEFAULTS) // true (3% > 2%)
+ */
+export function defectRateExceeded(lot: Pick<LotState, 'sold' | 'defectReturns'>, cfg: QaConfig): boolean {
+  const defects = lot.defectReturns ?? 0;
+  const sold = lot.sold ?? 0;
+  if (defects < cfg.minDefectReturns) return false;
+  return sold === 0 || defects / sold > cfg.defectRate;
+}
+
+const pct = (n: number) => `${Math.round(n * 1000) / 10}%`;
+
+/** Why the lot is held, naming the rate and the threshold. */
+export function qaHoldReason(lot: Pick<LotState, 'sold' | 'defectReturns'>, cfg: QaConfig): string {
+  const defects = lot.defectReturns ?? 0;
+  const sold = lot.sold ?? 0;
+  const rate =
+    sold > 0
+      ? `defect-return rate ${pct(defects / sold)} (${defects} defect returns of ${sold} sold)`
+      : `${defects} defect returns with no recorded sale`;
+  return `Automatic QA hold: ${rate} passes the limit of ${pct(cfg.defectRate)} (at least ${cfg.minDefectReturns} defect returns)`;
+}
+
+export type QaDeps = LotDeps & AlertDeps & { qa: QaConfig };
+
+/** The QA alert of a lot (once per lot), sent to the quality audience with the returning site. */
+export function qaAlert(lot: LotState, siteId: string, description: string | null, cfg: QaConfig, now: string): AlertRecord {
+  const alertId = alertIdOf('qa.defect-rate', lot.gtin, lot.lot);
+  const sold = lot.sold ?? 0;
+  const defectReturns = lot.defectReturns ?? 0;
+  const reason = qaHoldReason(lot, cfg);
+  return {
+    alertId,
+    kind: 'qa.defect-rate',
+    gtin: lot.gtin,
+    lot: lot.lot,
+    siteId,
+    status: 'pending',
+    message: JSON.stringify({
+      type: 'qa.defect-rate',
+      alertId,
+      gtin: lot.gtin,
+      lot: lot.lot,
+      description,
+      expiry: lot.expiry ?? null,
+      siteId,
+      sold,
+      defectReturns,
+      defectRate: sold > 0 ? Math.round((defectReturns / sold) * 10_000) / 10_000 : null,
+      threshold: { defectRate: cfg.defectRate, minDefectReturns: cfg.minDefectReturns },
+      action: 'hold',
+      reason,
+      raisedAt: now,
+    }),
+    attributes: alertAttributes('qa.defect-rate', 'quality', siteId),
+    createdAt: now,
+    attempts: 0,
+  };
+}
+
+/** Before a QA alert goes out its lot is on hold (a chained `hold` entry). A recalled lot stays recalled; the alert still goes. */
+export const qaPrepare = (d: LotDeps): AlertPrepare => ({
+  'qa.defect-rate': async (a) => {
+    const reason = (JSON.parse(a.message) as { reason?: string }).reason ?? 'Automatic QA hold: defect-return rate';
+    try {
+      await changeLotStatus(d, { gtin: a.gtin, lot: a.lot }, 'hold', reason, a.alertId);
+    } catch (e) {
+      if (!(e instanceof AppError && e.code === 'invalid_state')) throw e;
+    }
+  },
+});
+
+/**
+ * The defect-rate check, run after a defect return is accepted. It reads nothing unless the lot's counters (already on
+ * the head the movement just wrote) pass the threshold; then the alert record is created once per lot, the lot is put
+ * on hold and the alert published, exactly once (see raiseAlerts). Returns whether the lot passed the threshold.
+ */
+export async function checkDefectRate(d: QaDeps, lot: LotState, siteId: string): Promise<boolean> {
+  if (!defectRateExceeded(lot, d.qa)) return false;
+  const description = (await d.master.getProduct(lot.gtin))?.description ?? null;
+  const r = await raiseAlerts(d, [qaAlert(lot, siteId, description, d.qa, d.clock.now().toISOString())], qaPrepare(d));
+  if (r.failed > 0) d.log?.('QA alert left pending; the next defect return or the expiry check retries it', { gtin: lot.gtin, lot: lot.lot });
+  return true;
+}
+
+/**
+ * The `afterAccepted` hook of the ledger: after a `return` with reason `defect`, check the lot's defect rate. It never
+ * throws, so the movement stays accepted whatever happens here; errors are logged and retried later.
+ */
+export const qaAfterAccepted =
+  (d: QaDeps) =>
+  async (m: Movement, plan: Plan): Promise<void> => {
+    if (!isDefectReturn(m)) return;
+    const lot = plan.lots.find((l) => lotId(l.next) === lotId(m))?.next;
+    if (!lot) return;
+    try {
+      await checkDefectRate(d, lot, m.site);
+    } catch (e) {
+      d.log?.('QA defect-rate check failed; the next defect return or the expiry check retries it', {
+        gtin: m.gtin,
+        lot: m.lot,
+        error: (e as Error).message ?? String(e),
+      });
+    }
+  };
