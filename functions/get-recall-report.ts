@@ -6,5 +6,9 @@ import { RecallIdParam } from './get-recall.js';
 
 /** GET /recalls/{recallId}/report: the 21 CFR 7.53 status report figures. */
 export const makeGetRecallReport = (getDeps: () => Pick<Deps, 'recalls' | 'clock' | 'logger'>) =>
-  httpHandler(getDeps, async (d, event) => json(200, await recallReport(d, parseParam(RecallIdParam, 'recallId', event.pathParameters?.recallId))), logger);
+  httpHandler(
+    getDeps,
+    async (d, event) => json(200, await recallReport(d, parseParam(RecallIdParam, 'recallId', event.pathParameters?.recallId))),
+    logger,
+  );
 export const handler = makeGetRecallReport(deps);

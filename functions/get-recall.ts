@@ -8,5 +8,9 @@ export const RecallIdParam = z.string().regex(/^R-[A-Za-z0-9]{1,64}$/, 'is not a
 
 /** GET /recalls/{recallId} */
 export const makeGetRecall = (getDeps: () => Pick<Deps, 'recalls' | 'logger'>) =>
-  httpHandler(getDeps, async (d, event) => json(200, await recallStatus(d, parseParam(RecallIdParam, 'recallId', event.pathParameters?.recallId))), logger);
+  httpHandler(
+    getDeps,
+    async (d, event) => json(200, await recallStatus(d, parseParam(RecallIdParam, 'recallId', event.pathParameters?.recallId))),
+    logger,
+  );
 export const handler = makeGetRecall(deps);

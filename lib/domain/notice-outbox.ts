@@ -36,7 +36,10 @@ const backoffMs = (attempts: number) => Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Mat
  * backoff. A crash between sending and marking re-sends the notice later with the same noticeId, so consumers can
  * drop the copy: a notice may be late, never lost.
  */
-export async function publishDue(d: OutboxDeps, opts: { maxRounds?: number; batchesInFlight?: number } = {}): Promise<{ published: number; failed: number }> {
+export async function publishDue(
+  d: OutboxDeps,
+  opts: { maxRounds?: number; batchesInFlight?: number } = {},
+): Promise<{ published: number; failed: number }> {
   let published = 0;
   let failed = 0;
   const recalls = new Map<string, RecallRecord | undefined>();

@@ -174,7 +174,10 @@ export async function blastRadius(d: Pick<RecallDeps, 'lots' | 'master'>, roots:
 }
 
 /** The SNS body of a notice. */
-export function noticeMessage(r: Pick<RecallRecord, 'recallId' | 'classification' | 'reason' | 'hazard' | 'instructions' | 'issuedAt'>, n: Notice): NoticeMessage {
+export function noticeMessage(
+  r: Pick<RecallRecord, 'recallId' | 'classification' | 'reason' | 'hazard' | 'instructions' | 'issuedAt'>,
+  n: Notice,
+): NoticeMessage {
   return {
     type: 'recall.notice',
     noticeId: noticeIdOf(n),
@@ -194,7 +197,8 @@ export function noticeMessage(r: Pick<RecallRecord, 'recallId' | 'classification
 }
 
 /** Stable per (recall, site, follow-up): consumers deduplicate on it. */
-export const noticeIdOf = (n: Pick<Notice, 'recallId' | 'siteId' | 'followUp'>) => `${n.recallId}:${n.siteId}${n.followUp > 0 ? `:followup-${n.followUp}` : ''}`;
+export const noticeIdOf = (n: Pick<Notice, 'recallId' | 'siteId' | 'followUp'>) =>
+  `${n.recallId}:${n.siteId}${n.followUp > 0 ? `:followup-${n.followUp}` : ''}`;
 
 /** Message attributes for SNS filter policies: never any contact data. */
 export const noticeAttributes = (r: Pick<RecallRecord, 'recallId' | 'classification'>, n: Pick<Notice, 'siteId' | 'kind'>) => ({
@@ -333,7 +337,11 @@ export async function recallStatus(d: Pick<RecallDeps, 'recalls'>, recallId: str
 export function effectiveness(unitsAtRisk: number, acks: Pick<Ack, 'quantityOnHand' | 'quantityRemoved'>[], noticesTotal: number) {
   const accounted = q3(acks.reduce((s, a) => s + a.quantityRemoved + a.quantityOnHand, 0));
   const percent =
-    unitsAtRisk > 0 ? Math.min(100, Math.round((accounted / unitsAtRisk) * 1000) / 10) : noticesTotal > 0 ? Math.round((acks.length / noticesTotal) * 1000) / 10 : 100;
+    unitsAtRisk > 0
+      ? Math.min(100, Math.round((accounted / unitsAtRisk) * 1000) / 10)
+      : noticesTotal > 0
+        ? Math.round((acks.length / noticesTotal) * 1000) / 10
+        : 100;
   return { unitsAtRisk, unitsAccountedFor: accounted, percent };
 }
 
@@ -358,8 +366,14 @@ export type RecallReport = {
   effectivenessLevel: string | null;
   issuedAt: string;
   reportedAt: string;
-  consigneesNotified: { count: number; items: { siteId: string; kind: string; name: string; notifiedAt: string | null; channel: string; followUps: number }[] };
-  responded: { count: number; items: { siteId: string; kind: string; respondedAt: string; quantityOnHand: number; quantityRemoved: number; note?: string }[] };
+  consigneesNotified: {
+    count: number;
+    items: { siteId: string; kind: string; name: string; notifiedAt: string | null; channel: string; followUps: number }[];
+  };
+  responded: {
+    count: number;
+    items: { siteId: string; kind: string; respondedAt: string; quantityOnHand: number; quantityRemoved: number; note?: string }[];
+  };
   notResponded: { count: number; items: { siteId: string; kind: string; name: string; notifiedAt: string | null; followUps: number }[] };
   quantityReturnedOrCorrected: number;
   quantityOnHandReported: number;

@@ -72,7 +72,11 @@ export function neighbours(entries: LedgerEntry[], direction: TraceDirection): L
  * Internal sites: received and on hand from the lot heads. Forward externals: what was shipped or sold to them, less
  * what they returned. Backward externals: what was received from them.
  */
-export function siteQuantities(traced: Iterable<TracedLot>, direction: TraceDirection, kindOf: (siteId: string) => SiteKind | 'unknown'): TraceSite[] {
+export function siteQuantities(
+  traced: Iterable<TracedLot>,
+  direction: TraceDirection,
+  kindOf: (siteId: string) => SiteKind | 'unknown',
+): TraceSite[] {
   const sites = new Map<string, { received: number; onHand: number }>();
   const add = (siteId: string, received: number, onHand: number) => {
     const s = sites.get(siteId) ?? { received: 0, onHand: 0 };
@@ -141,6 +145,9 @@ export async function traceLot(d: TraceDeps, root: LotKey, direction: TraceDirec
       ? []
       : [...traced.values()]
           .flatMap((t) => t.entries)
-          .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.gtin.localeCompare(b.gtin) || a.lot.localeCompare(b.lot) || a.seq - b.seq);
+          .sort(
+            (a, b) =>
+              Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.gtin.localeCompare(b.gtin) || a.lot.localeCompare(b.lot) || a.seq - b.seq,
+          );
   return { root, direction, lots, sites: siteQuantities(traced.values(), direction, kindOf), movements };
 }

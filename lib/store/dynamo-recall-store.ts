@@ -1,6 +1,14 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { OutboxStore } from '../domain/notice-outbox.js';
 import type { Ack, Notice, RecallRecord, RecallStore } from '../domain/recall.js';
 import { fromItem } from './items.js';
@@ -21,7 +29,12 @@ const outboxAttrs = (n: Pick<Notice, 'siteId' | 'recallId' | 'createdAt' | 'next
   gsi1sk: `${n.nextAttemptAt ?? n.createdAt}#${n.recallId}#${n.siteId}`,
 });
 
-const noticeItem = (n: Notice): Item => ({ ...noticeKey(n.recallId, n.siteId), entity: 'notice', ...n, ...(n.status === 'pending' ? outboxAttrs(n) : {}) });
+const noticeItem = (n: Notice): Item => ({
+  ...noticeKey(n.recallId, n.siteId),
+  entity: 'notice',
+  ...n,
+  ...(n.status === 'pending' ? outboxAttrs(n) : {}),
+});
 
 /** Recalls, their notices (the outbox) and acknowledgements, in the single table. Never deletes. */
 export class DynamoRecallStore implements RecallStore, OutboxStore {
@@ -53,7 +66,13 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
 
   async setRecallStatus(recallId: string, status: RecallRecord['status']) {
     await this.doc.send(
-      new UpdateCommand({ TableName: this.table, Key: recallKey(recallId), UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': status } }),
+      new UpdateCommand({
+        TableName: this.table,
+        Key: recallKey(recallId),
+        UpdateExpression: 'SET #s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': status },
+      }),
     );
   }
 
@@ -68,7 +87,9 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
           try {
             await this.doc.send(
               new TransactWriteCommand({
-                TransactItems: chunk.map((n) => ({ Put: { TableName: this.table, Item: noticeItem(n), ConditionExpression: 'attribute_not_exists(pk)' } })),
+                TransactItems: chunk.map((n) => ({
+                  Put: { TableName: this.table, Item: noticeItem(n), ConditionExpression: 'attribute_not_exists(pk)' },
+                })),
               }),
             );
           } catch (e) {
@@ -90,7 +111,9 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
     const out: Item[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const r: QueryCommandOutput = await this.doc.send(new QueryCommand({ ...input, TableName: this.table, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      const r: QueryCommandOutput = await this.doc.send(
+        new QueryCommand({ ...input, TableName: this.table, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      );
       out.push(...((r.Items ?? []) as Item[]));
       start = r.LastEvaluatedKey;
     } while (start);

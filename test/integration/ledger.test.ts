@@ -135,7 +135,12 @@ describe('the ledger against DynamoDB Local', () => {
       mv({ type: 'sell', lot: 'T2', quantity: 1 }),
     ]);
     const verify = makeGetLedgerVerify(() => d);
-    expect((await call(verify, 'GET', `/ledger/verify?gtin=${GTIN.romaine}&lot=T1`)).body).toMatchObject({ ok: true, entries: 3, seq: 3, head: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await call(verify, 'GET', `/ledger/verify?gtin=${GTIN.romaine}&lot=T1`)).body).toMatchObject({
+      ok: true,
+      entries: 3,
+      seq: 3,
+      head: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect((await call(verify, 'GET', '/ledger/verify')).body).toMatchObject({ ok: true, failures: [] });
 
     const e2 = keys.entry({ gtin: GTIN.romaine, lot: 'T1' }, 2);
