@@ -115,7 +115,7 @@ export async function loadDemo(call: Call, today = new Date(), seed = 204): Prom
   const romaineLots: { lot: string; expiry: string; at: number }[] = [];
   for (let w = 0; w < 7; w++) {
     const at = -21 + w * 3;
-    const lot = `RMN-${date(at).replaceAll('-', '').slice(2)}`;
+    const lot = `RMN-${String(w + 1).padStart(3, '0')}`;
     const expiry = date(at + 14);
     romaineLots.push({ lot, expiry, at });
     lots.push(`${g.romaine}/${lot}`);
@@ -150,7 +150,7 @@ export async function loadDemo(call: Call, today = new Date(), seed = 204): Prom
   const tomatoLots: { lot: string; expiry: string; at: number }[] = [];
   for (let w = 0; w < 5; w++) {
     const at = -20 + w * 4;
-    const lot = `TOM-${date(at).replaceAll('-', '').slice(2)}`;
+    const lot = `TOM-${String(w + 1).padStart(3, '0')}`;
     const expiry = date(at + 12);
     tomatoLots.push({ lot, expiry, at });
     lots.push(`${g.tomato}/${lot}`);
@@ -183,7 +183,7 @@ export async function loadDemo(call: Call, today = new Date(), seed = 204): Prom
   for (const [i, rl] of romaineLots.entries()) {
     const tl = tomatoLots[Math.min(tomatoLots.length - 1, Math.floor(i * 0.7))] as { lot: string; at: number };
     const at = Math.max(rl.at, tl.at) + 1;
-    const lot = `KIT-${date(at).replaceAll('-', '').slice(2)}-${i}`;
+    const lot = `KIT-${String(i + 1).padStart(3, '0')}`;
     kitLots.push({ lot, at });
     lots.push(`${g.saladKit}/${lot}`);
     mv.push({
@@ -194,7 +194,7 @@ export async function loadDemo(call: Call, today = new Date(), seed = 204): Prom
       lot,
       quantity: 600,
       site: DEMO.dcs[0],
-      expiry: date(at + 7),
+      expiry: date(at + 10),
       inputs: [
         { gtin: g.romaine, lot: rl.lot, quantity: 40 },
         { gtin: g.tomato, lot: tl.lot, quantity: 20 },
@@ -272,7 +272,7 @@ export async function loadDemo(call: Call, today = new Date(), seed = 204): Prom
   }
   // Serialized handsets: received with serials at dc-west, a few to each store, some sold.
   const serials = Array.from({ length: 40 }, (_, i) => `X200-${String(1000 + i)}`);
-  const phoneLot = `PH-${date(-18).replaceAll('-', '').slice(2)}`;
+  const phoneLot = 'PH-001';
   lots.push(`${g.phone}/${phoneLot}`);
   mv.push({
     eventId: ev('rcv'),
