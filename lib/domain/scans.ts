@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { parseGs1 } from './gs1.js';
+import { InstantSchema, SiteIdSchema } from './ids.js';
+import { MOVEMENT_TYPES, Movement, Reference } from './movement.js';
+import type { ParsedRecord } from './record-movements.js';
+
+/** One scan as a store or warehouse system sends it: the movement's context plus the raw barcode data. */
+export const ScanInput = z.strictObject({
+  eventId: z.string({ error: 'is required' }).min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
+  type: z.enum(MOVEMENT_TYPES, { error: `must be one of ${MOVEMENT_TYPES.join(', ')}` }),
+  site: SiteIdSchema,
+  counterparty: SiteIdSchema.optional(),
+  occurredAt: InstantSchema,
+  data: z.string({ error: 'must be the scanned GS1 data as a string' }).min(1, 'must not be empty').max(2000, 'is too long for a GS1 barcode'),
+  // Optional context a scan cannot carry; same meaning as in POST /movements.
+  reason: z.string().min(1).max(500).optional(),
+  reference: Reference.optional(),
+  unitPrice: z.number().finite().min(0).optional(),
+  unitCost: z.number().finite().min(0).optional(),
+  tlcSource: SiteIdSchema.optional(),
+  tlcSourceReference: z.string().min(1).max(200).optional(),
+});
+
+export const ScanBatch = z.strictObject({
+  scans: z.array(z.unknown(), { error: 'must be an array of 1-500 scans' }).min(1, 'must hold 1-500 scans').max(500, 'must hold 1-500 scans'),
+});
+
+/**
+ * Turn one scan into a movement: GTIN from AI (01), lot (10), serial (21), expiry (17, day 00 = last day of the
+ * month), production date (11), quantity (30 or 37, default 1; 1 with a serial). Two-digit years resolve against the
+ * scan's own date. A bad check digit, a malformed AI or a barcode without (01) or (10) rejects the record, naming
+ * `scans.N.data`.
+ * @example scanToMovement({ eventId: 's1', type: 'receive', site: 'dc-1', occurredAt: '2026-03-01T08:00:00Z', data: '(01)09506000134352(17)261231(10)ABC123' }, 0)
+ */
+export function scanToMovement(raw: unknown, index: number): ParsedRecord {
+  const prefix = `scans.${index}`;
+  const eventId =
+    typeof raw === 'object' && raw !== null && typeof (raw as { eventId?: unknown }).eventId === 'string'
+      ? (raw as { eventId: string }).eventId
+      : null;
+  const reject = (errors: { path: string; message: string }[]): ParsedRecord => ({
+    ok: false,
+    result: {
+      index,
+      eventId,
+      status: 'rejected',
+      code: 'validation_failed',
+      message: errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+      errors,
+    },
+  });
+  const s = ScanInput.safeParse(raw);
+  if (!s.success) return reject(s.error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message })));
+  const { data, ...context } = s.data;
+  const g = parseGs1(data, { referenceDate: context.occurredAt.slice(0, 10) });
+  if (!g.ok) return reject(g.errors.map((e) => ({ path: `${prefix}.data`, message: e.message })));
+  const missing = [!g.gtin && 'GTIN (01)', !g.lot && 'lot (10)'].filter(Boolean);
+  if (missing.length) return reject([{ path: `${prefix}.data`, message: `the barcode carries no ${missing.join(' and no ')}` }]);
+  if (g.serial && g.quantity !== undefined && g.quantity !== 1)
+    return reject([{ path: `${prefix}.data`, message: `a serialised item is one unit; the barcode says quantity ${g.quantity}` }]);
+  const movement = {
+    ...context,
+    gtin: g.gtin,
+    lot: g.lot,
+    quantity: g.serial ? 1 : (g.quantity ?? 1),
+    ...(g.serial ? { serials: [g.serial] } : {}),
+    ...(g.expiry ? { expiry: g.expiry } : {}),
+    ...(g.productionDate ? { productionDate: g.productionDate } : {}),
+  };
+  const m = Movement.safeParse(movement);
+  if (!m.success) {
+    const fromData = new Set(['gtin', 'lot', 'quantity', 'serials', 'expiry', 'productionDate']);
+    return reject(
+      m.error.issues.map((i) => ({
+        path: fromData.has(String(i.path[0])) ? `${prefix}.data` : [prefix, ...i.path.map(String)].join('.'),
+        message: i.message,
+      })),
+    );
+  }
+  return { ok: true, movement: m.data };
+}
