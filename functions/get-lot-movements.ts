@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { lotMovements } from '../lib/domain/lots.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json } from '../lib/http/http.js';
-import { LimitSchema, lotKeyOf, queryParam } from '../lib/http/params.js';
+import { CursorSchema, LimitSchema, lotKeyOf, queryParam } from '../lib/http/params.js';
 import { type Deps, deps, logger } from './deps.js';
 
 /** GET /lots/{gtin}/{lot}/movements?limit=&cursor= : the lot's ledger in chain order. */
@@ -11,7 +10,7 @@ export const makeGetLotMovements = (getDeps: () => Pick<Deps, 'lots' | 'master' 
     getDeps,
     async (d, event) => {
       const limit = queryParam(event, 'limit', LimitSchema) ?? 100;
-      const cursor = queryParam(event, 'cursor', z.string().max(200, 'cursor is too long'));
+      const cursor = queryParam(event, 'cursor', CursorSchema);
       return json(200, await lotMovements(d, lotKeyOf(event), limit, cursor));
     },
     logger,

@@ -5,8 +5,8 @@ import { json } from '../lib/http/http.js';
 import { lotKeyOf, queryParam } from '../lib/http/params.js';
 import { type Deps, deps, logger } from './deps.js';
 
-const Direction = z.enum(['forward', 'backward'], { error: 'must be forward or backward' });
-const Flag = z.enum(['true', 'false'], { error: 'must be true or false' });
+export const Direction = z.enum(['forward', 'backward'], { error: 'must be forward or backward' });
+export const Flag = z.enum(['true', 'false'], { error: 'must be true or false' });
 
 /** GET /lots/{gtin}/{lot}/trace?direction=forward|backward[&movements=false] */
 export const makeGetLotTrace = (getDeps: () => Pick<Deps, 'lots' | 'master' | 'logger'>) =>

@@ -7,7 +7,7 @@ import { json, parseParam } from '../lib/http/http.js';
 import { queryParam } from '../lib/http/params.js';
 import { type Deps, deps, logger } from './deps.js';
 
-const Quantity = z.coerce
+export const Quantity = z.coerce
   .number({ error: 'must be a number' })
   .refine(Number.isFinite, 'must be a number')
   .refine((n) => n > 0, 'must be greater than 0')

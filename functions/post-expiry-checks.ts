@@ -5,7 +5,7 @@ import { httpHandler } from '../lib/http/handler.js';
 import { json, parseBody, rawBody } from '../lib/http/http.js';
 import { type Deps, deps, logger } from './deps.js';
 
-const ExpiryCheckBody = z.strictObject({ asOf: DateSchema.optional() });
+export const ExpiryCheckBody = z.strictObject({ asOf: DateSchema.optional() });
 
 /** POST /expiry-checks {asOf?}: the daily expiry check on demand; an empty body checks as of today (UTC). */
 export const makePostExpiryChecks = (

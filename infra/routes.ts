@@ -27,6 +27,7 @@ export type Route = {
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', handler: 'health', access: { table: 'read' }, env: ['EXPORT_BUCKET'] },
+  { method: 'GET', path: '/openapi.json', handler: 'get-openapi', access: {} },
   { method: 'PUT', path: '/products/{gtin}', handler: 'put-product', access: { table: 'master-write' } },
   { method: 'GET', path: '/products/{gtin}', handler: 'get-product', access: { table: 'read' } },
   { method: 'PUT', path: '/sites/{siteId}', handler: 'put-site', access: { table: 'master-write' } },

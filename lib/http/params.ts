@@ -22,4 +22,6 @@ export const LimitSchema = z.coerce
   .min(1, 'must be 1-1000')
   .max(1000, 'must be 1-1000');
 
+export const CursorSchema = z.string().max(200, 'cursor is too long').describe('opaque: the nextCursor of the previous page');
+
 export const ReasonBody = z.strictObject({ reason: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(500) });

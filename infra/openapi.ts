@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import { Direction, Flag } from '../functions/get-lot-trace.js';
+import { RecallIdParam } from '../functions/get-recall.js';
+import { Quantity } from '../functions/get-site-pick.js';
+import { ExpiryCheckBody } from '../functions/post-expiry-checks.js';
+import { DateSchema, GtinSchema, LotSchema, SerialSchema, SiteIdSchema } from '../lib/domain/ids.js';
+import { ProductInput, SiteInput } from '../lib/domain/master-data.js';
+import { Movement } from '../lib/domain/movement.js';
+import { AckInput, RecallInput } from '../lib/domain/recall.js';
+import { ScanInput } from '../lib/domain/scans.js';
+import { CursorSchema, LimitSchema, ReasonBody } from '../lib/http/params.js';
+import { ROUTES } from './routes.js';
+
+/** What the OpenAPI document says of one route: the very zod schemas its handler validates with. */
+export type ApiDoc = {
+  summary: string;
+  description?: string;
+  tag: string;
+  params?: Record<string, z.ZodType>;
+  query?: Record<string, { schema: z.ZodType; required?: boolean }>;
+  body?: z.ZodType;
+  /** status → description */
+  responses: Record<number, string>;
+};
+
+const lotParams = { gtin: GtinSchema, lot: LotSchema };
+const E400 = 'validation_failed: malformed JSON or a field that breaks the schema; details name each field';
+
+/** Every route's documentation, keyed by handler name. A test fails when a route in ROUTES has none. */
+export const API_DOCS: Record<string, ApiDoc> = {
+  health: { tag: 'local', summary: 'Liveness and the endpoints the handlers use', responses: { 200: '{ok, tableName, exportBucket, endpoints}' } },
+  'get-openapi': { tag: 'meta', summary: 'This OpenAPI document', responses: { 200: 'OpenAPI 3.1 JSON' } },
+  'put-product': {
+    tag: 'master data',
+    summary: 'Create or replace a product',
+    params: { gtin: GtinSchema },
+    body: ProductInput,
+    responses: { 200: 'the product', 400: E400 },
+  },
+  'get-product': {
+    tag: 'master data',
+    summary: 'Read a product',
+    params: { gtin: GtinSchema },
+    responses: { 200: 'the product', 404: 'product_not_found' },
+  },
+  'put-site': {
+    tag: 'master data',
+    summary: 'Create or replace a site',
+    params: { siteId: SiteIdSchema },
+    body: SiteInput,
+    responses: { 200: 'the site', 400: E400, 409: 'invalid_state: an internal site cannot become external or back' },
+  },
+  'get-site': { tag: 'master data', summary: 'Read a site', params: { siteId: SiteIdSchema }, responses: { 200: 'the site', 404: 'site_not_found' } },
+  'post-movements': {
+    tag: 'movements',
+    summary: 'Record 1-500 movements; each record is accepted, duplicate or rejected on its own',
+    body: z.object({ movements: z.array(Movement).min(1).max(500) }),
+    responses: { 200: '{accepted, duplicates, rejected, results: [{index, eventId, status, code?, errors?}]}', 400: E400 },
+  },
+  'post-scans': {
+    tag: 'movements',
+    summary: 'Record 1-500 raw GS1 barcode scans (element strings, bracketed form or Digital Link URIs)',
+    body: z.object({ scans: z.array(ScanInput).min(1).max(500) }),
+    responses: { 200: 'as for POST /movements', 400: E400 },
+  },
+  'get-lot': {
+    tag: 'queries',
+    summary: 'A lot: status, expiry, balances per site, serial counts',
+    params: lotParams,
+    responses: { 200: 'the lot', 404: 'lot_not_found' },
+  },
+  'get-lot-movements': {
+    tag: 'queries',
+    summary: "A page of the lot's ledger in chain order",
+    params: lotParams,
+    query: { limit: { schema: LimitSchema }, cursor: { schema: CursorSchema } },
+    responses: { 200: '{items: [ledger entry], nextCursor?}', 404: 'lot_not_found' },
+  },
+  'post-lot-hold': {
+    tag: 'queries',
+    summary: 'Put a lot on QA hold (a chained ledger entry)',
+    params: lotParams,
+    body: ReasonBody,
+    responses: { 200: 'the lot', 404: 'lot_not_found', 409: 'invalid_state: the lot is recalled' },
+  },
+  'post-lot-release': {
+    tag: 'queries',
+    summary: 'Release a QA hold (a chained ledger entry)',
+    params: lotParams,
+    body: ReasonBody,
+    responses: { 200: 'the lot', 404: 'lot_not_found', 409: 'invalid_state: the lot is recalled' },
+  },
+  'get-serial': {
+    tag: 'queries',
+    summary: "A serial's status and history",
+    params: { gtin: GtinSchema, serial: SerialSchema },
+    responses: { 200: '{gtin, serial, lot, status, siteId?, history}', 404: 'serial_not_found' },
+  },
+  'get-lot-trace': {
+    tag: 'trace',
+    summary: 'Forward or backward trace through transformations',
+    params: lotParams,
+    query: { direction: { schema: Direction }, movements: { schema: Flag } },
+    responses: { 200: '{root, direction, lots, sites, movements}', 404: 'lot_not_found' },
+  },
+  'get-ledger-verify': {
+    tag: 'ledger',
+    summary: 'Verify hash chains (one lot, one GTIN, or all)',
+    query: { gtin: { schema: GtinSchema }, lot: { schema: LotSchema } },
+    responses: { 200: '{ok, entries, head, seq} for a lot; {ok, lots, entries, failures} otherwise' },
+  },
+  'post-recalls': {
+    tag: 'recalls',
+    summary: 'Start a recall (or a drill with mock: true); send Idempotency-Key to make retries safe',
+    body: RecallInput,
+    responses: { 201: '{recallId, status, mock, affected, notices, traceMillis}', 400: E400, 404: 'lot_not_found' },
+  },
+  'get-recall': {
+    tag: 'recalls',
+    summary: 'A recall with its notices and effectiveness',
+    params: { recallId: RecallIdParam },
+    responses: { 200: 'the recall', 404: 'recall_not_found' },
+  },
+  'post-recall-acknowledgements': {
+    tag: 'recalls',
+    summary: "A consignee's acknowledgement (21 CFR 7.49); a later one replaces the earlier",
+    params: { recallId: RecallIdParam },
+    body: AckInput,
+    responses: { 200: 'the acknowledgement', 404: 'recall_not_found', 409: 'invalid_state: the site was not notified' },
+  },
+  'get-recall-report': {
+    tag: 'recalls',
+    summary: 'The 21 CFR 7.53 status report figures',
+    params: { recallId: RecallIdParam },
+    responses: { 200: 'the report', 404: 'recall_not_found' },
+  },
+  'post-expiry-checks': {
+    tag: 'expiry',
+    summary: 'Run the expiry check now (it also runs daily)',
+    body: ExpiryCheckBody,
+    responses: { 200: '{asOf, expiringSoon, expired, alertsPublished}', 400: E400 },
+  },
+  'get-site-pick': {
+    tag: 'expiry',
+    summary: 'A FEFO pick list for a quantity of a GTIN at a site',
+    params: { siteId: SiteIdSchema },
+    query: { gtin: { schema: GtinSchema, required: true }, quantity: { schema: Quantity, required: true } },
+    responses: { 200: '{siteId, gtin, quantity, picks}', 404: 'site or product not found', 409: 'insufficient_stock' },
+  },
+  'get-reports-lots': {
+    tag: 'reports',
+    summary: 'Per-lot figures for a GTIN (CSV with Accept: text/csv)',
+    query: { gtin: { schema: GtinSchema, required: true }, from: { schema: DateSchema }, to: { schema: DateSchema } },
+    responses: { 200: '{gtin, from, to, lots}' },
+  },
+};
+
+const jsonSchema = (s: z.ZodType) => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+const ErrorBody = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+      },
+    },
+  },
+};
+
+/** The OpenAPI 3.1 document of every route in ROUTES, from the zod schemas the handlers validate with. */
+export function buildOpenApi(version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of ROUTES) {
+    const doc = API_DOCS[r.handler];
+    if (!doc) throw new Error(`infra/openapi.ts has no documentation for ${r.method} ${r.path} (${r.handler})`);
+    const parameters = [
+      ...Object.entries(doc.params ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema: jsonSchema(schema) })),
+      ...Object.entries(doc.query ?? {}).map(([name, q]) => ({ name, in: 'query', required: Boolean(q.required), schema: jsonSchema(q.schema) })),
+    ];
+    const responses: Record<string, unknown> = {};
+    for (const [status, description] of Object.entries(doc.responses)) {
+      responses[status] =
+        Number(status) >= 400
+          ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+          : { description };
+    }
+    paths[r.path] ??= {};
+    (paths[r.path] as Record<string, unknown>)[r.method.toLowerCase()] = {
+      operationId: r.handler,
+      summary: doc.summary,
+      tags: [doc.tag],
+      ...(parameters.length ? { parameters } : {}),
+      ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body) } } } } : {}),
+      responses,
+      'x-amazon-apigateway-auth': { type: 'AWS_IAM' },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'lotledger',
+      version,
+      description:
+        'Lot and serial traceability. The contract is ../shared/CONTRACT.md; this document is generated from the zod schemas the handlers validate with (npm run openapi).',
+    },
+    servers: [{ url: 'http://127.0.0.1:3000', description: 'npm start (no auth); in AWS the HTTP API uses IAM (SigV4) auth' }],
+    paths,
+    components: { schemas: { Error: ErrorBody } },
+  };
+}
