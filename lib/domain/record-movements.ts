@@ -116,6 +116,8 @@ export function verdictOnExisting(e: EventRecord, m: Movement, index: number, to
 const CONCURRENCY = 16;
 /** Records planned together before their writes are committed. */
 const WINDOW = 250;
+/** Transactions of one window in flight at once (they touch disjoint items). */
+const LANES = 4;
 
 /** A consistent view of many records' state; serials are keyed `gtin|serial`. */
 export type Overlay = { events: Map<string, EventRecord>; lots: Map<string, LotState>; serials: Map<string, SerialState> };
@@ -169,6 +171,8 @@ export async function recordMovements(
   return summarize(results);
 }
 
+type Planned = { pos: number; index: number; m: Movement; plan: Plan; group: number };
+
 /** The fast path over one window; returns the records left for the careful path, with the tokens they were planned with. */
 async function groupCommit(
   d: LedgerDeps & { ledger: BulkLedgerStore },
@@ -188,73 +192,108 @@ async function groupCommit(
   }
   const products = new Map([...cache.products].filter((e): e is [string, Product] => e[1] !== null));
   const sites = new Map([...cache.sites].filter((e): e is [string, Site] => e[1] !== null));
-  const plannedHere = new Set<string>();
-  const planned: { pos: number; index: number; m: Movement; plan: Plan }[] = [];
   const now = d.clock.now().toISOString();
-  for (const [pos, { index, m }] of window.entries()) {
-    if (plannedHere.has(m.eventId)) {
-      // Its twin earlier in this window has not committed yet: judge it once that one has.
-      return finish(d, window, results, planned, pos, tokens);
+  const position = new Map(window.map((x, pos) => [x.index, pos]));
+  // Groups share no lot, serial or eventId, so each is planned on its own and their writes never touch the same item.
+  const groups = groupByShared(window);
+  const deferred: Pending[] = [];
+  const plannedByGroup: Planned[][] = groups.map((g, group) => {
+    const planned: Planned[] = [];
+    const plannedHere = new Set<string>();
+    for (const [k, { index, m }] of g.entries()) {
+      if (plannedHere.has(m.eventId)) {
+        // Its twin earlier in this window has not committed yet: judge it, and what follows, once that one has.
+        deferred.push(...g.slice(k));
+        break;
+      }
+      const prior = overlay.events.get(m.eventId);
+      if (prior) {
+        results[index] = verdictOnExisting(prior, m, index, undefined);
+        continue;
+      }
+      const token = d.newToken();
+      const serials = new Map<string, SerialState>();
+      for (const sn of m.serials ?? []) {
+        const st = overlay.serials.get(`${m.gtin}|${sn}`);
+        if (st) serials.set(sn, st);
+      }
+      const r = planMovement(m, { lots: overlay.lots, serials, products, sites }, now, token);
+      if (!r.ok) {
+        results[index] = { index, eventId: m.eventId, status: 'rejected', ...r.rejection };
+        continue;
+      }
+      tokens.set(index, token);
+      plannedHere.add(m.eventId);
+      overlay.events.set(m.eventId, r.plan.event);
+      for (const l of r.plan.lots) overlay.lots.set(lotId(l.next), l.next);
+      for (const x of r.plan.serials) overlay.serials.set(`${x.next.gtin}|${x.next.serial}`, x.next);
+      planned.push({ pos: position.get(index) as number, index, m, plan: r.plan, group });
     }
-    const prior = overlay.events.get(m.eventId);
-    if (prior) {
-      results[index] = verdictOnExisting(prior, m, index, undefined);
-      continue;
-    }
-    const token = d.newToken();
-    const serials = new Map<string, SerialState>();
-    for (const s of m.serials ?? []) {
-      const st = overlay.serials.get(`${m.gtin}|${s}`);
-      if (st) serials.set(s, st);
-    }
-    const r = planMovement(m, { lots: overlay.lots, serials, products, sites }, now, token);
-    if (!r.ok) {
-      results[index] = { index, eventId: m.eventId, status: 'rejected', ...r.rejection };
-      continue;
-    }
-    tokens.set(index, token);
-    plannedHere.add(m.eventId);
-    overlay.events.set(m.eventId, r.plan.event);
-    for (const l of r.plan.lots) overlay.lots.set(lotId(l.next), l.next);
-    for (const s of r.plan.serials) overlay.serials.set(`${s.next.gtin}|${s.next.serial}`, s.next);
-    planned.push({ pos, index, m, plan: r.plan });
-  }
-  return finish(d, window, results, planned, window.length, tokens);
-}
+    return planned;
+  });
 
-/** Commit the planned records in order, in transactions of at most 100 merged actions; hand the rest to the careful path. */
-async function finish(
-  d: LedgerDeps & { ledger: BulkLedgerStore },
-  window: Pending[],
-  results: RecordResult[],
-  planned: { pos: number; index: number; m: Movement; plan: Plan }[],
-  stopPos: number,
-  tokens: Map<number, string>,
-): Promise<{ rest: Pending[]; tokens: Map<number, string> }> {
-  const chunks: (typeof planned)[] = [];
-  let current: typeof planned = [];
-  for (const p of planned) {
-    if (current.length && d.ledger.mergedActions([...current, p].map((x) => x.plan)) > MAX_TRANSACTION_ACTIONS) {
-      chunks.push(current);
-      current = [];
-    }
-    current.push(p);
-  }
-  if (current.length) chunks.push(current);
-  for (const chunk of chunks) {
-    let ok = false;
-    try {
-      ok = await d.ledger.commitMany(chunk.map((c) => c.plan));
-    } catch {
-      ok = false; // maybe committed, maybe not: the careful path reads the event records to tell
-    }
-    if (!ok) return { rest: window.slice((chunk[0] as { pos: number }).pos), tokens };
-    for (const c of chunk) {
-      results[c.index] = { index: c.index, eventId: c.m.eventId, status: 'accepted' };
-      if (d.afterAccepted) await d.afterAccepted(c.m, c.plan).catch(() => undefined);
+  // Lanes: small groups share a transaction; a group too big for one runs alone as a chain of transactions in order.
+  const lanes: Planned[][][] = [];
+  let shared: Planned[] = [];
+  const fits = (items: Planned[]) => d.ledger.mergedActions(items.map((x) => x.plan)) <= MAX_TRANSACTION_ACTIONS;
+  for (const planned of plannedByGroup) {
+    if (planned.length === 0) continue;
+    if (fits([...shared, ...planned])) shared.push(...planned);
+    else if (fits(planned)) {
+      if (shared.length) lanes.push([shared]);
+      shared = [...planned];
+    } else {
+      const chain: Planned[][] = [];
+      let current: Planned[] = [];
+      for (const p of planned) {
+        if (current.length && !fits([...current, p])) {
+          chain.push(current);
+          current = [];
+        }
+        current.push(p);
+      }
+      if (current.length) chain.push(current);
+      lanes.push(chain);
     }
   }
-  return { rest: window.slice(stopPos), tokens };
+  if (shared.length) lanes.push([shared]);
+
+  const failedGroups = new Set<number>();
+  const committed = new Set<number>();
+  const runLane = async (lane: Planned[][]) => {
+    for (const [k, chunk] of lane.entries()) {
+      let ok = false;
+      try {
+        ok = await d.ledger.commitMany(chunk.map((c) => c.plan));
+      } catch {
+        ok = false; // maybe committed, maybe not: the careful path reads the event records to tell
+      }
+      if (!ok) {
+        for (const c of lane.slice(k).flat()) failedGroups.add(c.group);
+        return;
+      }
+      for (const c of chunk) {
+        committed.add(c.index);
+        results[c.index] = { index: c.index, eventId: c.m.eventId, status: 'accepted' };
+        if (d.afterAccepted) await d.afterAccepted(c.m, c.plan).catch(() => undefined);
+      }
+    }
+  };
+  const queue = [...lanes];
+  await Promise.all(
+    Array.from({ length: Math.min(LANES, queue.length) }, async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) await runLane(lane);
+    }),
+  );
+  // Everything of a failed group that did not commit is judged again, in batch order, on the careful path.
+  const rest = [...deferred, ...[...failedGroups].flatMap((g) => (groups[g] as Pending[]).filter((x) => !committed.has(x.index)))];
+  const seen = new Set<number>();
+  return {
+    rest: rest
+      .filter((x) => !seen.has(x.index) && seen.add(x.index))
+      .sort((a, b) => (position.get(a.index) as number) - (position.get(b.index) as number)),
+    tokens,
+  };
 }
 
 /** The careful path: records that share a lot, serial or eventId run in batch order, one at a time; the rest concurrently. */
