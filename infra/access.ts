@@ -1,0 +1,163 @@
+import { Aws, type CfnElement, Stack } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { TABLE } from '../lib/store/table.js';
+import type { Access, Route } from './routes.js';
+
+/**
+ * `Access` (infra/routes.ts, infra/jobs.ts) → IAM statements. Every action is written out here; no `grant*` helper
+ * is used for data access, because the helpers that write (`grantWriteData`, `grantReadWrite`, `grantPut`...) also
+ * grant deletes. The ledger is append-only: no function ever gets `dynamodb:DeleteItem` or `dynamodb:BatchWriteItem`
+ * (a batch write can delete), and export writers get `s3:PutObject` only.
+ *
+ * Transactions have no IAM actions of their own: each item of a `TransactWriteItems` is authorised as the
+ * `PutItem` / `UpdateItem` / `ConditionCheckItem` it contains, and `TransactGetItems` as `GetItem`.
+ */
+
+const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+export const TABLE_ACTIONS: Record<NonNullable<Access['table']>, readonly string[]> = {
+  read: TABLE_READ,
+  // Products and sites. Not narrowed with dynamodb:LeadingKeys: putProduct also raises the expiry-alert bound item.
+  'master-write': [...TABLE_READ, ...TABLE_WRITE],
+  // Movements, lots, serials, recalls, notices, alerts: conditional puts and updates, never a delete.
+  'ledger-write': [...TABLE_READ, ...TABLE_WRITE],
+};
+
+/** What DynamoDB asks KMS for, on the caller's behalf, when the table has a customer-managed key. */
+export const TABLE_KEY_ACTIONS = {
+  read: ['kms:Decrypt', 'kms:DescribeKey'],
+  write: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+} as const;
+
+export type BucketMode = 'read' | 'put';
+/**
+ * `read` includes `s3:ListBucket` on the bucket itself: without it S3 answers a GET of a missing key with 403
+ * instead of 404, and the ingest job's "is there a report for this file already?" check would fail.
+ */
+export const BUCKET_ACTIONS: Record<BucketMode, { objects: readonly string[]; bucket: readonly string[]; key: readonly string[] }> = {
+  read: { objects: ['s3:GetObject'], bucket: ['s3:ListBucket'], key: ['kms:Decrypt'] },
+  // Decrypt too: completing a multipart upload reads its encrypted parts back.
+  put: { objects: ['s3:PutObject'], bucket: [], key: ['kms:GenerateDataKey*', 'kms:Decrypt'] },
+};
+
+export const TOPIC_ACTIONS = { topic: ['sns:Publish'], key: ['kms:GenerateDataKey*', 'kms:Decrypt'] } as const;
+export const QUEUE_ACTIONS = ['sqs:SendMessage'] as const;
+
+export type EnvKey = NonNullable<Route['env']>[number];
+
+/** The stack's resources an `Access` can name. */
+export type AccessTargets = {
+  table: { table: ITableV2; key: IKey };
+  exportBucket: { bucket: IBucket; key: IKey };
+  ingestBucket: { bucket: IBucket; key: IKey };
+  recallTopic: { topic: ITopic; key: IKey };
+  alertsTopic: { topic: ITopic; key: IKey };
+  /** not in the stack: no route or job sends to it yet */
+  exportQueue?: IQueue;
+};
+
+/** A cdk-nag `AwsSolutions-IAM5[...]` finding that a statement raises on purpose, with the reason. */
+export type WildcardFinding = { id: string; reason: string };
+export type AccessPolicy = { statements: PolicyStatement[]; findings: WildcardFinding[] };
+
+/** The key may only be used through this service, never called directly with the function's credentials. */
+const via = (service: 'dynamodb' | 's3' | 'sns') => ({ StringEquals: { 'kms:ViaService': `${service}.${Aws.REGION}.amazonaws.com` } });
+
+const GENERATE_DATA_KEY: WildcardFinding = {
+  id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+  reason: 'GenerateDataKey* on one customer-managed key, only via the service that encrypts with it (kms:ViaService).',
+};
+
+/** The token-free `<LogicalId.Arn>` form cdk-nag prints for a resource's ARN. */
+const arnRef = (resource: { node: { defaultChild?: unknown } }) => {
+  const cfn = resource.node.defaultChild as CfnElement;
+  return `<${Stack.of(cfn).getLogicalId(cfn)}.Arn>`;
+};
+
+function bucketPolicy(name: string, target: AccessTargets['ingestBucket'], modes: readonly BucketMode[]): AccessPolicy {
+  const objects = [...new Set(modes.flatMap((m) => BUCKET_ACTIONS[m].objects))];
+  const bucket = [...new Set(modes.flatMap((m) => BUCKET_ACTIONS[m].bucket))];
+  const key = [...new Set(modes.flatMap((m) => BUCKET_ACTIONS[m].key))];
+  const statements = [
+    new PolicyStatement({ actions: objects, resources: [target.bucket.arnForObjects('*')] }),
+    new PolicyStatement({ actions: key, resources: [target.key.keyArn], conditions: via('s3') }),
+  ];
+  if (bucket.length) statements.push(new PolicyStatement({ actions: bucket, resources: [target.bucket.bucketArn] }));
+  const findings = [
+    {
+      id: `AwsSolutions-IAM5[Resource::${arnRef(target.bucket)}/*]`,
+      reason: `Object actions (${objects.join(', ')}) on the keys of the ${name} only.`,
+    },
+  ];
+  if (key.includes('kms:GenerateDataKey*')) findings.push(GENERATE_DATA_KEY);
+  return { statements, findings };
+}
+
+function topicPolicy(target: AccessTargets['recallTopic']): AccessPolicy {
+  return {
+    statements: [
+      new PolicyStatement({ actions: [...TOPIC_ACTIONS.topic], resources: [target.topic.topicArn] }),
+      new PolicyStatement({ actions: [...TOPIC_ACTIONS.key], resources: [target.key.keyArn], conditions: via('sns') }),
+    ],
+    findings: [GENERATE_DATA_KEY],
+  };
+}
+
+/**
+ * The statements one route or job gets for its `Access`, and the IAM5 findings they raise on purpose.
+ * @example accessPolicy({ table: 'read' }, targets).statements // GetItem, BatchGetItem, Query... on the table and its GSIs
+ */
+export function accessPolicy(access: Access, t: AccessTargets): AccessPolicy {
+  const out: AccessPolicy = { statements: [], findings: [] };
+  const add = (p: AccessPolicy) => {
+    out.statements.push(...p.statements);
+    out.findings.push(...p.findings);
+  };
+  if (access.table) {
+    const { table, key } = t.table;
+    // Each index by name, not `index/*`: an index added later is not readable until TABLE names it.
+    const indexes = TABLE.indexes.map((i) => `${table.tableArn}/index/${i.name}`);
+    const keyActions = access.table === 'read' ? TABLE_KEY_ACTIONS.read : TABLE_KEY_ACTIONS.write;
+    add({
+      statements: [
+        new PolicyStatement({ actions: [...TABLE_ACTIONS[access.table]], resources: [table.tableArn, ...indexes] }),
+        new PolicyStatement({ actions: [...keyActions], resources: [key.keyArn], conditions: via('dynamodb') }),
+      ],
+      findings: access.table === 'read' ? [] : [GENERATE_DATA_KEY],
+    });
+  }
+  if (access.exportBucket?.length) add(bucketPolicy('export bucket', t.exportBucket, access.exportBucket));
+  if (access.ingestBucket?.length) add(bucketPolicy('ingest bucket', t.ingestBucket, access.ingestBucket));
+  if (access.recallTopic === 'publish') add(topicPolicy(t.recallTopic));
+  if (access.alertsTopic === 'publish') add(topicPolicy(t.alertsTopic));
+  if (access.exportQueue === 'send') {
+    if (!t.exportQueue)
+      throw new Error('Access.exportQueue: the stack has no export queue yet; add it (and its consumer) to infra/lotledger-stack.ts');
+    add({ statements: [new PolicyStatement({ actions: [...QUEUE_ACTIONS], resources: [t.exportQueue.queueArn] })], findings: [] });
+  }
+  const unique = new Map(out.findings.map((f) => [f.id, f]));
+  return { statements: out.statements, findings: [...unique.values()] };
+}
+
+/** The value of each environment key a route or job may declare. */
+export function environmentValue(key: EnvKey, t: AccessTargets): string {
+  switch (key) {
+    case 'EXPORT_BUCKET':
+      return t.exportBucket.bucket.bucketName;
+    case 'INGEST_BUCKET':
+      return t.ingestBucket.bucket.bucketName;
+    case 'RECALL_TOPIC_ARN':
+      return t.recallTopic.topic.topicArn;
+    case 'ALERTS_TOPIC_ARN':
+      return t.alertsTopic.topic.topicArn;
+    case 'EXPORT_QUEUE_URL':
+      if (!t.exportQueue) throw new Error('EXPORT_QUEUE_URL: the stack has no export queue yet; add it to infra/lotledger-stack.ts');
+      return t.exportQueue.queueUrl;
+  }
+}

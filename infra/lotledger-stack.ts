@@ -1,0 +1,392 @@
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, Billing, type CfnGlobalTable, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectLockRetention, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Subscription, SubscriptionFilter, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
+import { TABLE } from '../lib/store/table.js';
+import type { AccessTargets } from './access.js';
+import { JOBS, type Job } from './jobs.js';
+import { LotledgerFunction } from './lotledger-function.js';
+import { ROUTES, type Route } from './routes.js';
+
+/** Context key of the exports' Object Lock retention: `npx cdk synth -c lotledger:exportRetentionDays=3650`. */
+export const EXPORT_RETENTION_CONTEXT = 'lotledger:exportRetentionDays';
+/** FSMA 204 asks for two years of traceability records. */
+export const DEFAULT_EXPORT_RETENTION_DAYS = 730;
+
+/**
+ * Context key of the stores' own recall webhooks: `[{"siteId": "store-101", "endpoint": "https://..."}]`. Each store
+ * gets one HTTPS subscription whose filter policy passes only notices whose `siteId` attribute is that store.
+ */
+export const STORE_SUBSCRIPTIONS_CONTEXT = 'lotledger:storeSubscriptions';
+export type StoreSubscription = { siteId: string; endpoint: string };
+
+/** Stores' webhook subscriptions from context (a JSON string on the command line, an array in cdk.json). */
+export function storeSubscriptions(scope: Construct): StoreSubscription[] {
+  const raw: unknown = scope.node.tryGetContext(STORE_SUBSCRIPTIONS_CONTEXT) ?? [];
+  const list = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
+  if (!Array.isArray(list)) throw new Error(`${STORE_SUBSCRIPTIONS_CONTEXT} must be an array of {siteId, endpoint}`);
+  return list.map((x: { siteId?: unknown; endpoint?: unknown }, i) => {
+    if (typeof x?.siteId !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(x.siteId))
+      throw new Error(`${STORE_SUBSCRIPTIONS_CONTEXT}[${i}].siteId is not a siteId`);
+    if (typeof x.endpoint !== 'string' || !x.endpoint.startsWith('https://'))
+      throw new Error(`${STORE_SUBSCRIPTIONS_CONTEXT}[${i}].endpoint must be an https:// URL`);
+    return { siteId: x.siteId, endpoint: x.endpoint };
+  });
+}
+
+/** API handlers answer inside API Gateway's 30 s integration limit; jobs get five minutes. */
+const ROUTE_TIMEOUT = Duration.seconds(29);
+const JOB_TIMEOUT = Duration.minutes(5);
+
+export type LotledgerStackProps = StackProps & {
+  /** default ROUTES and JOBS: the same lists the local stack serves */
+  routes?: readonly Route[];
+  jobs?: readonly Job[];
+};
+
+/** `post-recall-acknowledgements` → `PostRecallAcknowledgements` */
+const pascal = (s: string) => s.replace(/(^|[-_/])([a-z0-9])/g, (_m, _sep, c: string) => c.toUpperCase());
+
+/** The retention of exports from context; the CLI passes `-c` values as strings. */
+export function exportRetentionDays(scope: Construct): number {
+  const raw: unknown = scope.node.tryGetContext(EXPORT_RETENTION_CONTEXT) ?? DEFAULT_EXPORT_RETENTION_DAYS;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 1) throw new Error(`${EXPORT_RETENTION_CONTEXT} must be a whole number of days >= 1, got ${String(raw)}`);
+  return days;
+}
+
+/**
+ * The whole lotledger deployment: one table, the export and ingest buckets, the recall and alerts topics, one
+ * function per route and job with only the IAM actions of its `Access`, the HTTP API (IAM auth), the job triggers,
+ * and a dead-letter queue with an alarm for everything invoked asynchronously.
+ */
+export class LotledgerStack extends Stack {
+  readonly table: TableV2;
+  readonly exportBucket: Bucket;
+  readonly ingestBucket: Bucket;
+  readonly recallTopic: Topic;
+  readonly alertsTopic: Topic;
+  /** customer recall notices (audience = customer), for the service that emails or texts customers */
+  readonly customerNotices: Queue;
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  /** by route handler or job name */
+  readonly functions = new Map<string, LotledgerFunction>();
+  readonly deadLetterQueues: Queue[] = [];
+  private readonly targets: AccessTargets;
+
+  constructor(scope: Construct, id: string, props: LotledgerStackProps = {}) {
+    super(scope, id, props);
+    // Server access logs are delivered under a bucket policy, not the legacy log-delivery ACL, whatever cdk.json says.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+    const retentionDays = exportRetentionDays(this);
+
+    const key = (keyId: string, description: string) =>
+      new Key(this, keyId, { description: `lotledger: ${description}`, enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+    const tableKey = key('TableKey', 'the ledger table and its stream');
+    const exportKey = key('ExportKey', 'exports (Object Lock bucket)');
+    const ingestKey = key('IngestKey', 'batch files and their reports');
+    const recallKey = key('RecallTopicKey', 'recall notices topic');
+    const alertsKey = key('AlertsTopicKey', 'alerts topic');
+
+    // --- the table: keys and indexes from lib/store/table.ts, which the local stack provisions too
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+      globalSecondaryIndexes: TABLE.indexes.map((i) => ({
+        indexName: i.name,
+        partitionKey: { name: i.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: i.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      })),
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
+      // The key goes in below: TableEncryptionV2.customerManagedKey() refuses a region-agnostic stack, and this
+      // stack stays agnostic so that `cdk synth` works offline and `cdk deploy` goes to the profile's region.
+      encryption: TableEncryptionV2.awsManagedKey(),
+      timeToLiveAttribute: 'ttl',
+    });
+    // A single-region TableV2 has exactly one replica, the stack's own region (pinned in test/infra/stack.test.ts).
+    (this.table.node.defaultChild as CfnGlobalTable).addPropertyOverride('Replicas.0.SSESpecification', { KMSMasterKeyId: tableKey.keyArn });
+
+    // --- buckets
+    const accessLogs = new Bucket(this, 'AccessLogsBucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      // Access to exports stays provable for as long as the exports themselves are locked.
+      lifecycleRules: [{ expiration: Duration.days(Math.max(retentionDays, 365)) }],
+    });
+    // (cdk-nag's S1 accepts this bucket without logs of its own because it is the other buckets' log destination.)
+    const dataBucket = (bucketId: string, encryptionKey: Key, logPrefix: string) => ({
+      encryption: BucketEncryption.KMS,
+      encryptionKey,
+      bucketKeyEnabled: true,
+      versioned: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: logPrefix,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: `${bucketId}AbortUploads`, abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+    });
+    this.exportBucket = new Bucket(this, 'ExportBucket', {
+      ...dataBucket('Export', exportKey, 'exports/'),
+      // COMPLIANCE: nobody, root included, can shorten the retention or delete a locked version before it ends.
+      objectLockEnabled: true,
+      objectLockDefaultRetention: ObjectLockRetention.compliance(Duration.days(retentionDays)),
+    });
+    this.ingestBucket = new Bucket(this, 'IngestBucket', {
+      ...dataBucket('Ingest', ingestKey, 'ingest/'),
+      lifecycleRules: [
+        { id: 'IngestAbortUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        { id: 'IngestOldVersions', noncurrentVersionExpiration: Duration.days(90) },
+      ],
+    });
+
+    // --- topics
+    this.recallTopic = new Topic(this, 'RecallTopic', { displayName: 'lotledger recall notices', masterKey: recallKey, enforceSSL: true });
+    this.alertsTopic = new Topic(this, 'AlertsTopic', { displayName: 'lotledger alerts', masterKey: alertsKey, enforceSSL: true });
+
+    // Store systems subscribe to the notices meant for them, filtered on the siteId message attribute.
+    for (const s of storeSubscriptions(this)) {
+      new Subscription(this, `StoreSubscription${pascal(s.siteId)}`, {
+        topic: this.recallTopic,
+        protocol: SubscriptionProtocol.HTTPS,
+        endpoint: s.endpoint,
+        filterPolicy: { siteId: SubscriptionFilter.stringFilter({ allowlist: [s.siteId] }) },
+      });
+    }
+    // Customer notices go to a queue the customer-notification service reads; contact details are looked up there,
+    // never carried in the message attributes.
+    const customerDlq = this.deadLetterQueue(this, 'CustomerNoticesDlq', 'customer recall notices that could not be processed');
+    this.customerNotices = new Queue(this, 'CustomerNotices', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: recallKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      deadLetterQueue: { queue: customerDlq, maxReceiveCount: 5 },
+    });
+    // SNS delivers into a queue encrypted with the topic's key: the key must let SNS use it (for this account's topics;
+    // naming the topic's ARN here would make the key and the topic depend on each other).
+    recallKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('sns.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    this.recallTopic.addSubscription(
+      new SqsSubscription(this.customerNotices, {
+        rawMessageDelivery: true,
+        filterPolicy: { audience: SubscriptionFilter.stringFilter({ allowlist: ['customer'] }) },
+      }),
+    );
+    // CloudWatch alarms publish to the alerts topic as the CloudWatch service: the topic policy and key must let it.
+    this.alertsTopic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alertsTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+        },
+      }),
+    );
+    alertsKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+
+    this.targets = {
+      table: { table: this.table, key: tableKey },
+      exportBucket: { bucket: this.exportBucket, key: exportKey },
+      ingestBucket: { bucket: this.ingestBucket, key: ingestKey },
+      recallTopic: { topic: this.recallTopic, key: recallKey },
+      alertsTopic: { topic: this.alertsTopic, key: alertsKey },
+    };
+
+    // --- the HTTP API: IAM auth on every route, access logs and throttling on the one stage
+    this.api = new HttpApi(this, 'Api', {
+      apiName: 'lotledger',
+      description: 'lotledger: lot and serial traceability',
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      createDefaultStage: false,
+    });
+    const apiLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      // Per-stage default for every route: one runaway client cannot use up the account's API Gateway quota.
+      throttle: { rateLimit: 100, burstLimit: 200 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(apiLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            caller: '$context.identity.userArn',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            responseLength: '$context.responseLength',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    const routes = new Construct(this, 'Routes');
+    for (const route of props.routes ?? ROUTES) this.addRoute(routes, route);
+    const jobs = new Construct(this, 'Jobs');
+    for (const job of props.jobs ?? JOBS) this.addJob(jobs, job);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ExportBucketName', { value: this.exportBucket.bucketName });
+    new CfnOutput(this, 'IngestBucketName', { value: this.ingestBucket.bucketName });
+    new CfnOutput(this, 'RecallTopicArn', { value: this.recallTopic.topicArn });
+    new CfnOutput(this, 'CustomerNoticesQueueUrl', { value: this.customerNotices.queueUrl });
+    new CfnOutput(this, 'AlertsTopicArn', { value: this.alertsTopic.topicArn });
+  }
+
+  private fn(scope: Construct, id: string, name: string, source: string, props: Partial<ConstructorParameters<typeof LotledgerFunction>[2]>) {
+    if (this.functions.has(name)) throw new Error(`two routes or jobs are named ${name}`);
+    const fn = new LotledgerFunction(scope, id, { source, description: `lotledger ${name}`, ...props });
+    this.functions.set(name, fn);
+    return fn;
+  }
+
+  private addRoute(scope: Construct, route: Route) {
+    const id = pascal(route.handler);
+    const fn = this.fn(scope, id, route.handler, route.handler, { timeout: ROUTE_TIMEOUT });
+    fn.useAccess(route.access, route.env ?? [], this.targets);
+    this.api.addRoutes({
+      path: route.path,
+      methods: [HttpMethod[route.method]],
+      integration: new HttpLambdaIntegration(`${id}Integration`, fn),
+    });
+  }
+
+  private addJob(scope: Construct, job: Job) {
+    const id = pascal(job.name);
+    switch (job.kind) {
+      case 'schedule': {
+        // One queue catches both ways a scheduled run can be lost: EventBridge failing to invoke, and the
+        // function failing all of its asynchronous attempts.
+        const dlq = this.deadLetterQueue(scope, `${id}Dlq`, `${job.name}: scheduled runs that failed`);
+        const fn = this.fn(scope, id, job.name, job.handler, {
+          timeout: JOB_TIMEOUT,
+          deadLetterQueue: dlq,
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+        });
+        fn.useAccess(job.access, job.env ?? [], this.targets);
+        new Rule(scope, `${id}Schedule`, {
+          description: `lotledger ${job.name}`,
+          schedule: Schedule.cron({ minute: job.cron.minute, hour: job.cron.hour }),
+          targets: [new LambdaFunction(fn, { deadLetterQueue: dlq, retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+        });
+        return;
+      }
+      case 'table-stream': {
+        const failures = this.deadLetterQueue(scope, `${id}Failures`, `${job.name}: stream batches that failed every retry`);
+        Validations.of(failures).acknowledge({
+          id: 'AwsSolutions-SQS3',
+          reason: 'This queue is itself a dead-letter queue: the on-failure destination of the table stream event source mapping.',
+        });
+        const fn = this.fn(scope, id, job.name, job.handler, { timeout: JOB_TIMEOUT });
+        fn.useAccess(job.access, job.env ?? [], this.targets);
+        // The event source mapping reads the stream with the function's role; the stream is encrypted with the table
+        // key, which CDK's stream grant does not know about (see the table's encryption above).
+        fn.addToRolePolicy(new PolicyStatement({ actions: ['kms:Decrypt'], resources: [this.targets.table.key.keyArn] }));
+        fn.addEventSource(
+          new DynamoEventSource(this.table, {
+            startingPosition: StartingPosition.TRIM_HORIZON,
+            batchSize: 100,
+            maxBatchingWindow: Duration.seconds(1),
+            retryAttempts: 5,
+            onFailure: new SqsDlq(failures),
+            filters: [FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: FilterRule.or(...job.entities) } } } })],
+          }),
+        );
+        return;
+      }
+      case 'ingest-queue': {
+        const dlq = this.deadLetterQueue(scope, `${id}Dlq`, `${job.name}: batch file notifications that failed 5 times`);
+        const queue = new Queue(scope, `${id}Queue`, {
+          encryption: QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          // Lambda's guidance: at least six times the function timeout, so retries never overlap a running batch.
+          visibilityTimeout: Duration.seconds(JOB_TIMEOUT.toSeconds() * 6),
+          deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
+        });
+        this.ingestBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(queue), { prefix: job.prefix });
+        const fn = this.fn(scope, id, job.name, job.handler, { timeout: JOB_TIMEOUT });
+        fn.useAccess(job.access, job.env ?? [], this.targets);
+        // One file per invocation, so each file has the whole timeout; a failure returns just that message.
+        fn.addEventSource(new SqsEventSource(queue, { batchSize: 1, reportBatchItemFailures: true }));
+        this.acknowledgeBucketNotificationsHandler();
+        return;
+      }
+    }
+  }
+
+  /** An encrypted, SSL-only queue kept 14 days, with an alarm to the alerts topic as soon as anything lands in it. */
+  private deadLetterQueue(scope: Construct, id: string, what: string): Queue {
+    const queue = new Queue(scope, id, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    new Alarm(scope, `${id}Alarm`, {
+      alarmDescription: `lotledger dead letters: ${what}`,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: Stats.MAXIMUM }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new SnsAction(this.alertsTopic));
+    this.deadLetterQueues.push(queue);
+    return queue;
+  }
+
+  /** CDK's own deploy-time function that writes the bucket's notification configuration (scoped to this bucket). */
+  private acknowledgeBucketNotificationsHandler() {
+    const handler = this.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
+    if (!handler) throw new Error('CDK renamed its BucketNotificationsHandler singleton: move its acknowledgement');
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        "CDK's BucketNotificationsHandler, run only by CloudFormation during deployments, has the basic execution role; CDK offers no way to replace it.",
+    });
+  }
+}
