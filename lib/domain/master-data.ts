@@ -62,6 +62,8 @@ export interface MasterDataStore {
   getProduct(gtin: Gtin): Promise<Product | undefined>;
   putSite(s: Site): Promise<Site>;
   getSite(siteId: string): Promise<Site | undefined>;
+  /** many sites at once; unknown ids are absent from the map */
+  getSites(siteIds: Iterable<string>): Promise<Map<string, Site>>;
 }
 
 export type MasterDeps = { master: MasterDataStore; clock: Clock };

@@ -258,8 +258,8 @@ export async function startRecall(d: RecallDeps, input: RecallInput, opts: { ide
   };
   if (!existing && !(await d.recalls.createRecall(record))) return answerFromStore(d, (await d.recalls.getRecall(recallId)) as RecallRecord);
 
-  const names = new Map<string, string>();
-  for (const s of radius.sites) names.set(s.siteId, (await d.master.getSite(s.siteId))?.name ?? s.siteId);
+  const siteRecords = await d.master.getSites(radius.sites.map((s) => s.siteId));
+  const names = new Map(radius.sites.map((s) => [s.siteId, siteRecords.get(s.siteId)?.name ?? s.siteId]));
   const notices: Notice[] = radius.sites.map((s) => ({
     recallId,
     siteId: s.siteId,

@@ -15,7 +15,7 @@ export type TraceResult = {
   movements: LedgerEntry[];
 };
 
-export type TraceDeps = { lots: LotStore; master: Pick<MasterDataStore, 'getSite'> };
+export type TraceDeps = { lots: LotStore; master: Pick<MasterDataStore, 'getSite' | 'getSites'> };
 
 /** How many lots of one BFS level are read at once. */
 const READ_CONCURRENCY = 8;
@@ -105,16 +105,11 @@ export function siteQuantities(
 
 const isInternalKind = (k: SiteKind | 'unknown') => k !== 'unknown' && isInternal(k);
 
-/** Look up the kinds of many sites, once each. */
+/** Look up the kinds of many sites in bulk. */
 export async function siteKinds(d: Pick<TraceDeps, 'master'>, ids: Iterable<string>): Promise<Map<string, SiteKind | 'unknown'>> {
   const unique = [...new Set(ids)];
-  const out = new Map<string, SiteKind | 'unknown'>();
-  const work = [...unique];
-  const worker = async () => {
-    for (let id = work.shift(); id; id = work.shift()) out.set(id, (await d.master.getSite(id))?.kind ?? 'unknown');
-  };
-  await Promise.all(Array.from({ length: Math.min(16, work.length) }, worker));
-  return out;
+  const sites = await d.master.getSites(unique);
+  return new Map(unique.map((id) => [id, sites.get(id)?.kind ?? 'unknown']));
 }
 
 /** Every site id a set of traced lots mentions. */

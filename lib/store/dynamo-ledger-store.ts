@@ -25,6 +25,7 @@ import {
 import type { Product, Site } from '../domain/master-data.js';
 import type { Movement } from '../domain/movement.js';
 import type { BulkLedgerStore, CommitOutcome, MasterCache, Overlay } from '../domain/record-movements.js';
+import { batchGetAll } from './batch-get.js';
 import { fromItem } from './items.js';
 import { keys } from './keys.js';
 
@@ -130,29 +131,9 @@ export class DynamoLedgerStore implements BulkLedgerStore {
     return snap;
   }
 
-  /** BatchGetItem with consistent reads, 100 keys a request (4 requests in flight), UnprocessedKeys retried with backoff. */
-  async batchGet(wanted: Record<string, unknown>[]): Promise<Item[]> {
-    const unique = [...new Map(wanted.map((w) => [`${w.pk}|${w.sk}`, w])).values()];
-    const chunks: Record<string, unknown>[][] = [];
-    for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
-    const out: Item[] = [];
-    const one = async (chunk: Record<string, unknown>[]) => {
-      let pending: Record<string, unknown>[] | undefined = chunk;
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 10) throw new AppError('busy', 'The table kept returning unprocessed keys');
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 20 * 2 ** attempt) * Math.random()));
-        const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }));
-        out.push(...((r.Responses?.[this.table] ?? []) as Item[]));
-        pending = r.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined;
-      }
-    };
-    const queue = [...chunks];
-    await Promise.all(
-      Array.from({ length: Math.min(4, queue.length) }, async () => {
-        for (let c = queue.shift(); c; c = queue.shift()) await one(c);
-      }),
-    );
-    return out;
+  /** Many items by key (see batchGetAll). */
+  batchGet(wanted: Record<string, unknown>[]): Promise<Item[]> {
+    return batchGetAll(this.doc, this.table, wanted);
   }
 
   async readMany(ms: Movement[], cache: MasterCache): Promise<Overlay> {

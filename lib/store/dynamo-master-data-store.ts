@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Gtin } from '../domain/ids.js';
 import type { MasterDataStore, Product, Site } from '../domain/master-data.js';
+import { batchGetAll } from './batch-get.js';
 import { raiseExpiryAlertBound } from './dynamo-lot-index.js';
 import { fromItem } from './items.js';
 import { keys } from './keys.js';
@@ -24,6 +25,15 @@ export class DynamoMasterDataStore implements MasterDataStore {
   async getProduct(gtin: Gtin): Promise<Product | undefined> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.product(gtin), ConsistentRead: true }));
     return r.Item ? fromItem<Product>(r.Item) : undefined;
+  }
+
+  async getSites(siteIds: Iterable<string>): Promise<Map<string, Site>> {
+    const items = await batchGetAll(
+      this.doc,
+      this.table,
+      [...new Set(siteIds)].map((id) => keys.site(id)),
+    );
+    return new Map(items.map((i) => [String(i.siteId), fromItem<Site>(i)]));
   }
 
   async putSite(s: Site): Promise<Site> {

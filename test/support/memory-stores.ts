@@ -33,6 +33,9 @@ export class InMemoryMasterData implements MasterDataStore {
   async getSite(siteId: string) {
     return structuredClone(this.sites.get(siteId));
   }
+  async getSites(ids: Iterable<string>) {
+    return new Map([...new Set(ids)].flatMap((id) => (this.sites.has(id) ? [[id, structuredClone(this.sites.get(id) as Site)] as const] : [])));
+  }
 }
 
 /** In-memory ledger with the same conditional-commit semantics as the DynamoDB store: all or nothing, guarded by versions. */
