@@ -2,17 +2,26 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type AttributeValue, type FilterScope, matchesFilterPolicy, validateFilterPolicy } from './sns-filter-policy.js';
 
-/**
- * A small SNS for the local stack, speaking the query protocol `@aws-sdk/client-sns` uses (form-encoded POST, XML
- * replies, SNS error codes). Topics, subscriptions and every delivered message (the inbox served at
- * `GET /_local/notifications`) persist in `stateFile`. Differences from SNS: http/https subscriptions are confirmed at
- * once, messages are not signed, and only http/https endpoints receive deliveries (other protocols are recorded).
+/*
+ * A small SNS for the local stack. It speaks the query protocol `@aws-sdk/client-sns` uses: a form-encoded POST to `/`
+ * (the SigV4 signature is not checked), XML replies, and the SNS error codes the SDK maps to its exception classes.
+ *
+ * Differences from SNS, on purpose:
+ * - subscriptions are confirmed at once (no SubscriptionConfirmation round trip), so `ReturnSubscriptionArn` is moot;
+ * - only http/https endpoints receive deliveries, FIFO topics included (SNS allows only SQS there); other protocols are
+ *   recorded and listed but never called;
+ * - messages are not signed (`Signature: "EXAMPLE"`), MessageStructure=json, tags, data protection and delivery
+ *   policies are not interpreted, and the dead-letter redrive is not implemented;
+ * - failed http deliveries are retried four times within about 2 s (SNS: three times, 20 s apart), then logged.
  */
 
 type Topic = { arn: string; name: string; attributes: Record<string, string>; createdAt: number };
 type Subscription = { arn: string; topicArn: string; protocol: string; endpoint: string; attributes: Record<string, string> };
+type Dedup = { messageId: string; sequenceNumber: string; at: number };
+/** One accepted message, as the topic fanned it out; `attributes` maps each name to its StringValue (BinaryValue as base64). */
 export type InboxItem = {
   topic: string;
   topicArn: string;
@@ -23,7 +32,26 @@ export type InboxItem = {
   publishedAt: string;
   sequenceNumber?: string;
 };
-type State = { topics: Topic[]; subscriptions: Subscription[]; inbox: InboxItem[] };
+/** `topic` is a name or an ARN; `audience` and `siteId` must equal the message attribute of that name. */
+export type InboxFilter = { topic?: string; audience?: string; siteId?: string; since?: Date | string };
+type State = { topics: Topic[]; subscriptions: Subscription[]; inbox: InboxItem[]; dedup?: [string, Dedup][]; sequence?: string };
+
+export type SnsEmulatorOptions = {
+  region?: string;
+  accountId?: string;
+  /** JSON file that keeps topics, subscriptions, the inbox and FIFO dedup ids across restarts */
+  stateFile?: string;
+  /** the inbox keeps this many newest items (default 100,000) */
+  inboxLimit?: number;
+  log?: (msg: string, extra?: object) => void;
+  fetchImpl?: typeof fetch;
+  /** epoch ms; tests move it to step over the five-minute FIFO dedup window */
+  now?: () => number;
+};
+
+/** The form body, nested on dots: `A.entry.1.key=x` becomes `{ A: { entry: { 1: { key: 'x' } } } }`. */
+type Form = { [k: string]: string | Form };
+type FormValue = Form[string] | undefined;
 
 class SnsError extends Error {
   constructor(
@@ -34,95 +62,128 @@ class SnsError extends Error {
     super(message);
   }
 }
+const invalid = (what: string) => new SnsError('InvalidParameter', `Invalid parameter: ${what}`);
 
 const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const MAX_MESSAGE_BYTES = 256 * 1024;
 const DEDUP_WINDOW_MS = 5 * 60_000;
+const PAGE_SIZE = 100;
+// Four attempts in about 2 s: enough for a subscriber that is restarting, short enough not to stall tests or stop().
+const RETRY_DELAYS_MS = [100, 400, 1600];
+const DELIVERY_TIMEOUT_MS = 5000;
+const SAVE_DEBOUNCE_MS = 200;
+const PROTOCOLS = ['http', 'https', 'email', 'email-json', 'sms', 'sqs', 'lambda', 'application', 'firehose'];
+const TOPIC_ATTRIBUTES =
+  /^(DisplayName|Policy|DeliveryPolicy|KmsMasterKeyId|SignatureVersion|TracingConfig|FifoTopic|ContentBasedDeduplication|FifoThroughputScope|ArchivePolicy|DataProtectionPolicy|(HTTP|Firehose|Lambda|SQS|Application)(SuccessFeedbackRoleArn|SuccessFeedbackSampleRate|FailureFeedbackRoleArn))$/;
+const SUBSCRIPTION_ATTRIBUTES = ['FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'DeliveryPolicy', 'RedrivePolicy', 'SubscriptionRoleArn'];
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 const el = (name: string, inner: string) => `<${name}>${inner}</${name}>`;
-const attrsXml = (attrs: Record<string, string>) =>
+/** A map result is `<entry><key/><value/></entry>`, a list result is `<member/>`. */
+const mapXml = (attrs: Record<string, string>) =>
   Object.entries(attrs)
     .map(([k, v]) => el('entry', el('key', esc(k)) + el('value', esc(v))))
     .join('');
 
-/** Turn `A.entry.1.key=x&A.entry.1.value=y&B.member.1.Id=z` into nested objects. */
-export function parseForm(body: string): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
+function parseForm(body: string): Form {
+  // Null prototypes: a key like `__proto__.x` must not reach Object.prototype.
+  const root: Form = Object.create(null);
   for (const [key, value] of new URLSearchParams(body)) {
     const parts = key.split('.');
+    const last = parts.pop() ?? '';
     let node = root;
-    parts.forEach((p, i) => {
-      if (i === parts.length - 1) node[p] = value;
-      else {
-        node[p] ??= {};
-        node = node[p] as Record<string, unknown>;
+    for (const p of parts) {
+      let next = node[p];
+      if (typeof next !== 'object') {
+        next = Object.create(null) as Form;
+        node[p] = next;
       }
-    });
+      node = next;
+    }
+    node[last] = value;
   }
   return root;
 }
-
-/** `X.member.N...` → array in N order. */
-const list = (v: unknown): Record<string, unknown>[] => {
-  const m = (v as { member?: Record<string, unknown> } | undefined)?.member;
-  if (!m) return [];
-  return Object.keys(m)
+const str = (v: FormValue) => (typeof v === 'string' ? v : undefined);
+const obj = (v: FormValue) => (typeof v === 'object' ? v : undefined);
+/** The children of `X.member` or `X.entry`, in index order. */
+const numbered = (v: FormValue): Form[] => {
+  const f = obj(v);
+  if (!f) return [];
+  return Object.keys(f)
     .sort((a, b) => Number(a) - Number(b))
-    .map((k) => m[k] as Record<string, unknown>);
+    .flatMap((k) => {
+      const child = obj(f[k]);
+      return child ? [child] : [];
+    });
 };
-/** `X.entry.N.{key,value}` (or other names) → object. */
-const map = <V = string>(v: unknown, keyName = 'key', valueName = 'value'): Record<string, V> => {
-  const e = (v as { entry?: Record<string, Record<string, unknown>> } | undefined)?.entry;
-  const out: Record<string, V> = {};
-  if (!e) return out;
-  for (const k of Object.keys(e).sort((a, b) => Number(a) - Number(b))) {
-    const item = e[k] as Record<string, unknown>;
-    out[String(item[keyName])] = item[valueName] as V;
-  }
-  return out;
-};
+/** `X.entry.N.key/value` as a record; Object.fromEntries defines own properties, so any key is safe. */
+const mapOf = (v: FormValue): Record<string, string> =>
+  Object.fromEntries(numbered(obj(v)?.entry).map((e) => [str(e.key) ?? '', str(e.value) ?? '']));
 
-type RawAttr = { DataType?: string; StringValue?: string; BinaryValue?: string };
-function messageAttributes(raw: unknown): Record<string, AttributeValue> {
-  const out: Record<string, AttributeValue> = {};
-  for (const [name, a] of Object.entries(map<RawAttr>(raw, 'Name', 'Value'))) {
-    if (!a?.DataType) throw new SnsError('InvalidParameterValue', `The message attribute '${name}' must contain non-empty message attribute type.`);
-    if (!/^(String|Number|Binary)(\.|$)/.test(a.DataType))
-      throw new SnsError('InvalidParameterValue', `The message attribute '${name}' has an invalid message attribute type.`);
-    const value = a.DataType.startsWith('Binary') ? (a.BinaryValue ?? '') : a.StringValue;
-    if (value === undefined || value === '')
-      throw new SnsError('InvalidParameterValue', `The message attribute '${name}' must contain non-empty message attribute value.`);
-    if (a.DataType.startsWith('Number') && !Number.isFinite(Number(value)))
-      throw new SnsError('InvalidParameterValue', `The message attribute '${name}' with type 'Number' must be a number.`);
-    out[name] = { type: a.DataType, value };
+function messageAttributes(raw: FormValue): Record<string, AttributeValue> {
+  const entries = numbered(obj(raw)?.entry).map((e): [string, AttributeValue] => {
+    const name = str(e.Name) ?? '';
+    const v = obj(e.Value);
+    const type = str(v?.DataType) ?? '';
+    // ParameterValueInvalid is the code the SDK maps to InvalidParameterValueException.
+    const bad = (why: string) => new SnsError('ParameterValueInvalid', `The message attribute '${name}' ${why}.`);
+    if (!/^[A-Za-z0-9_.-]{1,256}$/.test(name)) throw bad('has an invalid name');
+    if (!type) throw bad('must contain non-empty message attribute type');
+    // Custom types extend a base type after a dot (`Number.float`); String.Array is a base type of its own.
+    const kind = type === 'String.Array' ? type : type.split('.')[0];
+    if (!['String', 'String.Array', 'Number', 'Binary'].includes(kind ?? '')) throw bad('has an invalid message attribute type');
+    const value = (kind === 'Binary' ? str(v?.BinaryValue) : str(v?.StringValue)) ?? '';
+    if (value === '') throw bad('must contain non-empty message attribute value');
+    if (kind === 'Number' && !Number.isFinite(Number(value))) throw bad("with type 'Number' must be a number");
+    if (kind === 'String.Array' && !isJsonArray(value)) throw bad("with type 'String.Array' must be a JSON array");
+    return [name, { type, value }];
+  });
+  return Object.fromEntries(entries);
+}
+function isJsonArray(s: string): boolean {
+  try {
+    return Array.isArray(JSON.parse(s));
+  } catch {
+    return false;
   }
-  return out;
 }
 
-export type SnsEmulatorOptions = {
-  region?: string;
-  accountId?: string;
-  stateFile?: string;
-  inboxLimit?: number;
-  log?: (msg: string, extra?: object) => void;
-  fetchImpl?: typeof fetch;
-  now?: () => number;
+type Checked = {
+  message: string;
+  subject?: string;
+  attributes: Record<string, AttributeValue>;
+  bytes: number;
+  /** set for FIFO topics only: the explicit id, or the SHA-256 of the body with content-based deduplication */
+  dedupId?: string;
 };
 
+/**
+ * An SNS emulator for the local stack and integration tests; point `@aws-sdk/client-sns` at {@link SnsEmulator.url}.
+ * @example
+ * const sns = new SnsEmulator({ stateFile: '.lotledger/sns.json' });
+ * const client = new SNSClient({ endpoint: await sns.start(), region: 'us-east-1' });
+ * await client.send(new PublishCommand({ TopicArn, Message: 'hello' }));
+ * sns.inbox({ topic: 'lotledger-recalls' }); // [{ topic: 'lotledger-recalls', body: 'hello', ... }]
+ */
 export class SnsEmulator {
   private readonly region: string;
   private readonly account: string;
-  private state: State = { topics: [], subscriptions: [], inbox: [] };
-  private server?: Server;
-  private baseUrl = '';
-  private readonly dedup = new Map<string, { messageId: string; sequenceNumber: string; at: number }>();
-  private sequence = 0n;
-  private readonly inflight = new Set<Promise<void>>();
-  private saveTimer?: NodeJS.Timeout;
   private readonly now: () => number;
   private readonly fetchImpl: typeof fetch;
   private readonly log: (msg: string, extra?: object) => void;
+  private readonly inboxLimit: number;
+  private topics: Topic[] = [];
+  private subscriptions: Subscription[] = [];
+  private items: InboxItem[] = [];
+  /** `topicArn|dedupId` → first acceptance, oldest first, so expired entries are pruned from the front */
+  private readonly dedup = new Map<string, Dedup>();
+  private sequence = 0n;
+  private server?: Server;
+  private baseUrl = '';
+  private readonly inflight = new Set<Promise<void>>();
+  private shutdown = new AbortController();
+  private saveTimer?: NodeJS.Timeout;
 
   constructor(private readonly opts: SnsEmulatorOptions = {}) {
     this.region = opts.region ?? 'us-east-1';
@@ -130,193 +191,201 @@ export class SnsEmulator {
     this.now = opts.now ?? Date.now;
     this.fetchImpl = opts.fetchImpl ?? fetch;
     this.log = opts.log ?? (() => undefined);
-    if (opts.stateFile && existsSync(opts.stateFile)) {
-      const saved = JSON.parse(readFileSync(opts.stateFile, 'utf8')) as Partial<State>;
-      this.state = { topics: saved.topics ?? [], subscriptions: saved.subscriptions ?? [], inbox: saved.inbox ?? [] };
-    }
+    this.inboxLimit = opts.inboxLimit ?? 100_000;
+    if (opts.stateFile && existsSync(opts.stateFile)) this.load(opts.stateFile);
   }
 
-  /** Listen on loopback; resolves with the base URL to give the SDK as its SNS endpoint. */
-  start(port = 0, host = '127.0.0.1'): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    return new Promise((resolve, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(port, host, () => {
-        const a = this.server?.address();
-        this.baseUrl = `http://${host}:${typeof a === 'object' && a ? a.port : port}`;
-        resolve(this.baseUrl);
-      });
+  /** Listen on `host:port` (0 picks a free port); resolves with the base URL to give the SDK as its endpoint. */
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.shutdown = new AbortController();
+    const server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
     });
+    this.server = server;
+    const a = server.address();
+    this.baseUrl = `http://${host}:${typeof a === 'object' && a ? a.port : port}`;
+    return this.baseUrl;
   }
 
   get url(): string {
     return this.baseUrl;
   }
 
+  /** Abandon pending delivery retries, write the state file, close the server. */
   async stop(): Promise<void> {
+    this.shutdown.abort();
     await this.idle();
     this.flush();
-    await new Promise<void>((resolve) => {
-      if (!this.server) return resolve();
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    const server = this.server;
+    this.server = undefined;
+    if (server)
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
   }
 
-  /** Resolves once every in-flight http delivery has finished (or given up). */
+  /** Resolves once every in-flight http delivery has succeeded or given up. */
   async idle(): Promise<void> {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
-  /** What the topics fanned out, oldest first; `topic` is a name or an ARN, `audience`/`siteId` match message attributes. */
-  inbox(filter: { topic?: string; audience?: string; siteId?: string; since?: string } = {}): InboxItem[] {
-    return this.state.inbox.filter(
+  /** What the topics fanned out, oldest first. */
+  inbox(filter: InboxFilter = {}): InboxItem[] {
+    const since = filter.since === undefined ? undefined : new Date(filter.since).getTime();
+    return this.items.filter(
       (i) =>
         (!filter.topic || i.topic === filter.topic || i.topicArn === filter.topic) &&
         (!filter.audience || i.attributes.audience === filter.audience) &&
         (!filter.siteId || i.attributes.siteId === filter.siteId) &&
-        (!filter.since || i.publishedAt >= filter.since),
+        (since === undefined || Date.parse(i.publishedAt) >= since),
     );
   }
 
   clearInbox(): void {
-    this.state.inbox = [];
+    this.items = [];
     this.save();
+  }
+
+  private load(file: string) {
+    let saved: Partial<State>;
+    try {
+      saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<State>;
+    } catch (cause) {
+      throw new Error(`SNS emulator state ${file} is not valid JSON; move it away to start empty`, { cause });
+    }
+    this.topics = saved.topics ?? [];
+    this.subscriptions = saved.subscriptions ?? [];
+    this.items = saved.inbox ?? [];
+    for (const [k, d] of saved.dedup ?? []) this.dedup.set(k, d);
+    this.sequence = BigInt(saved.sequence ?? '0');
   }
 
   private save() {
     if (!this.opts.stateFile || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => this.flush(), 200);
+    this.saveTimer = setTimeout(() => this.flush(), SAVE_DEBOUNCE_MS);
     this.saveTimer.unref();
   }
 
+  /** Write to a temp file, then rename: a crash mid-write leaves the previous state, never half a file. */
   private flush() {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
+    clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    if (!this.opts.stateFile) return;
-    mkdirSync(dirname(this.opts.stateFile), { recursive: true });
-    const tmp = `${this.opts.stateFile}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.state));
-    renameSync(tmp, this.opts.stateFile);
+    const file = this.opts.stateFile;
+    if (!file) return;
+    const state: State = {
+      topics: this.topics,
+      subscriptions: this.subscriptions,
+      inbox: this.items,
+      dedup: [...this.dedup],
+      sequence: String(this.sequence),
+    };
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(state));
+    renameSync(`${file}.tmp`, file);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
+    if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+      return;
+    }
     const requestId = randomUUID();
     const reply = (status: number, xml: string) => {
       res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
       res.end(`<?xml version="1.0"?>${xml}`);
     };
     try {
-      if (req.method !== 'POST') throw new SnsError('InvalidAction', 'SNS accepts POST requests', 404);
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const form = parseForm(Buffer.concat(chunks).toString('utf8'));
-      const action = String(form.Action ?? '');
+      const action = str(form.Action) ?? '';
       const result = this.dispatch(action, form);
-      reply(
-        200,
-        `<${action}Response xmlns="${NS}">${result === null ? '' : el(`${action}Result`, result)}${el('ResponseMetadata', el('RequestId', requestId))}</${action}Response>`,
-      );
+      const meta = el('ResponseMetadata', el('RequestId', requestId));
+      reply(200, `<${action}Response xmlns="${NS}">${result === null ? '' : el(`${action}Result`, result)}${meta}</${action}Response>`);
     } catch (e) {
-      const err = e instanceof SnsError ? e : new SnsError('InternalError', (e as Error).message, 500);
-      const type = err.status >= 500 ? 'Receiver' : 'Sender';
-      reply(
-        err.status,
-        `<ErrorResponse xmlns="${NS}">${el('Error', el('Type', type) + el('Code', err.code) + el('Message', esc(err.message)))}${el('RequestId', requestId)}</ErrorResponse>`,
-      );
+      if (!(e instanceof SnsError)) this.log('sns emulator error', { error: String(e) });
+      const err = e instanceof SnsError ? e : new SnsError('InternalError', 'Internal error', 500);
+      const error = el('Type', err.status >= 500 ? 'Receiver' : 'Sender') + el('Code', err.code) + el('Message', esc(err.message));
+      reply(err.status, `<ErrorResponse xmlns="${NS}">${el('Error', error)}${el('RequestId', requestId)}</ErrorResponse>`);
     }
   }
 
-  private topic(arn: unknown): Topic {
-    const t = this.state.topics.find((x) => x.arn === arn);
-    if (!t) throw new SnsError('NotFound', 'Topic does not exist', 404);
-    return t;
-  }
-
-  private dispatch(action: string, f: Record<string, unknown>): string | null {
+  /** Run one action; returns the inner XML of `<ActionResult>`, or null for actions whose reply has none. */
+  private dispatch(action: string, f: Form): string | null {
     switch (action) {
       case 'CreateTopic':
         return this.createTopic(f);
       case 'ListTopics': {
-        const { page, next } = this.page(this.state.topics, f.NextToken);
-        return el('Topics', page.map((t) => el('member', el('TopicArn', esc(t.arn)))).join('')) + (next ? el('NextToken', next) : '');
+        const { page, next } = this.page(this.topics, f.NextToken);
+        return el('Topics', page.map((t) => el('member', el('TopicArn', esc(t.arn)))).join('')) + next;
       }
       case 'GetTopicAttributes': {
         const t = this.topic(f.TopicArn);
-        const subs = this.state.subscriptions.filter((s) => s.topicArn === t.arn).length;
-        const attrs = {
-          TopicArn: t.arn,
-          Owner: this.account,
-          DisplayName: '',
-          SubscriptionsConfirmed: String(subs),
-          SubscriptionsPending: '0',
-          SubscriptionsDeleted: '0',
-          ...t.attributes,
-        };
-        return el('Attributes', attrsXml(attrs));
+        const subscribed = String(this.subscriptions.filter((s) => s.topicArn === t.arn).length);
+        const fifo: Record<string, string> = t.attributes.FifoTopic === 'true' ? { ContentBasedDeduplication: 'false' } : {};
+        const base = { TopicArn: t.arn, Owner: this.account, DisplayName: '', SubscriptionsPending: '0', SubscriptionsDeleted: '0' };
+        return el('Attributes', mapXml({ ...base, SubscriptionsConfirmed: subscribed, ...fifo, ...t.attributes }));
       }
       case 'SetTopicAttributes': {
         const t = this.topic(f.TopicArn);
-        t.attributes[String(f.AttributeName)] = String(f.AttributeValue ?? '');
+        const [name, value] = [str(f.AttributeName) ?? '', str(f.AttributeValue) ?? ''];
+        if (name === 'FifoTopic') throw invalid('AttributeName Reason: FifoTopic cannot be changed');
+        this.checkTopicAttribute(t.name.endsWith('.fifo'), name, value);
+        t.attributes[name] = value;
         this.save();
         return null;
       }
       case 'DeleteTopic': {
-        this.state.topics = this.state.topics.filter((t) => t.arn !== f.TopicArn);
-        this.state.subscriptions = this.state.subscriptions.filter((s) => s.topicArn !== f.TopicArn);
+        // Deleting a topic that does not exist succeeds in SNS too.
+        const arn = str(f.TopicArn);
+        this.topics = this.topics.filter((t) => t.arn !== arn);
+        this.subscriptions = this.subscriptions.filter((s) => s.topicArn !== arn);
+        for (const k of this.dedup.keys()) if (k.startsWith(`${arn}|`)) this.dedup.delete(k);
         this.save();
         return null;
       }
       case 'Subscribe':
         return this.subscribe(f);
       case 'Unsubscribe': {
-        if (!this.state.subscriptions.some((s) => s.arn === f.SubscriptionArn)) throw new SnsError('NotFound', 'Subscription does not exist', 404);
-        this.state.subscriptions = this.state.subscriptions.filter((s) => s.arn !== f.SubscriptionArn);
+        const s = this.subscription(f.SubscriptionArn);
+        this.subscriptions = this.subscriptions.filter((x) => x !== s);
         this.save();
         return null;
       }
       case 'ListSubscriptions':
       case 'ListSubscriptionsByTopic': {
-        const all =
-          action === 'ListSubscriptions'
-            ? this.state.subscriptions
-            : this.state.subscriptions.filter((s) => s.topicArn === this.topic(f.TopicArn).arn);
+        const all = action === 'ListSubscriptions' ? this.subscriptions : this.subscriptions.filter((s) => s.topicArn === this.topic(f.TopicArn).arn);
         const { page, next } = this.page(all, f.NextToken);
-        const members = page.map((s) =>
-          el(
-            'member',
-            el('TopicArn', esc(s.topicArn)) +
-              el('Protocol', esc(s.protocol)) +
-              el('SubscriptionArn', esc(s.arn)) +
-              el('Owner', this.account) +
-              el('Endpoint', esc(s.endpoint)),
-          ),
-        );
-        return el('Subscriptions', members.join('')) + (next ? el('NextToken', next) : '');
+        const member = (s: Subscription) =>
+          el('TopicArn', esc(s.topicArn)) +
+          el('Protocol', esc(s.protocol)) +
+          el('SubscriptionArn', esc(s.arn)) +
+          el('Owner', this.account) +
+          el('Endpoint', esc(s.endpoint));
+        return el('Subscriptions', page.map((s) => el('member', member(s))).join('')) + next;
       }
       case 'GetSubscriptionAttributes': {
         const s = this.subscription(f.SubscriptionArn);
-        const attrs = {
-          SubscriptionArn: s.arn,
-          TopicArn: s.topicArn,
-          Protocol: s.protocol,
-          Endpoint: s.endpoint,
-          Owner: this.account,
-          ConfirmationWasAuthenticated: 'true',
-          PendingConfirmation: 'false',
-          RawMessageDelivery: 'false',
-          ...s.attributes,
-        };
-        return el('Attributes', attrsXml(attrs));
+        const base = { SubscriptionArn: s.arn, TopicArn: s.topicArn, Protocol: s.protocol, Endpoint: s.endpoint, Owner: this.account };
+        const confirmed = { ConfirmationWasAuthenticated: 'true', PendingConfirmation: 'false', RawMessageDelivery: 'false' };
+        return el('Attributes', mapXml({ ...base, ...confirmed, ...s.attributes }));
       }
       case 'SetSubscriptionAttributes': {
         const s = this.subscription(f.SubscriptionArn);
-        this.setSubscriptionAttribute(s, String(f.AttributeName ?? ''), String(f.AttributeValue ?? ''));
+        this.setSubscriptionAttribute(s, str(f.AttributeName) ?? '', str(f.AttributeValue) ?? '');
         this.save();
         return null;
       }
-      case 'Publish':
-        return this.publishOne(f);
+      case 'Publish': {
+        const arn = f.TopicArn ?? f.TargetArn;
+        if (arn === undefined) throw invalid('TopicArn or TargetArn Reason: no value for required parameter');
+        const t = this.topic(arn);
+        const r = this.accept(t, this.checkPublish(t, f));
+        return el('MessageId', r.messageId) + (r.sequenceNumber ? el('SequenceNumber', r.sequenceNumber) : '');
+      }
       case 'PublishBatch':
         return this.publishBatch(f);
       default:
@@ -324,123 +393,124 @@ export class SnsEmulator {
     }
   }
 
-  private page<T>(items: T[], token: unknown) {
-    const start = token ? Number(Buffer.from(String(token), 'base64').toString()) || 0 : 0;
-    const page = items.slice(start, start + 100);
-    return { page, next: start + 100 < items.length ? Buffer.from(String(start + 100)).toString('base64') : undefined };
+  /** A page of 100 and the `<NextToken>` for the rest; the token is the base64 offset. */
+  private page<T>(items: T[], token: FormValue): { page: T[]; next: string } {
+    const start = token === undefined ? 0 : Number(Buffer.from(String(token), 'base64').toString());
+    if (!Number.isInteger(start) || start < 0) throw invalid('NextToken');
+    const end = start + PAGE_SIZE;
+    return { page: items.slice(start, end), next: end < items.length ? el('NextToken', Buffer.from(String(end)).toString('base64')) : '' };
   }
 
-  private createTopic(f: Record<string, unknown>) {
-    const name = String(f.Name ?? '');
-    if (!/^[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(name)) throw new SnsError('InvalidParameter', 'Invalid parameter: Topic Name');
-    const attributes = map(f.Attributes);
+  private topic(arn: FormValue): Topic {
+    const t = this.topics.find((x) => x.arn === arn);
+    if (!t) throw new SnsError('NotFound', 'Topic does not exist', 404);
+    return t;
+  }
+
+  private subscription(arn: FormValue): Subscription {
+    const s = this.subscriptions.find((x) => x.arn === arn);
+    if (!s) throw new SnsError('NotFound', 'Subscription does not exist', 404);
+    return s;
+  }
+
+  private checkTopicAttribute(fifo: boolean, name: string, value: string) {
+    if (!TOPIC_ATTRIBUTES.test(name)) throw invalid(`AttributeName ${name}`);
+    if ((name === 'FifoTopic' || name === 'ContentBasedDeduplication') && value !== 'true' && value !== 'false') throw invalid(`${name}`);
+    if (name === 'ContentBasedDeduplication' && value === 'true' && !fifo)
+      throw invalid('Attributes Reason: Content-based deduplication can only be set for FIFO topics');
+  }
+
+  private createTopic(f: Form) {
+    const name = str(f.Name) ?? '';
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(name.replace(/\.fifo$/, '')) || name.length > 256) throw invalid('Topic Name');
+    const attributes = mapOf(f.Attributes);
     const fifo = name.endsWith('.fifo');
     if (fifo !== (attributes.FifoTopic === 'true'))
-      throw new SnsError(
-        'InvalidParameter',
-        fifo ? 'Invalid parameter: Fifo Topic names must end with .fifo and must be made with FifoTopic=true' : 'Invalid parameter: Topic Name',
-      );
+      throw invalid(fifo ? 'Topic Name Reason: a .fifo topic needs FifoTopic=true' : 'Topic Name Reason: FIFO topic names must end with .fifo');
+    for (const [k, v] of Object.entries(attributes)) this.checkTopicAttribute(fifo, k, v);
     const arn = `arn:aws:sns:${this.region}:${this.account}:${name}`;
-    const existing = this.state.topics.find((t) => t.arn === arn);
+    const existing = this.topics.find((t) => t.arn === arn);
+    if (existing && Object.entries(attributes).some(([k, v]) => existing.attributes[k] !== v))
+      throw invalid('Attributes Reason: Topic already exists with different attributes');
     if (!existing) {
-      this.state.topics.push({ arn, name, attributes, createdAt: this.now() });
+      this.topics.push({ arn, name, attributes, createdAt: this.now() });
       this.save();
     }
     return el('TopicArn', esc(arn));
   }
 
-  private subscription(arn: unknown): Subscription {
-    const s = this.state.subscriptions.find((x) => x.arn === arn);
-    if (!s) throw new SnsError('NotFound', 'Subscription does not exist', 404);
-    return s;
-  }
-
   private setSubscriptionAttribute(s: Subscription, name: string, value: string) {
-    if (name === 'FilterPolicy') {
-      if (value === '') {
-        delete s.attributes.FilterPolicy;
-        return;
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(value);
-      } catch {
-        throw new SnsError('InvalidParameter', 'Invalid parameter: FilterPolicy: failed to parse JSON.');
-      }
-      try {
-        validateFilterPolicy(parsed, (s.attributes.FilterPolicyScope as FilterScope) ?? 'MessageAttributes');
-      } catch (e) {
-        throw new SnsError('InvalidParameter', `Invalid parameter: FilterPolicy: ${(e as Error).message}`);
-      }
-    } else if (name === 'FilterPolicyScope') {
-      if (value !== 'MessageAttributes' && value !== 'MessageBody') throw new SnsError('InvalidParameter', 'Invalid parameter: FilterPolicyScope');
-    } else if (name === 'RawMessageDelivery') {
-      if (value !== 'true' && value !== 'false') throw new SnsError('InvalidParameter', 'Invalid parameter: RawMessageDelivery');
-    } else if (!['DeliveryPolicy', 'RedrivePolicy', 'SubscriptionRoleArn'].includes(name)) {
-      throw new SnsError('InvalidParameter', `Invalid parameter: AttributeName ${name}`);
+    if (!SUBSCRIPTION_ATTRIBUTES.includes(name)) throw invalid(`AttributeName ${name}`);
+    const scope = (s.attributes.FilterPolicyScope ?? 'MessageAttributes') as FilterScope;
+    if (name === 'FilterPolicy' && value !== '') checkPolicy(value, scope);
+    if (name === 'FilterPolicyScope') {
+      if (value !== 'MessageAttributes' && value !== 'MessageBody') throw invalid('FilterPolicyScope');
+      // A body policy may nest, an attribute policy may not: the policy in place must still hold under the new scope.
+      if (s.attributes.FilterPolicy) checkPolicy(s.attributes.FilterPolicy, value);
     }
-    s.attributes[name] = value;
+    if (name === 'RawMessageDelivery' && value !== 'true' && value !== 'false') throw invalid('RawMessageDelivery');
+    if (name === 'FilterPolicy' && value === '') delete s.attributes.FilterPolicy;
+    else s.attributes[name] = value;
   }
 
-  private subscribe(f: Record<string, unknown>) {
+  private subscribe(f: Form) {
     const t = this.topic(f.TopicArn);
-    const protocol = String(f.Protocol ?? '');
-    const endpoint = String(f.Endpoint ?? '');
-    if (!['http', 'https', 'email', 'email-json', 'sms', 'sqs', 'lambda', 'application', 'firehose'].includes(protocol))
-      throw new SnsError('InvalidParameter', 'Invalid parameter: Amazon SNS does not support this protocol string');
-    if ((protocol === 'http' || protocol === 'https') && !endpoint.startsWith(`${protocol}://`))
-      throw new SnsError('InvalidParameter', `Invalid parameter: Endpoint must match the specified protocol`);
-    const existing = this.state.subscriptions.find((s) => s.topicArn === t.arn && s.protocol === protocol && s.endpoint === endpoint);
-    const s = existing ?? { arn: `${t.arn}:${randomUUID()}`, topicArn: t.arn, protocol, endpoint, attributes: {} };
-    const attrs = map(f.Attributes);
-    // Scope first: the policy is validated against it.
-    for (const name of Object.keys(attrs).sort((a, b) => (a === 'FilterPolicyScope' ? -1 : b === 'FilterPolicyScope' ? 1 : 0)))
-      this.setSubscriptionAttribute(s, name, attrs[name] as string);
-    if (!existing) this.state.subscriptions.push(s);
+    const protocol = str(f.Protocol) ?? '';
+    const endpoint = str(f.Endpoint) ?? '';
+    if (!PROTOCOLS.includes(protocol)) throw invalid('Amazon SNS does not support this protocol string');
+    if ((protocol === 'http' || protocol === 'https') && !(endpoint.startsWith(`${protocol}://`) && URL.canParse(endpoint)))
+      throw invalid('Endpoint Reason: must be a URL matching the protocol');
+    const attributes = mapOf(f.Attributes);
+    const existing = this.subscriptions.find((s) => s.topicArn === t.arn && s.protocol === protocol && s.endpoint === endpoint);
+    if (existing) {
+      if (Object.entries(attributes).some(([k, v]) => (existing.attributes[k] ?? '') !== v))
+        throw invalid('Attributes Reason: Subscription already exists with different attributes');
+      return el('SubscriptionArn', esc(existing.arn));
+    }
+    const s: Subscription = { arn: `${t.arn}:${randomUUID()}`, topicArn: t.arn, protocol, endpoint, attributes: {} };
+    // Scope first, because the policy is validated against it.
+    const rank = (k: string) => (k === 'FilterPolicyScope' ? 0 : 1);
+    for (const [k, v] of Object.entries(attributes).sort(([a], [b]) => rank(a) - rank(b))) this.setSubscriptionAttribute(s, k, v);
+    this.subscriptions.push(s);
     this.save();
     return el('SubscriptionArn', esc(s.arn));
   }
 
-  private validatePublish(t: Topic, e: Record<string, unknown>) {
-    const message = e.Message;
-    if (typeof message !== 'string' || message === '') throw new SnsError('InvalidParameter', 'Invalid parameter: Empty message');
+  /** Validate one Publish (or batch entry) without changing anything, so a batch can fail per entry. */
+  private checkPublish(t: Topic, e: Form): Checked {
+    const message = str(e.Message) ?? '';
+    if (message === '') throw invalid('Empty message');
+    const subject = str(e.Subject);
+    if (subject !== undefined && !/^[\x20-\x7e]{1,99}$/.test(subject)) throw invalid('Subject');
     const attributes = messageAttributes(e.MessageAttributes);
-    const size = Buffer.byteLength(message) + Object.entries(attributes).reduce((n, [k, a]) => n + k.length + a.type.length + a.value.length, 0);
-    if (size > MAX_MESSAGE_BYTES) throw new SnsError('InvalidParameter', 'Invalid parameter: Message too long');
-    const fifo = t.attributes.FifoTopic === 'true';
-    let dedupId: string | undefined;
-    if (fifo) {
-      if (!e.MessageGroupId) throw new SnsError('InvalidParameter', 'Invalid parameter: The MessageGroupId parameter is required for FIFO topics');
-      dedupId = e.MessageDeduplicationId ? String(e.MessageDeduplicationId) : undefined;
-      if (!dedupId) {
-        if (t.attributes.ContentBasedDeduplication !== 'true')
-          throw new SnsError(
-            'InvalidParameter',
-            'Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
-          );
-        dedupId = createHash('sha256').update(message).digest('hex');
-      }
+    const attributeBytes = Object.entries(attributes).reduce((n, [k, a]) => n + Buffer.byteLength(k + a.type + a.value), 0);
+    const bytes = Buffer.byteLength(message) + attributeBytes;
+    if (bytes > MAX_MESSAGE_BYTES) throw invalid('Message too long');
+    // Standard topics accept and ignore a MessageGroupId, as SNS now does.
+    if (t.attributes.FifoTopic !== 'true') return { message, subject, attributes, bytes };
+    if (!str(e.MessageGroupId)) throw invalid('The MessageGroupId parameter is required for FIFO topics');
+    let dedupId = str(e.MessageDeduplicationId);
+    if (!dedupId) {
+      if (t.attributes.ContentBasedDeduplication !== 'true')
+        throw invalid('The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+      dedupId = createHash('sha256').update(message).digest('hex');
     }
-    return {
-      message,
-      attributes,
-      subject: e.Subject ? String(e.Subject) : undefined,
-      fifo,
-      dedupId,
-      groupId: e.MessageGroupId ? String(e.MessageGroupId) : undefined,
-    };
+    return { message, subject, attributes, bytes, dedupId };
   }
 
-  private accept(t: Topic, p: ReturnType<SnsEmulator['validatePublish']>): { messageId: string; sequenceNumber?: string } {
+  /** Record a checked message in the inbox and fan it out; a FIFO duplicate within five minutes gets the first answer again. */
+  private accept(t: Topic, p: Checked): { messageId: string; sequenceNumber?: string } {
     const now = this.now();
-    if (p.fifo && p.dedupId) {
-      const key = `${t.arn}|${p.dedupId}`;
-      const seen = this.dedup.get(key);
-      if (seen && now - seen.at < DEDUP_WINDOW_MS) return { messageId: seen.messageId, sequenceNumber: seen.sequenceNumber };
+    for (const [k, d] of this.dedup) {
+      if (now - d.at < DEDUP_WINDOW_MS) break;
+      this.dedup.delete(k);
     }
+    const key = `${t.arn}|${p.dedupId}`;
+    const seen = p.dedupId ? this.dedup.get(key) : undefined;
+    if (seen) return { messageId: seen.messageId, sequenceNumber: seen.sequenceNumber };
     const messageId = randomUUID();
-    const sequenceNumber = p.fifo ? String(++this.sequence).padStart(20, '0') : undefined;
-    if (p.fifo && p.dedupId) this.dedup.set(`${t.arn}|${p.dedupId}`, { messageId, sequenceNumber: sequenceNumber as string, at: now });
+    const sequenceNumber = p.dedupId ? String(++this.sequence).padStart(20, '0') : undefined;
+    if (sequenceNumber) this.dedup.set(key, { messageId, sequenceNumber, at: now });
     const item: InboxItem = {
       topic: t.name,
       topicArn: t.arn,
@@ -451,104 +521,114 @@ export class SnsEmulator {
       publishedAt: new Date(now).toISOString(),
       ...(sequenceNumber ? { sequenceNumber } : {}),
     };
-    this.state.inbox.push(item);
-    const limit = this.opts.inboxLimit ?? 100_000;
-    if (this.state.inbox.length > limit) this.state.inbox.splice(0, this.state.inbox.length - limit);
+    this.items.push(item);
+    if (this.items.length > this.inboxLimit) this.items.splice(0, this.items.length - this.inboxLimit);
     this.save();
-    for (const s of this.state.subscriptions) {
-      if (s.topicArn !== t.arn) continue;
+    for (const s of this.subscriptions) {
+      if (s.topicArn !== t.arn || (s.protocol !== 'http' && s.protocol !== 'https')) continue;
       const policy = s.attributes.FilterPolicy ? (JSON.parse(s.attributes.FilterPolicy) as Record<string, unknown>) : undefined;
-      if (
-        !matchesFilterPolicy(
-          policy,
-          { attributes: p.attributes, body: p.message },
-          (s.attributes.FilterPolicyScope as FilterScope) ?? 'MessageAttributes',
-        )
-      )
-        continue;
-      if (s.protocol === 'http' || s.protocol === 'https') this.deliver(s, t, item, p.attributes);
+      const scope = (s.attributes.FilterPolicyScope ?? 'MessageAttributes') as FilterScope;
+      if (matchesFilterPolicy(policy, { attributes: p.attributes, body: p.message }, scope)) this.deliver(s, item, p.attributes);
     }
     return { messageId, ...(sequenceNumber ? { sequenceNumber } : {}) };
   }
 
-  /** POST the SNS envelope (or the raw message) to an http endpoint, retrying a few times with backoff. */
-  private deliver(s: Subscription, t: Topic, item: InboxItem, attributes: Record<string, AttributeValue>) {
+  /** POST the SNS envelope (or the raw message) in the background; retry network errors and 5xx, as SNS does. */
+  private deliver(s: Subscription, item: InboxItem, attributes: Record<string, AttributeValue>) {
     const raw = s.attributes.RawMessageDelivery === 'true';
-    const body = raw
-      ? item.body
-      : JSON.stringify({
-          Type: 'Notification',
-          MessageId: item.messageId,
-          TopicArn: t.arn,
-          ...(item.subject ? { Subject: item.subject } : {}),
-          Message: item.body,
-          Timestamp: item.publishedAt,
-          SignatureVersion: '1',
-          Signature: 'EXAMPLE',
-          SigningCertURL: `${this.baseUrl}/SimpleNotificationService.pem`,
-          UnsubscribeURL: `${this.baseUrl}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(s.arn)}`,
-          ...(Object.keys(attributes).length
-            ? { MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, a]) => [k, { Type: a.type, Value: a.value }])) }
-            : {}),
-        });
+    const envelope = {
+      Type: 'Notification',
+      MessageId: item.messageId,
+      TopicArn: item.topicArn,
+      ...(item.subject ? { Subject: item.subject } : {}),
+      Message: item.body,
+      Timestamp: item.publishedAt,
+      ...(item.sequenceNumber ? { SequenceNumber: item.sequenceNumber } : {}),
+      SignatureVersion: '1',
+      Signature: 'EXAMPLE',
+      SigningCertURL: `${this.baseUrl}/SimpleNotificationService.pem`,
+      UnsubscribeURL: `${this.baseUrl}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(s.arn)}`,
+      ...(Object.keys(attributes).length
+        ? { MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, a]) => [k, { Type: a.type, Value: a.value }])) }
+        : {}),
+    };
     const headers = {
       'content-type': 'text/plain; charset=UTF-8',
       'x-amz-sns-message-type': 'Notification',
       'x-amz-sns-message-id': item.messageId,
-      'x-amz-sns-topic-arn': t.arn,
+      'x-amz-sns-topic-arn': item.topicArn,
       'x-amz-sns-subscription-arn': s.arn,
       ...(raw ? { 'x-amz-sns-rawdelivery': 'true' } : {}),
     };
+    const init = { method: 'POST', headers, body: raw ? item.body : JSON.stringify(envelope) };
+    const signal = this.shutdown.signal;
     const run = (async () => {
-      for (let attempt = 0; attempt < 4; attempt++) {
+      let reason = '';
+      for (const delay of [0, ...RETRY_DELAYS_MS]) {
+        if (delay) await sleep(delay, undefined, { signal }).catch(() => undefined);
+        if (signal.aborted) reason = 'emulator stopped';
+        if (signal.aborted || !this.subscriptions.includes(s)) break;
         try {
-          const r = await this.fetchImpl(s.endpoint, { method: 'POST', headers, body, signal: AbortSignal.timeout(5000) });
-          if (r.status < 500) return;
-        } catch {
-          // retried below
+          const r = await this.fetchImpl(s.endpoint, { ...init, signal: AbortSignal.any([signal, AbortSignal.timeout(DELIVERY_TIMEOUT_MS)]) });
+          await r.body?.cancel().catch(() => undefined);
+          if (r.ok) return;
+          reason = `HTTP ${r.status}`;
+          if (r.status < 500) break; // a client error will not go away by retrying
+        } catch (e) {
+          reason = (e as Error).message;
         }
-        await new Promise((res) => setTimeout(res, 100 * 4 ** attempt));
       }
-      this.log('sns delivery failed', { endpoint: s.endpoint, messageId: item.messageId });
+      this.log('sns delivery failed', { endpoint: s.endpoint, subscriptionArn: s.arn, messageId: item.messageId, reason });
     })();
     this.inflight.add(run);
     void run.finally(() => this.inflight.delete(run));
   }
 
-  private publishOne(f: Record<string, unknown>) {
-    const t = this.topic(f.TopicArn ?? f.TargetArn);
-    const r = this.accept(t, this.validatePublish(t, f));
-    return el('MessageId', r.messageId) + (r.sequenceNumber ? el('SequenceNumber', r.sequenceNumber) : '');
-  }
-
-  private publishBatch(f: Record<string, unknown>) {
+  private publishBatch(f: Form) {
     const t = this.topic(f.TopicArn);
-    const entries = list(f.PublishBatchRequestEntries);
+    const entries = numbered(obj(f.PublishBatchRequestEntries)?.member);
     if (entries.length === 0) throw new SnsError('EmptyBatchRequest', 'The batch request does not contain any entries.');
     if (entries.length > 10) throw new SnsError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');
-    const ids = entries.map((e) => String(e.Id ?? ''));
+    const ids = entries.map((e) => str(e.Id) ?? '');
     if (new Set(ids).size !== ids.length)
       throw new SnsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
     if (ids.some((id) => !/^[A-Za-z0-9_-]{1,80}$/.test(id)))
       throw new SnsError('InvalidBatchEntryId', 'A batch entry id can only contain alphanumeric characters, hyphens and underscores.');
+    const checked = entries.map((e) => {
+      try {
+        return this.checkPublish(t, e);
+      } catch (err) {
+        if (err instanceof SnsError) return err;
+        throw err;
+      }
+    });
+    const total = checked.reduce((n, c) => n + (c instanceof SnsError ? 0 : c.bytes), 0);
+    if (total > MAX_MESSAGE_BYTES) throw new SnsError('BatchRequestTooLong', 'The length of all the messages put together is more than the limit.');
     const ok: string[] = [];
     const failed: string[] = [];
-    for (const e of entries) {
-      try {
-        const r = this.accept(t, this.validatePublish(t, e));
-        ok.push(
-          el('member', el('Id', esc(String(e.Id))) + el('MessageId', r.messageId) + (r.sequenceNumber ? el('SequenceNumber', r.sequenceNumber) : '')),
-        );
-      } catch (err) {
-        const se = err instanceof SnsError ? err : new SnsError('InternalError', String(err), 500);
-        failed.push(
-          el(
-            'member',
-            el('Id', esc(String(e.Id))) + el('Code', se.code) + el('Message', esc(se.message)) + el('SenderFault', String(se.status < 500)),
-          ),
-        );
+    checked.forEach((c, i) => {
+      const id = el('Id', esc(ids[i] ?? ''));
+      if (c instanceof SnsError) {
+        failed.push(el('member', id + el('Code', c.code) + el('Message', esc(c.message)) + el('SenderFault', 'true')));
+        return;
       }
-    }
+      const r = this.accept(t, c);
+      ok.push(el('member', id + el('MessageId', r.messageId) + (r.sequenceNumber ? el('SequenceNumber', r.sequenceNumber) : '')));
+    });
     return el('Successful', ok.join('')) + el('Failed', failed.join(''));
+  }
+}
+
+function checkPolicy(json: string, scope: FilterScope) {
+  let policy: unknown;
+  try {
+    policy = JSON.parse(json);
+  } catch {
+    throw invalid('FilterPolicy: failed to parse JSON.');
+  }
+  try {
+    validateFilterPolicy(policy, scope);
+  } catch (e) {
+    throw invalid(`FilterPolicy: ${(e as Error).message}`);
   }
 }

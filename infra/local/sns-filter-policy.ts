@@ -1,83 +1,101 @@
 /**
  * SNS subscription filter policies, evaluated the way SNS does: keys are ANDed, the values listed for a key are ORed,
  * `$or` ORs whole alternatives, and a message that lacks a key fails it unless the rule is `{"exists": false}`.
- * Supported rules: exact strings and numbers, `prefix`, `suffix`, `equals-ignore-case`, `anything-but` (a value, a
- * list, or `{prefix}`), `numeric` comparisons and ranges, `exists`. With scope `MessageBody`, keys nest.
+ * Rules: exact strings and numbers, `prefix`, `suffix`, `equals-ignore-case`, `anything-but` (a value, a list, or
+ * `{prefix}`), `numeric` comparisons and ranges, `exists`. With scope `MessageBody`, keys nest.
+ * Values are typed as in SNS: a String attribute "5" never equals the number 5, and `numeric` only sees numbers.
  */
 
 export type FilterScope = 'MessageAttributes' | 'MessageBody';
+/** A message attribute as published: `type` is the DataType (`String`, `String.Array`, `Number`, `Binary`, with any custom suffix). */
 export type AttributeValue = { type: string; value: string };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type JsonObject = { [k: string]: Json };
+type Scalar = null | boolean | number | string;
 
-/** Throws an Error whose message says what is wrong, for InvalidParameter replies. */
+// SNS limits (subscription-filter-policy-constraints): at most 5 keys and 150 value combinations per policy.
+const MAX_KEYS = 5;
+const MAX_COMBINATIONS = 150;
+const LOWER = ['>', '>='];
+const UPPER = ['<', '<='];
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Check a policy against the SNS grammar and limits. Throws an Error whose message says what is wrong; the emulator
+ * returns it as InvalidParameter.
+ * @example
+ * validateFilterPolicy({ siteId: [{ prefix: 'store-' }] }, 'MessageAttributes'); // passes
+ * validateFilterPolicy({ siteId: 'store-1' }, 'MessageAttributes'); // throws: Match value for key siteId must be an array
+ */
 export function validateFilterPolicy(policy: unknown, scope: FilterScope): void {
-  if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) throw new Error('Filter policy must be a JSON object');
-  const keys = countKeys(policy as Record<string, Json>, scope);
-  if (keys > 5 && scope === 'MessageAttributes') throw new Error('Filter policy can not have more than 5 keys');
-  checkNode(policy as Record<string, Json>, scope, 0);
+  if (!isObject(policy)) throw new Error('Filter policy must be a JSON object');
+  const { keys, combinations } = checkNode(policy, scope);
+  if (keys > MAX_KEYS) throw new Error(`Filter policy can not have more than ${MAX_KEYS} keys`);
+  if (combinations > MAX_COMBINATIONS) throw new Error(`Filter policy is too complex: more than ${MAX_COMBINATIONS} value combinations`);
 }
 
-function countKeys(node: Record<string, Json>, scope: FilterScope): number {
-  let n = 0;
-  for (const [k, v] of Object.entries(node)) {
-    if (k === '$or' && Array.isArray(v)) n += Math.max(...v.map((alt) => countKeys(alt as Record<string, Json>, scope)));
-    else if (scope === 'MessageBody' && v && typeof v === 'object' && !Array.isArray(v)) n += countKeys(v as Record<string, Json>, scope);
-    else n++;
-  }
-  return n;
-}
-
-function checkNode(node: Record<string, Json>, scope: FilterScope, depth: number) {
+/** Check every rule under `node`; count its leaf keys and its value combinations (product over ANDed keys, sum over `$or`). */
+function checkNode(node: JsonObject, scope: FilterScope): { keys: number; combinations: number } {
+  let keys = 0;
+  let combinations = 1;
   for (const [k, v] of Object.entries(node)) {
     if (k === '$or') {
-      if (!Array.isArray(v) || v.length < 2) throw new Error('$or must be an array of at least two objects');
-      for (const alt of v) {
-        if (!alt || typeof alt !== 'object' || Array.isArray(alt)) throw new Error('$or alternatives must be objects');
-        checkNode(alt as Record<string, Json>, scope, depth);
-      }
+      if (!Array.isArray(v) || v.length < 2 || !v.every(isObject)) throw new Error('$or must be an array of at least two objects');
+      const alternatives = v.map((alt) => checkNode(alt, scope));
+      keys += Math.max(...alternatives.map((a) => a.keys));
+      combinations *= alternatives.reduce((n, a) => n + a.combinations, 0);
     } else if (Array.isArray(v)) {
       if (v.length === 0) throw new Error(`Empty array for key ${k}`);
       for (const rule of v) checkRule(k, rule);
-    } else if (v && typeof v === 'object' && scope === 'MessageBody') {
-      checkNode(v as Record<string, Json>, scope, depth + 1);
+      keys += 1;
+      combinations *= v.length;
+    } else if (isObject(v) && scope === 'MessageBody') {
+      const inner = checkNode(v, scope);
+      keys += inner.keys;
+      combinations *= inner.combinations;
     } else {
       throw new Error(`Match value for key ${k} must be an array`);
     }
   }
+  return { keys, combinations };
 }
 
-function checkRule(key: string, rule: Json) {
-  if (rule === null || typeof rule === 'string' || typeof rule === 'number' || typeof rule === 'boolean') return;
+function checkRule(key: string, rule: Json): void {
   if (Array.isArray(rule)) throw new Error(`Nested arrays are not allowed for key ${key}`);
-  const ops = Object.keys(rule);
+  if (!isObject(rule)) return;
+  const ops = Object.entries(rule);
+  const [op, arg] = ops[0] ?? ['', null];
   if (ops.length !== 1) throw new Error(`Each rule for key ${key} must have exactly one operator`);
-  const op = ops[0] as string;
-  const arg = rule[op] as Json;
+  const malformed = () => new Error(`Malformed ${op} rule for key ${key}`);
   switch (op) {
     case 'prefix':
     case 'suffix':
     case 'equals-ignore-case':
-      if (typeof arg !== 'string') throw new Error(`${op} for key ${key} must be a string`);
+      if (typeof arg !== 'string' || arg === '') throw malformed();
       return;
     case 'exists':
-      if (typeof arg !== 'boolean') throw new Error(`exists for key ${key} must be true or false`);
+      if (typeof arg !== 'boolean') throw malformed();
       return;
-    case 'anything-but':
-      if (
-        Array.isArray(arg)
-          ? arg.some((x) => typeof x !== 'string' && typeof x !== 'number')
-          : typeof arg === 'object' && arg !== null
-            ? !('prefix' in arg)
-            : false
-      )
-        throw new Error(`anything-but for key ${key} is malformed`);
+    case 'anything-but': {
+      const scalar = (x: Json) => typeof x === 'string' || typeof x === 'number';
+      const ok = Array.isArray(arg)
+        ? arg.length > 0 && arg.every(scalar)
+        : isObject(arg)
+          ? Object.keys(arg).length === 1 && typeof arg.prefix === 'string' && arg.prefix !== ''
+          : scalar(arg);
+      if (!ok) throw malformed();
       return;
+    }
     case 'numeric': {
-      if (!Array.isArray(arg) || arg.length % 2 !== 0 || arg.length === 0) throw new Error(`numeric for key ${key} must be [op, value, ...]`);
-      for (let i = 0; i < arg.length; i += 2)
-        if (!['=', '<', '<=', '>', '>='].includes(String(arg[i])) || typeof arg[i + 1] !== 'number')
-          throw new Error(`numeric for key ${key} is malformed`);
+      if (!Array.isArray(arg) || !arg.every((x, i) => (i % 2 === 0 ? typeof x === 'string' : typeof x === 'number' && Number.isFinite(x))))
+        throw malformed();
+      const [op1, v1, op2, v2] = arg as [string, number, string?, number?];
+      const single = arg.length === 2 && ['=', ...LOWER, ...UPPER].includes(op1);
+      // A range is a lower bound then an upper bound, as SNS requires.
+      const range = arg.length === 4 && LOWER.includes(op1) && UPPER.includes(op2 ?? '') && v1 < (v2 ?? Number.NaN);
+      if (!single && !range) throw malformed();
       return;
     }
     default:
@@ -85,72 +103,74 @@ function checkRule(key: string, rule: Json) {
   }
 }
 
-/** The values a message offers for one key: a String.Array attribute offers each element. */
-function offered(v: unknown): (string | number | boolean | null)[] {
-  if (Array.isArray(v)) return v.flatMap(offered);
-  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return [v];
-  return [];
-}
+/** The values a message offers for one key: an array (String.Array, or a list in the body) offers each element. */
+const offered = (v: unknown): Scalar[] =>
+  Array.isArray(v) ? v.flatMap(offered) : v === null || ['string', 'number', 'boolean'].includes(typeof v) ? [v as Scalar] : [];
 
-function ruleMatches(rule: Json, values: (string | number | boolean | null)[], present: boolean): boolean {
-  if (rule === null || typeof rule !== 'object')
-    return present && values.some((v) => v === rule || (typeof rule === 'number' && Number(v) === rule && v !== ''));
-  const [op, arg] = Object.entries(rule)[0] as [string, Json];
+const compare = (x: number, op: string, bound: number) =>
+  op === '=' ? x === bound : op === '<' ? x < bound : op === '<=' ? x <= bound : op === '>' ? x > bound : x >= bound;
+
+function ruleMatches(rule: Json, values: Scalar[], present: boolean): boolean {
+  if (!isObject(rule)) return values.includes(rule as Scalar);
+  const [op, arg] = Object.entries(rule)[0] ?? ['', null];
   if (op === 'exists') return arg === present;
-  if (!present) return false;
+  const strings = values.filter((v): v is string => typeof v === 'string');
   switch (op) {
     case 'prefix':
-      return values.some((v) => typeof v === 'string' && v.startsWith(arg as string));
+      return strings.some((v) => v.startsWith(arg as string));
     case 'suffix':
-      return values.some((v) => typeof v === 'string' && v.endsWith(arg as string));
+      return strings.some((v) => v.endsWith(arg as string));
     case 'equals-ignore-case':
-      return values.some((v) => typeof v === 'string' && v.toLowerCase() === (arg as string).toLowerCase());
+      return strings.some((v) => v.toLowerCase() === (arg as string).toLowerCase());
     case 'anything-but': {
-      if (arg && typeof arg === 'object' && !Array.isArray(arg))
-        return values.every((v) => !(typeof v === 'string' && v.startsWith(String(arg.prefix))));
-      const banned = Array.isArray(arg) ? arg : [arg];
-      return values.every((v) => !banned.some((b) => b === v || (typeof b === 'number' && Number(v) === b)));
+      if (isObject(arg)) return strings.some((v) => !v.startsWith(arg.prefix as string));
+      const banned = (Array.isArray(arg) ? arg : [arg]) as Scalar[];
+      // Any one value outside the list is enough: SNS documents that [100, 50] passes anything-but [100, 500].
+      return values.some((v) => !banned.includes(v));
     }
     case 'numeric': {
       const cond = arg as (string | number)[];
-      return values.some((v) => {
-        const x = typeof v === 'number' ? v : Number(v);
-        if (v === null || v === '' || !Number.isFinite(x)) return false;
-        for (let i = 0; i < cond.length; i += 2) {
-          const bound = cond[i + 1] as number;
-          const ok = { '=': x === bound, '<': x < bound, '<=': x <= bound, '>': x > bound, '>=': x >= bound }[cond[i] as '='];
-          if (!ok) return false;
-        }
-        return true;
-      });
+      return values.some((v) => typeof v === 'number' && cond.every((c, i) => i % 2 === 1 || compare(v, c as string, cond[i + 1] as number)));
     }
     default:
       return false;
   }
 }
 
-function nodeMatches(policy: Record<string, Json>, data: Record<string, unknown>, scope: FilterScope): boolean {
-  for (const [k, v] of Object.entries(policy)) {
-    if (k === '$or') {
-      if (!(v as Record<string, Json>[]).some((alt) => nodeMatches(alt, data, scope))) return false;
-      continue;
-    }
+function nodeMatches(policy: JsonObject, data: Record<string, unknown>): boolean {
+  return Object.entries(policy).every(([k, v]) => {
+    if (k === '$or') return (v as JsonObject[]).some((alt) => nodeMatches(alt, data));
     const present = Object.hasOwn(data, k);
-    if (!Array.isArray(v) && v && typeof v === 'object') {
-      const inner = data[k];
-      if (!inner || typeof inner !== 'object' || Array.isArray(inner)) return false;
-      if (!nodeMatches(v as Record<string, Json>, inner as Record<string, unknown>, scope)) return false;
-      continue;
-    }
+    // A nested policy over a missing or non-object value sees no keys, so only `exists: false` rules can pass.
+    if (isObject(v)) return nodeMatches(v, isObject(data[k]) ? (data[k] as Record<string, unknown>) : {});
     const values = present ? offered(data[k]) : [];
-    if (!(v as Json[]).some((rule) => ruleMatches(rule, values, present))) return false;
-  }
-  return true;
+    return (v as Json[]).some((rule) => ruleMatches(rule, values, present));
+  });
+}
+
+/** The attributes as SNS filters them: String.Array as its elements, Number as a number; Binary takes no part. */
+function attributeData(attributes: Record<string, AttributeValue>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(attributes).flatMap(([k, a]): [string, unknown][] => {
+      if (a.type === 'String.Array') {
+        try {
+          return [[k, JSON.parse(a.value) as unknown]];
+        } catch {
+          return [[k, a.value]];
+        }
+      }
+      if (a.type.startsWith('Number')) return [[k, Number(a.value)]];
+      return a.type.startsWith('String') ? [[k, a.value]] : [];
+    }),
+  );
 }
 
 /**
- * Does a message pass a subscription's filter policy?
- * @example matchesFilterPolicy({ siteId: ['store-1'] }, { attributes: { siteId: { type: 'String', value: 'store-1' } }, body: '{}' }) // true
+ * Does a message pass a subscription's filter policy? No policy passes everything; with scope `MessageBody`, a body
+ * that is not a JSON object passes nothing.
+ * @example
+ * matchesFilterPolicy({ siteId: ['store-1'] }, { attributes: { siteId: { type: 'String', value: 'store-1' } }, body: '{}' }); // true
+ * matchesFilterPolicy({ units: [{ numeric: ['>', 0, '<=', 150] }] }, { attributes: {}, body: '{"units":200}' }, 'MessageBody'); // false
  */
 export function matchesFilterPolicy(
   policy: Record<string, unknown> | undefined,
@@ -158,28 +178,12 @@ export function matchesFilterPolicy(
   scope: FilterScope = 'MessageAttributes',
 ): boolean {
   if (!policy) return true;
-  let data: Record<string, unknown>;
-  if (scope === 'MessageBody') {
-    try {
-      const parsed = JSON.parse(message.body) as unknown;
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return false;
-      data = parsed as Record<string, unknown>;
-    } catch {
-      return false;
-    }
-  } else {
-    data = {};
-    for (const [k, a] of Object.entries(message.attributes)) {
-      if (a.type.startsWith('String.Array')) {
-        try {
-          data[k] = JSON.parse(a.value) as unknown;
-        } catch {
-          data[k] = a.value;
-        }
-      } else if (a.type.startsWith('Number')) data[k] = Number(a.value);
-      else if (a.type.startsWith('String')) data[k] = a.value;
-      // Binary attributes take no part in filtering, as in SNS.
-    }
+  if (scope === 'MessageAttributes') return nodeMatches(policy as JsonObject, attributeData(message.attributes));
+  let body: unknown;
+  try {
+    body = JSON.parse(message.body);
+  } catch {
+    return false;
   }
-  return nodeMatches(policy as Record<string, Json>, data, scope);
+  return isObject(body) && nodeMatches(policy as JsonObject, body);
 }
