@@ -1,6 +1,7 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ApiClient, DEFAULT_API_URL } from './api-client.js';
 import { expiryCheck } from './commands/expiry.js';
+import { EXPORT_KINDS, type ExportKind, exportCommand } from './commands/export.js';
 import { ingest } from './commands/ingest.js';
 import { showLot, showSerial, verify } from './commands/lots.js';
 import { pick } from './commands/pick.js';
@@ -95,6 +96,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--level <level>', 'effectiveness check level').choices(['A', 'B', 'C', 'D', 'E']))
     .option('--no-downstream', 'only the named lots, not lots made from them')
     .option('--mock', 'a drill: compute and report, change and send nothing')
+    .option('-w, --wait', 'wait until every notice is published (SNS accepted it)')
     .addHelpText('after', '\nExample:\n  $ npx lotledger recall start --lot 00614141000012/L1 --class I --reason "Listeria" --mock')
     .action(async (o: { lot: string[]; class: string; reason: string; downstream: boolean }) => {
       process.exitCode = await recallStart(api(), { ...o, json: json() });
@@ -160,6 +162,23 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nExample:\n  $ npx lotledger report lots 00614141000012 --from 2026-03-01 --to 2026-03-31 --csv > lots.csv')
     .action(async (gtin: string, o: { from?: string; to?: string; csv?: boolean }) => {
       process.exitCode = await reportLots(api(), gtin, { ...o, json: json() });
+    });
+
+  program
+    .command('export')
+    .description('export movements for auditors: FSMA 204 sortable spreadsheet (CSV or xlsx) or EPCIS 2.0; downloads and checks the sha256')
+    .addArgument(new Argument('<format>', 'what to export').choices(Object.keys(EXPORT_KINDS)))
+    .requiredOption('--from <date>', 'first event date (YYYY-MM-DD, inclusive)', asDate)
+    .requiredOption('--to <date>', 'last event date (inclusive)', asDate)
+    .option('--gtin <gtin>', 'only this product')
+    .option('--lot <lot>', 'only this lot (needs --gtin)')
+    .requiredOption('-o, --output <file>', 'where to write the file')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ npx lotledger export fsma204 --from 2026-03-01 --to 2026-03-31 --gtin 00614141000012 -o fsma204-march.csv\n\nExit 1 when the export fails or the download does not match the sha256 in its manifest.',
+    )
+    .action(async (format: ExportKind, o: { from: string; to: string; gtin?: string; lot?: string; output: string }) => {
+      process.exitCode = await exportCommand(api(), format, { ...o, json: json() });
     });
   return program;
 }

@@ -54,6 +54,7 @@ export async function recallStart(
     level?: string;
     downstream: boolean;
     mock?: boolean;
+    wait?: boolean;
     json?: boolean;
   },
 ): Promise<number> {
@@ -71,7 +72,25 @@ export async function recallStart(
   const a = await api.post<Answer>('/recalls', body);
   if (o.json) printJson(a);
   else printAnswer(a);
+  if (o.wait && !a.mock) return waitForNotices(api, a.recallId, Boolean(o.json));
   return 0;
+}
+
+/** Poll the recall until SNS has accepted every notice (the publisher runs in the background), for up to 2 minutes. */
+async function waitForNotices(api: ApiClient, recallId: string, json: boolean): Promise<number> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const r = await api.get<{ notices: { total: number; published: number } }>(`/recalls/${encodeURIComponent(recallId)}`);
+    if (r.notices.published >= r.notices.total) {
+      if (!json) console.log(ok(`all ${r.notices.total} notices published`));
+      return 0;
+    }
+    if (Date.now() > deadline) {
+      if (!json) console.log(bad(`${r.notices.published} of ${r.notices.total} notices published after 2 minutes; the publisher keeps retrying`));
+      return 1;
+    }
+    await new Promise((res) => setTimeout(res, 250));
+  }
 }
 
 /** `lotledger recall status ID` */
