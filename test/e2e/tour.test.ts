@@ -94,7 +94,7 @@ describe('the README tour', () => {
     const out = execFileSync('bash', ['-c', `cd ${JSON.stringify(root)}; ${script}`], {
       env: { ...process.env, LOTLEDGER_API_URL: url, NO_COLOR: '1', POWERTOOLS_LOG_LEVEL: 'WARN' },
       encoding: 'utf8',
-      timeout: 300_000,
+      timeout: 380_000,
     });
     const steps = out.split('@@step ').slice(1);
     expect(steps).toHaveLength(commands.length);
@@ -109,5 +109,5 @@ describe('the README tour', () => {
     expect(readFileSync(join(work, 'fsma204.csv'), 'utf8').split('\n')[0]).toMatch(
       /^Event ID,Critical Tracking Event,Event Date,Traceability Lot Code/,
     );
-  });
+  }, 400_000);
 });
