@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalStack } from '../infra/local/stack.js';
 import { expiryBenchmark } from './expiry.js';
+import { exportBenchmark } from './export.js';
 import { ingestBenchmark, rawBatchWriteRate } from './ingest.js';
 import { recallBenchmark, traceBenchmark } from './trace-recall.js';
 
@@ -85,6 +86,19 @@ async function main() {
     console.log(`  notices            ${rc.delivered} of ${rc.notices} delivered`);
     console.log(`  POST /recalls      answered in ${(rc.answeredMs / 1000).toFixed(1)} s (trace ${rc.traceMillis} ms)`);
     console.log(`  all delivered      ${rc.seconds.toFixed(1)} s after the request (${(rc.notices / rc.seconds).toFixed(0)} notices/s)`);
+
+    // FSMA 204 export
+    const exMovements = Math.max(1000, Math.round(1_000_000 * scale));
+    const xb = await exportBenchmark(stack.env, { movements: exMovements, days: Math.max(1, Math.round(100 * scale)) });
+    console.log(`\n## export: FSMA 204 CSV of ${xb.seeded} movements (seeded with BatchWriteItem in ${(xb.seedMs / 1000).toFixed(1)} s)`);
+    console.log(
+      `  export             ${xb.export.rowCount} rows, ${(xb.export.bytes / 1e6).toFixed(1)} MB in ${(xb.export.ms / 1000).toFixed(1)} s: ${xb.rowsPerSec.toFixed(0)} rows/s, ${xb.entriesPerSec.toFixed(0)} entries/s (${xb.export.status})`,
+    );
+    console.log(`  peak RSS           ${xb.export.maxRssMb.toFixed(0)} MB (export worker in its own process; aim < 256 MB)`);
+    console.log(
+      `  raw Query (GSI3)   ${xb.raw.items} items in ${(xb.raw.ms / 1000).toFixed(1)} s: ${xb.raw.itemsPerSec.toFixed(0)} items/s (same items, same DynamoDB Local)`,
+    );
+    console.log(`  ratio              ${(xb.entriesPerSec / xb.raw.itemsPerSec).toFixed(2)} (export entries/s ÷ raw Query items/s; aim ≥ 0.7)`);
     ddb.destroy();
   } finally {
     await stack.stop();

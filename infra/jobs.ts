@@ -31,6 +31,26 @@ export type Job =
       prefix: string;
       access: Access;
       env?: readonly ('EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL')[];
+    }
+  | {
+      /**
+       * The consumer of the export queue (the queue routes with `exportQueue: 'send'` put jobs on). The stack builds the
+       * queue (its URL is EXPORT_QUEUE_URL), a DLQ after `maxReceiveCount` receives with an alarm, and an SQS event
+       * source with `batchSize` and reportBatchItemFailures. Locally the stack's SQS emulator delivers to the handler.
+       */
+      kind: 'export-queue';
+      name: string;
+      handler: string;
+      /** messages per invocation: 1, so each export has the whole timeout */
+      batchSize: number;
+      /** receives before a message goes to the DLQ */
+      maxReceiveCount: number;
+      /** the function's timeout; the queue's visibility timeout should be six times this */
+      timeoutSeconds: number;
+      /** the function's memory; exports stream, so this bounds nothing but speed */
+      memoryMb: number;
+      access: Access;
+      env?: readonly ('EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL')[];
     };
 
 export const JOBS: readonly Job[] = [
@@ -83,5 +103,26 @@ export const JOBS: readonly Job[] = [
     cron: { minute: '0', hour: '5' },
     access: { table: 'ledger-write', alertsTopic: 'publish' },
     env: ['ALERTS_TOPIC_ARN'],
+  },
+  {
+    // Exports (POST /exports queues them): file + manifest streamed into the Object-Lock export bucket, PutObject only.
+    kind: 'export-queue',
+    name: 'export-worker',
+    handler: 'export-worker',
+    batchSize: 1,
+    maxReceiveCount: 3,
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    access: { table: 'ledger-write', exportBucket: ['put'] },
+    env: ['EXPORT_BUCKET'],
+  },
+  {
+    // Every lot's chain head into the Object-Lock bucket, before the nightly verify (02:15) compares against it.
+    kind: 'schedule',
+    name: 'daily-ledger-checkpoint',
+    handler: 'checkpoint-job',
+    cron: { minute: '0', hour: '2' },
+    access: { table: 'read', exportBucket: ['put', 'read'] },
+    env: ['EXPORT_BUCKET'],
   },
 ];

@@ -91,6 +91,8 @@ export class LotledgerStack extends Stack {
   /** by route handler or job name */
   readonly functions = new Map<string, LotledgerFunction>();
   readonly deadLetterQueues: Queue[] = [];
+  /** the queue POST /exports puts jobs on, when an export-queue job is defined */
+  exportQueue?: Queue;
   private readonly targets: AccessTargets;
 
   constructor(scope: Construct, id: string, props: LotledgerStackProps = {}) {
@@ -268,6 +270,20 @@ export class LotledgerStack extends Stack {
       },
     });
 
+    // The export queue exists before the routes that send to it.
+    const exportJob = (props.jobs ?? JOBS).find((j) => j.kind === 'export-queue');
+    if (exportJob?.kind === 'export-queue') {
+      const dlq = this.deadLetterQueue(this, 'ExportQueueDlq', `${exportJob.name}: export jobs that failed ${exportJob.maxReceiveCount} times`);
+      this.exportQueue = new Queue(this, 'ExportQueue', {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        // Lambda's guidance: at least six times the function timeout, so a retry never overlaps a running export.
+        visibilityTimeout: Duration.seconds(exportJob.timeoutSeconds * 6),
+        deadLetterQueue: { queue: dlq, maxReceiveCount: exportJob.maxReceiveCount },
+      });
+      this.targets.exportQueue = this.exportQueue;
+    }
+
     const routes = new Construct(this, 'Routes');
     for (const route of props.routes ?? ROUTES) this.addRoute(routes, route);
     const jobs = new Construct(this, 'Jobs');
@@ -342,6 +358,13 @@ export class LotledgerStack extends Stack {
             filters: [FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: FilterRule.or(...job.entities) } } } })],
           }),
         );
+        return;
+      }
+      case 'export-queue': {
+        if (!this.exportQueue) throw new Error('export queue missing');
+        const fn = this.fn(scope, id, job.name, job.handler, { timeout: Duration.seconds(job.timeoutSeconds), memorySize: job.memoryMb });
+        fn.useAccess(job.access, job.env ?? [], this.targets);
+        fn.addEventSource(new SqsEventSource(this.exportQueue, { batchSize: job.batchSize, reportBatchItemFailures: true }));
         return;
       }
       case 'ingest-queue': {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { ExportIdParam } from '../functions/get-export.js';
 import { Direction, Flag } from '../functions/get-lot-trace.js';
 import { RecallIdParam } from '../functions/get-recall.js';
 import { Quantity } from '../functions/get-site-pick.js';
 import { ExpiryCheckBody } from '../functions/post-expiry-checks.js';
+import { ExportRequest } from '../lib/domain/exports.js';
 import { DateSchema, GtinSchema, LotSchema, SerialSchema, SiteIdSchema } from '../lib/domain/ids.js';
 import { ProductInput, SiteInput } from '../lib/domain/master-data.js';
 import { Movement } from '../lib/domain/movement.js';
@@ -109,6 +111,11 @@ export const API_DOCS: Record<string, ApiDoc> = {
     query: { gtin: { schema: GtinSchema }, lot: { schema: LotSchema } },
     responses: { 200: '{ok, entries, head, seq} for a lot; {ok, lots, entries, failures} otherwise' },
   },
+  'post-ledger-checkpoints': {
+    tag: 'ledger',
+    summary: "Write a ledger checkpoint now (every lot's chain head into the Object-Lock bucket); the daily job does it nightly",
+    responses: { 201: '{key, lots, sha256, previous}' },
+  },
   'post-recalls': {
     tag: 'recalls',
     summary: 'Start a recall (or a drill with mock: true); send Idempotency-Key to make retries safe',
@@ -152,6 +159,18 @@ export const API_DOCS: Record<string, ApiDoc> = {
     summary: 'Per-lot figures for a GTIN (CSV with Accept: text/csv)',
     query: { gtin: { schema: GtinSchema, required: true }, from: { schema: DateSchema }, to: { schema: DateSchema } },
     responses: { 200: '{gtin, from, to, lots}' },
+  },
+  'post-exports': {
+    tag: 'exports',
+    summary: 'Start an audit export (FSMA 204 CSV or xlsx, EPCIS 2.0 JSON-LD) of a date range; it runs asynchronously',
+    body: ExportRequest,
+    responses: { 202: '{exportId, status, format, bucket, key, manifestKey}', 400: E400, 503: 'busy: the export queue did not take the job' },
+  },
+  'get-export': {
+    tag: 'exports',
+    summary: 'An export: status, and once complete a presigned download URL (15 minutes), its sha256 and manifest',
+    params: { exportId: ExportIdParam },
+    responses: { 200: '{exportId, status, format, rowCount?, bucket, key, sha256, url?, manifestKey?, manifest?, error?}', 404: 'export_not_found' },
   },
 };
 

@@ -51,7 +51,26 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/recalls/{recallId}', handler: 'get-recall', access: { table: 'read' } },
   { method: 'POST', path: '/recalls/{recallId}/acknowledgements', handler: 'post-recall-acknowledgements', access: { table: 'ledger-write' } },
   { method: 'GET', path: '/recalls/{recallId}/report', handler: 'get-recall-report', access: { table: 'read' } },
-  { method: 'GET', path: '/ledger/verify', handler: 'get-ledger-verify', access: { table: 'read' } },
+  // Reads the latest ledger checkpoint from the export bucket too (a consistent rewrite of the table disagrees with it).
+  { method: 'GET', path: '/ledger/verify', handler: 'get-ledger-verify', access: { table: 'read', exportBucket: ['read'] }, env: ['EXPORT_BUCKET'] },
+  // Extension: write a ledger checkpoint now (the daily-ledger-checkpoint job does it every night).
+  {
+    method: 'POST',
+    path: '/ledger/checkpoints',
+    handler: 'post-ledger-checkpoints',
+    access: { table: 'read', exportBucket: ['put', 'read'] },
+    env: ['EXPORT_BUCKET'],
+  },
+  // Exports: the API records the job and queues it; the export-worker job writes the file (docs/exports.md).
+  {
+    method: 'POST',
+    path: '/exports',
+    handler: 'post-exports',
+    access: { table: 'ledger-write', exportQueue: 'send' },
+    env: ['EXPORT_BUCKET', 'EXPORT_QUEUE_URL'],
+  },
+  // `read` (GetObject): the presigned URL is signed with this function's credentials, and the manifest is read.
+  { method: 'GET', path: '/exports/{exportId}', handler: 'get-export', access: { table: 'read', exportBucket: ['read'] }, env: ['EXPORT_BUCKET'] },
   {
     method: 'POST',
     path: '/expiry-checks',

@@ -8,8 +8,10 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { createApiServer } from './http-server.js';
 import { type JobRunner, startJobRunners } from './job-runners.js';
 import { ensureBucket, ensureTable, ensureTopic } from './provision.js';
+import { registerQueueConsumers } from './queue-consumers.js';
 import { type S3Local, S3RVER_CREDENTIALS, startS3Local } from './s3-local.js';
 import { SnsEmulator } from './sns-emulator.js';
+import { SqsEmulator } from './sqs-emulator.js';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_NAMES = {
@@ -38,6 +40,8 @@ export type LocalStack = {
   endpoints: { dynamodb: string; s3: string; sns: string };
   env: Record<string, string>;
   sns: SnsEmulator;
+  /** the local SQS (export queue): `drain()` delivers waiting messages when jobs are off */
+  sqs: SqsEmulator;
   jobs: JobRunner;
   stop(): Promise<void>;
 };
@@ -63,6 +67,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const sns = new SnsEmulator({ region: LOCAL_REGION, stateFile: join(dataDir, 'sns.json'), log });
     const snsUrl = await sns.start(0);
     stops.push(() => sns.stop());
+    // The export queue: an SQS JSON-protocol emulator handing each message to the export worker (infra/local/sqs-emulator.ts).
+    const sqs = new SqsEmulator({ region: LOCAL_REGION, autoDeliver: opts.runJobs ?? true, log });
+    const sqsUrl = await sqs.start(0);
+    stops.push(() => sqs.stop());
+    const queueEnv = registerQueueConsumers(sqs);
 
     const clientCfg = { region: LOCAL_REGION, credentials: S3RVER_CREDENTIALS };
     const ddbClient = new DynamoDBClient({ ...clientCfg, endpoint: ddb.endpoint });
@@ -85,6 +94,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_SNS: snsUrl,
+      AWS_ENDPOINT_URL_SQS: sqsUrl,
+      ...queueEnv,
       // s3rver predates flexible checksums: only send them when an operation requires one.
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
@@ -137,6 +148,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       endpoints: { dynamodb: ddb.endpoint, s3: s3.endpoint, sns: snsUrl },
       env,
       sns,
+      sqs,
       jobs,
       stop: stopAll,
     };

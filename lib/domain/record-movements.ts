@@ -52,8 +52,9 @@ export type RecordResult = {
 
 export type BatchReport = { accepted: number; duplicates: number; rejected: number; results: RecordResult[] };
 
-const MAX_ATTEMPTS = 12;
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 10 * 2 ** attempt) * (0.5 + Math.random())));
+// Contention on one lot (many writers at once) resolves by retrying; ~20 s at most, inside the API's 29 s.
+const MAX_ATTEMPTS = 40;
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(500, 10 * 2 ** attempt) * (0.5 + Math.random())));
 
 /**
  * Record one validated movement: 1. read a snapshot 2. check the rules and plan 3. commit under conditions, retrying

@@ -276,6 +276,7 @@ const TRIGGER: Record<Owner['kind'], readonly string[]> = {
     'sqs:GetQueueUrl',
   ],
   'ingest-queue': ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+  'export-queue': ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
 };
 function allowlist(o: Owner): Set<string> {
   const out = new Set([...ALWAYS, ...TRIGGER[o.kind]]);

@@ -1,0 +1,27 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { deps } from '../functions/deps.js';
+import { exportDepsFrom } from '../functions/export-deps.js';
+import { loadConfig } from '../lib/config.js';
+import { runExport } from '../lib/exports/run-export.js';
+
+/** The export worker's use case on its own in this process, so its peak RSS is the export's alone. Prints one JSON line. */
+async function main() {
+  const exportId = process.argv[2] as string;
+  const { EXPORT_BUCKET } = loadConfig(['EXPORT_BUCKET']);
+  const d = exportDepsFrom(deps(), new S3Client({}), EXPORT_BUCKET, { send: async () => undefined });
+  const started = performance.now();
+  const job = await runExport(d, exportId);
+  const ms = performance.now() - started;
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(
+    `${JSON.stringify({ ms, rowCount: job?.rowCount ?? 0, bytes: job?.bytes ?? 0, maxRssMb, status: job?.status ?? 'failed' })}\n`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ApiClient } from '../api-client.js';
+import { bad, dim, ok, printJson } from '../output.js';
+
+/** CLI names of the formats. */
+export const EXPORT_KINDS = { fsma204: 'fsma204-csv', 'fsma204-xlsx': 'fsma204-xlsx', epcis: 'epcis-jsonld' } as const;
+export type ExportKind = keyof typeof EXPORT_KINDS;
+
+type View = {
+  exportId: string;
+  status: 'pending' | 'running' | 'complete' | 'failed';
+  format: string;
+  rowCount?: number;
+  bytes?: number;
+  key: string;
+  sha256: string | null;
+  url?: string;
+  manifestKey?: string;
+  manifest?: { sha256: string; rowCount: number; lots: unknown[] };
+  error?: string;
+};
+
+const SPIN = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/**
+ * `lotledger export fsma204|fsma204-xlsx|epcis --from D --to D [--gtin G --lot L] -o FILE`: start the export, follow it
+ * (a spinner on stderr, only on a terminal), download it with the presigned URL and check its SHA-256 against the
+ * manifest. Exit 1 when the export failed or the file does not match (the download is then left as FILE.part).
+ */
+export async function exportCommand(
+  api: ApiClient,
+  kind: ExportKind,
+  o: { from: string; to: string; gtin?: string; lot?: string; output: string; json?: boolean; pollMs?: number; timeoutMs?: number },
+): Promise<number> {
+  const started = await api.post<{ exportId: string }>('/exports', {
+    format: EXPORT_KINDS[kind],
+    from: o.from,
+    to: o.to,
+    ...(o.gtin ? { gtin: o.gtin } : {}),
+    ...(o.lot ? { lot: o.lot } : {}),
+  });
+  const tty = Boolean(process.stderr.isTTY) && !o.json;
+  const deadline = Date.now() + (o.timeoutMs ?? 30 * 60_000);
+  let view: View;
+  let tick = 0;
+  for (;;) {
+    view = await api.get<View>(`/exports/${encodeURIComponent(started.exportId)}`);
+    if (view.status === 'complete' || view.status === 'failed') break;
+    if (Date.now() > deadline) {
+      if (tty) process.stderr.write('\r\x1b[K');
+      console.error(bad(`export ${started.exportId} still ${view.status} after the timeout`));
+      return 1;
+    }
+    if (tty) process.stderr.write(`\r${SPIN[tick++ % SPIN.length]} export ${started.exportId} ${view.status}…\x1b[K`);
+    await new Promise((r) => setTimeout(r, o.pollMs ?? 1000));
+  }
+  if (tty) process.stderr.write('\r\x1b[K');
+  if (view.status === 'failed' || !view.url) {
+    if (o.json) printJson({ exportId: view.exportId, status: view.status, error: view.error ?? 'no download URL' });
+    else console.error(bad(`export ${view.exportId} failed: ${view.error ?? 'no download URL'}`));
+    return 1;
+  }
+  const expected = view.manifest?.sha256 ?? view.sha256;
+  const part = `${o.output}.part`;
+  const res = await fetch(view.url);
+  if (!res.ok || !res.body) {
+    console.error(bad(`download failed: HTTP ${res.status}`));
+    return 1;
+  }
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  await pipeline(Readable.fromWeb(res.body as Parameters<typeof Readable.fromWeb>[0]), tap, createWriteStream(part));
+  const actual = hash.digest('hex');
+  const verified = expected !== null && expected !== undefined && actual === expected && (view.sha256 === null || view.sha256 === actual);
+  if (verified) await rename(part, o.output);
+  const summary = {
+    exportId: view.exportId,
+    status: view.status,
+    format: view.format,
+    file: verified ? o.output : part,
+    rowCount: view.rowCount ?? view.manifest?.rowCount,
+    bytes,
+    sha256: actual,
+    expectedSha256: expected,
+    verified,
+    manifestKey: view.manifestKey,
+  };
+  if (o.json) printJson(summary);
+  else if (verified)
+    console.log(
+      `${ok('✓')} ${o.output}: ${summary.rowCount} rows, ${bytes} bytes, sha256 ${actual} ${dim(`(matches manifest ${view.manifestKey})`)}`,
+    );
+  else console.error(bad(`✗ ${part}: sha256 ${actual} does not match the manifest's ${expected}`));
+  if (!verified) return 1;
+  return 0;
+}

@@ -1,0 +1,30 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ExportRequest, requestExport } from '../lib/domain/exports.js';
+import { httpHandler } from '../lib/http/handler.js';
+import { json, parseBody } from '../lib/http/http.js';
+import { logger } from './deps.js';
+import { type ExportHandlerDeps, exportDeps } from './export-deps.js';
+
+/** Who asked: the IAM principal behind API Gateway's IAM auth, else 'anonymous' (the local stack has no auth). */
+export const requesterOf = (event: APIGatewayProxyEventV2): string => {
+  const iam = (event.requestContext as { authorizer?: { iam?: { userArn?: string; callerId?: string; userId?: string } } }).authorizer?.iam;
+  return iam?.userArn ?? iam?.callerId ?? iam?.userId ?? 'anonymous';
+};
+
+/** POST /exports: record the job, queue it, answer 202 at once; GET /exports/{exportId} follows it. */
+export const makePostExports = (getDeps: () => Pick<ExportHandlerDeps, 'exports' | 'queue' | 'files' | 'clock' | 'newToken' | 'logger'>) =>
+  httpHandler(
+    getDeps,
+    async (d, event) => {
+      const input = parseBody(ExportRequest, event);
+      const job = await requestExport(d, input, requesterOf(event));
+      d.logger.info('export requested', { exportId: job.exportId, format: job.format, from: input.from, to: input.to });
+      return json(
+        202,
+        { exportId: job.exportId, status: job.status, format: job.format, bucket: job.bucket, key: job.key, manifestKey: job.manifestKey },
+        { location: `/exports/${job.exportId}` },
+      );
+    },
+    logger,
+  );
+export const handler = makePostExports(exportDeps);

@@ -1,0 +1,99 @@
+import { hashOf } from './canonical.js';
+import type { Clock } from './clock.js';
+import type { LedgerEntry, LotKey } from './ledger.js';
+import type { LotStore } from './lots.js';
+
+/** One lot's chain head at checkpoint time. */
+export type CheckpointLot = { gtin: string; lot: string; seq: number; hash: string };
+
+/**
+ * A ledger checkpoint: every lot's chain head, written daily to the Object-Lock export bucket. Each names the one
+ * before it (key and sha256), and `sha256` is the SHA-256 over the canonical JSON of every other field, so a table
+ * rewritten consistently (hashes and heads recomputed) still disagrees with a checkpoint nobody can change.
+ */
+export type Checkpoint = {
+  checkpointVersion: 1;
+  createdAt: string;
+  previous: { key: string; sha256: string } | null;
+  lotCount: number;
+  lots: CheckpointLot[];
+  sha256: string;
+};
+
+export interface CheckpointStore {
+  /** the newest checkpoint, or undefined before the first one */
+  latest(): Promise<{ key: string; checkpoint: Checkpoint } | undefined>;
+  write(key: string, checkpoint: Checkpoint): Promise<void>;
+}
+
+export type CheckpointDeps = { lots: Pick<LotStore, 'allGtins' | 'lotsOfGtin'>; checkpoints: CheckpointStore; clock: Clock };
+
+/** Seal a checkpoint body with its own hash. */
+export function sealCheckpoint(body: Omit<Checkpoint, 'sha256'>): Checkpoint {
+  return { ...body, sha256: hashOf(body) };
+}
+/** True when the checkpoint's fields still hash to its `sha256`. */
+export function checkpointIntact(cp: Checkpoint): boolean {
+  const { sha256, ...rest } = cp;
+  return hashOf(rest) === sha256;
+}
+
+/** `checkpoints/{iso}.json`: keys sort in time order, so the newest is the last one listed. */
+export const checkpointKey = (at: Date) => `checkpoints/${at.toISOString()}.json`;
+
+/**
+ * Write a checkpoint of every lot's chain head, chained to the previous checkpoint.
+ * @example const { key, lots, sha256 } = await writeCheckpoint(d)
+ */
+export async function writeCheckpoint(d: CheckpointDeps): Promise<{ key: string; lots: number; sha256: string; previous: Checkpoint['previous'] }> {
+  const prev = await d.checkpoints.latest();
+  const lots: CheckpointLot[] = [];
+  for (const gtin of (await d.lots.allGtins()).sort()) {
+    const heads = await d.lots.lotsOfGtin(gtin);
+    for (const l of heads.sort((a, b) => (a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0)))
+      lots.push({ gtin: l.gtin, lot: l.lot, seq: l.seq, hash: l.headHash });
+  }
+  const at = d.clock.now();
+  const checkpoint = sealCheckpoint({
+    checkpointVersion: 1,
+    createdAt: at.toISOString(),
+    previous: prev ? { key: prev.key, sha256: prev.checkpoint.sha256 } : null,
+    lotCount: lots.length,
+    lots,
+  });
+  const key = checkpointKey(at);
+  await d.checkpoints.write(key, checkpoint);
+  return { key, lots: lots.length, sha256: checkpoint.sha256, previous: checkpoint.previous };
+}
+
+export type CheckpointReason = 'checkpoint-hash' | 'checkpoint-truncated' | 'checkpoint-vanished';
+export type CheckpointFinding = { seq: number; reason: CheckpointReason; problem: string };
+
+/**
+ * Compare a lot's entries with its checkpointed head: the entry at the checkpoint's seq must still carry the
+ * checkpoint's hash, and the chain may have grown but never shrunk.
+ * @example checkAgainstCheckpoint(entries, { gtin, lot, seq: 3, hash }) // undefined when it agrees
+ */
+export function checkAgainstCheckpoint(entries: readonly Pick<LedgerEntry, 'seq' | 'hash'>[], cp: CheckpointLot): CheckpointFinding | undefined {
+  const at = entries.find((e) => e.seq === cp.seq);
+  if (!at) {
+    const last = entries.reduce((n, e) => Math.max(n, e.seq), 0);
+    return {
+      seq: last + 1,
+      reason: 'checkpoint-truncated',
+      problem: `the checkpoint holds ${cp.seq} entries, the table ${last}`,
+    };
+  }
+  if (at.hash !== cp.hash)
+    return { seq: cp.seq, reason: 'checkpoint-hash', problem: `entry ${cp.seq} has another hash than the checkpoint recorded` };
+  return undefined;
+}
+
+/** A lot the checkpoint names but the table no longer holds. */
+export const vanished = (cp: CheckpointLot): CheckpointFinding => ({
+  seq: 1,
+  reason: 'checkpoint-vanished',
+  problem: `the lot is in the checkpoint (${cp.seq} entries) but no longer in the table`,
+});
+
+export const lotKeyId = (k: LotKey) => `${k.gtin}|${k.lot}`;

@@ -1,0 +1,233 @@
+import { sha256Hex } from './canonical.js';
+import type { LedgerEntry } from './ledger.js';
+import type { Product, Site } from './master-data.js';
+
+/** The EPCIS 2.0 JSON-LD context, plus our namespace for the one extension field we write (`lotledger:quantityDelta`). */
+export const EPCIS_CONTEXT = [
+  'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
+  { lotledger: 'https://lotledger.dev/epcis/' },
+] as const;
+
+export type EpcisLookup = {
+  site(siteId: string): Pick<Site, 'siteId' | 'gln'> | undefined;
+  product(gtin: string): Pick<Product, 'unit'> | undefined;
+};
+
+export type EpcisEvent = Record<string, unknown> & { type: 'ObjectEvent' | 'TransformationEvent'; eventTime: string; eventTimeZoneOffset: string };
+
+/** Percent-encode a GS1 AI value for a Digital Link path segment (set 82 includes `!'()*`, which encodeURIComponent keeps). */
+const dlSegment = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** GS1 Digital Link class URI of a lot.
+ * @example lotClassUri('00614141000012', 'A/1') // 'https://id.gs1.org/01/00614141000012/10/A%2F1'
+ */
+export const lotClassUri = (gtin: string, lot: string) => `https://id.gs1.org/01/${gtin}/10/${dlSegment(lot)}`;
+/** GS1 Digital Link URI of one serialised item. */
+export const serialUri = (gtin: string, serial: string) => `https://id.gs1.org/01/${gtin}/21/${dlSegment(serial)}`;
+
+/** A site as a location: its GLN as a Digital Link (AI 414), else a lotledger URN of its siteId. */
+export function locationUri(lookup: EpcisLookup, siteId: string): string {
+  const gln = lookup.site(siteId)?.gln;
+  return gln ? `https://id.gs1.org/414/${gln}` : `urn:lotledger:site:${encodeURIComponent(siteId)}`;
+}
+/** A site as a party: its GLN as a party GLN (AI 417), else a lotledger URN of its siteId. */
+export function partyUri(lookup: EpcisLookup, siteId: string): string {
+  const gln = lookup.site(siteId)?.gln;
+  return gln ? `https://id.gs1.org/417/${gln}` : `urn:lotledger:party:${encodeURIComponent(siteId)}`;
+}
+
+/** UN/ECE Rec 20 codes of the units we know; other units (ea, case, ...) are counts, written without `uom`. */
+const UOM: Record<string, string> = { kg: 'KGM', g: 'GRM', lb: 'LBR', lbs: 'LBR', oz: 'ONZ', l: 'LTR', ml: 'MLT', t: 'TNE' };
+export function uomOf(unit: string): string | undefined {
+  const known = UOM[unit.toLowerCase()];
+  if (known) return known;
+  return /^[A-Z0-9]{2,3}$/.test(unit) && unit !== 'EA' ? unit : undefined;
+}
+
+const BIZ_TRANSACTION_TYPE: Record<string, string | undefined> = { PO: 'po', BOL: 'bol', INV: 'inv', ASN: 'desadv', RMA: 'rma', OTHER: undefined };
+
+/** `2026-03-01T10:00-05:00` → `2026-03-01T10:00:00-05:00` (date-time needs seconds), and its offset (`Z` → `+00:00`). */
+export function eventTimeOf(instant: string): { eventTime: string; eventTimeZoneOffset: string } {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(instant);
+  if (!m) return { eventTime: new Date(instant).toISOString(), eventTimeZoneOffset: '+00:00' };
+  const offset = m[3] === 'Z' ? '+00:00' : (m[3] as string);
+  return { eventTime: `${m[1]}${m[2] ?? ':00'}${m[3]}`, eventTimeZoneOffset: offset };
+}
+
+/** CBV 2.0 hash event id from the ledger entry's own hash (`suffix` tells apart the two events of a transfer). */
+export const eventIdOf = (e: Pick<LedgerEntry, 'hash'>, suffix = '') =>
+  `ni:///sha-256;${suffix ? sha256Hex(`${e.hash}:${suffix}`) : e.hash}?ver=CBV2.0`;
+
+type Step = { bizStep: string; disposition?: string; action: 'ADD' | 'OBSERVE' | 'DELETE' };
+
+/**
+ * CBV business step and disposition per entry type. The schema's CBV word lists have no `returning`, `recalling` or
+ * `transforming`: a return is `receiving`/`returned`, a recall `holding`/`recalled`, a transformation `commissioning`
+ * (as GS1's own TransformationEvent example).
+ */
+function stepOf(e: LedgerEntry): Step {
+  // The lot's first entry created it: ADD (with ilmd); later ones observe it.
+  const add = e.seq === 1 ? 'ADD' : 'OBSERVE';
+  switch (e.type) {
+    case 'receive':
+    case 'first-land-receive':
+      return { bizStep: 'receiving', disposition: 'in_progress', action: add };
+    case 'ship':
+      return { bizStep: 'shipping', disposition: 'in_transit', action: 'OBSERVE' };
+    case 'transfer':
+      return { bizStep: 'shipping', disposition: 'in_transit', action: 'OBSERVE' };
+    case 'return':
+      return { bizStep: 'receiving', disposition: 'returned', action: add };
+    case 'sell':
+      return { bizStep: 'retail_selling', disposition: 'retail_sold', action: 'OBSERVE' };
+    case 'dispose':
+      return { bizStep: 'destroying', disposition: 'destroyed', action: 'DELETE' };
+    case 'hold':
+      return { bizStep: 'holding', disposition: 'non_sellable_other', action: 'OBSERVE' };
+    case 'release':
+      return { bizStep: 'inspecting', disposition: 'sellable_accessible', action: 'OBSERVE' };
+    case 'recall':
+      return { bizStep: 'holding', disposition: 'recalled', action: 'OBSERVE' };
+    case 'adjust':
+      return { bizStep: 'cycle_counting', action: add };
+    case 'harvest':
+      return { bizStep: 'commissioning', disposition: 'active', action: add };
+    case 'cool':
+      return { bizStep: 'storing', disposition: 'in_progress', action: 'OBSERVE' };
+    case 'initial-pack':
+      return { bizStep: 'packing', disposition: 'active', action: add };
+    case 'transform':
+      return { bizStep: 'commissioning', disposition: 'active', action: 'ADD' };
+  }
+}
+
+function quantityElement(gtin: string, lot: string, quantity: number | undefined, unit: string | undefined) {
+  const uom = unit ? uomOf(unit) : undefined;
+  return {
+    epcClass: lotClassUri(gtin, lot),
+    ...(quantity !== undefined && quantity !== 0 ? { quantity: Math.abs(quantity) } : {}),
+    ...(uom ? { uom } : {}),
+  };
+}
+
+/** What the lot is: serials as an epcList, else the lot class with its quantity (status changes: the class alone). */
+function what(e: LedgerEntry): Record<string, unknown> {
+  if (e.serials?.length) return { epcList: e.serials.map((s) => serialUri(e.gtin, s)) };
+  return { quantityList: [quantityElement(e.gtin, e.lot, e.quantity, e.unit)] };
+}
+
+const ilmdOf = (e: LedgerEntry) => ({ 'cbvmda:lotNumber': e.lot, ...(e.expiry ? { 'cbvmda:itemExpirationDate': e.expiry } : {}) });
+
+function bizTransactions(e: LedgerEntry) {
+  if (!e.reference) return {};
+  const type = BIZ_TRANSACTION_TYPE[e.reference.type];
+  return {
+    bizTransactionList: [
+      { ...(type ? { type } : {}), bizTransaction: `urn:lotledger:bt:${e.reference.type.toLowerCase()}:${encodeURIComponent(e.reference.number)}` },
+    ],
+  };
+}
+
+const sourceDest = (lookup: EpcisLookup, from: string | undefined, to: string | undefined) => ({
+  ...(from
+    ? {
+        sourceList: [
+          { type: 'owning_party', source: partyUri(lookup, from) },
+          { type: 'location', source: locationUri(lookup, from) },
+        ],
+      }
+    : {}),
+  ...(to
+    ? {
+        destinationList: [
+          { type: 'owning_party', destination: partyUri(lookup, to) },
+          { type: 'location', destination: locationUri(lookup, to) },
+        ],
+      }
+    : {}),
+});
+
+/**
+ * The EPCIS 2.0 events of one ledger entry: an ObjectEvent per entry (a transfer gives two: shipping at `site`,
+ * receiving at `counterparty`), a TransformationEvent for a transform's output entry; a transform's input entries give
+ * none (their lots are in the output's inputQuantityList).
+ * @example epcisEvents(receiptEntry, lookup)[0]?.bizStep // 'receiving'
+ */
+export function epcisEvents(e: LedgerEntry, lookup: EpcisLookup): EpcisEvent[] {
+  if (e.role === 'input') return [];
+  const time = eventTimeOf(e.occurredAt);
+  const common = {
+    ...time,
+    recordTime: new Date(e.recordedAt).toISOString(),
+  };
+  const at = (siteId: string | undefined) =>
+    siteId ? { readPoint: { id: locationUri(lookup, siteId) }, bizLocation: { id: locationUri(lookup, siteId) } } : {};
+  const step = stepOf(e);
+  if (e.type === 'transform') {
+    const inputs = e.inputs ?? [];
+    return [
+      {
+        type: 'TransformationEvent',
+        ...common,
+        eventID: eventIdOf(e),
+        ...(inputs.length ? { inputQuantityList: inputs.map((i) => quantityElement(i.gtin, i.lot, i.quantity, lookup.product(i.gtin)?.unit)) } : {}),
+        ...(e.serials?.length
+          ? { outputEPCList: e.serials.map((s) => serialUri(e.gtin, s)) }
+          : { outputQuantityList: [quantityElement(e.gtin, e.lot, e.quantity, e.unit)] }),
+        bizStep: step.bizStep,
+        ...(step.disposition ? { disposition: step.disposition } : {}),
+        ...at(e.site),
+        ...bizTransactions(e),
+        ilmd: ilmdOf(e),
+      },
+    ];
+  }
+  const event = (s: Step, site: string | undefined, flows: Record<string, unknown>, suffix = ''): EpcisEvent => ({
+    type: 'ObjectEvent',
+    ...common,
+    eventID: eventIdOf(e, suffix),
+    ...what(e),
+    action: s.action,
+    bizStep: s.bizStep,
+    ...(s.disposition ? { disposition: s.disposition } : {}),
+    ...at(site),
+    ...bizTransactions(e),
+    ...flows,
+    ...(s.action === 'ADD' ? { ilmd: ilmdOf(e) } : {}),
+    ...(e.type === 'adjust' ? { 'lotledger:quantityDelta': e.quantity } : {}),
+  });
+  switch (e.type) {
+    case 'transfer':
+      return [
+        event(step, e.site, sourceDest(lookup, e.site, e.counterparty)),
+        event(
+          { bizStep: 'receiving', disposition: 'in_progress', action: 'OBSERVE' },
+          e.counterparty,
+          sourceDest(lookup, e.site, e.counterparty),
+          'receiving',
+        ),
+      ];
+    case 'ship':
+      return [event(step, e.site, sourceDest(lookup, e.site, e.counterparty))];
+    case 'receive':
+    case 'return':
+    case 'first-land-receive':
+    case 'harvest':
+    case 'initial-pack':
+      return [event(step, e.site, sourceDest(lookup, e.counterparty, e.site))];
+    case 'sell':
+      return [
+        event(step, e.site, e.counterparty ? { destinationList: [{ type: 'owning_party', destination: partyUri(lookup, e.counterparty) }] } : {}),
+      ];
+    default:
+      return [event(step, e.site, {})];
+  }
+}
+
+/** The document around the events, as a head and a tail to stream the event list between.
+ * @example const { head, tail } = epcisDocumentFrame('2026-03-01T12:00:00.000Z'); write(head); events.forEach(...); write(tail)
+ */
+export function epcisDocumentFrame(creationDate: string): { head: string; tail: string } {
+  const head = `{"@context":${JSON.stringify(EPCIS_CONTEXT)},"type":"EPCISDocument","schemaVersion":"2.0","creationDate":${JSON.stringify(creationDate)},"epcisBody":{"eventList":[`;
+  return { head, tail: ']}}\n' };
+}

@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import type { Clock } from './clock.js';
+import { daysBetween } from './dates.js';
+import { AppError } from './errors.js';
+import { DateSchema, GtinSchema, LotSchema } from './ids.js';
+
+export const EXPORT_FORMATS = ['fsma204-csv', 'fsma204-xlsx', 'epcis-jsonld'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** The longest date range one export may cover: a sanity bound (each day is one Query, most of them empty). */
+export const MAX_EXPORT_DAYS = 50 * 366;
+/** A presigned download URL lives at most this long (CONTRACT.md: 15 minutes). */
+export const URL_TTL_SECONDS = 15 * 60;
+
+export const ExportRequest = z
+  .strictObject({
+    format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }),
+    from: DateSchema,
+    to: DateSchema,
+    gtin: GtinSchema.optional(),
+    lot: LotSchema.optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.to < r.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    else if (daysBetween(r.from, r.to) > MAX_EXPORT_DAYS)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `the range may cover at most ${MAX_EXPORT_DAYS} days` });
+    if (r.lot !== undefined && r.gtin === undefined) ctx.addIssue({ code: 'custom', path: ['gtin'], message: 'is required with lot' });
+  });
+export type ExportRequest = z.infer<typeof ExportRequest>;
+
+export type ExportStatus = 'pending' | 'running' | 'complete' | 'failed';
+
+/** The export job record (item `EXPORT#{id}`). */
+export type ExportJob = {
+  exportId: string;
+  status: ExportStatus;
+  format: ExportFormat;
+  request: ExportRequest;
+  requestedBy: string;
+  createdAt: string;
+  updatedAt: string;
+  bucket: string;
+  key: string;
+  manifestKey: string;
+  attempts: number;
+  startedAt?: string;
+  completedAt?: string;
+  rowCount?: number;
+  bytes?: number;
+  sha256?: string;
+  error?: string;
+};
+
+/** The manifest written beside each export file: what was asked, by whom, what came out, and the chains it rests on. */
+export type ExportManifest = {
+  manifestVersion: 1;
+  exportId: string;
+  format: ExportFormat;
+  request: ExportRequest;
+  requestedBy: string;
+  generatedAt: string;
+  bucket: string;
+  key: string;
+  contentType: string;
+  rowCount: number;
+  bytes: number;
+  /** SHA-256 (hex) of the whole file, computed while it was streamed out */
+  sha256: string;
+  /** each lot in the file: its chain head as read during the export */
+  lots: { gtin: string; lot: string; seq: number; hash: string }[];
+};
+
+export interface ExportJobStore {
+  /** false when the id is taken */
+  create(job: ExportJob): Promise<boolean>;
+  get(exportId: string): Promise<ExportJob | undefined>;
+  save(job: ExportJob): Promise<void>;
+}
+export interface ExportQueue {
+  send(exportId: string): Promise<void>;
+}
+export interface ExportFiles {
+  readonly bucket: string;
+  presignGet(key: string, seconds: number, filename: string): Promise<string>;
+  readJson<T>(key: string): Promise<T | undefined>;
+}
+
+export type ExportDeps = { exports: ExportJobStore; queue: ExportQueue; files: ExportFiles; clock: Clock; newToken: () => string };
+
+const EXTENSION: Record<ExportFormat, string> = { 'fsma204-csv': 'csv', 'fsma204-xlsx': 'xlsx', 'epcis-jsonld': 'jsonld' };
+export const CONTENT_TYPE: Record<ExportFormat, string> = {
+  'fsma204-csv': 'text/csv; charset=utf-8',
+  'fsma204-xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'epcis-jsonld': 'application/ld+json',
+};
+
+/** The object key of an export: under its id, named after what it holds.
+ * @example exportKey('X-1', { format: 'fsma204-csv', from: '2026-03-01', to: '2026-03-31' }) // 'exports/X-1/fsma204-2026-03-01-2026-03-31.csv'
+ */
+export function exportKey(exportId: string, r: Pick<ExportRequest, 'format' | 'from' | 'to' | 'gtin' | 'lot'>): string {
+  const base = r.format === 'epcis-jsonld' ? 'epcis' : 'fsma204';
+  const scope = [r.gtin, r.lot].filter((s): s is string => s !== undefined).map((s) => s.replace(/[^A-Za-z0-9._-]/g, '_'));
+  return `exports/${exportId}/${[base, r.from, r.to, ...scope].join('-')}.${EXTENSION[r.format]}`;
+}
+export const manifestKeyOf = (key: string) => `${key}.manifest.json`;
+
+/** Record an export job and queue it; the worker does the rest. A job the queue refused is marked failed (503). */
+export async function requestExport(d: ExportDeps, input: ExportRequest, requestedBy: string): Promise<ExportJob> {
+  const now = d.clock.now().toISOString();
+  const exportId = `X-${d.newToken().replace(/-/g, '').slice(0, 20)}`;
+  const key = exportKey(exportId, input);
+  const job: ExportJob = {
+    exportId,
+    status: 'pending',
+    format: input.format,
+    request: input,
+    requestedBy,
+    createdAt: now,
+    updatedAt: now,
+    bucket: d.files.bucket,
+    key,
+    manifestKey: manifestKeyOf(key),
+    attempts: 0,
+  };
+  if (!(await d.exports.create(job))) throw new AppError('conflict', `Export ${exportId} exists already; try again`);
+  try {
+    await d.queue.send(exportId);
+  } catch (cause) {
+    await d.exports.save({ ...job, status: 'failed', error: 'the export queue did not take the job', updatedAt: d.clock.now().toISOString() });
+    throw new AppError('busy', 'The export queue did not take the job; try again', [], { cause });
+  }
+  return job;
+}
+
+export type ExportView = {
+  exportId: string;
+  status: ExportStatus;
+  format: ExportFormat;
+  request: ExportRequest;
+  requestedBy: string;
+  createdAt: string;
+  completedAt?: string;
+  rowCount?: number;
+  bytes?: number;
+  bucket: string;
+  key: string;
+  sha256: string | null;
+  url?: string;
+  urlExpiresAt?: string;
+  manifestKey?: string;
+  manifest?: ExportManifest;
+  error?: string;
+};
+
+/** GET /exports/{id}: the job, and once complete a presigned download URL (15 minutes) and the manifest. */
+export async function exportView(d: Pick<ExportDeps, 'exports' | 'files' | 'clock'>, exportId: string): Promise<ExportView> {
+  const job = await d.exports.get(exportId);
+  if (!job) throw new AppError('export_not_found', `Export ${exportId} not found`, [{ path: 'exportId', message: 'unknown export' }]);
+  const view: ExportView = {
+    exportId: job.exportId,
+    status: job.status,
+    format: job.format,
+    request: job.request,
+    requestedBy: job.requestedBy,
+    createdAt: job.createdAt,
+    bucket: job.bucket,
+    key: job.key,
+    sha256: job.sha256 ?? null,
+    ...(job.error ? { error: job.error } : {}),
+  };
+  if (job.status !== 'complete') return view;
+  const filename = job.key.split('/').at(-1) ?? job.key;
+  return {
+    ...view,
+    ...(job.completedAt ? { completedAt: job.completedAt } : {}),
+    ...(job.rowCount !== undefined ? { rowCount: job.rowCount } : {}),
+    ...(job.bytes !== undefined ? { bytes: job.bytes } : {}),
+    url: await d.files.presignGet(job.key, URL_TTL_SECONDS, filename),
+    urlExpiresAt: new Date(d.clock.now().getTime() + URL_TTL_SECONDS * 1000).toISOString(),
+    manifestKey: job.manifestKey,
+    ...(await d.files.readJson<ExportManifest>(job.manifestKey).then((m) => (m ? { manifest: m } : {}))),
+  };
+}
+
+/** The UTC days whose entries can hold events of local dates `from`..`to`: offsets run -12:00..+14:00, so one day either side.
+ * @example utcDaysFor('2026-03-01', '2026-03-02') // ['2026-02-28', '2026-03-01', '2026-03-02', '2026-03-03']
+ */
+export function utcDaysFor(from: string, to: string): string[] {
+  const out: string[] = [];
+  const start = Date.parse(`${from}T00:00:00Z`) - 86_400_000;
+  const end = Date.parse(`${to}T00:00:00Z`) + 86_400_000;
+  for (let t = start; t <= end; t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}

@@ -1,0 +1,107 @@
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { AppError } from '../domain/errors.js';
+import type { ExportJob, ExportJobStore } from '../domain/exports.js';
+import type { LedgerEntry, LotKey, LotState } from '../domain/ledger.js';
+import { fromItem } from './items.js';
+import { keys } from './keys.js';
+
+type Item = Record<string, unknown>;
+const exportKeyOf = (exportId: string) => ({ pk: `EXPORT#${exportId}`, sk: 'EXPORT' });
+
+/** Export jobs in the single table (`EXPORT#{id}` / `EXPORT`). */
+export class DynamoExportStore implements ExportJobStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async create(job: ExportJob): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...exportKeyOf(job.exportId), entity: 'export', ...job },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
+  }
+
+  async get(exportId: string): Promise<ExportJob | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: exportKeyOf(exportId), ConsistentRead: true }));
+    return r.Item ? fromItem<ExportJob>(r.Item) : undefined;
+  }
+
+  async save(job: ExportJob): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...exportKeyOf(job.exportId), entity: 'export', ...job } }));
+  }
+}
+
+/** What an export asks of the entries it reads; the reader may return more (the caller filters exactly). */
+export type EntryFilter = { gtin?: string; lot?: string };
+
+/**
+ * Ledger entries by UTC day from GSI3 (`DAY#{yyyy-mm-dd}`, sorted by instant), page by page: one page in hand and the
+ * next one in flight, so reading overlaps the caller's work. A gtin/lot filter runs in DynamoDB; transforms always
+ * pass it, since a lot may be one of their inputs.
+ */
+export class DynamoEntryReader {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async *entriesOfDay(day: string, filter: EntryFilter = {}): AsyncGenerator<LedgerEntry[]> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':day': `DAY#${day}` };
+    let expr: string | undefined;
+    if (filter.gtin !== undefined) {
+      names['#type'] = 'type';
+      values[':g'] = filter.gtin;
+      values[':transform'] = 'transform';
+      const lot = filter.lot !== undefined ? ' AND lot = :l' : '';
+      if (filter.lot !== undefined) values[':l'] = filter.lot;
+      expr = `(gtin = :g${lot}) OR #type = :transform`;
+    }
+    const query = (start?: Record<string, unknown>) =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :day',
+          ExpressionAttributeValues: values,
+          ...(expr ? { FilterExpression: expr, ExpressionAttributeNames: names } : {}),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+    let next: Promise<QueryCommandOutput> | undefined = query();
+    while (next) {
+      const page: QueryCommandOutput = await next;
+      next = page.LastEvaluatedKey ? query(page.LastEvaluatedKey) : undefined;
+      // A consumer that stops early leaves the prefetch unawaited: keep its failure from going unhandled.
+      next?.catch(() => undefined);
+      const items = (page.Items ?? []).map((i) => fromItem<LedgerEntry>(i));
+      if (items.length) yield items;
+    }
+  }
+
+  /** Lot heads by key (eventually consistent BatchGetItem, 100 keys a request, unprocessed keys retried). */
+  async heads(lots: LotKey[]): Promise<LotState[]> {
+    const out: LotState[] = [];
+    for (let i = 0; i < lots.length; i += 100) {
+      let pending: Item[] | undefined = lots.slice(i, i + 100).map((l) => keys.lot(l));
+      for (let attempt = 0; pending?.length; attempt++) {
+        if (attempt > 10) throw new AppError('busy', 'The table kept returning unprocessed keys');
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 20 * 2 ** attempt) * Math.random()));
+        const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
+        for (const it of r.Responses?.[this.table] ?? []) out.push(fromItem<LotState>(it));
+        pending = r.UnprocessedKeys?.[this.table]?.Keys as Item[] | undefined;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Deps } from '../../functions/deps.js';
+import { type ExportHandlerDeps, exportDepsFrom } from '../../functions/export-deps.js';
+import { makeExportWorker } from '../../functions/export-worker.js';
+import { makeGetExport } from '../../functions/get-export.js';
+import { makeGetLedgerVerify } from '../../functions/get-ledger-verify.js';
+import { makePostExports } from '../../functions/post-exports.js';
+import { makePostLedgerCheckpoints } from '../../functions/post-ledger-checkpoints.js';
+import { makePostMovements } from '../../functions/post-movements.js';
+import { lambdaContext } from '../../infra/local/lambda-event.js';
+import type { ExportView } from '../../lib/domain/exports.js';
+import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
+import { entryItem, lotItem } from '../../lib/store/dynamo-ledger-store.js';
+import { freshBucket, freshTable } from '../support/aws.js';
+import { depsFor } from '../support/deps.js';
+import { epcisValidator, FSMA_SITES, life } from '../support/exports.js';
+import { GTIN, PRODUCTS, SITES } from '../support/fixtures.js';
+import { call } from '../support/http.js';
+import { forgeChain } from '../support/rewrite.js';
+
+let d: Deps;
+let ed: ExportHandlerDeps;
+let bucket: Awaited<ReturnType<typeof freshBucket>>;
+const sent: string[] = [];
+
+const sqsEvent = (exportId: string): SQSEvent => ({
+  Records: [
+    {
+      messageId: `m-${exportId}`,
+      receiptHandle: 'r',
+      body: JSON.stringify({ exportId }),
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:exports',
+      awsRegion: 'us-east-1',
+    },
+  ],
+});
+
+/** POST /exports, then run the worker on the message the API queued, as the SQS event source would. */
+async function exportThrough(deps: ExportHandlerDeps, body: Record<string, unknown>) {
+  const posted = await call<{ exportId: string }>(
+    makePostExports(() => deps),
+    'POST',
+    '/exports',
+    body,
+    {},
+  );
+  expect(posted.status).toBe(202);
+  expect(sent.at(-1)).toBe(posted.body.exportId);
+  const worker = makeExportWorker(() => deps);
+  const res = (await worker(sqsEvent(posted.body.exportId), lambdaContext('export-worker'))) as SQSBatchResponse;
+  const view = await call<ExportView>(
+    makeGetExport(() => deps),
+    'GET',
+    `/exports/${posted.body.exportId}`,
+  );
+  return { exportId: posted.body.exportId, res, view: view.body, status: view.status };
+}
+
+beforeAll(async () => {
+  const t = await freshTable('exports');
+  bucket = await freshBucket('exports');
+  d = depsFor(t.doc, t.tableName);
+  ed = exportDepsFrom(d, bucket.s3, bucket.bucket, { send: async (id) => void sent.push(id) });
+  for (const { gtin, ...p } of PRODUCTS) await upsertProduct(d, gtin, ProductInput.parse(p));
+  for (const { siteId, ...s } of SITES) await upsertSite(d, siteId, SiteInput.parse(s));
+  for (const [siteId, s] of Object.entries(FSMA_SITES)) await upsertSite(d, siteId, SiteInput.parse(s));
+  const r = await call<{ rejected: number }>(
+    makePostMovements(() => d),
+    'POST',
+    '/movements',
+    { movements: life() },
+  );
+  expect(r.body.rejected).toBe(0);
+});
+
+describe('exports on DynamoDB Local and the S3 server', () => {
+  it('runs a CSV export end to end: job, worker, object and manifest in S3, presigned download whose sha256 matches', async () => {
+    // Act
+    const { res, view } = await exportThrough(ed, { format: 'fsma204-csv', from: '2026-03-01', to: '2026-03-01' });
+    // Assess
+    expect(res.batchItemFailures).toEqual([]);
+    expect(view).toMatchObject({ status: 'complete', format: 'fsma204-csv', rowCount: 12, bucket: bucket.bucket, requestedBy: 'anonymous' });
+    expect(view.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    expect(new URL(view.url as string).searchParams.get('X-Amz-Expires')).toBe('900');
+    const download = Buffer.from(await (await fetch(view.url as string)).arrayBuffer());
+    const sha = createHash('sha256').update(download).digest('hex');
+    expect(sha).toBe(view.sha256);
+    expect(view.manifest).toMatchObject({ sha256: sha, rowCount: 12, bytes: download.length, key: view.key, request: { format: 'fsma204-csv' } });
+    expect(view.manifest?.lots.map((l) => l.lot)).toEqual(['H1', 'P1', 'R1', 'F1', 'T1', 'K1']);
+    expect(download.toString('utf8').split('\r\n')[0]).toMatch(/^Event ID,Critical Tracking Event,Event Date/);
+    const head = await bucket.s3.send(new HeadObjectCommand({ Bucket: bucket.bucket, Key: view.manifestKey }));
+    expect(head.ContentType).toBe('application/json');
+  });
+
+  it('writes an EPCIS document the GS1 schema accepts, from the table', async () => {
+    const { view } = await exportThrough(ed, { format: 'epcis-jsonld', from: '2026-03-01', to: '2026-03-01', gtin: GTIN.romaine });
+    const doc = (await (await fetch(view.url as string)).json()) as { epcisBody: { eventList: unknown[] } };
+    const validate = epcisValidator();
+    expect(validate(doc)).toBe(true);
+    expect(doc.epcisBody.eventList.length).toBe(view.rowCount);
+  });
+
+  it('rejects a bad request with 400 and an unknown export with 404', async () => {
+    const bad = await call<{ error: { code: string; details: { path: string }[] } }>(
+      makePostExports(() => ed),
+      'POST',
+      '/exports',
+      {
+        format: 'pdf',
+        from: '2026-03-02',
+        to: '2026-03-01',
+      },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((x) => x.path)).toContain('format');
+    const missing = await call(
+      makeGetExport(() => ed),
+      'GET',
+      '/exports/X-0000',
+    );
+    expect(missing.status).toBe(404);
+  });
+
+  it('marks the job failed with a readable error and returns the message for a retry when S3 refuses the file', async () => {
+    const broken = exportDepsFrom(d, bucket.s3, 'no-such-bucket-for-exports', { send: async (id) => void sent.push(id) });
+    const { res, view } = await exportThrough(broken, { format: 'fsma204-csv', from: '2026-03-01', to: '2026-03-01' });
+    expect(res.batchItemFailures).toHaveLength(1);
+    expect(view.status).toBe('failed');
+    expect(view.error).toMatch(/^export failed: /);
+    expect(view.url).toBeUndefined();
+  });
+
+  it('catches a lot whose whole chain was rewritten consistently in the table, once a checkpoint exists', async () => {
+    // Prepare: a clean verify, then a checkpoint.
+    const verify = makeGetLedgerVerify(() => ed);
+    expect((await call<{ ok: boolean }>(verify, 'GET', '/ledger/verify')).body.ok).toBe(true);
+    const cp = await call<{ key: string; lots: number; sha256: string }>(
+      makePostLedgerCheckpoints(() => ed),
+      'POST',
+      '/ledger/checkpoints',
+      {},
+    );
+    expect(cp.status).toBe(201);
+    expect(cp.body.key).toMatch(/^checkpoints\/.*\.json$/);
+    // Act: rewrite R1's chain with recomputed hashes and head, as someone with table access could.
+    const k = { gtin: GTIN.romaine, lot: 'R1' };
+    const forged = forgeChain(await d.lots.allEntries(k), (e) => ({ ...e, quantity: 400 }));
+    const lot = await d.lots.getLot(k);
+    if (!lot) throw new Error('no lot');
+    for (let i = 0; i < forged.length; i += 25)
+      await d.doc.send(
+        new BatchWriteCommand({ RequestItems: { [d.tableName]: forged.slice(i, i + 25).map((e) => ({ PutRequest: { Item: entryItem(e) } })) } }),
+      );
+    await d.ledger.put(lotItem({ ...lot, headHash: forged.at(-1)?.hash ?? '' }));
+    // Assess
+    const chainsOnly = await call<{ ok: boolean }>(
+      makeGetLedgerVerify(() => d),
+      'GET',
+      '/ledger/verify',
+    );
+    expect(chainsOnly.body.ok).toBe(true);
+    const r = await call<{ ok: boolean; failures: { gtin: string; lot: string; seq: number; reason: string }[]; checkpoint: { key: string } }>(
+      verify,
+      'GET',
+      '/ledger/verify',
+    );
+    expect(r.body.ok).toBe(false);
+    expect(r.body.failures).toEqual([{ gtin: GTIN.romaine, lot: 'R1', seq: lot.seq, reason: 'checkpoint-hash', problem: expect.any(String) }]);
+    expect(r.body.checkpoint.key).toBe(cp.body.key);
+    const one = await call<{ ok: boolean; reason: string }>(verify, 'GET', `/ledger/verify?gtin=${GTIN.romaine}&lot=R1`);
+    expect(one.body).toMatchObject({ ok: false, reason: 'checkpoint-hash' });
+  });
+});
