@@ -4,6 +4,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   type QueryCommandOutput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -26,6 +27,7 @@ import type { BulkLedgerStore, CommitOutcome, MasterCache, Overlay } from '../do
 import { batchGetAll } from './batch-get.js';
 import { fromItem } from './items.js';
 import { keys } from './keys.js';
+import { queryAll } from './query-all.js';
 
 type Item = Record<string, unknown>;
 
@@ -349,17 +351,8 @@ export class DynamoLedgerStore implements BulkLedgerStore {
     return items.map((i) => String(i.gtin));
   }
 
-  async queryAll(q: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> {
-    const out: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r: QueryCommandOutput = await this.doc.send(
-        new QueryCommand({ ...q, TableName: this.table, ...(start ? { ExclusiveStartKey: start } : {}) }),
-      );
-      out.push(...((r.Items ?? []) as Item[]));
-      start = r.LastEvaluatedKey;
-    } while (start);
-    return out;
+  private queryAll(q: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    return queryAll(this.doc, this.table, q);
   }
 
   /** Write one item unconditionally (records that are not part of the ledger chain). */

@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   type QueryCommandOutput,
   TransactWriteCommand,
   UpdateCommand,
@@ -12,6 +13,7 @@ import {
 import type { OutboxStore } from '../domain/notice-outbox.js';
 import type { Ack, Notice, RecallRecord, RecallStore } from '../domain/recall.js';
 import { fromItem } from './items.js';
+import { queryAll } from './query-all.js';
 
 type Item = Record<string, unknown>;
 
@@ -107,17 +109,8 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
     );
   }
 
-  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> {
-    const out: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r: QueryCommandOutput = await this.doc.send(
-        new QueryCommand({ ...input, TableName: this.table, ...(start ? { ExclusiveStartKey: start } : {}) }),
-      );
-      out.push(...((r.Items ?? []) as Item[]));
-      start = r.LastEvaluatedKey;
-    } while (start);
-    return out;
+  private queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    return queryAll(this.doc, this.table, input);
   }
 
   async notices(recallId: string) {
