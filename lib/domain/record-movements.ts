@@ -312,13 +312,12 @@ async function carefully(d: LedgerDeps, items: Pending[], results: RecordResult[
 
 export type ParsedRecord = { ok: true; movement: Movement } | { ok: false; result: RecordResult };
 
-/** Validate one record of `movements`; issues are reported with paths like `movements.3.gtin`. */
-export function parseRecord(r: unknown, index: number, prefix = 'movements'): ParsedRecord {
-  const p = Movement.safeParse(r);
-  if (p.success) return { ok: true, movement: p.data };
+/** A record refused before any rule ran: `validation_failed`, each issue naming its field. */
+export function invalidRecord(raw: unknown, index: number, errors: Issue[]): ParsedRecord {
   const eventId =
-    typeof r === 'object' && r !== null && typeof (r as { eventId?: unknown }).eventId === 'string' ? (r as { eventId: string }).eventId : null;
-  const errors = p.error.issues.map((i) => ({ path: [prefix, index, ...i.path.map(String)].join('.'), message: i.message }));
+    typeof raw === 'object' && raw !== null && typeof (raw as { eventId?: unknown }).eventId === 'string'
+      ? (raw as { eventId: string }).eventId
+      : null;
   return {
     ok: false,
     result: {
@@ -330,6 +329,17 @@ export function parseRecord(r: unknown, index: number, prefix = 'movements'): Pa
       errors,
     },
   };
+}
+
+/** Validate one record of `movements`; issues are reported with paths like `movements.3.gtin`. */
+export function parseRecord(r: unknown, index: number, prefix = 'movements'): ParsedRecord {
+  const p = Movement.safeParse(r);
+  if (p.success) return { ok: true, movement: p.data };
+  return invalidRecord(
+    r,
+    index,
+    p.error.issues.map((i) => ({ path: [prefix, index, ...i.path.map(String)].join('.'), message: i.message })),
+  );
 }
 
 export function summarize(results: RecordResult[]): BatchReport {

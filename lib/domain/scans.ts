@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseGs1 } from './gs1.js';
 import { InstantSchema, SiteIdSchema } from './ids.js';
 import { MOVEMENT_TYPES, Movement, Reference } from './movement.js';
-import type { ParsedRecord } from './record-movements.js';
+import { invalidRecord, type ParsedRecord } from './record-movements.js';
 
 /** One scan as a store or warehouse system sends it: the movement's context plus the raw barcode data. */
 export const ScanInput = z.strictObject({
@@ -34,21 +34,7 @@ export const ScanBatch = z.strictObject({
  */
 export function scanToMovement(raw: unknown, index: number): ParsedRecord {
   const prefix = `scans.${index}`;
-  const eventId =
-    typeof raw === 'object' && raw !== null && typeof (raw as { eventId?: unknown }).eventId === 'string'
-      ? (raw as { eventId: string }).eventId
-      : null;
-  const reject = (errors: { path: string; message: string }[]): ParsedRecord => ({
-    ok: false,
-    result: {
-      index,
-      eventId,
-      status: 'rejected',
-      code: 'validation_failed',
-      message: errors.map((e) => `${e.path}: ${e.message}`).join('; '),
-      errors,
-    },
-  });
+  const reject = (errors: { path: string; message: string }[]) => invalidRecord(raw, index, errors);
   const s = ScanInput.safeParse(raw);
   if (!s.success) return reject(s.error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message })));
   const { data, ...context } = s.data;
