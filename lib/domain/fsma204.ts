@@ -130,7 +130,9 @@ function place(lookup: FsmaLookup, siteId: string | undefined): { description: s
   return p;
 }
 
-const empty = (): FsmaRow => Object.fromEntries(FSMA_COLUMNS.map((c) => [c, ''])) as FsmaRow;
+/** Every column empty; rows start as a copy of it (a spread of one frozen object, not 23 pairs made per row). */
+const EMPTY_ROW: Readonly<FsmaRow> = Object.freeze(Object.fromEntries(FSMA_COLUMNS.map((c) => [c, ''])) as FsmaRow);
+const empty = (): FsmaRow => ({ ...EMPTY_ROW });
 
 const num = (n: number) => String(Math.abs(n));
 

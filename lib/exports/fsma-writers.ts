@@ -11,9 +11,17 @@ import { COLUMN_MEANINGS, CTE_COLUMNS, CTES, type Cte, FSMA_COLUMNS, type FsmaRo
 /** Where an export's bytes go (the streaming upload). */
 export type ByteSink = { write(chunk: string | Buffer): Promise<void> };
 
+/** A row as a writer keeps it while it waits to be sorted: an array of its cells, smaller than the row object. */
+export type EncodedRow = readonly string[];
+
+/**
+ * Rows go in twice: `encode` turns each row, as it is made, into the cells the writer will need (so the row object of
+ * 23 named strings is dropped at once); `write` then takes the encoded rows in their final order.
+ */
 export interface FsmaWriter {
-  /** rows in their final order */
-  rows(rs: readonly FsmaRow[]): Promise<void>;
+  encode(r: FsmaRow): EncodedRow;
+  /** encoded rows in their final order */
+  write(encoded: readonly EncodedRow[]): Promise<void>;
   end(): Promise<void>;
 }
 
@@ -25,13 +33,15 @@ export class FsmaCsvWriter implements FsmaWriter {
   private started = false;
   constructor(private readonly out: ByteSink) {}
 
+  /** The row's cells, guarded, in column order. */
+  encode(r: FsmaRow): EncodedRow {
+    return FSMA_COLUMNS.map((c) => guardCell(r[c]));
+  }
+
   /** csv-stringify per 1,000 rows: one call per row costs more than the DynamoDB reads it follows. */
-  async rows(rs: readonly FsmaRow[]): Promise<void> {
+  async write(encoded: readonly EncodedRow[]): Promise<void> {
     if (!this.started) await this.header();
-    for (let i = 0; i < rs.length; i += 1000) {
-      const cells = rs.slice(i, i + 1000).map((r) => FSMA_COLUMNS.map((c) => guardCell(r[c])));
-      await this.out.write(stringify(cells, CSV_OPTIONS));
-    }
+    for (let i = 0; i < encoded.length; i += 1000) await this.out.write(stringify(encoded.slice(i, i + 1000), CSV_OPTIONS));
   }
 
   private async header() {
@@ -79,20 +89,24 @@ export class FsmaXlsxWriter implements FsmaWriter {
     private readonly facts: () => GlossaryFacts,
   ) {}
 
-  async rows(rs: readonly FsmaRow[]): Promise<void> {
-    for (const r of rs) await this.row(r);
+  /** The CTE, then the cells its worksheet has (raw: the sheet guards them as it writes). */
+  encode(r: FsmaRow): EncodedRow {
+    const cte = r['Critical Tracking Event'] as Cte;
+    return [cte, ...CTE_COLUMNS[cte].map((c) => r[c])];
   }
 
-  private async row(r: FsmaRow): Promise<void> {
-    const cte = r['Critical Tracking Event'] as Cte;
-    let spool = this.spools.get(cte);
-    if (!spool) {
-      const file = join(this.dir, `${CTES.indexOf(cte)}.ndjson`);
-      spool = { file, out: createWriteStream(file), rows: 0 };
-      this.spools.set(cte, spool);
+  async write(encoded: readonly EncodedRow[]): Promise<void> {
+    for (const e of encoded) {
+      const cte = e[0] as Cte;
+      let spool = this.spools.get(cte);
+      if (!spool) {
+        const file = join(this.dir, `${CTES.indexOf(cte)}.ndjson`);
+        spool = { file, out: createWriteStream(file), rows: 0 };
+        this.spools.set(cte, spool);
+      }
+      spool.rows++;
+      if (!spool.out.write(`${JSON.stringify(e.slice(1))}\n`)) await once(spool.out, 'drain');
     }
-    spool.rows++;
-    if (!spool.out.write(`${JSON.stringify(CTE_COLUMNS[cte].map((c) => r[c]))}\n`)) await once(spool.out, 'drain');
   }
 
   async end(): Promise<void> {

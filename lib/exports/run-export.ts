@@ -2,11 +2,11 @@ import type { Clock } from '../domain/clock.js';
 import { epcisDocumentFrame, epcisEvents } from '../domain/epcis.js';
 import { AppError } from '../domain/errors.js';
 import { CONTENT_TYPE, type ExportJob, type ExportJobStore, type ExportManifest, type ExportRequest, utcDaysFor } from '../domain/exports.js';
-import { FSMA_COLUMNS, type FsmaRow, fsmaRows } from '../domain/fsma204.js';
+import { fsmaRows } from '../domain/fsma204.js';
 import type { LedgerEntry } from '../domain/ledger.js';
 import { localDate } from '../domain/movement.js';
 import { ExportLookup, type ExportSources } from './export-lookup.js';
-import { type ByteSink, FsmaCsvWriter, type FsmaWriter, FsmaXlsxWriter } from './fsma-writers.js';
+import { type ByteSink, type EncodedRow, FsmaCsvWriter, type FsmaWriter, FsmaXlsxWriter } from './fsma-writers.js';
 
 export type StreamingObject = ByteSink & { end(): Promise<{ bytes: number; sha256: string }>; abort(): Promise<void> };
 
@@ -57,14 +57,8 @@ async function* pagesByDay(d: RunExportDeps, r: ExportRequest, depth = 3): Async
   }
 }
 
-/** A row waiting to be sorted, kept small: its sort keys, its arrival number and its cells as one JSON string
- * (~300 bytes, where the row object of 23 named strings takes several times that). */
-type Pending = { date: string; eventId: string; n: number; cells: string };
-const pack = (r: FsmaRow) => JSON.stringify(FSMA_COLUMNS.map((c) => r[c]));
-const unpack = (cells: string): FsmaRow => {
-  const values = JSON.parse(cells) as string[];
-  return Object.fromEntries(FSMA_COLUMNS.map((c, i) => [c, values[i] ?? ''])) as FsmaRow;
-};
+/** A row waiting to be sorted, kept small: its sort keys, its arrival number and the writer's encoding of it. */
+type Pending = { date: string; eventId: string; n: number; encoded: EncodedRow };
 
 /**
  * FSMA rows sorted by Event Date then Event ID, without holding the whole range: GSI3 hands entries over by UTC day,
@@ -75,11 +69,13 @@ async function produceFsma(d: RunExportDeps, r: ExportRequest, lookup: ExportLoo
   let pending: Pending[] = [];
   let n = 0;
   const flush = async (upTo: string | undefined) => {
-    const ready = upTo === undefined ? pending : pending.filter((p) => p.date <= upTo);
+    const ready: Pending[] = [];
+    const later: Pending[] = [];
+    for (const p of pending) (upTo === undefined || p.date <= upTo ? ready : later).push(p);
+    pending = later;
     if (ready.length === 0) return;
-    pending = upTo === undefined ? [] : pending.filter((p) => p.date > upTo);
     ready.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : a.n - b.n));
-    for (let i = 0; i < ready.length; i += 1000) await writer.rows(ready.slice(i, i + 1000).map((p) => unpack(p.cells)));
+    for (let i = 0; i < ready.length; i += 1000) await writer.write(ready.slice(i, i + 1000).map((p) => p.encoded));
     produced.rowCount += ready.length;
   };
   const days = utcDaysFor(r.from, r.to);
@@ -94,7 +90,7 @@ async function produceFsma(d: RunExportDeps, r: ExportRequest, lookup: ExportLoo
       const rows = fsmaRows(e, lookup);
       if (rows.length === 0) continue;
       track(produced, e);
-      for (const row of rows) pending.push({ date: row['Event Date'], eventId: row['Event ID'], n: n++, cells: pack(row) });
+      for (const row of rows) pending.push({ date: row['Event Date'], eventId: row['Event ID'], n: n++, encoded: writer.encode(row) });
     }
   }
   await flush(undefined);
