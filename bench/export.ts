@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BatchWriteCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { build } from 'esbuild';
 import { documentClient } from '../functions/deps.js';
+import { ESM_REQUIRE_BANNER } from '../infra/esm-banner.js';
 import { GENESIS_HASH } from '../lib/domain/canonical.js';
 import { exportKey, manifestKeyOf } from '../lib/domain/exports.js';
 import { type LedgerEntry, type LotState, sealEntry } from '../lib/domain/ledger.js';
@@ -121,15 +126,50 @@ async function rawQueryRate(table: string, from: string, to: string) {
   return { items, ms, itemsPerSec: (items / ms) * 1000 };
 }
 
-/** Run the export worker's use case in a child process (bench/export-child.ts) and read what it reports, max RSS included. */
-function runChild(
-  exportId: string,
-  env: Record<string, string>,
-): Promise<{ ms: number; rowCount: number; bytes: number; maxRssMb: number; status: string }> {
+type ChildReport = {
+  ms: number;
+  rowCount: number;
+  bytes: number;
+  maxRssMb: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+  status: string;
+};
+
+/**
+ * Run the export worker's use case in a child process (bench/export-child.ts) and read what it reports, max RSS
+ * included. The child is bundled first, the way the Lambda is (one ESM file, dependencies inside), and runs on plain
+ * node: no TypeScript loader in the process whose memory is measured.
+ */
+async function runChild(exportId: string, env: Record<string, string>): Promise<ChildReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'lotledger-bench-export-'));
+  const outfile = join(dir, 'export-child.mjs');
+  await build({
+    entryPoints: ['bench/export-child.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    logLevel: 'error',
+  });
+  try {
+    return await spawnChild(outfile, exportId, env);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function spawnChild(file: string, exportId: string, env: Record<string, string>): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
     // BENCH_EXPORT_HEAP_MB caps the worker's V8 heap, as a small Lambda would: it finishing under the cap shows memory is bounded.
     const heap = process.env.BENCH_EXPORT_HEAP_MB ? [`--max-old-space-size=${process.env.BENCH_EXPORT_HEAP_MB}`] : [];
-    const child = spawn(process.execPath, [...heap, '--import', 'tsx/esm', 'bench/export-child.ts', exportId], {
+    // BENCH_EXPORT_CPU_PROF=DIR writes a V8 CPU profile of the worker there, to see where its time goes.
+    const prof = process.env.BENCH_EXPORT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_EXPORT_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, [...heap, ...prof, file, exportId], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

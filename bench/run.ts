@@ -15,6 +15,9 @@ import { recallBenchmark, traceBenchmark } from './trace-recall.js';
  */
 async function main() {
   const scale = Number(process.env.BENCH_SCALE ?? 1);
+  // BENCH_ONLY=export,trace runs just those sections (ingest, expiry, trace, recall, export); all of them by default.
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+  const runs = (section: string) => !only || only.includes(section);
   const dataDir = mkdtempSync(join(tmpdir(), 'lotledger-bench-'));
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const stack = await startLocalStack({ dataDir, port: 0, inMemoryDb: process.env.BENCH_DISK !== '1' });
@@ -31,74 +34,92 @@ async function main() {
     const ddb = new DynamoDBClient({});
     console.log(`lotledger bench (node ${process.version}, scale ${scale})`);
 
-    // Ingest
+    // Master data every section uses
     for (const gtin of ['00614141000012', '00614141000029']) await put(`/products/${gtin}`, { description: `bench ${gtin}`, ftl: true });
     await put('/sites/bench-dc', { kind: 'warehouse', name: 'Bench DC' });
     await put('/sites/bench-farm', { kind: 'supplier', name: 'Bench Farm' });
     for (let i = 0; i < 4; i++) await put(`/sites/bench-store-${i}`, { kind: 'store', name: `Bench store ${i}` });
-    const lots = Math.max(4, Math.round(200 * scale));
-    const raw = await rawBatchWriteRate(ddb, Math.round(20_000 * scale), 4);
-    const ing = await ingestBenchmark(post, { lots, perLot: 100, clients: 4 });
-    console.log('\n## ingest: POST /movements, 4 concurrent clients, batches of 500');
-    console.log(
-      `  movements          ${ing.movements} over ${lots} lots (${ing.accepted} accepted, ${ing.rejected} rejected) in ${(ing.ms / 1000).toFixed(1)} s`,
-    );
-    console.log(`  ingest             ${ing.movementsPerSec.toFixed(0)} movements/s, ${ing.itemsPerSec.toFixed(0)} items/s (3 items per movement)`);
-    console.log(`  raw BatchWriteItem ${raw.itemsPerSec.toFixed(0)} items/s (4 writers, 25 items a request, same DynamoDB Local)`);
-    console.log(`  ratio              ${(ing.movementsPerSec / raw.itemsPerSec).toFixed(2)} (ingest movements/s ÷ raw items/s; aim ≥ 0.3)`);
+
+    // Ingest
+    if (runs('ingest')) {
+      const lots = Math.max(4, Math.round(200 * scale));
+      const raw = await rawBatchWriteRate(ddb, Math.round(20_000 * scale), 4);
+      const ing = await ingestBenchmark(post, { lots, perLot: 100, clients: 4 });
+      console.log('\n## ingest: POST /movements, 4 concurrent clients, batches of 500');
+      console.log(
+        `  movements          ${ing.movements} over ${lots} lots (${ing.accepted} accepted, ${ing.rejected} rejected) in ${(ing.ms / 1000).toFixed(1)} s`,
+      );
+      console.log(`  ingest             ${ing.movementsPerSec.toFixed(0)} movements/s, ${ing.itemsPerSec.toFixed(0)} items/s (3 items per movement)`);
+      console.log(`  raw BatchWriteItem ${raw.itemsPerSec.toFixed(0)} items/s (4 writers, 25 items a request, same DynamoDB Local)`);
+      console.log(`  ratio              ${(ing.movementsPerSec / raw.itemsPerSec).toFixed(2)} (ingest movements/s ÷ raw items/s; aim ≥ 0.3)`);
+    }
 
     // Expiry check
-    const ex = await expiryBenchmark(stack.env.TABLE_NAME as string, {
-      lots: Math.max(1000, Math.round(100_000 * scale)),
-      near: 100,
-      asOf: '2026-06-01',
-      site: 'bench-dc',
-    });
-    console.log(
-      `\n## expiry check: ${ex.seeded} lots with stock (seeded with BatchWriteItem in ${(ex.seedMs / 1000).toFixed(1)} s), 100 near expiry`,
-    );
-    console.log(`  found              ${ex.expiringSoon} expiring soon, ${ex.expired} expired; ${ex.alertsPublished} alerts published`);
-    console.log(`  expiry check       ${ex.check.items} items read, ${ex.check.requests} requests, ${ex.check.ms.toFixed(0)} ms`);
-    console.log(`  full table Scan    ${ex.scan.items} items read, ${ex.scan.requests} requests, ${ex.scan.ms.toFixed(0)} ms (baseline, same table)`);
-    console.log(
-      `  ratio              ${(ex.check.items / ex.scan.items).toFixed(4)} of the items, ${(ex.check.ms / ex.scan.ms).toFixed(3)} of the time (check ÷ scan)`,
-    );
+    if (runs('expiry')) {
+      const ex = await expiryBenchmark(stack.env.TABLE_NAME as string, {
+        lots: Math.max(1000, Math.round(100_000 * scale)),
+        near: 100,
+        asOf: '2026-06-01',
+        site: 'bench-dc',
+      });
+      console.log(
+        `\n## expiry check: ${ex.seeded} lots with stock (seeded with BatchWriteItem in ${(ex.seedMs / 1000).toFixed(1)} s), 100 near expiry`,
+      );
+      console.log(`  found              ${ex.expiringSoon} expiring soon, ${ex.expired} expired; ${ex.alertsPublished} alerts published`);
+      console.log(`  expiry check       ${ex.check.items} items read, ${ex.check.requests} requests, ${ex.check.ms.toFixed(0)} ms`);
+      console.log(
+        `  full table Scan    ${ex.scan.items} items read, ${ex.scan.requests} requests, ${ex.scan.ms.toFixed(0)} ms (baseline, same table)`,
+      );
+      console.log(
+        `  ratio              ${(ex.check.items / ex.scan.items).toFixed(4)} of the items, ${(ex.check.ms / ex.scan.ms).toFixed(3)} of the time (check ÷ scan)`,
+      );
+    }
 
     // Trace
-    const tr = await traceBenchmark(stack.env.TABLE_NAME as string, {
-      lots: Math.max(10, Math.round(1000 * scale)),
-      movements: Math.round(20_000 * scale),
-    });
-    console.log('\n## trace: forward trace of a lot whose graph has 1,000 lots and 20,000 movements');
-    console.log(`  reached            ${tr.lots} lots, ${tr.movements} movements, ${tr.sites} sites`);
-    console.log(
-      `  took               ${tr.ms.toFixed(0)} ms, ${tr.requests} DynamoDB requests (${(tr.movements / tr.requests).toFixed(0)} entries per request)`,
-    );
+    if (runs('trace')) {
+      const tr = await traceBenchmark(stack.env.TABLE_NAME as string, {
+        lots: Math.max(10, Math.round(1000 * scale)),
+        movements: Math.round(20_000 * scale),
+      });
+      console.log('\n## trace: forward trace of a lot whose graph has 1,000 lots and 20,000 movements');
+      console.log(`  reached            ${tr.lots} lots, ${tr.movements} movements, ${tr.sites} sites`);
+      console.log(
+        `  took               ${tr.ms.toFixed(0)} ms, ${tr.requests} DynamoDB requests (${(tr.movements / tr.requests).toFixed(0)} entries per request)`,
+      );
+    }
 
     // Recall
-    const rc = await recallBenchmark(stack.env.TABLE_NAME as string, {
-      customers: Math.max(100, Math.round(10_000 * scale)),
-      post,
-      delivered: (recallId) =>
-        stack.sns.inbox({ topic: stack.env.RECALL_TOPIC_ARN as string }).filter((i) => i.attributes.recallId === recallId).length,
-    });
-    console.log('\n## recall: POST /recalls reaching every customer, until every notice is in the local SNS inbox');
-    console.log(`  notices            ${rc.delivered} of ${rc.notices} delivered`);
-    console.log(`  POST /recalls      answered in ${(rc.answeredMs / 1000).toFixed(1)} s (trace ${rc.traceMillis} ms)`);
-    console.log(`  all delivered      ${rc.seconds.toFixed(1)} s after the request (${(rc.notices / rc.seconds).toFixed(0)} notices/s)`);
+    if (runs('recall')) {
+      const rc = await recallBenchmark(stack.env.TABLE_NAME as string, {
+        customers: Math.max(100, Math.round(10_000 * scale)),
+        post,
+        delivered: (recallId) =>
+          stack.sns.inbox({ topic: stack.env.RECALL_TOPIC_ARN as string }).filter((i) => i.attributes.recallId === recallId).length,
+      });
+      console.log('\n## recall: POST /recalls reaching every customer, until every notice is in the local SNS inbox');
+      console.log(`  notices            ${rc.delivered} of ${rc.notices} delivered`);
+      console.log(`  POST /recalls      answered in ${(rc.answeredMs / 1000).toFixed(1)} s (trace ${rc.traceMillis} ms)`);
+      console.log(`  all delivered      ${rc.seconds.toFixed(1)} s after the request (${(rc.notices / rc.seconds).toFixed(0)} notices/s)`);
+    }
 
     // FSMA 204 export
-    const exMovements = Math.max(1000, Math.round(1_000_000 * scale));
-    const xb = await exportBenchmark(stack.env, { movements: exMovements, days: Math.max(1, Math.round(100 * scale)) });
-    console.log(`\n## export: FSMA 204 CSV of ${xb.seeded} movements (seeded with BatchWriteItem in ${(xb.seedMs / 1000).toFixed(1)} s)`);
-    console.log(
-      `  export             ${xb.export.rowCount} rows, ${(xb.export.bytes / 1e6).toFixed(1)} MB in ${(xb.export.ms / 1000).toFixed(1)} s: ${xb.rowsPerSec.toFixed(0)} rows/s, ${xb.entriesPerSec.toFixed(0)} entries/s (${xb.export.status})`,
-    );
-    console.log(`  peak RSS           ${xb.export.maxRssMb.toFixed(0)} MB (export worker in its own process; aim < 256 MB)`);
-    console.log(
-      `  raw Query (GSI3)   ${xb.raw.items} items in ${(xb.raw.ms / 1000).toFixed(1)} s: ${xb.raw.itemsPerSec.toFixed(0)} items/s (same items, same DynamoDB Local)`,
-    );
-    console.log(`  ratio              ${(xb.entriesPerSec / xb.raw.itemsPerSec).toFixed(2)} (export entries/s ÷ raw Query items/s; aim ≥ 0.7)`);
+    if (runs('export')) {
+      const exMovements = Math.max(1000, Math.round(1_000_000 * scale));
+      const xb = await exportBenchmark(stack.env, { movements: exMovements, days: Math.max(1, Math.round(100 * scale)) });
+      console.log(`\n## export: FSMA 204 CSV of ${xb.seeded} movements (seeded with BatchWriteItem in ${(xb.seedMs / 1000).toFixed(1)} s)`);
+      console.log(
+        `  export             ${xb.export.rowCount} rows, ${(xb.export.bytes / 1e6).toFixed(1)} MB in ${(xb.export.ms / 1000).toFixed(1)} s: ${xb.rowsPerSec.toFixed(0)} rows/s, ${xb.entriesPerSec.toFixed(0)} entries/s (${xb.export.status})`,
+      );
+      console.log(`  peak RSS           ${xb.export.maxRssMb.toFixed(0)} MB (export worker in its own process; aim < 256 MB)`);
+      console.log(
+        `  of which           V8 heap ${xb.export.heapUsedMb.toFixed(0)} MB used at most (${xb.export.heapTotalMb.toFixed(0)} MB reserved), buffers ${xb.export.externalMb.toFixed(0)} MB`,
+      );
+      console.log(
+        `  raw Query (GSI3)   ${xb.raw.items} items in ${(xb.raw.ms / 1000).toFixed(1)} s: ${xb.raw.itemsPerSec.toFixed(0)} items/s (same items, same DynamoDB Local)`,
+      );
+      console.log(`  ratio              ${(xb.entriesPerSec / xb.raw.itemsPerSec).toFixed(2)} (export entries/s ÷ raw Query items/s; aim ≥ 0.7)`);
+    }
+
     ddb.destroy();
   } finally {
     await stack.stop();

@@ -6,12 +6,12 @@ import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type AccessTargets, accessPolicy, type EnvKey, environmentValue } from './access.js';
+import { ESM_REQUIRE_BANNER } from './esm-banner.js';
 import type { Access } from './routes.js';
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url));
 
 /** ESM output has no `require`; some dependencies still call it, so the bundle defines one. */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export type LotledgerFunctionProps = Omit<NodejsFunctionProps, 'entry' | 'role' | 'logGroup' | 'logRetention'> & {
   /** file name under functions/, without extension (a route's or job's `handler`) */
