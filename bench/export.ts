@@ -7,6 +7,7 @@ import { BatchWriteCommand, QueryCommand, type QueryCommandOutput } from '@aws-s
 import { build } from 'esbuild';
 import { documentClient } from '../functions/deps.js';
 import { ESM_REQUIRE_BANNER } from '../infra/esm-banner.js';
+import { JOBS } from '../infra/jobs.js';
 import { GENESIS_HASH } from '../lib/domain/canonical.js';
 import { exportKey, manifestKeyOf } from '../lib/domain/exports.js';
 import { type LedgerEntry, type LotState, sealEntry } from '../lib/domain/ledger.js';
@@ -126,6 +127,13 @@ async function rawQueryRate(table: string, from: string, to: string) {
   return { items, ms, itemsPerSec: (items / ms) * 1000 };
 }
 
+/** The export worker's heap limit as the stack deploys it. */
+function exportWorkerHeapMb(): number {
+  const job = JOBS.find((j) => j.kind === 'export-queue');
+  if (job?.kind !== 'export-queue') throw new Error('infra/jobs.ts has no export-queue job');
+  return job.maxHeapMb;
+}
+
 type ChildReport = {
   ms: number;
   rowCount: number;
@@ -165,8 +173,9 @@ async function runChild(exportId: string, env: Record<string, string>): Promise<
 
 function spawnChild(file: string, exportId: string, env: Record<string, string>): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    // BENCH_EXPORT_HEAP_MB caps the worker's V8 heap, as a small Lambda would: it finishing under the cap shows memory is bounded.
-    const heap = process.env.BENCH_EXPORT_HEAP_MB ? [`--max-old-space-size=${process.env.BENCH_EXPORT_HEAP_MB}`] : [];
+    // The worker's V8 heap limit is the deployed one (infra/jobs.ts); BENCH_EXPORT_HEAP_MB=N overrides it, 0 removes it.
+    const heapMb = Number(process.env.BENCH_EXPORT_HEAP_MB ?? exportWorkerHeapMb());
+    const heap = heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : [];
     // BENCH_EXPORT_CPU_PROF=DIR writes a V8 CPU profile of the worker there, to see where its time goes.
     const prof = process.env.BENCH_EXPORT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_EXPORT_CPU_PROF}`] : [];
     const child = spawn(process.execPath, [...heap, ...prof, file, exportId], {

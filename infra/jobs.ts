@@ -47,8 +47,14 @@ export type Job =
       maxReceiveCount: number;
       /** the function's timeout; the queue's visibility timeout should be six times this */
       timeoutSeconds: number;
-      /** the function's memory; exports stream, so this bounds nothing but speed */
+      /** the function's memory; exports stream, so this bounds nothing but speed (Lambda's CPU grows with it) */
       memoryMb: number;
+      /**
+       * V8's old-space limit (`--max-old-space-size` in NODE_OPTIONS). The export's live data is small and bounded
+       * (rows of about three days, one record per lot); without a limit V8 sizes the heap from the machine's memory
+       * and lets garbage pile up. `npm run bench` runs its export worker with the same limit.
+       */
+      maxHeapMb: number;
       access: Access;
       env?: readonly ('EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL')[];
     };
@@ -113,6 +119,7 @@ export const JOBS: readonly Job[] = [
     maxReceiveCount: 3,
     timeoutSeconds: 900,
     memoryMb: 1024,
+    maxHeapMb: 128,
     access: { table: 'ledger-write', exportBucket: ['put'] },
     env: ['EXPORT_BUCKET'],
   },

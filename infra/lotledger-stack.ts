@@ -362,7 +362,11 @@ export class LotledgerStack extends Stack {
       }
       case 'export-queue': {
         if (!this.exportQueue) throw new Error('export queue missing');
-        const fn = this.fn(scope, id, job.name, job.handler, { timeout: Duration.seconds(job.timeoutSeconds), memorySize: job.memoryMb });
+        const fn = this.fn(scope, id, job.name, job.handler, {
+          timeout: Duration.seconds(job.timeoutSeconds),
+          memorySize: job.memoryMb,
+          environment: { NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${job.maxHeapMb}` },
+        });
         fn.useAccess(job.access, job.env ?? [], this.targets);
         fn.addEventSource(new SqsEventSource(this.exportQueue, { batchSize: job.batchSize, reportBatchItemFailures: true }));
         return;

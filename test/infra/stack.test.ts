@@ -232,7 +232,10 @@ describe('functions', () => {
     const p = props(fnId(o.name));
     expect(p).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
     const env = (p.Environment as { Variables: Json }).Variables;
-    expect(env).toMatchObject({ TABLE_NAME: { Ref: tableId }, POWERTOOLS_SERVICE_NAME: 'lotledger', NODE_OPTIONS: '--enable-source-maps' });
+    // The export worker streams in a bounded heap (infra/jobs.ts maxHeapMb); every function maps stack traces to sources.
+    const job = JOBS.find((j) => j.name === o.name);
+    const nodeOptions = job?.kind === 'export-queue' ? `--enable-source-maps --max-old-space-size=${job.maxHeapMb}` : '--enable-source-maps';
+    expect(env).toMatchObject({ TABLE_NAME: { Ref: tableId }, POWERTOOLS_SERVICE_NAME: 'lotledger', NODE_OPTIONS: nodeOptions });
     expect(
       Object.keys(env)
         .filter((k) => ENV_KEYS.includes(k))
