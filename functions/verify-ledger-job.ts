@@ -1,32 +1,59 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
-import { loadConfig } from '../lib/config.js';
+import type { AlertPublisher } from '../lib/domain/alerts.js';
+import type { CheckpointStore } from '../lib/domain/checkpoints.js';
+import type { Clock } from '../lib/domain/clock.js';
 import { verifyAll } from '../lib/domain/lots.js';
-import { deps, logger } from './deps.js';
+import { type Deps, logger } from './deps.js';
+import { exportDeps } from './export-deps.js';
 
-let sns: SNSClient | undefined;
+export type VerifyLedgerJobDeps = Pick<Deps, 'lots'> & {
+  checkpoints: Pick<CheckpointStore, 'latest'>;
+  alertPublisher: AlertPublisher;
+  clock: Clock;
+};
 
-/** Daily: verify every lot's hash chain; a broken chain publishes a `ledger.tamper` alert and fails the run loudly. */
-export const handler = middy()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async () => {
-    const { ALERTS_TOPIC_ARN } = loadConfig(['ALERTS_TOPIC_ARN']);
-    const report = await verifyAll(deps());
-    logger.info('ledger verified', { ok: report.ok, lots: report.lots, entries: report.entries, failures: report.failures.length });
-    if (!report.ok) {
-      sns ??= new SNSClient({});
-      await sns.send(
-        new PublishCommand({
-          TopicArn: ALERTS_TOPIC_ARN,
-          Subject: 'lotledger: ledger verification failed',
-          Message: JSON.stringify({ type: 'ledger.tamper', checkedAt: new Date().toISOString(), failures: report.failures.slice(0, 100) }),
-          MessageAttributes: {
-            eventType: { DataType: 'String', StringValue: 'ledger.tamper' },
-            audience: { DataType: 'String', StringValue: 'quality' },
-          },
-        }),
-      );
-    }
-    return { ok: report.ok, lots: report.lots, entries: report.entries, failures: report.failures.length };
-  });
+/**
+ * Daily, after the 02:00 checkpoint: verify every lot's hash chain and compare every chain with the latest ledger
+ * checkpoint, so a rewrite of the table that is consistent in itself is caught too. Any failure publishes one
+ * `ledger.tamper` alert (audience quality) naming the lots and seqs, and logs an error; the run fails (so the
+ * schedule retries it and in the end its DLQ alarm fires) only when that alert could not be sent. A run without any
+ * checkpoint yet verifies the chains alone.
+ */
+export const makeVerifyLedgerJob = (getDeps: () => VerifyLedgerJobDeps) =>
+  middy()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async () => {
+      const d = getDeps();
+      const cp = await d.checkpoints.latest();
+      const report = await verifyAll(d, undefined, cp);
+      const summary = {
+        ok: report.ok,
+        lots: report.lots,
+        entries: report.entries,
+        failures: report.failures.length,
+        checkpoint: report.checkpoint ? { key: report.checkpoint.key, intact: report.checkpoint.intact } : null,
+      };
+      logger.info('ledger verified', summary);
+      if (report.ok) return summary;
+      const checkedAt = d.clock.now().toISOString();
+      const out = await d.alertPublisher.publish([
+        {
+          alertId: `ledger.tamper#${checkedAt}`,
+          body: JSON.stringify({
+            type: 'ledger.tamper',
+            checkedAt,
+            ...(report.checkpoint ? { checkpoint: report.checkpoint } : {}),
+            failures: report.failures.slice(0, 100),
+            failureCount: report.failures.length,
+          }),
+          attributes: { eventType: 'ledger.tamper', audience: 'quality' },
+        },
+      ]);
+      const refused = out.failed[0];
+      if (refused) throw new Error(`ledger verification failed and its ledger.tamper alert was refused: ${refused.message}`);
+      logger.error('ledger verification failed: ledger.tamper alert published', { ...summary, messageId: out.ok[0]?.messageId });
+      return { ...summary, alerted: true };
+    });
+
+export const handler = makeVerifyLedgerJob(exportDeps);

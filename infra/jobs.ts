@@ -65,8 +65,9 @@ export const JOBS: readonly Job[] = [
     name: 'daily-ledger-verify',
     handler: 'verify-ledger-job',
     cron: { minute: '15', hour: '2' },
-    access: { table: 'read', alertsTopic: 'publish' },
-    env: ['ALERTS_TOPIC_ARN'],
+    // Reads the latest checkpoint (ListBucket + GetObject) to compare the chains with it.
+    access: { table: 'read', alertsTopic: 'publish', exportBucket: ['read'] },
+    env: ['ALERTS_TOPIC_ARN', 'EXPORT_BUCKET'],
   },
   {
     kind: 'table-stream',

@@ -11,14 +11,16 @@ import { makeGetLedgerVerify } from '../../functions/get-ledger-verify.js';
 import { makePostExports } from '../../functions/post-exports.js';
 import { makePostLedgerCheckpoints } from '../../functions/post-ledger-checkpoints.js';
 import { makePostMovements } from '../../functions/post-movements.js';
+import { makeVerifyLedgerJob } from '../../functions/verify-ledger-job.js';
 import { lambdaContext } from '../../infra/local/lambda-event.js';
+import type { AlertMessage } from '../../lib/domain/alerts.js';
 import type { ExportView } from '../../lib/domain/exports.js';
 import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
 import { entryItem, lotItem } from '../../lib/store/dynamo-ledger-store.js';
 import { freshBucket, freshTable } from '../support/aws.js';
 import { depsFor } from '../support/deps.js';
 import { epcisValidator, FSMA_SITES, life } from '../support/exports.js';
-import { GTIN, PRODUCTS, SITES } from '../support/fixtures.js';
+import { GTIN, mv, PRODUCTS, SITES } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 import { forgeChain } from '../support/rewrite.js';
 
@@ -177,5 +179,59 @@ describe('exports on DynamoDB Local and the S3 server', () => {
     expect(r.body.checkpoint.key).toBe(cp.body.key);
     const one = await call<{ ok: boolean; reason: string }>(verify, 'GET', `/ledger/verify?gtin=${GTIN.romaine}&lot=R1`);
     expect(one.body).toMatchObject({ ok: false, reason: 'checkpoint-hash' });
+    // The nightly job compares with the checkpoint too, and says so on the alerts topic.
+    const alerts: AlertMessage[] = [];
+    const alertPublisher = {
+      publish: async (ms: AlertMessage[]) => {
+        alerts.push(...ms);
+        return { ok: ms.map((m, i) => ({ alertId: m.alertId, messageId: `m${i}` })), failed: [] };
+      },
+    };
+    const job = makeVerifyLedgerJob(() => ({ ...ed, alertPublisher }));
+    const ran = (await job({}, lambdaContext('daily-ledger-verify'))) as { ok: boolean; alerted: boolean; checkpoint: { key: string } };
+    expect(ran).toMatchObject({ ok: false, alerted: true, checkpoint: { key: cp.body.key, intact: true } });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.attributes).toEqual({ eventType: 'ledger.tamper', audience: 'quality' });
+    const body = JSON.parse(alerts[0]?.body ?? '{}');
+    expect(body).toMatchObject({ type: 'ledger.tamper', failureCount: 1, checkpoint: { key: cp.body.key } });
+    expect(body.failures).toEqual([{ gtin: GTIN.romaine, lot: 'R1', seq: lot.seq, reason: 'checkpoint-hash', problem: expect.any(String) }]);
+  });
+
+  it('nightly verify job: a clean ledger raises no alert; an alert SNS refuses fails the run so it is retried', async () => {
+    // Prepare: a table and bucket of its own with one lot (no checkpoint: the chains alone are checked).
+    const t = await freshTable('verify-job');
+    const b = await freshBucket('verify-job');
+    const own = exportDepsFrom(depsFor(t.doc, t.tableName), b.s3, b.bucket, { send: async () => undefined });
+    for (const { gtin, ...p } of PRODUCTS) await upsertProduct(own, gtin, ProductInput.parse(p));
+    for (const { siteId, ...s } of SITES) await upsertSite(own, siteId, SiteInput.parse(s));
+    const posted = await call<{ accepted: number }>(
+      makePostMovements(() => own),
+      'POST',
+      '/movements',
+      {
+        movements: [mv({ eventId: 'nj-1', type: 'receive', lot: 'NJ1' })],
+      },
+    );
+    expect(posted.body.accepted).toBe(1);
+    const alerts: AlertMessage[] = [];
+    let refuse = false;
+    const alertPublisher = {
+      publish: async (ms: AlertMessage[]) => {
+        alerts.push(...ms);
+        return refuse ? { ok: [], failed: ms.map((m) => ({ alertId: m.alertId, message: 'KMSDisabled: key disabled' })) } : { ok: [], failed: [] };
+      },
+    };
+    // Act + Assess: clean
+    const job = makeVerifyLedgerJob(() => ({ ...own, alertPublisher }));
+    expect(await job({}, lambdaContext('daily-ledger-verify'))).toMatchObject({ ok: true, failures: 0 });
+    expect(alerts).toHaveLength(0);
+    // Act + Assess: a broken chain whose alert is refused
+    const k = { gtin: GTIN.romaine, lot: 'NJ1' };
+    const [first] = await own.lots.allEntries(k);
+    if (!first) throw new Error('no entry');
+    await own.ledger.put(entryItem({ ...first, quantity: 11 }));
+    refuse = true;
+    await expect(job({}, lambdaContext('daily-ledger-verify'))).rejects.toThrow(/alert was refused: KMSDisabled/);
+    expect(alerts).toHaveLength(1);
   });
 });
