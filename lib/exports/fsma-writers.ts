@@ -66,6 +66,9 @@ export type GlossaryFacts = {
   generatedAt: string;
 };
 
+/** An xlsx worksheet has at most 1,048,576 rows; one is the header. */
+export const XLSX_MAX_DATA_ROWS = 1_048_575;
+
 const NUMERIC = new Set(['Quantity', 'Input Quantity']);
 const WIDTH: Partial<Record<string, number>> = {
   'Event ID': 24,
@@ -78,15 +81,20 @@ const WIDTH: Partial<Record<string, number>> = {
  * The sortable spreadsheet as xlsx, written with exceljs's streaming WorkbookWriter: one worksheet per CTE that has
  * rows (header frozen, auto-filter on), then the Glossary. exceljs zips sheets one after another and would buffer a
  * sheet written while another is open, so rows are first spooled per CTE to temporary NDJSON files and each sheet is
- * then streamed from its file: memory stays flat. (An xlsx sheet holds at most 1,048,575 data rows.)
+ * then streamed from its file: memory stays flat. An xlsx sheet holds at most 1,048,576 rows (1,048,575 under the
+ * header): a CTE with more continues in `Shipping (2)`, `Shipping (3)`… each with the header again, and the Glossary says so.
  */
 export class FsmaXlsxWriter implements FsmaWriter {
   private readonly dir = mkdtempSync(join(tmpdir(), 'lotledger-xlsx-'));
   private readonly spools = new Map<Cte, { file: string; out: WriteStream; rows: number }>();
 
+  private readonly continued: string[] = [];
+
   constructor(
     private readonly out: ByteSink,
     private readonly facts: () => GlossaryFacts,
+    /** data rows per worksheet before a CTE continues on the next (the xlsx limit; tests pass a small one) */
+    private readonly maxRowsPerSheet = XLSX_MAX_DATA_ROWS,
   ) {}
 
   /** The CTE, then the cells its worksheet has (raw: the sheet guards them as it writes). */
@@ -127,10 +135,21 @@ export class FsmaXlsxWriter implements FsmaWriter {
         const spool = this.spools.get(cte);
         if (!spool) continue;
         const cols = CTE_COLUMNS[cte];
-        const ws = this.sheet(wb, cte, cols);
+        let part = 1;
+        let ws = this.sheet(wb, cte, cols);
+        let inSheet = 0;
         const lines = createInterface({ input: createReadStream(spool.file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
         for await (const line of lines) {
           if (!line) continue;
+          if (inSheet === this.maxRowsPerSheet) {
+            ws.commit();
+            part++;
+            const name = `${cte} (${part})`;
+            this.continued.push(name);
+            ws = this.sheet(wb, name, cols);
+            inSheet = 0;
+          }
+          inSheet++;
           const cells = JSON.parse(line) as string[];
           ws.addRow(
             cells.map((v, i) => (NUMERIC.has(cols[i] as string) && v !== '' && Number.isFinite(Number(v)) ? Number(v) : guardCell(v))),
@@ -175,6 +194,12 @@ export class FsmaXlsxWriter implements FsmaWriter {
       Transformation: 'Transformation: new lot made from input lots, one row per input lot (1.1350).',
     };
     for (const c of CTES) add('Critical Tracking Event', c, cteMeaning[c]);
+    for (const name of this.continued)
+      add(
+        'Worksheet',
+        name,
+        `continues the sheet before it: an xlsx worksheet holds at most ${this.maxRowsPerSheet.toLocaleString('en-US')} rows under its header`,
+      );
     for (const u of f.units) add('Unit of Measure', u, u === 'ea' ? 'each (count of units)' : `unit "${u}" as recorded for the product`);
     ws.commit();
   }

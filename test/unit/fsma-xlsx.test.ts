@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { CTE_COLUMNS, type Cte } from '../../lib/domain/fsma204.js';
+import { CTE_COLUMNS, type Cte, FSMA_COLUMNS, type FsmaRow } from '../../lib/domain/fsma204.js';
+import { FsmaXlsxWriter } from '../../lib/exports/fsma-writers.js';
 import { runExport } from '../../lib/exports/run-export.js';
 import { ledgerWith, life, memoryRunDeps, pendingJob } from '../support/exports.js';
 import { GTIN } from '../support/fixtures.js';
@@ -66,5 +67,47 @@ describe('fsma204-xlsx export', () => {
     expect(text.filter((t) => t.startsWith('Critical Tracking Event | '))).toHaveLength(7);
     expect(text.some((t) => t.startsWith('Unit of Measure | case'))).toBe(true);
     expect(g.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+  });
+
+  it('continues a CTE past the worksheet row limit on numbered sheets, header repeated, no row lost or reordered', async () => {
+    // Prepare: 7 Shipping rows and 2 Receiving rows through a writer whose sheets hold 3 rows
+    const chunks: Buffer[] = [];
+    const writer = new FsmaXlsxWriter(
+      { write: async (c) => void chunks.push(typeof c === 'string' ? Buffer.from(c) : c) },
+      () => ({ from: '2026-03-01', to: '2026-03-01', products: [], lots: 1, units: [], generatedAt: '2026-03-01T12:00:00Z' }),
+      3,
+    );
+    const row = (cte: Cte, i: number): FsmaRow => ({
+      ...(Object.fromEntries(FSMA_COLUMNS.map((c) => [c, ''])) as FsmaRow),
+      'Event ID': `E${i}`,
+      'Critical Tracking Event': cte,
+    });
+    const rows = [...Array.from({ length: 7 }, (_, i) => row('Shipping', i)), row('Receiving', 7), row('Receiving', 8)];
+    // Act
+    await writer.write(rows.map((r) => writer.encode(r)));
+    await writer.end();
+    // Assess
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Shipping', 'Shipping (2)', 'Shipping (3)', 'Receiving', 'Glossary']);
+    const ids = (name: string) => {
+      const ws = wb.getWorksheet(name) as ExcelJS.Worksheet;
+      expect(headerOf(ws)).toEqual([...CTE_COLUMNS[name.replace(/ \(\d+\)$/, '') as Cte]]);
+      const out: unknown[] = [];
+      ws.eachRow((r, n) => {
+        if (n > 1) out.push(r.getCell(1).value);
+      });
+      return out;
+    };
+    expect([ids('Shipping'), ids('Shipping (2)'), ids('Shipping (3)')]).toEqual([['E0', 'E1', 'E2'], ['E3', 'E4', 'E5'], ['E6']]);
+    expect(ids('Receiving')).toEqual(['E7', 'E8']);
+    const glossary: string[] = [];
+    (wb.getWorksheet('Glossary') as ExcelJS.Worksheet).eachRow((r) => {
+      glossary.push((r.values as unknown[]).slice(1).join(' | '));
+    });
+    expect(glossary.filter((t) => t.startsWith('Worksheet | '))).toEqual([
+      'Worksheet | Shipping (2) | continues the sheet before it: an xlsx worksheet holds at most 3 rows under its header',
+      'Worksheet | Shipping (3) | continues the sheet before it: an xlsx worksheet holds at most 3 rows under its header',
+    ]);
   });
 });
