@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -18,6 +19,8 @@ export type LotledgerFunctionProps = Omit<NodejsFunctionProps, 'entry' | 'role' 
   readonly source: string;
   /** how long the function's own log group keeps events; default one year */
   readonly logRetention?: RetentionDays;
+  /** the KMS key the function's log group is encrypted with (the stack's logs key) */
+  readonly logsKey?: IKey;
 };
 
 /**
@@ -35,9 +38,10 @@ export class LotledgerFunction extends NodejsFunction {
   private readonly ownRole: Role;
 
   constructor(scope: Construct, id: string, props: LotledgerFunctionProps) {
-    const { source, logRetention, bundling, environment, ...rest } = props;
+    const { source, logRetention, logsKey, bundling, environment, ...rest } = props;
     const logs = new LogGroup(scope, `${id}Logs`, {
       retention: logRetention ?? RetentionDays.ONE_YEAR,
+      ...(logsKey ? { encryptionKey: logsKey } : {}),
       // The logs are the audit trail of what each function did: keep them when the stack goes.
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -94,6 +94,7 @@ export class LotledgerStack extends Stack {
   /** the queue POST /exports puts jobs on, when an export-queue job is defined */
   exportQueue?: Queue;
   private readonly targets: AccessTargets;
+  private readonly logsKey: Key;
 
   constructor(scope: Construct, id: string, props: LotledgerStackProps = {}) {
     super(scope, id, props);
@@ -108,6 +109,18 @@ export class LotledgerStack extends Stack {
     const ingestKey = key('IngestKey', 'batch files and their reports');
     const recallKey = key('RecallTopicKey', 'recall notices topic');
     const alertsKey = key('AlertsTopicKey', 'alerts topic');
+    // CloudWatch Logs encrypts the function and API log groups with this key, only for this account's log groups.
+    this.logsKey = key('LogsKey', 'CloudWatch Logs of the functions and the API');
+    this.logsKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
+        },
+      }),
+    );
 
     // --- the table: keys and indexes from lib/store/table.ts, which the local stack provisions too
     this.table = new TableV2(this, 'Table', {
@@ -246,7 +259,11 @@ export class LotledgerStack extends Stack {
       defaultAuthorizer: new HttpIamAuthorizer(),
       createDefaultStage: false,
     });
-    const apiLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    const apiLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+      encryptionKey: this.logsKey,
+    });
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
@@ -269,6 +286,15 @@ export class LotledgerStack extends Stack {
         ),
       },
     });
+    // A 5xx is lotledger failing a caller (a handler crash, a timeout, an integration error), never bad input.
+    new Alarm(this, 'ApiServerErrorsAlarm', {
+      alarmDescription: 'lotledger API: 5xx answers',
+      metric: this.api.metricServerError({ period: Duration.minutes(5), statistic: Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new SnsAction(this.alertsTopic));
 
     // The export queue exists before the routes that send to it.
     const exportJob = (props.jobs ?? JOBS).find((j) => j.kind === 'export-queue');
@@ -300,8 +326,17 @@ export class LotledgerStack extends Stack {
 
   private fn(scope: Construct, id: string, name: string, source: string, props: Partial<ConstructorParameters<typeof LotledgerFunction>[2]>) {
     if (this.functions.has(name)) throw new Error(`two routes or jobs are named ${name}`);
-    const fn = new LotledgerFunction(scope, id, { source, description: `lotledger ${name}`, ...props });
+    const fn = new LotledgerFunction(scope, id, { source, description: `lotledger ${name}`, logsKey: this.logsKey, ...props });
     this.functions.set(name, fn);
+    // Handled failures are answers (4xx) or retried work; an error here is a crash or a timeout: someone should look.
+    new Alarm(scope, `${id}ErrorsAlarm`, {
+      alarmDescription: `lotledger ${name}: the function failed (unhandled error or timeout)`,
+      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new SnsAction(this.alertsTopic));
     return fn;
   }
 

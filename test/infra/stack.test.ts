@@ -14,7 +14,7 @@ const template = Template.fromStack(stack);
 
 type Json = Record<string, unknown>;
 type Resource = { Type: string; Properties?: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string };
-type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; Condition?: unknown };
+type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; Condition?: unknown; Principal?: unknown };
 type PolicyDocument = { Statement: Statement[] };
 
 const RESOURCES = template.toJSON().Resources as Record<string, Resource>;
@@ -471,7 +471,7 @@ describe('queues and alarms', () => {
 
   it('every dead-letter queue has one alarm that tells the alerts topic as soon as a message lands', () => {
     expect([...dlqs].sort()).toEqual(stack.deadLetterQueues.map((q) => logicalId(q)).sort());
-    const alarms = ofType('AWS::CloudWatch::Alarm');
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.Namespace === 'AWS/SQS');
     expect(alarms).toHaveLength(dlqs.size);
     for (const dlq of dlqs) {
       const mine = alarms.filter(([, a]) => refs(a.Properties?.Dimensions).includes(dlq));
@@ -484,6 +484,47 @@ describe('queues and alarms', () => {
         AlarmActions: [{ Ref: alertsTopicId }],
       });
     }
+  });
+});
+
+describe('operations', () => {
+  const alarms = ofType('AWS::CloudWatch::Alarm');
+
+  it.each(OWNERS)('$name has an alarm to the alerts topic on any unhandled error or timeout', (o) => {
+    const id = fnId(o.name);
+    const mine = alarms.filter(([, a]) => a.Properties?.MetricName === 'Errors' && refs(a.Properties?.Dimensions).includes(id));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.[1].Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: alertsTopicId }],
+    });
+  });
+
+  it('alarms on any 5xx answer of the API', () => {
+    const apiId = logicalId(stack.api);
+    const mine = alarms.filter(([, a]) => a.Properties?.MetricName === '5xx');
+    expect(mine).toHaveLength(1);
+    expect(refs(mine[0]?.[1].Properties?.Dimensions)).toEqual([apiId]);
+    expect(mine[0]?.[1].Properties).toMatchObject({ Namespace: 'AWS/ApiGateway', Threshold: 1, AlarmActions: [{ Ref: alertsTopicId }] });
+  });
+
+  it("encrypts every log group with the logs key, which CloudWatch Logs may use only for this account's log groups", () => {
+    const groups = ofType('AWS::Logs::LogGroup');
+    expect(groups.length).toBe(OWNERS.length + 1);
+    const keys = new Set(groups.map(([, g]) => ref(g.Properties?.KmsKeyId)));
+    expect(keys.size).toBe(1);
+    const [keyId] = [...keys] as [string];
+    expect(props(keyId).EnableKeyRotation).toBe(true);
+    const statements = (props(keyId).KeyPolicy as PolicyDocument).Statement;
+    const logs = statements.filter((st) => JSON.stringify(st.Principal ?? {}).includes('logs.'));
+    expect(logs).toHaveLength(1);
+    expect(JSON.stringify(logs[0]?.Condition)).toContain('kms:EncryptionContext:aws:logs:arn');
+    expect(JSON.stringify(logs[0]?.Condition)).toContain(':log-group:*');
   });
 });
 
