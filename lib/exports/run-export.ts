@@ -15,7 +15,11 @@ export type RunExportDeps = {
   /** the export bucket: streaming uploads and JSON puts */
   bucket: { open(key: string, contentType: string): StreamingObject; putJson(key: string, value: unknown): Promise<unknown> };
   /** ledger entries by UTC day (GSI3), filtered loosely by gtin/lot */
-  days: { entriesOfDay(day: string, filter: { gtin?: string; lot?: string }): AsyncIterable<LedgerEntry[]> };
+  days: {
+    entriesOfDay(day: string, filter: { gtin?: string; lot?: string }): AsyncIterable<LedgerEntry[]>;
+    /** whether the day has any ledger entry at all (a one-item read), so a long sparse range skips its empty days fast */
+    anyOnDay(day: string): Promise<boolean>;
+  };
   sources: ExportSources;
   clock: Clock;
 };
@@ -31,29 +35,57 @@ export function entryMatches(e: LedgerEntry, r: Pick<ExportRequest, 'from' | 'to
 
 type Produced = { rowCount: number; lots: Map<string, { gtin: string; lot: string }> };
 
+/** Days probed ahead for any entry at all: each probe is a one-item Query, so many can be in flight. */
+const PROBE_AHEAD = 32;
+
 /**
- * Every page of each UTC day, in day order, then `{ page: undefined }` when the day is done. The first page of the
- * next `depth` days is already being fetched: most days of a long range are empty, and their Queries overlap.
+ * Every page of each UTC day, in day order, then `{ page: undefined }` when the day is done. Ranges are often long
+ * and mostly empty (a year asked for, a few weeks with movements), so the next days are first probed, many at once, for
+ * any entry; an empty day costs only its probe. Of the days that have entries, the first page of the next `depth` is
+ * already being fetched (each holds at most two pages), so memory stays bounded however dense the days are.
  */
 async function* pagesByDay(d: RunExportDeps, r: ExportRequest, depth = 3): AsyncGenerator<{ index: number; page: LedgerEntry[] | undefined }> {
   const days = utcDaysFor(r.from, r.to);
   const filter = { ...(r.gtin ? { gtin: r.gtin } : {}), ...(r.lot ? { lot: r.lot } : {}) };
-  const opened: { it: AsyncIterator<LedgerEntry[]>; first: Promise<IteratorResult<LedgerEntry[]>> }[] = [];
+  const probes = new Map<number, Promise<boolean>>();
+  const hasEntries = new Map<number, boolean>();
+  const probe = (i: number) => {
+    const day = days[i];
+    if (day === undefined || probes.has(i)) return;
+    const p = d.days.anyOnDay(day);
+    p.then(
+      (v) => hasEntries.set(i, v),
+      () => undefined, // awaited below; keep an early failure from counting as unhandled meanwhile
+    );
+    probes.set(i, p);
+  };
+  const opened = new Map<number, { it: AsyncIterator<LedgerEntry[]>; first: Promise<IteratorResult<LedgerEntry[]>> }>();
   const open = (i: number) => {
     const day = days[i];
-    if (day === undefined || opened[i]) return;
+    if (day === undefined || opened.has(i)) return;
     const it = d.days.entriesOfDay(day, filter)[Symbol.asyncIterator]();
     const first = it.next();
-    first.catch(() => undefined); // awaited below; keep an early failure from counting as unhandled meanwhile
-    opened[i] = { it, first };
+    first.catch(() => undefined);
+    opened.set(i, { it, first });
   };
   for (let i = 0; i < days.length; i++) {
-    for (let j = i; j < Math.min(days.length, i + depth); j++) open(j);
-    const cur = opened[i];
-    if (!cur) continue;
-    for (let res = await cur.first; !res.done; res = await cur.it.next()) yield { index: i, page: res.value };
+    for (let j = i; j < Math.min(days.length, i + PROBE_AHEAD); j++) probe(j);
+    const any = await probes.get(i);
+    probes.delete(i);
+    hasEntries.delete(i);
+    if (any) {
+      open(i);
+      // Read ahead only into days already known to have entries.
+      for (let j = i + 1, ahead = 0; j < days.length && ahead < depth - 1 && probes.has(j); j++) {
+        if (hasEntries.get(j) !== true) continue;
+        open(j);
+        ahead++;
+      }
+      const cur = opened.get(i);
+      if (cur) for (let res = await cur.first; !res.done; res = await cur.it.next()) yield { index: i, page: res.value };
+      opened.delete(i);
+    }
     yield { index: i, page: undefined };
-    delete opened[i];
   }
 }
 

@@ -89,6 +89,21 @@ export class DynamoEntryReader {
     }
   }
 
+  /** Whether GSI3 holds any entry of the day: a Query of one key, so empty days of a long range cost almost nothing. */
+  async anyOnDay(day: string): Promise<boolean> {
+    const r = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :day',
+        ExpressionAttributeValues: { ':day': `DAY#${day}` },
+        ProjectionExpression: 'gsi3pk',
+        Limit: 1,
+      }),
+    );
+    return (r.Count ?? 0) > 0;
+  }
+
   /** Lot heads by key (eventually consistent BatchGetItem, 100 keys a request, unprocessed keys retried). */
   async heads(lots: LotKey[]): Promise<LotState[]> {
     const out: LotState[] = [];

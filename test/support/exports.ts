@@ -39,6 +39,9 @@ export async function ledgerWith(movements: Movement[]) {
 export function memoryDays(entries: LedgerEntry[], pageSize = 3): RunExportDeps['days'] {
   const utc = (e: LedgerEntry) => new Date(e.occurredAt).toISOString();
   return {
+    async anyOnDay(day) {
+      return entries.some((e) => utc(e).slice(0, 10) === day);
+    },
     async *entriesOfDay(day) {
       const of = entries.filter((e) => utc(e).slice(0, 10) === day).sort((a, b) => (utc(a) < utc(b) ? -1 : utc(a) > utc(b) ? 1 : 0));
       for (let i = 0; i < of.length; i += pageSize) yield of.slice(i, i + pageSize);

@@ -142,6 +142,43 @@ describe('fsma204-csv export', () => {
     ]);
   });
 
+  it('reads only the days of a long range that have entries, and still sorts across the gaps', async () => {
+    // Prepare: three events spread over a ten-year range, one dated a local day before its UTC day
+    const l = await ledgerWith([
+      mv({ eventId: 'late', type: 'receive', lot: 'G1', site: 'dc-1', counterparty: 'farm-1', occurredAt: '2029-06-01T08:00:00Z' }),
+      mv({ eventId: 'early', type: 'receive', lot: 'G2', site: 'dc-1', counterparty: 'farm-1', occurredAt: '2021-01-05T08:00:00Z' }),
+      mv({ eventId: 'eve', type: 'receive', lot: 'G3', site: 'dc-1', counterparty: 'farm-1', occurredAt: '2025-03-01T23:30:00-08:00' }), // UTC Mar 2
+    ]);
+    const d = memoryRunDeps(l);
+    const inner = d.days;
+    const read: string[] = [];
+    let probed = 0;
+    d.days = {
+      anyOnDay: (day) => {
+        probed++;
+        return inner.anyOnDay(day);
+      },
+      entriesOfDay: (day, f) => {
+        read.push(day);
+        return inner.entriesOfDay(day, f);
+      },
+    };
+    const job = pendingJob('X-gaps', { format: 'fsma204-csv', from: '2020-01-01', to: '2029-12-31' });
+    await d.jobs.create(job);
+    // Act
+    const done = await runExport(d, job.exportId);
+    // Assess
+    const records = parse(d.bucketMem.objects.get(job.key)?.toString('utf8') ?? '', { columns: true }) as FsmaRow[];
+    expect(records.map((r) => [r['Event Date'], r['Event ID']])).toEqual([
+      ['2021-01-05', 'early'],
+      ['2025-03-01', 'eve'],
+      ['2029-06-01', 'late'],
+    ]);
+    expect(done?.rowCount).toBe(3);
+    expect(read.sort()).toEqual(['2021-01-05', '2025-03-02', '2029-06-01']);
+    expect(probed).toBeGreaterThan(3000); // a probe for each UTC day the range touches (one either side of it too)
+  });
+
   it('filters by gtin and lot, keeping a transformation that used the lot, and lists the lots in the manifest', async () => {
     const l = await ledgerWith(life());
     const d = memoryRunDeps(l);
