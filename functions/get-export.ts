@@ -5,7 +5,8 @@ import { json, parseParam } from '../lib/http/http.js';
 import { logger } from './deps.js';
 import { type ExportHandlerDeps, exportDeps } from './export-deps.js';
 
-export const ExportIdParam = z.string().regex(/^X-[0-9a-f]{1,40}$/, 'is not an export id');
+/** Any id up to 128 characters is looked up: one lotledger never issued is an unknown export (404), not a bad request. */
+export const ExportIdParam = z.string().min(1, 'is required').max(128, 'is not an export id (at most 128 characters)');
 
 /** GET /exports/{exportId}: status; once complete a presigned download URL (15 minutes), the sha256 and the manifest. */
 export const makeGetExport = (getDeps: () => Pick<ExportHandlerDeps, 'exports' | 'files' | 'clock' | 'logger'>) =>

@@ -4,7 +4,8 @@ import { httpHandler } from '../lib/http/handler.js';
 import { json, parseParam } from '../lib/http/http.js';
 import { type Deps, deps, logger } from './deps.js';
 
-export const RecallIdParam = z.string().regex(/^R-[A-Za-z0-9]{1,64}$/, 'is not a recall id');
+/** Any id up to 128 characters is looked up: one lotledger never issued is an unknown recall (404), not a bad request. */
+export const RecallIdParam = z.string().min(1, 'is required').max(128, 'is not a recall id (at most 128 characters)');
 
 /** GET /recalls/{recallId} */
 export const makeGetRecall = (getDeps: () => Pick<Deps, 'recalls' | 'logger'>) =>

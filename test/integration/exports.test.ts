@@ -129,6 +129,12 @@ describe('exports on DynamoDB Local and the S3 server', () => {
       '/exports/X-0000',
     );
     expect(missing.status).toBe(404);
+    const neverIssued = await call(
+      makeGetExport(() => ed),
+      'GET',
+      '/exports/does-not-exist',
+    );
+    expect(neverIssued).toMatchObject({ status: 404, body: { error: { code: 'export_not_found', details: [{ path: 'exportId' }] } } });
   });
 
   it('marks the job failed with a readable error and returns the message for a retry when S3 refuses the file', async () => {

@@ -277,6 +277,39 @@ describe('recalls against DynamoDB Local', () => {
     }
   });
 
+  it('answers 404, not 400, for a recall id lotledger never issued, on every recall route', async () => {
+    for (const id of ['does-not-exist', 'R-0000', 'recall 42']) {
+      const path = `/recalls/${encodeURIComponent(id)}`;
+      const got = await call(
+        makeGetRecall(() => d),
+        'GET',
+        path,
+      );
+      const report = await call(
+        makeGetRecallReport(() => d),
+        'GET',
+        `${path}/report`,
+      );
+      const ack = await call(
+        makePostRecallAcknowledgements(() => d),
+        'POST',
+        `${path}/acknowledgements`,
+        {
+          siteId: 'store-1',
+          quantityOnHand: 0,
+          quantityRemoved: 1,
+        },
+      );
+      for (const r of [got, report, ack]) expect(r, `${id}`).toMatchObject({ status: 404, body: { error: { code: 'recall_not_found' } } });
+    }
+    const tooLong = await call(
+      makeGetRecall(() => d),
+      'GET',
+      `/recalls/R-${'x'.repeat(200)}`,
+    );
+    expect(tooLong).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', details: [{ path: 'recallId' }] } } });
+  });
+
   it('answers 404 for an unknown lot named in a recall, naming it', async () => {
     const r = await post({ lots: [{ gtin: GTIN.romaine, lot: 'NOPE' }], classification: 'I', reason: 'x' });
     expect(r).toMatchObject({ status: 404, body: { error: { code: 'lot_not_found', details: [{ path: 'lots.0' }] } } });
