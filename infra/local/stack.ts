@@ -22,6 +22,22 @@ export const LOCAL_NAMES = {
   alertsTopic: 'lotledger-alerts',
 } as const;
 
+/**
+ * `?topic=` of `/_local/notifications`: a topic's name or ARN, or its short name as a caller who knows only the
+ * contract would write it (`recall`, `recalls`, `alert`, `alerts`, any case).
+ * @example localTopicName('recalls') // 'lotledger-recalls'
+ */
+export function localTopicName(topic: string): string {
+  const short = topic
+    .trim()
+    .toLowerCase()
+    .replace(/^lotledger-/, '')
+    .replace(/s$/, '');
+  if (short === 'recall') return LOCAL_NAMES.recallTopic;
+  if (short === 'alert') return LOCAL_NAMES.alertsTopic;
+  return topic;
+}
+
 export type LocalStackOptions = {
   /** where the services keep their data; created if missing */
   dataDir: string;
@@ -121,7 +137,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
           handle: async (url) => {
             const q = url.searchParams;
             const filter = {
-              ...(q.get('topic') ? { topic: q.get('topic') as string } : {}),
+              ...(q.get('topic') ? { topic: localTopicName(q.get('topic') as string) } : {}),
               ...(q.get('audience') ? { audience: q.get('audience') as string } : {}),
               ...(q.get('siteId') ? { siteId: q.get('siteId') as string } : {}),
             };

@@ -104,6 +104,11 @@ describe('npm start: the embedded local stack', () => {
     expect(items).toHaveLength(1);
     expect(items[0]?.attributes).toMatchObject({ eventType: 'recall.notice', siteId: 'store-1', recallId: r.body.recallId });
     expect(JSON.parse(items[0]?.body ?? '{}')).toMatchObject({ type: 'recall.notice', recipient: { siteId: 'store-1' } });
+    // The topic filter takes the topic's name, its ARN, or its short name.
+    const ofTopic = async (t: string) =>
+      ((await json(`${stack.url}/_local/notifications?topic=${encodeURIComponent(t)}&siteId=store-1`)).body.items as unknown[]).length;
+    for (const t of ['lotledger-recalls', 'recalls', 'recall', 'RECALLS']) expect(await ofTopic(t), t).toBe(1);
+    for (const t of ['alerts', 'lotledger-alerts', 'nope']) expect(await ofTopic(t), t).toBe(0);
   });
 
   it('stops cleanly on Ctrl-C and finds its data again on the next start', async () => {
