@@ -43,6 +43,8 @@ export type ExportJob = {
   key: string;
   manifestKey: string;
   attempts: number;
+  /** while `running`: until when this attempt owns the job (longer than the worker's timeout) */
+  leaseUntil?: string;
   startedAt?: string;
   completedAt?: string;
   rowCount?: number;
@@ -75,6 +77,13 @@ export interface ExportJobStore {
   create(job: ExportJob): Promise<boolean>;
   get(exportId: string): Promise<ExportJob | undefined>;
   save(job: ExportJob): Promise<void>;
+  /**
+   * Start an attempt: write `running` (its attempts one more than `readAttempts`, with a lease) only if the job still
+   * has `readAttempts`, is not complete and no other attempt holds an unexpired lease. false when another got there first.
+   */
+  claim(running: ExportJob, readAttempts: number, now: string): Promise<boolean>;
+  /** Save an attempt's outcome only while that attempt (`job.attempts`) is still the job's latest; false otherwise. */
+  finish(job: ExportJob): Promise<boolean>;
 }
 export interface ExportQueue {
   send(exportId: string): Promise<void>;

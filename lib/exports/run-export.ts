@@ -157,25 +157,49 @@ const reasonOf = (e: unknown) =>
   e instanceof AppError ? e.message : `export failed: ${(e as Error).name ?? 'Error'}: ${(e as Error).message ?? String(e)}`;
 
 /**
+ * How long an attempt owns a job: longer than the export worker's timeout (900 s in infra/jobs.ts; a test pins it), so
+ * an attempt still running is never joined by a second one, and one that died is taken over by the next delivery.
+ */
+export const EXPORT_LEASE_MS = 16 * 60_000;
+
+/** Another attempt is running the job: the message goes back to the queue and is retried after that attempt's end. */
+export class ExportBusyError extends Error {
+  override readonly name = 'ExportBusyError';
+}
+
+/**
  * Run one export job: pending/failed → running → complete (file, then manifest beside it) or failed with a readable
- * error. A complete job is left alone, so a redelivered message does nothing twice. Errors other than AppError are
- * rethrown after the job is marked failed, so the queue retries them (and in the end parks them in its DLQ).
+ * error. A complete job is left alone, so a redelivered message does nothing twice; a job another attempt is running
+ * (SQS delivers at least once) throws {@link ExportBusyError}, so two workers never write the same file at once.
+ * Errors other than AppError are rethrown after the job is marked failed, so the queue retries them (and in the end
+ * parks them in its DLQ). An attempt whose lease was taken over does not overwrite the later attempt's outcome.
  * @example await runExport(d, 'X-0123')
  */
 export async function runExport(d: RunExportDeps, exportId: string): Promise<ExportJob | undefined> {
   const job = await d.exports.get(exportId);
   if (!job || job.status === 'complete') return job;
-  const started = d.clock.now().toISOString();
-  const running: ExportJob = { ...job, status: 'running', attempts: job.attempts + 1, startedAt: started, updatedAt: started };
+  const now = d.clock.now();
+  const started = now.toISOString();
+  const running: ExportJob = {
+    ...job,
+    status: 'running',
+    attempts: job.attempts + 1,
+    startedAt: started,
+    updatedAt: started,
+    leaseUntil: new Date(now.getTime() + EXPORT_LEASE_MS).toISOString(),
+  };
   delete running.error;
-  await d.exports.save(running);
+  if (!(await d.exports.claim(running, job.attempts, started))) {
+    throw new ExportBusyError(`Export ${exportId} is being run by another attempt (or just was); retry later`);
+  }
+  const { leaseUntil: _, ...attempt } = running;
   try {
-    const done = await produce(d, running);
-    await d.exports.save(done);
-    return done;
+    const done = await produce(d, attempt);
+    if (await d.exports.finish(done)) return done;
+    return d.exports.get(exportId);
   } catch (e) {
     const failedAt = d.clock.now().toISOString();
-    await d.exports.save({ ...running, status: 'failed', error: reasonOf(e), updatedAt: failedAt });
+    await d.exports.finish({ ...attempt, status: 'failed', error: reasonOf(e), updatedAt: failedAt });
     if (e instanceof AppError) return undefined;
     throw e;
   }

@@ -39,6 +39,37 @@ export class DynamoExportStore implements ExportJobStore {
   async save(job: ExportJob): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...exportKeyOf(job.exportId), entity: 'export', ...job } }));
   }
+
+  claim(running: ExportJob, readAttempts: number, now: string): Promise<boolean> {
+    return this.putIf(
+      running,
+      'attempts = :read AND #status <> :complete AND (#status <> :running OR attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+      { ':read': readAttempts, ':complete': 'complete', ':running': 'running', ':now': now },
+      { '#status': 'status' },
+    );
+  }
+
+  finish(job: ExportJob): Promise<boolean> {
+    return this.putIf(job, 'attempts = :mine', { ':mine': job.attempts });
+  }
+
+  private async putIf(job: ExportJob, condition: string, values: Record<string, unknown>, names?: Record<string, string>): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...exportKeyOf(job.exportId), entity: 'export', ...job },
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+        }),
+      );
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
+  }
 }
 
 /** What an export asks of the entries it reads; the reader may return more (the caller filters exactly). */

@@ -14,7 +14,8 @@ import { makePostMovements } from '../../functions/post-movements.js';
 import { makeVerifyLedgerJob } from '../../functions/verify-ledger-job.js';
 import { lambdaContext } from '../../infra/local/lambda-event.js';
 import type { AlertMessage } from '../../lib/domain/alerts.js';
-import type { ExportView } from '../../lib/domain/exports.js';
+import { fixedClock } from '../../lib/domain/clock.js';
+import type { ExportJob, ExportView } from '../../lib/domain/exports.js';
 import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
 import { entryItem, lotItem } from '../../lib/store/dynamo-ledger-store.js';
 import { freshBucket, freshTable } from '../support/aws.js';
@@ -135,6 +136,35 @@ describe('exports on DynamoDB Local and the S3 server', () => {
       '/exports/does-not-exist',
     );
     expect(neverIssued).toMatchObject({ status: 404, body: { error: { code: 'export_not_found', details: [{ path: 'exportId' }] } } });
+  });
+
+  it('claims a job for one attempt at a time in DynamoDB, and the worker hands a busy job back to the queue', async () => {
+    // Prepare: a job whose first attempt holds the lease
+    const posted = await call<{ exportId: string }>(
+      makePostExports(() => ed),
+      'POST',
+      '/exports',
+      { format: 'fsma204-csv', from: '2026-03-01', to: '2026-03-01' },
+    );
+    const id = posted.body.exportId;
+    const job = (await ed.exports.get(id)) as ExportJob;
+    const t0 = '2026-03-02T09:00:00.000Z';
+    const lease = (from: string) => new Date(Date.parse(from) + 60_000).toISOString();
+    const one: ExportJob = { ...job, status: 'running', attempts: 1, leaseUntil: lease(t0) };
+    expect(await ed.exports.claim(one, 0, t0)).toBe(true);
+    // Act + Assess: a second claim from the same read loses; the worker reports the message as a failure to retry
+    expect(await ed.exports.claim({ ...one }, 0, t0)).toBe(false);
+    expect(await ed.exports.claim({ ...one, attempts: 2 }, 1, t0)).toBe(false); // lease not over yet
+    const worker = makeExportWorker(() => ({ ...ed, clock: fixedClock(t0) }));
+    const res = (await worker(sqsEvent(id), lambdaContext('export-worker'))) as SQSBatchResponse;
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: `m-${id}` }]);
+    expect(await ed.exports.get(id)).toMatchObject({ status: 'running', attempts: 1 });
+    // after the lease, the next attempt takes over, and the first one can no longer record an outcome
+    const later = '2026-03-02T09:05:00.000Z';
+    expect(await ed.exports.claim({ ...one, attempts: 2, leaseUntil: lease(later) }, 1, later)).toBe(true);
+    expect(await ed.exports.finish({ ...one, status: 'complete' })).toBe(false);
+    expect(await ed.exports.finish({ ...one, attempts: 2, status: 'failed', error: 'x' })).toBe(true);
+    expect(await ed.exports.get(id)).toMatchObject({ status: 'failed', attempts: 2 });
   });
 
   it('marks the job failed with a readable error and returns the message for a retry when S3 refuses the file', async () => {

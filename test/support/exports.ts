@@ -94,6 +94,18 @@ export class MemoryExportJobs implements ExportJobStore {
     this.jobs.set(job.exportId, structuredClone(job));
     this.history.push(job.status);
   }
+  async claim(running: ExportJob, readAttempts: number, now: string) {
+    const cur = this.jobs.get(running.exportId);
+    if (!cur || cur.attempts !== readAttempts || cur.status === 'complete') return false;
+    if (cur.status === 'running' && cur.leaseUntil !== undefined && cur.leaseUntil >= now) return false;
+    await this.save(running);
+    return true;
+  }
+  async finish(job: ExportJob) {
+    if (this.jobs.get(job.exportId)?.attempts !== job.attempts) return false;
+    await this.save(job);
+    return true;
+  }
 }
 
 /** Export-runner deps over a memory ledger. */
