@@ -11,13 +11,17 @@ export const requesterOf = (event: APIGatewayProxyEventV2): string => {
   return iam?.userArn ?? iam?.callerId ?? iam?.userId ?? 'anonymous';
 };
 
-/** POST /exports: record the job, queue it, answer 202 at once; GET /exports/{exportId} follows it. */
+/**
+ * POST /exports: record the job, queue it, answer 202 at once; GET /exports/{exportId} follows it. An `Idempotency-Key`
+ * header makes a retried request answer with the same job instead of starting another.
+ */
 export const makePostExports = (getDeps: () => Pick<ExportHandlerDeps, 'exports' | 'queue' | 'files' | 'clock' | 'newToken' | 'logger'>) =>
   httpHandler(
     getDeps,
     async (d, event) => {
       const input = parseBody(ExportRequest, event);
-      const job = await requestExport(d, input, requesterOf(event));
+      const key = event.headers?.['idempotency-key']?.trim();
+      const job = await requestExport(d, input, requesterOf(event), key ? key.slice(0, 200) : undefined);
       d.logger.info('export requested', { exportId: job.exportId, format: job.format, from: input.from, to: input.to });
       return json(
         202,

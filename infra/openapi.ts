@@ -162,9 +162,15 @@ export const API_DOCS: Record<string, ApiDoc> = {
   },
   'post-exports': {
     tag: 'exports',
-    summary: 'Start an audit export (FSMA 204 CSV or xlsx, EPCIS 2.0 JSON-LD) of a date range; it runs asynchronously',
+    summary:
+      'Start an audit export (FSMA 204 CSV or xlsx, EPCIS 2.0 JSON-LD) of a date range; it runs asynchronously. Send Idempotency-Key to make retries safe',
     body: ExportRequest,
-    responses: { 202: '{exportId, status, format, bucket, key, manifestKey}', 400: E400, 503: 'busy: the export queue did not take the job' },
+    responses: {
+      202: '{exportId, status, format, bucket, key, manifestKey}',
+      400: E400,
+      409: 'conflict: the Idempotency-Key was used for another request',
+      503: 'busy: the export queue did not take the job',
+    },
   },
   'get-export': {
     tag: 'exports',

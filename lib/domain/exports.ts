@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hashOf } from './canonical.js';
 import type { Clock } from './clock.js';
 import { daysBetween } from './dates.js';
 import { AppError } from './errors.js';
@@ -113,10 +114,23 @@ export function exportKey(exportId: string, r: Pick<ExportRequest, 'format' | 'f
 }
 export const manifestKeyOf = (key: string) => `${key}.manifest.json`;
 
-/** Record an export job and queue it; the worker does the rest. A job the queue refused is marked failed (503). */
-export async function requestExport(d: ExportDeps, input: ExportRequest, requestedBy: string): Promise<ExportJob> {
+const QUEUE_REFUSED = 'the export queue did not take the job';
+
+/**
+ * An export id from the caller's Idempotency-Key (scoped to who asks, so two callers' keys never meet), else a fresh one.
+ * @example exportIdFor('monthly-2026-03', 'arn:aws:iam::1:user/ana', randomUUID) // 'X-' + 20 hex digits, the same every time
+ */
+export const exportIdFor = (idempotencyKey: string | undefined, requestedBy: string, newToken: () => string) =>
+  `X-${(idempotencyKey ? hashOf({ requestedBy, idempotencyKey }) : newToken().replace(/-/g, '')).slice(0, 20)}`;
+
+/**
+ * Record an export job and queue it; the worker does the rest. A job the queue refused is marked failed (503). With an
+ * Idempotency-Key a retried request gets the same job back (queued again if the queue had refused it), and the same key
+ * with another request is a 409.
+ */
+export async function requestExport(d: ExportDeps, input: ExportRequest, requestedBy: string, idempotencyKey?: string): Promise<ExportJob> {
   const now = d.clock.now().toISOString();
-  const exportId = `X-${d.newToken().replace(/-/g, '').slice(0, 20)}`;
+  const exportId = exportIdFor(idempotencyKey, requestedBy, d.newToken);
   const key = exportKey(exportId, input);
   const job: ExportJob = {
     exportId,
@@ -131,11 +145,27 @@ export async function requestExport(d: ExportDeps, input: ExportRequest, request
     manifestKey: manifestKeyOf(key),
     attempts: 0,
   };
-  if (!(await d.exports.create(job))) throw new AppError('conflict', `Export ${exportId} exists already; try again`);
+  if (!(await d.exports.create(job))) {
+    const existing = idempotencyKey === undefined ? undefined : await d.exports.get(exportId);
+    if (!existing) throw new AppError('conflict', `Export ${exportId} exists already; try again`);
+    if (hashOf(existing.request) !== hashOf(input))
+      throw new AppError('conflict', 'This Idempotency-Key was already used for another export request', [
+        { path: 'Idempotency-Key', message: `names export ${exportId}, which asked for something else` },
+      ]);
+    if (!(existing.status === 'failed' && existing.error === QUEUE_REFUSED)) return existing;
+    const again: ExportJob = { ...existing, status: 'pending', updatedAt: now };
+    delete again.error;
+    await d.exports.save(again);
+    return queue(d, again);
+  }
+  return queue(d, job);
+}
+
+async function queue(d: ExportDeps, job: ExportJob): Promise<ExportJob> {
   try {
-    await d.queue.send(exportId);
+    await d.queue.send(job.exportId);
   } catch (cause) {
-    await d.exports.save({ ...job, status: 'failed', error: 'the export queue did not take the job', updatedAt: d.clock.now().toISOString() });
+    await d.exports.save({ ...job, status: 'failed', error: QUEUE_REFUSED, updatedAt: d.clock.now().toISOString() });
     throw new AppError('busy', 'The export queue did not take the job; try again', [], { cause });
   }
   return job;

@@ -138,6 +138,43 @@ describe('exports on DynamoDB Local and the S3 server', () => {
     expect(neverIssued).toMatchObject({ status: 404, body: { error: { code: 'export_not_found', details: [{ path: 'exportId' }] } } });
   });
 
+  it('answers a retried POST with the same Idempotency-Key with the same job, queued once', async () => {
+    // Prepare: a queue that refuses the first send
+    let refuse = true;
+    const queued: string[] = [];
+    const flaky = exportDepsFrom(d, bucket.s3, bucket.bucket, {
+      send: async (id) => {
+        if (refuse) throw new Error('queue down');
+        queued.push(id);
+      },
+    });
+    const post = (body: Record<string, unknown>, key: string) =>
+      call<{ exportId: string; error?: { code: string; details: { path: string }[] } }>(
+        makePostExports(() => flaky),
+        'POST',
+        '/exports',
+        body,
+        { 'idempotency-key': key },
+      );
+    const body = { format: 'fsma204-csv', from: '2026-03-01', to: '2026-03-01' };
+    // Act + Assess: refused, then retried with the same key: the same job, queued now
+    const first = await post(body, 'monthly-2026-03');
+    expect(first.status).toBe(503);
+    refuse = false;
+    const second = await post(body, 'monthly-2026-03');
+    expect(second.status).toBe(202);
+    const third = await post(body, 'monthly-2026-03');
+    expect(third.body.exportId).toBe(second.body.exportId);
+    expect(queued).toEqual([second.body.exportId]);
+    expect(await ed.exports.get(second.body.exportId)).toMatchObject({ status: 'pending', request: body });
+    // the same key for another request is refused; another key is another job
+    const other = await post({ ...body, to: '2026-03-02' }, 'monthly-2026-03');
+    expect(other).toMatchObject({ status: 409, body: { error: { code: 'conflict', details: [{ path: 'Idempotency-Key' }] } } });
+    const fresh = await post(body, 'monthly-2026-03-bis');
+    expect(fresh.status).toBe(202);
+    expect(fresh.body.exportId).not.toBe(second.body.exportId);
+  });
+
   it('claims a job for one attempt at a time in DynamoDB, and the worker hands a busy job back to the queue', async () => {
     // Prepare: a job whose first attempt holds the lease
     const posted = await call<{ exportId: string }>(
