@@ -3,7 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, type CfnGlobalTable, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -287,14 +287,12 @@ export class LotledgerStack extends Stack {
       },
     });
     // A 5xx is lotledger failing a caller (a handler crash, a timeout, an integration error), never bad input.
-    new Alarm(this, 'ApiServerErrorsAlarm', {
-      alarmDescription: 'lotledger API: 5xx answers',
-      metric: this.api.metricServerError({ period: Duration.minutes(5), statistic: Stats.SUM }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new SnsAction(this.alertsTopic));
+    this.alarmOnAny(
+      this,
+      'ApiServerErrorsAlarm',
+      'lotledger API: 5xx answers',
+      this.api.metricServerError({ period: Duration.minutes(5), statistic: Stats.SUM }),
+    );
 
     // The export queue exists before the routes that send to it.
     const exportJob = (props.jobs ?? JOBS).find((j) => j.kind === 'export-queue');
@@ -329,14 +327,12 @@ export class LotledgerStack extends Stack {
     const fn = new LotledgerFunction(scope, id, { source, description: `lotledger ${name}`, logsKey: this.logsKey, ...props });
     this.functions.set(name, fn);
     // Handled failures are answers (4xx) or retried work; an error here is a crash or a timeout: someone should look.
-    new Alarm(scope, `${id}ErrorsAlarm`, {
-      alarmDescription: `lotledger ${name}: the function failed (unhandled error or timeout)`,
-      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new SnsAction(this.alertsTopic));
+    this.alarmOnAny(
+      scope,
+      `${id}ErrorsAlarm`,
+      `lotledger ${name}: the function failed (unhandled error or timeout)`,
+      fn.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
+    );
     return fn;
   }
 
@@ -426,17 +422,27 @@ export class LotledgerStack extends Stack {
     }
   }
 
-  /** An encrypted, SSL-only queue kept 14 days, with an alarm to the alerts topic as soon as anything lands in it. */
-  private deadLetterQueue(scope: Construct, id: string, what: string): Queue {
-    const queue = new Queue(scope, id, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    new Alarm(scope, `${id}Alarm`, {
-      alarmDescription: `lotledger dead letters: ${what}`,
-      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: Stats.MAXIMUM }),
+  /** An alarm that tells the alerts topic as soon as the metric reaches 1 in one period (no data is not a breach). */
+  private alarmOnAny(scope: Construct, id: string, description: string, metric: IMetric) {
+    new Alarm(scope, id, {
+      alarmDescription: description,
+      metric,
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(new SnsAction(this.alertsTopic));
+  }
+
+  /** An encrypted, SSL-only queue kept 14 days, with an alarm to the alerts topic as soon as anything lands in it. */
+  private deadLetterQueue(scope: Construct, id: string, what: string): Queue {
+    const queue = new Queue(scope, id, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.alarmOnAny(
+      scope,
+      `${id}Alarm`,
+      `lotledger dead letters: ${what}`,
+      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: Stats.MAXIMUM }),
+    );
     this.deadLetterQueues.push(queue);
     return queue;
   }
