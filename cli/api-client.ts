@@ -45,16 +45,16 @@ export class ApiClient {
   }
 
   get = <T>(path: string) => this.request<T>('GET', path);
-  post = <T>(path: string, body: unknown) => this.request<T>('POST', path, body);
+  post = <T>(path: string, body: unknown, headers: Record<string, string> = {}) => this.request<T>('POST', path, body, 'application/json', headers);
   put = <T>(path: string, body: unknown) => this.request<T>('PUT', path, body);
   /** GET a non-JSON representation (e.g. `text/csv`) as text. */
   getText = (path: string, accept: string) => this.request<string>('GET', path, undefined, accept);
 
   /** Send a request; a non-2xx answer throws ApiError, an unreachable API throws a sentence saying so. */
-  async request<T>(method: string, path: string, body?: unknown, accept = 'application/json'): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, accept = 'application/json', extra: Record<string, string> = {}): Promise<T> {
     const url = new URL(path.replace(/^\//, ''), this.base);
     const text = body === undefined ? undefined : JSON.stringify(body);
-    let headers: Record<string, string> = { accept, ...(text ? { 'content-type': 'application/json' } : {}) };
+    let headers: Record<string, string> = { accept, ...(text ? { 'content-type': 'application/json' } : {}), ...extra };
     if (this.signer) {
       const query: Record<string, string> = {};
       url.searchParams.forEach((v, k) => {

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ApiClient } from '../api-client.js';
+import { type ApiClient, ApiError } from '../api-client.js';
 import { bad, dim, ok, printJson } from '../output.js';
 
 /** CLI names of the formats. */
@@ -24,6 +24,28 @@ type View = {
   error?: string;
 };
 
+/**
+ * POST /exports with one Idempotency-Key for every try: a 503 (the queue was busy) or an unreachable API is tried again
+ * up to `tries` times, and a request that did reach the API before the connection dropped is not started twice.
+ */
+export async function startExport(
+  api: Pick<ApiClient, 'post'>,
+  body: Record<string, string>,
+  o: { tries?: number; backoffMs?: number; key?: string } = {},
+): Promise<{ exportId: string }> {
+  const headers = { 'idempotency-key': o.key ?? `cli-${randomUUID()}` };
+  const tries = o.tries ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api.post<{ exportId: string }>('/exports', body, headers);
+    } catch (e) {
+      const retryable = e instanceof ApiError ? e.status === 503 : true;
+      if (!retryable || attempt >= tries) throw e;
+      await new Promise((r) => setTimeout(r, (o.backoffMs ?? 1000) * attempt));
+    }
+  }
+}
+
 const SPIN = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /**
@@ -36,7 +58,7 @@ export async function exportCommand(
   kind: ExportKind,
   o: { from: string; to: string; gtin?: string; lot?: string; output: string; json?: boolean; pollMs?: number; timeoutMs?: number },
 ): Promise<number> {
-  const started = await api.post<{ exportId: string }>('/exports', {
+  const started = await startExport(api, {
     format: EXPORT_KINDS[kind],
     from: o.from,
     to: o.to,
