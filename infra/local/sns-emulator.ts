@@ -13,9 +13,10 @@ import { type AttributeValue, type FilterScope, matchesFilterPolicy, validateFil
  * - subscriptions are confirmed at once (no SubscriptionConfirmation round trip), so `ReturnSubscriptionArn` is moot;
  * - only http/https endpoints receive deliveries, FIFO topics included (SNS allows only SQS there); other protocols are
  *   recorded and listed but never called;
- * - messages are not signed (`Signature: "EXAMPLE"`), MessageStructure=json, tags, data protection and delivery
- *   policies are not interpreted, and the dead-letter redrive is not implemented;
- * - failed http deliveries are retried four times within about 2 s (SNS: three times, 20 s apart), then logged.
+ * - messages carry `Signature: "EXAMPLE"`; MessageStructure=json, tags, data protection and delivery policies are
+ *   stored as given and change nothing;
+ * - failed http deliveries are retried four times within about 2 s (SNS: three times, 20 s apart), then logged; a
+ *   subscription's RedrivePolicy is stored, and the local stack has no dead-letter queue to send such a message to.
  */
 
 type Topic = { arn: string; name: string; attributes: Record<string, string>; createdAt: number };

@@ -46,8 +46,8 @@ describe('runExpiryCheck', () => {
     // Prepare
     const { d, receive } = await setup();
     await receive('ROM-4', '2026-03-05'); // romaine: 5 days, 4 left -> expiring
-    await receive('ROM-6', '2026-03-07'); // romaine: 6 left -> not yet
-    await receive('KIT-4', '2026-03-05', { type: 'receive', gtin: GTIN.saladKit }); // kit: 3 days, 4 left -> not yet
+    await receive('ROM-6', '2026-03-07'); // romaine: 6 left, outside its 5-day window
+    await receive('KIT-4', '2026-03-05', { type: 'receive', gtin: GTIN.saladKit }); // kit: 3-day window, 4 left: outside it
     await receive('PHN-7', '2026-03-08', { type: 'receive', gtin: GTIN.phone }); // phone: 7 days, 7 left -> expiring
     await receive('ROM-OLD', '2026-02-27'); // expired
     // Act
