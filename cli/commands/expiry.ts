@@ -1,17 +1,8 @@
+import type { ExpiryLine, ExpiryReport } from '../../lib/domain/expiry.js';
 import type { ApiClient } from '../api-client.js';
 import { bad, bold, dim, ok, printJson, table } from '../output.js';
 
-type Line = {
-  gtin: string;
-  lot: string;
-  description: string | null;
-  expiry: string;
-  daysLeft: number;
-  balances: { siteId: string; quantity: number }[];
-};
-type Report = { asOf: string; expiringSoon: Line[]; expired: Line[]; alertsPublished: number; alertsPending?: number };
-
-const rows = (lines: Line[]) =>
+const rows = (lines: ExpiryLine[]) =>
   table([
     ['gtin', 'lot', 'expiry', 'days left', 'on hand by site', 'description'],
     ...lines.map((l) => [l.gtin, l.lot, l.expiry, l.daysLeft, l.balances.map((b) => `${b.siteId} ${b.quantity}`).join(', '), l.description ?? '']),
@@ -19,7 +10,7 @@ const rows = (lines: Line[]) =>
 
 /** `lotledger expiry check [--as-of DATE]`: exit 1 when expired stock is on hand or an alert could not be sent. */
 export async function expiryCheck(api: ApiClient, opts: { asOf?: string; json?: boolean }): Promise<number> {
-  const r = await api.post<Report>('/expiry-checks', opts.asOf ? { asOf: opts.asOf } : {});
+  const r = await api.post<ExpiryReport>('/expiry-checks', opts.asOf ? { asOf: opts.asOf } : {});
   const failed = r.expired.length > 0 || (r.alertsPending ?? 0) > 0;
   if (opts.json) {
     printJson(r);

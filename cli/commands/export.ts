@@ -3,26 +3,13 @@ import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ExportView } from '../../lib/domain/exports.js';
 import { type ApiClient, ApiError } from '../api-client.js';
 import { bad, dim, ok, printJson } from '../output.js';
 
 /** CLI names of the formats. */
 export const EXPORT_KINDS = { fsma204: 'fsma204-csv', 'fsma204-xlsx': 'fsma204-xlsx', epcis: 'epcis-jsonld' } as const;
 export type ExportKind = keyof typeof EXPORT_KINDS;
-
-type View = {
-  exportId: string;
-  status: 'pending' | 'running' | 'complete' | 'failed';
-  format: string;
-  rowCount?: number;
-  bytes?: number;
-  key: string;
-  sha256: string | null;
-  url?: string;
-  manifestKey?: string;
-  manifest?: { sha256: string; rowCount: number; lots: unknown[] };
-  error?: string;
-};
 
 /**
  * POST /exports with one Idempotency-Key for every try: a 503 (the queue was busy) or an unreachable API is tried again
@@ -67,10 +54,10 @@ export async function exportCommand(
   });
   const tty = Boolean(process.stderr.isTTY) && !o.json;
   const deadline = Date.now() + (o.timeoutMs ?? 30 * 60_000);
-  let view: View;
+  let view: ExportView;
   let tick = 0;
   for (;;) {
-    view = await api.get<View>(`/exports/${encodeURIComponent(started.exportId)}`);
+    view = await api.get<ExportView>(`/exports/${encodeURIComponent(started.exportId)}`);
     if (view.status === 'complete' || view.status === 'failed') break;
     if (Date.now() > deadline) {
       if (tty) process.stderr.write('\r\x1b[K');

@@ -2,11 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { type FileRecord, formatOf, parseMovementFile } from '../../lib/domain/batch-file.js';
+import type { BatchReport, RecordResult } from '../../lib/domain/record-movements.js';
 import type { ApiClient } from '../api-client.js';
 import { bad, bold, dim, ok, printJson } from '../output.js';
-
-type Result = { index: number; eventId: string | null; status: string; code?: string; errors?: { path: string; message: string }[] };
-type Report = { accepted: number; duplicates: number; rejected: number; results: Result[] };
 
 const BATCH = 500;
 
@@ -20,11 +18,11 @@ export async function ingest(api: ApiClient, file: string, opts: { json?: boolea
       : undefined;
   bar?.start(records.length, 0);
   const totals = { accepted: 0, duplicates: 0, rejected: 0 };
-  const rejections: (Result & { line: number })[] = [];
+  const rejections: (RecordResult & { line: number })[] = [];
   try {
     for (let i = 0; i < records.length; i += BATCH) {
       const chunk = records.slice(i, i + BATCH);
-      const r = await api.post<Report>('/movements', { movements: chunk.map((c) => c.record) });
+      const r = await api.post<BatchReport>('/movements', { movements: chunk.map((c) => c.record) });
       totals.accepted += r.accepted;
       totals.duplicates += r.duplicates;
       totals.rejected += r.rejected;

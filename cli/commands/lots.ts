@@ -1,20 +1,7 @@
+import type { LotVerifyReport, LotView, SerialView, VerifyAllReport } from '../../lib/domain/lots.js';
 import type { ApiClient } from '../api-client.js';
 import { bad, bold, dim, ok, printJson, table } from '../output.js';
 
-type Lot = {
-  gtin: string;
-  lot: string;
-  description: string | null;
-  expiry: string | null;
-  status: string;
-  statusReason?: string;
-  onHand: number;
-  unit?: string;
-  balances: { siteId: string; quantity: number; received?: number }[];
-  serials?: { inStock: number; total: number };
-  seq?: number;
-  head?: string;
-};
 type Entry = {
   seq: number;
   type: string;
@@ -26,14 +13,13 @@ type Entry = {
   eventId: string;
   role?: string;
 };
-type Serial = { gtin: string; serial: string; lot: string; status: string; siteId?: string; history: Entry[] };
 
 const statusColour = (s: string) => (s === 'active' || s === 'in-stock' ? ok(s) : bad(s));
 const enc = encodeURIComponent;
 
 /** `lotledger lot GTIN LOT` */
 export async function showLot(api: ApiClient, gtin: string, lot: string, opts: { json?: boolean; movements?: boolean }): Promise<number> {
-  const l = await api.get<Lot>(`/lots/${enc(gtin)}/${enc(lot)}`);
+  const l = await api.get<LotView>(`/lots/${enc(gtin)}/${enc(lot)}`);
   const moves = opts.movements ? await api.get<{ items: Entry[] }>(`/lots/${enc(gtin)}/${enc(lot)}/movements?limit=1000`) : undefined;
   if (opts.json) {
     printJson(moves ? { ...l, movements: moves.items } : l);
@@ -67,7 +53,7 @@ function printEntries(items: Entry[]) {
 
 /** `lotledger serial GTIN SERIAL` */
 export async function showSerial(api: ApiClient, gtin: string, serial: string, opts: { json?: boolean }): Promise<number> {
-  const s = await api.get<Serial>(`/serials/${enc(gtin)}/${enc(serial)}`);
+  const s = await api.get<SerialView>(`/serials/${enc(gtin)}/${enc(serial)}`);
   if (opts.json) {
     printJson(s);
     return 0;
@@ -77,15 +63,12 @@ export async function showSerial(api: ApiClient, gtin: string, serial: string, o
   return 0;
 }
 
-type VerifyOne = { ok: boolean; entries: number; head: string; seq: number; problem?: string; firstBadSeq?: number };
-type VerifyAll = { ok: boolean; lots: number; entries: number; failures: { gtin: string; lot: string; seq: number; problem?: string }[] };
-
 /** `lotledger verify [--gtin G --lot L]`: exit 1 when a chain is broken. */
 export async function verify(api: ApiClient, opts: { gtin?: string; lot?: string; json?: boolean }): Promise<number> {
   const q = new URLSearchParams();
   if (opts.gtin) q.set('gtin', opts.gtin);
   if (opts.lot) q.set('lot', opts.lot);
-  const r = await api.get<VerifyOne | VerifyAll>(`/ledger/verify${q.size ? `?${q}` : ''}`);
+  const r = await api.get<LotVerifyReport | VerifyAllReport>(`/ledger/verify${q.size ? `?${q}` : ''}`);
   if (opts.json) printJson(r);
   else if ('lots' in r) {
     console.log(`${r.ok ? ok('ledger intact') : bad('ledger BROKEN')}: ${r.lots} lots, ${r.entries} entries checked`);

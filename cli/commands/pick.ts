@@ -1,13 +1,6 @@
+import type { PickList } from '../../lib/domain/pick.js';
 import type { ApiClient } from '../api-client.js';
 import { bold, printJson, table } from '../output.js';
-
-type PickList = {
-  siteId: string;
-  gtin: string;
-  quantity: number;
-  unit?: string;
-  picks: { lot: string; expiry: string | null; quantity: number; available: number }[];
-};
 
 /** `lotledger pick SITE GTIN QTY`: the FEFO pick list; a site that cannot cover QTY is an API error (409, exit 1). */
 export async function pick(api: ApiClient, siteId: string, gtin: string, quantity: number, opts: { json?: boolean }): Promise<number> {

@@ -1,3 +1,4 @@
+import type { RecallReport } from '../../lib/domain/recall.js';
 import type { ApiClient } from '../api-client.js';
 import { bad, bold, dim, ok, printJson, table } from '../output.js';
 
@@ -123,18 +124,9 @@ export async function recallAck(
   return 0;
 }
 
-type Report = {
-  recallId: string;
-  consigneesNotified: { count: number };
-  responded: { count: number; items: { siteId: string; quantityOnHand: number; quantityRemoved: number }[] };
-  notResponded: { count: number; items: { siteId: string; followUps: number }[] };
-  quantityReturnedOrCorrected: number;
-  effectivenessPercent: number;
-};
-
 /** `lotledger recall report ID`: the 21 CFR 7.53 figures. */
 export async function recallReport(api: ApiClient, recallId: string, o: { json?: boolean }): Promise<number> {
-  const r = await api.get<Report>(`/recalls/${encodeURIComponent(recallId)}/report`);
+  const r = await api.get<RecallReport>(`/recalls/${encodeURIComponent(recallId)}/report`);
   if (o.json) {
     printJson(r);
     return 0;

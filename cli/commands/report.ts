@@ -1,20 +1,6 @@
+import type { LotReport } from '../../lib/domain/lot-report.js';
 import type { ApiClient } from '../api-client.js';
 import { bold, printJson, table } from '../output.js';
-
-type Line = {
-  lot: string;
-  expiry: string | null;
-  received: number;
-  sold: number;
-  returned: number;
-  defectReturns: number;
-  defectReturnRate: number | null;
-  daysToSellThrough: number | null;
-  revenue: number | null;
-  cost: number | null;
-  margin: number | null;
-};
-type Report = { gtin: string; from: string | null; to: string | null; lots: Line[] };
 
 const n = (v: number | null) => (v === null ? '-' : v);
 const pct = (v: number | null) => (v === null ? '-' : `${Math.round(v * 1000) / 10}%`);
@@ -28,7 +14,7 @@ export async function reportLots(api: ApiClient, gtin: string, opts: { from?: st
     process.stdout.write(await api.getText(`/reports/lots?${q}`, 'text/csv'));
     return 0;
   }
-  const r = await api.get<Report>(`/reports/lots?${q}`);
+  const r = await api.get<LotReport>(`/reports/lots?${q}`);
   if (opts.json) {
     printJson(r);
     return 0;
