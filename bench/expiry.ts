@@ -1,37 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { BatchWriteCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/deps.js';
 import { systemClock } from '../lib/domain/clock.js';
 import { addDays, runExpiryCheck } from '../lib/domain/expiry.js';
 import type { LotState } from '../lib/domain/ledger.js';
 import { SnsAlertPublisher } from '../lib/notify/sns-alert-publisher.js';
+import { batchPutAll } from '../lib/store/batch-put.js';
 import { DynamoAlertStore } from '../lib/store/dynamo-alert-store.js';
 import { DynamoLedgerStore, lotItem } from '../lib/store/dynamo-ledger-store.js';
 import { DynamoLotIndex } from '../lib/store/dynamo-lot-index.js';
 import { DynamoMasterDataStore } from '../lib/store/dynamo-master-data-store.js';
+import { countItemsRead } from '../lib/store/read-counter.js';
 
 const GTINS = ['00614141000012', '00614141000029'];
-
-/** A DynamoDB client that counts the items its requests read (Query/Scan ScannedCount, GetItem, BatchGetItem). */
-function itemCountingClient() {
-  const client = new DynamoDBClient({});
-  const counter = { items: 0, requests: 0 };
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const out = await next(args);
-      const o = out.output as { ScannedCount?: number; Item?: unknown; Responses?: Record<string, unknown[]> };
-      counter.requests++;
-      if (o.ScannedCount !== undefined) counter.items += o.ScannedCount;
-      else if (o.Item) counter.items += 1;
-      else if (o.Responses) counter.items += Object.values(o.Responses).reduce((s, r) => s + r.length, 0);
-      return out;
-    },
-    { step: 'initialize', name: 'countItemsRead' },
-  );
-  return { client, counter };
-}
 
 /**
  * `lots` lot heads with stock at `site`, `near` of them expiring within 5 days of `asOf` (the rest 30-400 days out),
@@ -59,22 +42,15 @@ export async function expiryBenchmark(tableName: string, opts: { lots: number; n
     });
   }
   const seedStarted = performance.now();
-  const chunks: LotState[][] = [];
-  for (let i = 0; i < heads.length; i += 25) chunks.push(heads.slice(i, i + 25));
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      for (let c = chunks.shift(); c; c = chunks.shift()) {
-        let pending: Record<string, unknown>[] | undefined = c.map((l) => ({ PutRequest: { Item: lotItem(l) } }));
-        while (pending?.length) {
-          const r = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }));
-          pending = r.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined;
-        }
-      }
-    }),
+  await batchPutAll(
+    doc,
+    tableName,
+    heads.map((l) => lotItem(l)),
   );
   const seedMs = performance.now() - seedStarted;
 
-  const { client, counter } = itemCountingClient();
+  const client = new DynamoDBClient({});
+  const counter = countItemsRead(client);
   const cdoc = documentClient(client);
   const ledger = new DynamoLedgerStore(cdoc, tableName);
   const sns = new SNSClient({});

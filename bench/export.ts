@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchWriteCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { documentClient } from '../functions/deps.js';
 import { ESM_REQUIRE_BANNER } from '../infra/esm-banner.js';
@@ -11,6 +11,7 @@ import { JOBS } from '../infra/jobs.js';
 import { GENESIS_HASH } from '../lib/domain/canonical.js';
 import { exportKey, manifestKeyOf } from '../lib/domain/exports.js';
 import { type LedgerEntry, type LotState, sealEntry } from '../lib/domain/ledger.js';
+import { batchPutAll } from '../lib/store/batch-put.js';
 import { DynamoExportStore } from '../lib/store/dynamo-export-store.js';
 import { entryItem, lotItem } from '../lib/store/dynamo-ledger-store.js';
 
@@ -29,23 +30,6 @@ async function seed(table: string, movements: number, days: number) {
   const perDay = Math.ceil(movements / days);
   const items: Record<string, unknown>[] = [];
   let written = 0;
-  const flush = async (all: boolean) => {
-    const writers: Promise<void>[] = [];
-    while (items.length >= 25 || (all && items.length > 0)) {
-      const chunk = items.splice(0, 25);
-      writers.push(
-        (async () => {
-          let pending: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = chunk.map((Item) => ({ PutRequest: { Item } }));
-          while (pending?.length) {
-            const r = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-            pending = r.UnprocessedItems?.[table] as typeof pending;
-          }
-        })(),
-      );
-      if (writers.length >= 8) await Promise.all(writers.splice(0));
-    }
-    await Promise.all(writers);
-  };
   for (let l = 0; l < lots; l++) {
     const lot = `X${run}-${l}`;
     let prev = GENESIS_HASH;
@@ -75,7 +59,7 @@ async function seed(table: string, movements: number, days: number) {
       prev = last.hash;
       items.push(entryItem(last));
       written++;
-      if (items.length >= 2000) await flush(false);
+      if (items.length >= 2000) await batchPutAll(doc, table, items.splice(0));
     }
     if (last) {
       const head: LotState = {
@@ -95,7 +79,7 @@ async function seed(table: string, movements: number, days: number) {
       items.push(lotItem(head));
     }
   }
-  await flush(true);
+  await batchPutAll(doc, table, items.splice(0));
   doc.destroy();
   const lastDay = new Date(DAY0 + (days - 1) * 86_400_000).toISOString().slice(0, 10);
   return { written, from: new Date(DAY0).toISOString().slice(0, 10), to: lastDay };

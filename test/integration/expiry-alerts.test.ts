@@ -1,5 +1,4 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeGetReportsLots } from '../../functions/get-reports-lots.js';
@@ -18,7 +17,9 @@ import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/do
 import { qaAfterAccepted } from '../../lib/domain/quality.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { SnsAlertPublisher } from '../../lib/notify/sns-alert-publisher.js';
+import { batchPutAll } from '../../lib/store/batch-put.js';
 import { lotItem } from '../../lib/store/dynamo-ledger-store.js';
+import { countItemsRead } from '../../lib/store/read-counter.js';
 import type { FakeAlertPublisher } from '../support/alerts.js';
 import { freshTable } from '../support/aws.js';
 import { depsFor } from '../support/deps.js';
@@ -52,38 +53,11 @@ const head = (gtin: string, lot: string, expiry: string, quantity = 10, siteId =
 
 /** Write lot heads straight to the table with BatchWriteItem, 8 requests in flight. */
 async function seedHeads(t: Awaited<ReturnType<typeof freshTable>>, heads: LotState[]) {
-  const chunks: LotState[][] = [];
-  for (let i = 0; i < heads.length; i += 25) chunks.push(heads.slice(i, i + 25));
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      for (let c = chunks.shift(); c; c = chunks.shift()) {
-        let pending: Record<string, unknown>[] | undefined = c.map((l) => ({ PutRequest: { Item: lotItem(l) } }));
-        while (pending?.length) {
-          const r = await t.doc.send(new BatchWriteCommand({ RequestItems: { [t.tableName]: pending as never } }));
-          pending = r.UnprocessedItems?.[t.tableName] as Record<string, unknown>[] | undefined;
-        }
-      }
-    }),
+  await batchPutAll(
+    t.doc,
+    t.tableName,
+    heads.map((l) => lotItem(l)),
   );
-}
-
-/** Count the items DynamoDB read for each request (Query/Scan ScannedCount, GetItem, BatchGetItem responses). */
-function countItemsRead(client: Awaited<ReturnType<typeof freshTable>>['client']) {
-  const counter = { on: false, items: 0 };
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const out = await next(args);
-      if (counter.on) {
-        const o = out.output as { ScannedCount?: number; Item?: unknown; Responses?: Record<string, unknown[]> };
-        if (o.ScannedCount !== undefined) counter.items += o.ScannedCount;
-        else if (o.Item) counter.items += 1;
-        else if (o.Responses) counter.items += Object.values(o.Responses).reduce((s, r) => s + r.length, 0);
-      }
-      return out;
-    },
-    { step: 'initialize', name: 'countItemsRead' },
-  );
-  return counter;
 }
 
 const day = (offset: number) => new Date(Date.parse('2026-03-01T00:00:00Z') + offset * 86_400_000).toISOString().slice(0, 10);
@@ -97,9 +71,8 @@ describe('expiry check over 10,000 lots', () => {
     for (let i = 0; i < 10; i++) heads.push(head(GTIN.romaine, `N${i}`, day(i % 5)));
     for (let i = 0; i < 10; i++) heads.push(head(GTIN.romaine, `X${i}`, day(-1 - i)));
     await seedHeads(t, heads);
-    const counter = countItemsRead(t.client);
     // Act
-    counter.on = true;
+    const counter = countItemsRead(t.client);
     const r = await runExpiryCheck(d, '2026-03-01');
     counter.on = false;
     // Assess

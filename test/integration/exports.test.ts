@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
@@ -17,6 +16,7 @@ import type { AlertMessage } from '../../lib/domain/alerts.js';
 import { fixedClock } from '../../lib/domain/clock.js';
 import type { ExportJob, ExportView } from '../../lib/domain/exports.js';
 import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
+import { batchPutAll } from '../../lib/store/batch-put.js';
 import { entryItem, lotItem } from '../../lib/store/dynamo-ledger-store.js';
 import { freshBucket, freshTable } from '../support/aws.js';
 import { depsFor } from '../support/deps.js';
@@ -230,10 +230,11 @@ describe('exports on DynamoDB Local and the S3 server', () => {
     const forged = forgeChain(await d.lots.allEntries(k), (e) => ({ ...e, quantity: 400 }));
     const lot = await d.lots.getLot(k);
     if (!lot) throw new Error('no lot');
-    for (let i = 0; i < forged.length; i += 25)
-      await d.doc.send(
-        new BatchWriteCommand({ RequestItems: { [d.tableName]: forged.slice(i, i + 25).map((e) => ({ PutRequest: { Item: entryItem(e) } })) } }),
-      );
+    await batchPutAll(
+      d.doc,
+      d.tableName,
+      forged.map((e) => entryItem(e)),
+    );
     await d.ledger.put(lotItem({ ...lot, headHash: forged.at(-1)?.hash ?? '' }));
     // Assess
     const chainsOnly = await call<{ ok: boolean }>(
