@@ -6,7 +6,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { TABLE } from '../lib/store/table.js';
-import type { Access, Route } from './routes.js';
+import type { Access, EnvKey } from './routes.js';
 
 /**
  * `Access` (infra/routes.ts, infra/jobs.ts) → IAM statements. Every action is written out here; no `grant*` helper
@@ -49,7 +49,7 @@ export const BUCKET_ACTIONS: Record<BucketMode, { objects: readonly string[]; bu
 export const TOPIC_ACTIONS = { topic: ['sns:Publish'], key: ['kms:GenerateDataKey*', 'kms:Decrypt'] } as const;
 export const QUEUE_ACTIONS = ['sqs:SendMessage'] as const;
 
-export type EnvKey = NonNullable<Route['env']>[number];
+export type { EnvKey } from './routes.js';
 
 /** The stack's resources an `Access` can name. */
 export type AccessTargets = {

@@ -1,63 +1,52 @@
-import type { Access } from './routes.js';
+import type { Access, EnvKey } from './routes.js';
+
+/** What every job has: its name, its file under functions/, what it may touch and the env keys it reads. */
+type JobBase = { name: string; handler: string; access: Access; env?: readonly EnvKey[] };
 
 /**
  * Functions that are not behind the HTTP API. The CDK stack builds each with its trigger, a dead-letter queue
  * and an alarm on that queue; the local stack runs the same handlers on its own timer or poller.
  */
-export type Job =
-  | {
-      kind: 'schedule';
-      name: string;
-      handler: string;
-      /** EventBridge cron fields (UTC): a number, `*`, `a/b` (every b from a) or `a,b` */
-      cron: { minute: string; hour: string };
-      access: Access;
-      env?: readonly ('EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL')[];
-    }
-  | {
-      kind: 'table-stream';
-      name: string;
-      handler: string;
-      /** only stream records whose new image has one of these `entity` values trigger the function */
-      entities: readonly string[];
-      access: Access;
-      env?: readonly ('EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL')[];
-    }
-  | {
-      kind: 'ingest-queue';
-      name: string;
-      handler: string;
-      /** S3 key prefix in the ingest bucket whose ObjectCreated events feed the queue */
-      prefix: string;
-      access: Access;
-      env?: readonly ('EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL')[];
-    }
-  | {
-      /**
-       * The consumer of the export queue (the queue routes with `exportQueue: 'send'` put jobs on). The stack builds the
-       * queue (its URL is EXPORT_QUEUE_URL), a DLQ after `maxReceiveCount` receives with an alarm, and an SQS event
-       * source with `batchSize` and reportBatchItemFailures. Locally the stack's SQS emulator delivers to the handler.
-       */
-      kind: 'export-queue';
-      name: string;
-      handler: string;
-      /** messages per invocation: 1, so each export has the whole timeout */
-      batchSize: number;
-      /** receives before a message goes to the DLQ */
-      maxReceiveCount: number;
-      /** the function's timeout; the queue's visibility timeout should be six times this */
-      timeoutSeconds: number;
-      /** the function's memory; exports stream, so this bounds nothing but speed (Lambda's CPU grows with it) */
-      memoryMb: number;
-      /**
-       * V8's old-space limit (`--max-old-space-size` in NODE_OPTIONS). The export's live data is small and bounded
-       * (rows of about three days, one record per lot); without a limit V8 sizes the heap from the machine's memory
-       * and lets garbage pile up. `npm run bench` runs its export worker with the same limit.
-       */
-      maxHeapMb: number;
-      access: Access;
-      env?: readonly ('EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL')[];
-    };
+export type Job = JobBase &
+  (
+    | {
+        kind: 'schedule';
+        /** EventBridge cron fields (UTC): a number, `*`, `a/b` (every b from a) or `a,b` */
+        cron: { minute: string; hour: string };
+      }
+    | {
+        kind: 'table-stream';
+        /** only stream records whose new image has one of these `entity` values trigger the function */
+        entities: readonly string[];
+      }
+    | {
+        kind: 'ingest-queue';
+        /** S3 key prefix in the ingest bucket whose ObjectCreated events feed the queue */
+        prefix: string;
+      }
+    | {
+        /**
+         * The consumer of the export queue (the queue routes with `exportQueue: 'send'` put jobs on). The stack builds the
+         * queue (its URL is EXPORT_QUEUE_URL), a DLQ after `maxReceiveCount` receives with an alarm, and an SQS event
+         * source with `batchSize` and reportBatchItemFailures. Locally the stack's SQS emulator delivers to the handler.
+         */
+        kind: 'export-queue';
+        /** messages per invocation: 1, so each export has the whole timeout */
+        batchSize: number;
+        /** receives before a message goes to the DLQ */
+        maxReceiveCount: number;
+        /** the function's timeout; the queue's visibility timeout should be six times this */
+        timeoutSeconds: number;
+        /** the function's memory; exports stream, so this bounds nothing but speed (Lambda's CPU grows with it) */
+        memoryMb: number;
+        /**
+         * V8's old-space limit (`--max-old-space-size` in NODE_OPTIONS). The export's live data is small and bounded
+         * (rows of about three days, one record per lot); without a limit V8 sizes the heap from the machine's memory
+         * and lets garbage pile up. `npm run bench` runs its export worker with the same limit.
+         */
+        maxHeapMb: number;
+      }
+  );
 
 export const JOBS: readonly Job[] = [
   {

@@ -14,6 +14,9 @@ export type Access = {
   exportQueue?: 'send';
 };
 
+/** Environment keys a function may read beyond TABLE_NAME; the stack sets each to the resource it names. */
+export type EnvKey = 'EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL';
+
 export type Route = {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';
   /** API Gateway path syntax: `/products/{gtin}` */
@@ -22,7 +25,7 @@ export type Route = {
   handler: string;
   access: Access;
   /** env keys the handler reads beyond TABLE_NAME */
-  env?: readonly ('EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL')[];
+  env?: readonly EnvKey[];
 };
 
 export const ROUTES: readonly Route[] = [

@@ -171,24 +171,15 @@ async function queue(d: ExportDeps, job: ExportJob): Promise<ExportJob> {
   return job;
 }
 
-export type ExportView = {
-  exportId: string;
-  status: ExportStatus;
-  format: ExportFormat;
-  request: ExportRequest;
-  requestedBy: string;
-  createdAt: string;
-  completedAt?: string;
-  rowCount?: number;
-  bytes?: number;
-  bucket: string;
-  key: string;
+export type ExportView = Pick<
+  ExportJob,
+  'exportId' | 'status' | 'format' | 'request' | 'requestedBy' | 'createdAt' | 'completedAt' | 'rowCount' | 'bytes' | 'bucket' | 'key' | 'error'
+> & {
   sha256: string | null;
   url?: string;
   urlExpiresAt?: string;
   manifestKey?: string;
   manifest?: ExportManifest;
-  error?: string;
 };
 
 /** GET /exports/{id}: the job, and once complete a presigned download URL (15 minutes) and the manifest. */
