@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertRecord, AlertStore } from '../domain/alerts.js';
+import { written } from './conditional.js';
 import { fromItem } from './items.js';
 
 const alertKey = (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' });
@@ -21,19 +22,15 @@ export class DynamoAlertStore implements AlertStore {
   ) {}
 
   async create(a: AlertRecord): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return written(
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...alertKey(a.alertId), entity: 'alert', ...a, gsi1pk: PENDING, gsi1sk: `${a.createdAt}#${a.alertId}` },
           ConditionExpression: COND.absent,
         }),
-      );
-      return true;
-    } catch (e) {
-      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   async get(alertId: string): Promise<AlertRecord | undefined> {
@@ -42,8 +39,8 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async claim(alertId: string, now: string, leaseUntil: string): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return written(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: alertKey(alertId),
@@ -52,12 +49,8 @@ export class DynamoAlertStore implements AlertStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':until': leaseUntil, ':now': now, ':pending': 'pending', ':one': 1 },
         }),
-      );
-      return true;
-    } catch (e) {
-      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   async markPublished(alertId: string, messageId: string, at: string): Promise<void> {
@@ -73,8 +66,9 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async release(alertId: string, error: string): Promise<void> {
-    await this.doc
-      .send(
+    // Published meanwhile: nothing to give back.
+    await written(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: alertKey(alertId),
@@ -83,10 +77,8 @@ export class DynamoAlertStore implements AlertStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':err': error, ':pending': 'pending' },
         }),
-      )
-      .catch((e: Error) => {
-        if (e.name !== 'ConditionalCheckFailedException') throw e;
-      });
+      ),
+    );
   }
 
   async pending(limit: number): Promise<AlertRecord[]> {

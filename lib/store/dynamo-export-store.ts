@@ -2,6 +2,7 @@ import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, Q
 import { AppError } from '../domain/errors.js';
 import type { ExportJob, ExportJobStore } from '../domain/exports.js';
 import type { LedgerEntry, LotKey, LotState } from '../domain/ledger.js';
+import { written } from './conditional.js';
 import { fromItem } from './items.js';
 import { keys } from './keys.js';
 
@@ -15,20 +16,8 @@ export class DynamoExportStore implements ExportJobStore {
     private readonly table: string,
   ) {}
 
-  async create(job: ExportJob): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...exportKeyOf(job.exportId), entity: 'export', ...job },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (e) {
-      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
-      throw e;
-    }
+  create(job: ExportJob): Promise<boolean> {
+    return this.putIf(job, 'attribute_not_exists(pk)');
   }
 
   async get(exportId: string): Promise<ExportJob | undefined> {
@@ -53,22 +42,18 @@ export class DynamoExportStore implements ExportJobStore {
     return this.putIf(job, 'attempts = :mine', { ':mine': job.attempts });
   }
 
-  private async putIf(job: ExportJob, condition: string, values: Record<string, unknown>, names?: Record<string, string>): Promise<boolean> {
-    try {
-      await this.doc.send(
+  private putIf(job: ExportJob, condition: string, values?: Record<string, unknown>, names?: Record<string, string>): Promise<boolean> {
+    return written(
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...exportKeyOf(job.exportId), entity: 'export', ...job },
           ConditionExpression: condition,
-          ExpressionAttributeValues: values,
+          ...(values ? { ExpressionAttributeValues: values } : {}),
           ...(names ? { ExpressionAttributeNames: names } : {}),
         }),
-      );
-      return true;
-    } catch (e) {
-      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
-      throw e;
-    }
+      ),
+    );
   }
 }
 

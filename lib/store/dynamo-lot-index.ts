@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LotIndex } from '../domain/expiry.js';
 import type { LotState } from '../domain/ledger.js';
+import { written } from './conditional.js';
 import { fromItem } from './items.js';
 
 type Item = Record<string, unknown>;
@@ -13,8 +14,9 @@ export const EXPIRY_BOUND_KEY = { pk: 'META#EXPIRY_ALERT_DAYS', sk: 'META' } as 
  * so a crash in between leaves the bound too high (a few extra reads), never too low (a missed alert).
  */
 export async function raiseExpiryAlertBound(doc: DynamoDBDocumentClient, table: string, days: number): Promise<void> {
-  await doc
-    .send(
+  // A higher bound is already stored: leave it.
+  await written(
+    doc.send(
       new UpdateCommand({
         TableName: table,
         Key: EXPIRY_BOUND_KEY,
@@ -22,10 +24,8 @@ export async function raiseExpiryAlertBound(doc: DynamoDBDocumentClient, table: 
         ConditionExpression: 'attribute_not_exists(maxAlertDays) OR maxAlertDays < :d',
         ExpressionAttributeValues: { ':d': days, ':e': 'meta' },
       }),
-    )
-    .catch((e: Error) => {
-      if (e.name !== 'ConditionalCheckFailedException') throw e;
-    });
+    ),
+  );
 }
 
 /** The lot indexes (GSI1 by GTIN in expiry order, sparse GSI2 of lots with stock by expiry) read a page at a time. */

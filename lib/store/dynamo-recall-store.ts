@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { OutboxStore } from '../domain/notice-outbox.js';
 import type { Ack, Notice, RecallRecord, RecallStore } from '../domain/recall.js';
+import { written } from './conditional.js';
 import { fromItem } from './items.js';
 import { queryAll } from './query-all.js';
 
@@ -46,19 +47,15 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
   ) {}
 
   async createRecall(r: RecallRecord): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return written(
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...recallKey(r.recallId), entity: 'recall', ...r, gsi1pk: 'RECALLS', gsi1sk: `${r.issuedAt}#${r.recallId}` },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (e) {
-      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   async getRecall(recallId: string) {
@@ -97,11 +94,9 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
           } catch (e) {
             if (!(e instanceof TransactionCanceledException) && (e as Error).name !== 'TransactionConflictException') throw e;
             for (const n of chunk) {
-              await this.doc
-                .send(new PutCommand({ TableName: this.table, Item: noticeItem(n), ConditionExpression: 'attribute_not_exists(pk)' }))
-                .catch((err: Error) => {
-                  if (err.name !== 'ConditionalCheckFailedException') throw err;
-                });
+              await written(
+                this.doc.send(new PutCommand({ TableName: this.table, Item: noticeItem(n), ConditionExpression: 'attribute_not_exists(pk)' })),
+              );
             }
           }
         }
@@ -179,8 +174,8 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
   }
 
   async claim(n: Notice, now: string, leaseUntil: string) {
-    try {
-      await this.doc.send(
+    return written(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: noticeKey(n.recallId, n.siteId),
@@ -189,12 +184,8 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':until': leaseUntil, ':pending': 'pending', ':now': now, ':f': n.followUp },
         }),
-      );
-      return true;
-    } catch (e) {
-      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   async markPublished(n: Notice, messageId: string, at: string) {
@@ -227,11 +218,7 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
 
   /** A notice that moved on meanwhile (a follow-up queued, another publisher finished it) needs no update from us. */
   private async ignoreChanged(cmd: UpdateCommand) {
-    try {
-      await this.doc.send(cmd);
-    } catch (e) {
-      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
-    }
+    await written(this.doc.send(cmd));
   }
 
   async activeRecalls() {
@@ -241,8 +228,8 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
 
   async scheduleFollowUp(n: Notice, now: string) {
     const next = { ...n, followUp: n.followUp + 1, nextAttemptAt: now };
-    try {
-      await this.doc.send(
+    return written(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: noticeKey(n.recallId, n.siteId),
@@ -258,11 +245,7 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
             ...Object.fromEntries(Object.entries(outboxAttrs(next)).map(([k, v]) => [k === 'gsi1pk' ? ':pk' : ':sk', v])),
           },
         }),
-      );
-      return true;
-    } catch (e) {
-      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
-      throw e;
-    }
+      ),
+    );
   }
 }
