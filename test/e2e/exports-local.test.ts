@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +8,8 @@ import { ApiClient } from '../../cli/api-client.js';
 import { exportCommand } from '../../cli/commands/export.js';
 import { FSMA_SITES, life } from '../support/exports.js';
 import { PRODUCTS, SITES } from '../support/fixtures.js';
+import { startLocal, stopLocal } from '../support/local-process.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'lotledger-e2e-exports-'));
 const outDir = mkdtempSync(join(tmpdir(), 'lotledger-e2e-exports-out-'));
 let child: ChildProcess;
@@ -17,25 +17,7 @@ let url = '';
 
 /** `npm start` on a free port, jobs on: the local SQS emulator hands queued exports to the export worker. */
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx/esm', 'infra/local/start.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', LOTLEDGER_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line in 90 s:\n${out}`)), 90_000);
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = /ready at (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-  });
+  ({ child, url } = await startLocal(dataDir));
   const send = async (method: string, path: string, body: unknown) => {
     const r = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
@@ -49,11 +31,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGINT');
-    await exited;
-  }
+  if (child && child.exitCode === null) await stopLocal(child);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(outDir, { recursive: true, force: true });
 });

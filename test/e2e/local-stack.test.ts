@@ -1,53 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const root = join(import.meta.dirname, '..', '..');
+import { type LocalProcess, startLocal, stopLocal } from '../support/local-process.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'lotledger-e2e-'));
 
-/** `npm start` as a user runs it (see package.json), on a free port; resolves with the URL it prints. */
-function start(env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'infra/local/start.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', LOTLEDGER_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line in 90 s:\n${out}`)), 90_000);
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = /ready at (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], output: () => out });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before ready:\n${out}`));
-    });
-  });
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', (code) => resolve(code));
-    child.kill('SIGINT');
-  });
+const start = (env: Record<string, string> = {}) => startLocal(dataDir, { env });
+const stop = stopLocal;
 
 const json = async (url: string, method = 'GET', body?: unknown) => {
   const r = await fetch(url, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
 };
 
-let stack: Awaited<ReturnType<typeof start>>;
+let stack: LocalProcess;
 beforeAll(async () => {
   stack = await start();
 }, 120_000);
@@ -119,19 +86,9 @@ describe('npm start: the embedded local stack', () => {
   });
 
   it('says clearly that Java is missing when it is', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx/esm', 'infra/local/start.ts'], {
-      cwd: root,
-      env: { ...process.env, PATH: '/nonexistent', PORT: '0', LOTLEDGER_DATA_DIR: join(dataDir, 'nojava') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const collect = (b: Buffer) => {
-      out += b.toString();
-    };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    const code = await new Promise<number | null>((res) => child.on('exit', res));
-    expect(code).toBe(1);
-    expect(out).toMatch(/Java 17 or newer is needed/);
+    // exit code 1 and the message, before any ready line
+    await expect(startLocal(join(dataDir, 'nojava'), { env: { PATH: '/nonexistent' } })).rejects.toThrow(
+      /exited with 1 before ready:[\s\S]*Java 17 or newer is needed/,
+    );
   });
 });

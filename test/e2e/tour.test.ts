@@ -1,8 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocal, stopLocal } from '../support/local-process.js';
 
 /**
  * The README's Tour, run as written against a fresh demo stack, so the README cannot go stale: every command between
@@ -40,34 +41,11 @@ let child: ChildProcess;
 let url = '';
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx/esm', 'infra/local/start.ts', '--demo'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', LOTLEDGER_DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'WARN' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line in 180 s:\n${out}`)), 180_000);
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = /ready at (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-  });
+  ({ child, url } = await startLocal(dataDir, { args: ['--demo'], env: { POWERTOOLS_LOG_LEVEL: 'WARN' }, timeoutMs: 180_000 }));
 }, 240_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    await new Promise((r) => {
-      child.once('exit', r);
-      child.kill('SIGINT');
-    });
-  }
+  if (child && child.exitCode === null) await stopLocal(child);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 });
