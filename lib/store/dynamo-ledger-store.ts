@@ -209,16 +209,21 @@ export class DynamoLedgerStore implements BulkLedgerStore {
   }
 
   private serialPut(expectedVersion: number, next: SerialState) {
+    return this.putAt(serialItem(next), 'version', expectedVersion);
+  }
+
+  /** Put `item` if it is new (`expected` 0) or its `counter` attribute still has the value the plan read. */
+  private putAt(item: Item, counter: 'seq' | 'version', expected: number) {
     return {
       Put: {
         TableName: this.table,
-        Item: serialItem(next),
-        ...(expectedVersion === 0
+        Item: item,
+        ...(expected === 0
           ? { ConditionExpression: COND.absent }
           : {
-              ConditionExpression: COND.serialAtVersion,
-              ExpressionAttributeNames: { '#version': 'version' },
-              ExpressionAttributeValues: { ':expected': expectedVersion },
+              ConditionExpression: counter === 'seq' ? COND.lotAtSeq : COND.serialAtVersion,
+              ExpressionAttributeNames: { [`#${counter}`]: counter },
+              ExpressionAttributeValues: { ':expected': expected },
             }),
       },
     };
@@ -247,19 +252,7 @@ export class DynamoLedgerStore implements BulkLedgerStore {
   }
 
   private lotPut(expectedSeq: number, next: LotState) {
-    return {
-      Put: {
-        TableName: this.table,
-        Item: lotItem(next),
-        ...(expectedSeq === 0
-          ? { ConditionExpression: COND.absent }
-          : {
-              ConditionExpression: COND.lotAtSeq,
-              ExpressionAttributeNames: { '#seq': 'seq' },
-              ExpressionAttributeValues: { ':expected': expectedSeq },
-            }),
-      },
-    };
+    return this.putAt(lotItem(next), 'seq', expectedSeq);
   }
 
   /** Move a lot's head with one entry (hold, release, recall); false when the lot moved meanwhile. */
