@@ -47,14 +47,16 @@ const PROBE_AHEAD = 32;
 async function* pagesByDay(d: RunExportDeps, r: ExportRequest, depth = 3): AsyncGenerator<{ index: number; page: LedgerEntry[] | undefined }> {
   const days = utcDaysFor(r.from, r.to);
   const filter = { ...(r.gtin ? { gtin: r.gtin } : {}), ...(r.lot ? { lot: r.lot } : {}) };
-  const probes = new Map<number, Promise<boolean>>();
-  const hasEntries = new Map<number, boolean>();
+  /** each probed day: its probe, and its answer once it came (so read-ahead can look without waiting) */
+  const probes = new Map<number, { answer: Promise<boolean>; has?: boolean }>();
   const probe = (i: number) => {
     const day = days[i];
     if (day === undefined || probes.has(i)) return;
-    const p = d.days.anyOnDay(day);
-    p.then(
-      (v) => hasEntries.set(i, v),
+    const p: { answer: Promise<boolean>; has?: boolean } = { answer: d.days.anyOnDay(day) };
+    p.answer.then(
+      (v) => {
+        p.has = v;
+      },
       () => undefined, // awaited below; keep an early failure from counting as unhandled meanwhile
     );
     probes.set(i, p);
@@ -70,14 +72,13 @@ async function* pagesByDay(d: RunExportDeps, r: ExportRequest, depth = 3): Async
   };
   for (let i = 0; i < days.length; i++) {
     for (let j = i; j < Math.min(days.length, i + PROBE_AHEAD); j++) probe(j);
-    const any = await probes.get(i);
+    const any = await probes.get(i)?.answer;
     probes.delete(i);
-    hasEntries.delete(i);
     if (any) {
       open(i);
       // Read ahead only into days already known to have entries.
       for (let j = i + 1, ahead = 0; j < days.length && ahead < depth - 1 && probes.has(j); j++) {
-        if (hasEntries.get(j) !== true) continue;
+        if (probes.get(j)?.has !== true) continue;
         open(j);
         ahead++;
       }
