@@ -1,0 +1,19 @@
+import pLimit from 'p-limit';
+
+/**
+ * Run `fn` over `items` with at most `width` calls in flight; results keep the order of `items`. The first error
+ * rejects the whole call (after the calls in flight settle). The one worker pool of lotledger, over p-limit.
+ * @example const lots = await mapLimit(keys, 8, (k) => store.getLot(k))
+ */
+export async function mapLimit<T, R>(items: readonly T[], width: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const limit = pLimit(Math.max(1, width));
+  const settled = await Promise.allSettled(items.map((item, i) => limit(() => fn(item, i))));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
+}
+
+/** `mapLimit` for side effects only. */
+export async function forEachLimit<T>(items: readonly T[], width: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  await mapLimit(items, width, fn);
+}
