@@ -9,18 +9,10 @@ import {
 } from './checkpoints.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
-import {
-  effectiveStatus,
-  type LedgerEntry,
-  type LotKey,
-  type LotState,
-  type LotStatus,
-  onHand,
-  planStatusChange,
-  type SerialState,
-  verifyChain,
-} from './ledger.js';
+import { effectiveStatus, type LedgerEntry, type LotKey, type LotState, type LotStatus, onHand, type SerialState } from './ledger.js';
 import type { MasterDataStore } from './master-data.js';
+import { planStatusChange } from './plan-movement.js';
+import { verifyChain } from './verify-chain.js';
 
 /** Read side of the ledger, plus the one write queries need: moving a lot's status with a chained entry. */
 export interface LotStore {

@@ -4,15 +4,24 @@ import type { MovementType } from './movement.js';
  * Everything lotledger knows about a movement type, in one table. The ledger's rules, the FSMA 204 and EPCIS
  * exports, lot reports and the trace read it; adding a type is one entry here (the compiler asks for it) plus tests.
  */
-export type MovementRule = {
-  /** stock change at `site`: +1 adds |quantity|, -1 takes it, `signed` applies the signed quantity (adjust), 0 none */
+export type MovementRule = Refusal & {
+  /**
+   * stock change at `site`: +1 adds |quantity|, -1 takes it, 0 none; `signed` applies the signed quantity as a count
+   * correction (adjust): it never counts as an arrival, and serials a negative one takes out are written off (`disposed`)
+   */
   site: 1 | -1 | 'signed' | 0;
   /** stock change at `counterparty` (transfer: the destination gains what `site` lost) */
   counterparty: 1 | 0;
   /** the movement may create the lot when it does not exist yet (`positive`: only with a positive quantity) */
   createsLot: boolean | 'positive';
-  /** the status a moved serial has afterwards (`in-stock` for types that bring serials in) */
+  /** the status a moved serial has afterwards (`in-stock` for types that bring serials in; `unchanged`: serials stay as they are) */
   serialStatus: 'in-stock' | 'shipped' | 'sold' | 'disposed' | 'unchanged';
+  /** where a moved serial is afterwards: at `site`, or at `counterparty` when the record names one */
+  serialAt: 'site' | 'counterparty';
+  /** the kind of site the counterparty must be, when the record names one, and the refusal otherwise */
+  counterpartyKind?: { must: 'internal' | 'external' | 'customer'; refusal: (counterparty: string, kind: string) => string };
+  /** the lot total its quantity adds to: units `sold`, or `defectReturns` when the reason is `defect` */
+  tally?: 'sold' | 'defectReturns';
   /** refused for a recalled, on-hold or expired lot */
   blockedWhenUnsellable: boolean;
   /** where a lot first recorded by this type got its lot code: `site` (assigned here) or the record's `tlcSource` */
@@ -27,6 +36,9 @@ export type MovementRule = {
   epcis: { bizStep: string; disposition?: string; action: 'OBSERVE' | 'DELETE' | 'ADD'; addOnCreate?: true; flow: EpcisFlow };
 };
 
+/** A type refused for a recalled, on-hold or expired lot says how: 'Lot L1 is recalled and cannot be shipped'. */
+type Refusal = { blockedWhenUnsellable: false } | { blockedWhenUnsellable: true; refusedAs: string };
+
 /** FSMA 204 critical tracking events (21 CFR 1.1325-1.1350). */
 export type FsmaCte = 'Harvesting' | 'Cooling' | 'Initial Packing' | 'First Land-Based Receiving' | 'Shipping' | 'Receiving' | 'Transformation';
 
@@ -38,6 +50,7 @@ const inbound = {
   counterparty: 0,
   createsLot: true,
   serialStatus: 'in-stock',
+  serialAt: 'site',
   blockedWhenUnsellable: false,
   trace: { received: 'site' },
 } as const;
@@ -53,6 +66,7 @@ export const MOVEMENT_RULES: Readonly<Record<MovementType, MovementRule>> = {
   },
   return: {
     ...inbound,
+    tally: 'defectReturns',
     lotCodeOrigin: 'tlcSource',
     cte: ['Receiving'],
     trace: { received: 'site', returnedFrom: true },
@@ -86,6 +100,7 @@ export const MOVEMENT_RULES: Readonly<Record<MovementType, MovementRule>> = {
     counterparty: 0,
     createsLot: true,
     serialStatus: 'in-stock',
+    serialAt: 'site',
     blockedWhenUnsellable: false,
     lotCodeOrigin: 'site',
     cte: ['Transformation'],
@@ -98,7 +113,13 @@ export const MOVEMENT_RULES: Readonly<Record<MovementType, MovementRule>> = {
     counterparty: 0,
     createsLot: false,
     serialStatus: 'shipped',
+    serialAt: 'counterparty',
+    counterpartyKind: {
+      must: 'external',
+      refusal: (cp, kind) => `A ship goes to an external site; ${cp} is a ${kind}: use transfer`,
+    },
     blockedWhenUnsellable: true,
+    refusedAs: 'shipped',
     lotCodeOrigin: 'tlcSource',
     cte: ['Shipping'],
     trace: { received: 'counterparty' },
@@ -110,7 +131,13 @@ export const MOVEMENT_RULES: Readonly<Record<MovementType, MovementRule>> = {
     counterparty: 1,
     createsLot: false,
     serialStatus: 'in-stock',
+    serialAt: 'counterparty',
+    counterpartyKind: {
+      must: 'internal',
+      refusal: (cp, kind) => `A transfer goes to an internal site (warehouse or store); ${cp} is a ${kind}: use ship`,
+    },
     blockedWhenUnsellable: true,
+    refusedAs: 'transferred',
     lotCodeOrigin: 'tlcSource',
     cte: ['Shipping', 'Receiving'],
     trace: { received: 'none' },
@@ -122,7 +149,11 @@ export const MOVEMENT_RULES: Readonly<Record<MovementType, MovementRule>> = {
     counterparty: 0,
     createsLot: false,
     serialStatus: 'sold',
+    serialAt: 'counterparty',
+    counterpartyKind: { must: 'customer', refusal: (cp, kind) => `A sale's counterparty is a customer; ${cp} is a ${kind}` },
+    tally: 'sold',
     blockedWhenUnsellable: true,
+    refusedAs: 'sold',
     lotCodeOrigin: 'tlcSource',
     cte: [],
     trace: { received: 'counterparty' },
@@ -134,6 +165,7 @@ export const MOVEMENT_RULES: Readonly<Record<MovementType, MovementRule>> = {
     counterparty: 0,
     createsLot: false,
     serialStatus: 'disposed',
+    serialAt: 'site',
     blockedWhenUnsellable: false,
     lotCodeOrigin: 'tlcSource',
     cte: [],
@@ -146,6 +178,7 @@ export const MOVEMENT_RULES: Readonly<Record<MovementType, MovementRule>> = {
     counterparty: 0,
     createsLot: 'positive',
     serialStatus: 'in-stock',
+    serialAt: 'site',
     blockedWhenUnsellable: false,
     lotCodeOrigin: 'tlcSource',
     cte: [],
@@ -158,6 +191,7 @@ export const MOVEMENT_RULES: Readonly<Record<MovementType, MovementRule>> = {
     counterparty: 0,
     createsLot: false,
     serialStatus: 'unchanged',
+    serialAt: 'site',
     blockedWhenUnsellable: false,
     lotCodeOrigin: 'tlcSource',
     cte: ['Cooling'],

@@ -19,13 +19,6 @@ export type MovementType = (typeof MOVEMENT_TYPES)[number];
 
 export const REFERENCE_TYPES = ['BOL', 'PO', 'INV', 'ASN', 'RMA', 'OTHER'] as const;
 
-/** Types whose movement adds stock at `site`. */
-export const INBOUND: readonly MovementType[] = ['receive', 'return', 'harvest', 'initial-pack', 'first-land-receive'];
-/** Types whose movement takes stock out of `site`. */
-export const OUTBOUND: readonly MovementType[] = ['ship', 'transfer', 'sell', 'dispose'];
-/** Types refused for a recalled, on-hold or expired lot (transform inputs too). */
-export const BLOCKED_WHEN_UNSELLABLE: readonly MovementType[] = ['ship', 'transfer', 'sell'];
-
 const MAX_QUANTITY = 1_000_000_000;
 const quantity = z
   .number({ error: 'must be a number' })

@@ -3,9 +3,10 @@ import { hashOf } from './canonical.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { GtinSchema, LotSchema, SiteIdSchema } from './ids.js';
-import { type LotKey, lotId, planStatusChange, q3 } from './ledger.js';
+import { type LotKey, lotId, q3 } from './ledger.js';
 import type { LotStore } from './lots.js';
 import type { MasterDataStore, SiteKind } from './master-data.js';
+import { planStatusChange } from './plan-movement.js';
 import { mentionedSites, siteKinds, siteQuantities, type TracedLot, walkLots } from './trace.js';
 
 export const RecallInput = z.strictObject({

@@ -8,12 +8,12 @@ import {
   lotId,
   MAX_TRANSACTION_ACTIONS,
   type Plan,
-  planMovement,
   type SerialState,
   type Snapshot,
 } from './ledger.js';
 import type { Product, Site } from './master-data.js';
 import { Movement } from './movement.js';
+import { planMovement } from './plan-movement.js';
 
 /** Per-batch cache of master data, so 500 records of one product read it once. */
 export type MasterCache = { products: Map<string, Product | null>; sites: Map<string, Site | null> };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { eventTimeOf, lotClassUri } from '../../lib/domain/epcis.js';
-import { planStatusChange } from '../../lib/domain/ledger.js';
 import { changeLotStatus } from '../../lib/domain/lots.js';
 import type { Movement } from '../../lib/domain/movement.js';
+import { planStatusChange } from '../../lib/domain/plan-movement.js';
 import { runExport } from '../../lib/exports/run-export.js';
 import { epcisValidator, ledgerWith, memoryRunDeps, pendingJob } from '../support/exports.js';
 import { GTIN, mv } from '../support/fixtures.js';

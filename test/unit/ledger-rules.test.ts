@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '../../lib/domain/canonical.js';
-import { entryHashOk, verifyChain } from '../../lib/domain/ledger.js';
+import { entryHashOk } from '../../lib/domain/ledger.js';
 import { changeLotStatus, lotView } from '../../lib/domain/lots.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
+import { verifyChain } from '../../lib/domain/verify-chain.js';
 import { GTIN, mv } from '../support/fixtures.js';
 import { memoryLedger } from '../support/memory-ledger.js';
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/domain/errors.js';
-import { type LotState, planStatusChange } from '../../lib/domain/ledger.js';
+import type { LotState } from '../../lib/domain/ledger.js';
 import { lotFigures } from '../../lib/domain/lot-report.js';
 import { changeLotStatus } from '../../lib/domain/lots.js';
 import { pickList } from '../../lib/domain/pick.js';
+import { planStatusChange } from '../../lib/domain/plan-movement.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { InMemoryLotIndex } from '../support/alerts.js';
 import { GTIN, mv } from '../support/fixtures.js';

@@ -1,0 +1,364 @@
+import { GENESIS_HASH } from './canonical.js';
+import type { Issue } from './errors.js';
+import {
+  actionCount,
+  contentHash,
+  type Delta,
+  effectiveStatus,
+  isDefectReturn,
+  type LedgerEntry,
+  type LedgerEntryType,
+  type LotState,
+  type LotStatus,
+  lotId,
+  MAX_TRANSACTION_ACTIONS,
+  type Plan,
+  q3,
+  type SerialState,
+  type SerialStatus,
+  type Snapshot,
+  sealEntry,
+} from './ledger.js';
+import { isInternal, type Product, type Site } from './master-data.js';
+import { localDate, type Movement } from './movement.js';
+import { MOVEMENT_RULES, type MovementRule } from './movement-types.js';
+
+export type Rejection = { code: string; message: string; errors: Issue[] };
+export type PlanResult = { ok: true; plan: Plan } | { ok: false; rejection: Rejection };
+
+/** A lot a transform consumes, as it is after the transform, and how much it gave. */
+type Consumed = { lot: LotState; quantity: number };
+
+/**
+ * Check one movement against every rule and, when it passes, plan its writes: a ledger entry per lot it touches,
+ * the lots' new heads and balances, serial claims and the event record. What the movement's type does comes from
+ * MOVEMENT_RULES. Pure: the snapshot is everything it knows, `now` and `txToken` come from the caller.
+ * @example planMovement(receipt, snapshot, '2026-03-01T12:00:00.000Z', 'token-1') // { ok: true, plan: { ... } }
+ */
+export function planMovement(m: Movement, snap: Snapshot, now: string, txToken: string): PlanResult {
+  const rule = MOVEMENT_RULES[m.type];
+  const product = snap.products.get(m.gtin);
+  if (!product) return rejected(refusal('product_not_found', `Unknown product ${m.gtin}: PUT /products/${m.gtin} first`, 'gtin'));
+  const before = checkSite(m, snap, product) ?? checkCounterparty(m, rule, snap) ?? checkTlcSource(m, snap) ?? checkLot(m, rule, snap);
+  if (before) return rejected(before);
+
+  const existing = snap.lots.get(lotId(m));
+  const lot = existing ? structuredClone(existing) : newLot(m, rule, product, now);
+  const serials: Plan['serials'] = [];
+  const deltas = stockDeltas(m, rule);
+  const consumed: Consumed[] = [];
+  const during =
+    claimSerials(m, rule, snap, lot, serials) ??
+    applyDeltas(lot, deltas, { type: m.type, arrives: rule.site !== 'signed' }, 'quantity') ??
+    consumeInputs(m, snap, consumed);
+  if (during) return rejected(during);
+  tally(lot, m, rule);
+
+  const entries = writeEntries(m, rule, { lot, existing, deltas, unit: m.unit ?? product.unit, consumed, snap, now });
+  const head = entries[0] as LedgerEntry;
+  for (const w of serials) w.next.refs.push({ lot: m.lot, seq: head.seq });
+  const plan: Plan = {
+    event: {
+      eventId: m.eventId,
+      contentHash: contentHash(m),
+      type: m.type,
+      recordedAt: now,
+      txToken,
+      entries: entries.map((e) => ({ gtin: e.gtin, lot: e.lot, seq: e.seq })),
+    },
+    lots: [lot, ...consumed.map((c) => c.lot)].map((next) => ({ expectedSeq: snap.lots.get(lotId(next))?.seq ?? 0, next })),
+    entries,
+    serials,
+  };
+  return withinOneTransaction(m, plan);
+}
+
+const refusal = (code: string, message: string, path: string): Rejection => ({ code, message, errors: [{ path, message }] });
+const rejected = (rejection: Rejection): PlanResult => ({ ok: false, rejection });
+
+/** Master data: the site is known and internal, and the unit is the product's. */
+function checkSite(m: Movement, snap: Snapshot, product: Product): Rejection | undefined {
+  const site = snap.sites.get(m.site);
+  if (!site) return refusal('site_not_found', `Unknown site ${m.site}: PUT /sites/${m.site} first`, 'site');
+  if (!isInternal(site.kind))
+    return refusal('validation_failed', `Site ${m.site} is a ${site.kind}; stock is tracked only at warehouses and stores`, 'site');
+  const unit = m.unit ?? product.unit;
+  if (unit !== product.unit) return refusal('validation_failed', `unit must be the product's unit (${product.unit}), not ${unit}`, 'unit');
+  return undefined;
+}
+
+const KIND_FITS: Record<NonNullable<MovementRule['counterpartyKind']>['must'], (kind: Site['kind']) => boolean> = {
+  internal: isInternal,
+  external: (kind) => !isInternal(kind),
+  customer: (kind) => kind === 'customer',
+};
+
+/** Master data: a named counterparty is known and of the kind the type asks for. */
+function checkCounterparty(m: Movement, rule: MovementRule, snap: Snapshot): Rejection | undefined {
+  if (m.counterparty === undefined) return undefined;
+  const counterparty = snap.sites.get(m.counterparty);
+  if (!counterparty) return refusal('site_not_found', `Unknown counterparty site ${m.counterparty}`, 'counterparty');
+  const want = rule.counterpartyKind;
+  if (want && !KIND_FITS[want.must](counterparty.kind))
+    return refusal('validation_failed', want.refusal(m.counterparty, counterparty.kind), 'counterparty');
+  return undefined;
+}
+
+function checkTlcSource(m: Movement, snap: Snapshot): Rejection | undefined {
+  if (m.tlcSource !== undefined && !snap.sites.has(m.tlcSource))
+    return refusal('site_not_found', `Unknown tlcSource site ${m.tlcSource}`, 'tlcSource');
+  return undefined;
+}
+
+/** Whether a movement of this rule may bring a lot into being. */
+const createsLot = (rule: MovementRule, quantity: number) => rule.createsLot === true || (rule.createsLot === 'positive' && quantity > 0);
+
+/** Lot checks: the lot exists (or this movement may create it), its expiry is unchanged, and it is sellable when that matters. */
+function checkLot(m: Movement, rule: MovementRule, snap: Snapshot): Rejection | undefined {
+  const existing = snap.lots.get(lotId(m));
+  if (!existing) return createsLot(rule, m.quantity) ? undefined : refusal('lot_not_found', `Lot ${m.lot} of ${m.gtin} has no stock anywhere`, 'lot');
+  if (m.expiry !== undefined && existing.expiry !== m.expiry)
+    return refusal(
+      'expiry_mismatch',
+      existing.expiry
+        ? `Lot ${m.lot} expires ${existing.expiry}; a lot's expiry never changes (got ${m.expiry})`
+        : `Lot ${m.lot} was recorded without an expiry; a lot's expiry never changes (got ${m.expiry})`,
+      'expiry',
+    );
+  if (rule.blockedWhenUnsellable) {
+    const st = effectiveStatus(existing, localDate(m.occurredAt));
+    if (st !== 'active') return refusal('lot_blocked', blockedMessage(m.lot, st, existing, rule.refusedAs), 'lot');
+  }
+  return undefined;
+}
+
+function blockedMessage(lot: string, st: LotStatus | 'expired', l: LotState, refusedAs: string): string {
+  const why = st === 'expired' ? `expired on ${l.expiry}` : st === 'recalled' ? 'recalled' : `on hold${l.statusReason ? ` (${l.statusReason})` : ''}`;
+  return `Lot ${lot} is ${why} and cannot be ${refusedAs}`;
+}
+
+/** The head of a lot this movement records for the first time. */
+function newLot(m: Movement, rule: MovementRule, product: Product, now: string): LotState {
+  return {
+    gtin: m.gtin,
+    lot: m.lot,
+    seq: 0,
+    headHash: GENESIS_HASH,
+    status: 'active',
+    unit: product.unit,
+    createdAt: now,
+    balances: {},
+    serialsTotal: 0,
+    serialsInStock: 0,
+    ...(m.expiry ? { expiry: m.expiry } : {}),
+    ...(m.productionDate ? { productionDate: m.productionDate } : {}),
+    ...lotCodeOrigin(m, rule),
+  };
+}
+
+/** Lots whose code is assigned here name this site as its source; received lots say where theirs came from. */
+function lotCodeOrigin(m: Movement, rule: MovementRule): Pick<LotState, 'tlcSource' | 'tlcSourceReference'> {
+  const source = rule.lotCodeOrigin === 'site' ? m.site : m.tlcSource;
+  return { ...(source ? { tlcSource: source } : {}), ...(m.tlcSourceReference ? { tlcSourceReference: m.tlcSourceReference } : {}) };
+}
+
+/** The sign of the stock change at `site`: bringing goods (and their serials) in, taking them out, or neither. */
+const siteSign = (rule: MovementRule, quantity: number) => Math.sign(rule.site === 'signed' ? quantity : rule.site);
+
+/** Serial claims: one write each, guarded by the version read; moves the lot's serial counts. */
+function claimSerials(m: Movement, rule: MovementRule, snap: Snapshot, lot: LotState, writes: Plan['serials']): Rejection | undefined {
+  if (!m.serials || rule.serialStatus === 'unchanged') return undefined;
+  const entering = siteSign(rule, m.quantity) > 0;
+  // A count correction that takes serials out writes them off.
+  const status: SerialStatus = entering ? 'in-stock' : rule.site === 'signed' ? 'disposed' : rule.serialStatus;
+  const siteId = rule.serialAt === 'counterparty' && m.counterparty ? m.counterparty : m.site;
+  for (const [n, s] of m.serials.entries()) {
+    const cur = snap.serials.get(s);
+    const refused = entering ? serialFree(m, s, cur, `serials.${n}`) : serialHere(m, s, cur, `serials.${n}`);
+    if (refused) return refused;
+    writes.push({
+      expectedVersion: cur?.version ?? 0,
+      next: { gtin: m.gtin, serial: s, lot: m.lot, status, siteId, refs: [...(cur?.refs ?? [])], version: (cur?.version ?? 0) + 1 },
+    });
+    if (entering) {
+      const movedFromAnotherLot = cur && cur.lot !== m.lot && cur.status !== 'in-stock';
+      if (!cur || movedFromAnotherLot) lot.serialsTotal += 1;
+      lot.serialsInStock += 1;
+    } else if (status !== 'in-stock') {
+      lot.serialsInStock -= 1;
+    }
+  }
+  return undefined;
+}
+
+function serialFree(m: Movement, s: string, cur: SerialState | undefined, path: string): Rejection | undefined {
+  if (cur && cur.status === 'in-stock')
+    return refusal('serial_in_stock', `Serial ${s} of ${m.gtin} is already in stock at ${cur.siteId} (lot ${cur.lot})`, path);
+  return undefined;
+}
+
+function serialHere(m: Movement, s: string, cur: SerialState | undefined, path: string): Rejection | undefined {
+  if (!cur || cur.status !== 'in-stock' || cur.siteId !== m.site)
+    return refusal('serial_not_in_stock', `Serial ${s} of ${m.gtin} is not in stock at ${m.site}`, path);
+  if (cur.lot !== m.lot) return refusal('serial_not_in_stock', `Serial ${s} of ${m.gtin} belongs to lot ${cur.lot}, not ${m.lot}`, path);
+  return undefined;
+}
+
+/** Stock deltas: the change at `site`, then the change at `counterparty`, as the type's rule says. */
+function stockDeltas(m: Movement, rule: MovementRule): Delta[] {
+  const qty = Math.abs(m.quantity);
+  const atSite = rule.site === 'signed' ? m.quantity : rule.site * qty;
+  const deltas: Delta[] = atSite === 0 ? [] : [{ siteId: m.site, quantity: atSite }];
+  if (rule.counterparty === 1) {
+    // The schema asks such types for a counterparty; a record without one never reaches the planner.
+    if (m.counterparty === undefined) throw new Error(`a ${m.type} moves stock to its counterparty, and ${m.eventId} names none`);
+    deltas.push({ siteId: m.counterparty, quantity: qty });
+  }
+  return deltas;
+}
+
+/**
+ * Apply stock changes to a lot's balances; refuse any that would take a site below zero. A gain counts toward what
+ * arrived at the site unless it is a count correction (`arrives` false).
+ */
+function applyDeltas(lot: LotState, deltas: Delta[], stock: { type: LedgerEntryType; arrives: boolean }, path: string): Rejection | undefined {
+  for (const d of deltas) {
+    const cur = lot.balances[d.siteId] ?? { q: 0, r: 0 };
+    const next = q3(cur.q + d.quantity);
+    if (next < 0)
+      return {
+        code: 'insufficient_stock',
+        message: `Lot ${lot.lot} of ${lot.gtin} has ${cur.q} on hand at ${d.siteId}; ${stock.type} of ${-d.quantity} would take it below zero`,
+        errors: [{ path, message: `only ${cur.q} on hand at ${d.siteId}` }],
+      };
+    const arrived = d.quantity > 0 && stock.arrives ? d.quantity : 0;
+    lot.balances[d.siteId] = { q: next, r: q3(cur.r + arrived) };
+    if (next === 0 && cur.r + arrived === 0) delete lot.balances[d.siteId];
+  }
+  return undefined;
+}
+
+/** The lot totals the type's rule keeps: units sold, units returned for a defect. */
+function tally(lot: LotState, m: Movement, rule: MovementRule): void {
+  const qty = Math.abs(m.quantity);
+  if (rule.tally === 'sold') lot.sold = q3((lot.sold ?? 0) + qty);
+  if (isDefectReturn(m)) lot.defectReturns = q3((lot.defectReturns ?? 0) + qty);
+}
+
+/** Transform inputs: each consumed at `site`, each must be known, in stock and usable. */
+function consumeInputs(m: Movement, snap: Snapshot, consumed: Consumed[]): Rejection | undefined {
+  const date = localDate(m.occurredAt);
+  for (const [n, input] of (m.inputs ?? []).entries()) {
+    if (!snap.products.get(input.gtin)) return refusal('product_not_found', `Unknown product ${input.gtin}`, `inputs.${n}.gtin`);
+    const il = snap.lots.get(lotId(input));
+    if (!il) return refusal('lot_not_found', `Input lot ${input.lot} of ${input.gtin} has no stock anywhere`, `inputs.${n}.lot`);
+    const st = effectiveStatus(il, date);
+    if (st !== 'active') return refusal('lot_blocked', blockedMessage(input.lot, st, il, 'used as a transform input'), `inputs.${n}.lot`);
+    const next = structuredClone(il);
+    const refused = applyDeltas(next, [{ siteId: m.site, quantity: -input.quantity }], { type: m.type, arrives: false }, `inputs.${n}.quantity`);
+    if (refused) return refused;
+    consumed.push({ lot: next, quantity: input.quantity });
+  }
+  return undefined;
+}
+
+type Written = {
+  lot: LotState;
+  existing: LotState | undefined;
+  deltas: Delta[];
+  unit: string;
+  consumed: Consumed[];
+  snap: Snapshot;
+  now: string;
+};
+
+/** Entries: the moved or produced lot first, then each consumed input; each moves its lot's head. */
+function writeEntries(m: Movement, rule: MovementRule, w: Written): LedgerEntry[] {
+  const common = {
+    eventId: m.eventId,
+    type: m.type,
+    occurredAt: m.occurredAt,
+    recordedAt: w.now,
+    site: m.site,
+    ...(m.counterparty ? { counterparty: m.counterparty } : {}),
+    ...(m.reference ? { reference: m.reference } : {}),
+    ...(m.reason ? { reason: m.reason } : {}),
+  };
+  const head = appendEntry(w.lot, {
+    ...common,
+    gtin: m.gtin,
+    lot: m.lot,
+    quantity: m.quantity,
+    unit: w.unit,
+    deltas: w.deltas,
+    ...(m.inputs ? { role: 'output' as const, inputs: m.inputs } : {}),
+    ...(m.serials ? { serials: m.serials } : {}),
+    ...(m.expiry ? { expiry: m.expiry } : w.lot.expiry ? { expiry: w.lot.expiry } : {}),
+    ...(m.productionDate ? { productionDate: m.productionDate } : {}),
+    ...(w.existing ? {} : lotCodeOrigin(m, rule)),
+    ...(m.unitPrice !== undefined ? { unitPrice: m.unitPrice } : {}),
+    ...(m.unitCost !== undefined ? { unitCost: m.unitCost } : {}),
+  });
+  const inputs = w.consumed.map((c) =>
+    appendEntry(c.lot, {
+      ...common,
+      gtin: c.lot.gtin,
+      lot: c.lot.lot,
+      role: 'input',
+      quantity: c.quantity,
+      unit: (w.snap.products.get(c.lot.gtin) as Product).unit,
+      output: { gtin: m.gtin, lot: m.lot },
+      deltas: [{ siteId: m.site, quantity: -c.quantity }],
+    }),
+  );
+  return [head, ...inputs];
+}
+
+/** A plan must fit in one DynamoDB transaction. */
+function withinOneTransaction(m: Movement, plan: Plan): PlanResult {
+  const actions = actionCount(plan);
+  if (actions <= MAX_TRANSACTION_ACTIONS) return { ok: true, plan };
+  return rejected({
+    code: 'too_many_actions',
+    message: `This movement needs ${actions} writes in one transaction and DynamoDB allows ${MAX_TRANSACTION_ACTIONS}: split its serials or inputs over several movements`,
+    errors: [{ path: m.serials ? 'serials' : 'inputs', message: `needs ${actions} transaction actions; at most ${MAX_TRANSACTION_ACTIONS}` }],
+  });
+}
+
+/** Link a new entry to the lot's head and move the head forward. */
+function appendEntry(lot: LotState, e: Omit<LedgerEntry, 'seq' | 'prevHash' | 'hash'>): LedgerEntry {
+  const sealed = sealEntry({ ...e, seq: lot.seq + 1, prevHash: lot.headHash });
+  lot.seq = sealed.seq;
+  lot.headHash = sealed.hash;
+  return sealed;
+}
+
+/**
+ * Plan a status change (QA hold, release, recall) as a ledger entry of the lot.
+ * @example planStatusChange(lot, { type: 'hold', reason: 'QA', eventId: 'hold:r1' }, now) // { next: { status: 'on-hold', ... }, entry }
+ */
+export function planStatusChange(
+  lot: LotState,
+  change: { type: 'hold' | 'release' | 'recall'; reason: string; eventId: string; recallId?: string },
+  now: string,
+): { next: LotState; entry: LedgerEntry } {
+  const next = structuredClone(lot);
+  next.status = change.type === 'release' ? 'active' : change.type === 'hold' ? 'on-hold' : 'recalled';
+  if (change.type === 'release') delete next.statusReason;
+  else next.statusReason = change.reason;
+  if (change.recallId) next.recallId = change.recallId;
+  const entry = appendEntry(next, {
+    gtin: lot.gtin,
+    lot: lot.lot,
+    eventId: change.eventId,
+    type: change.type,
+    occurredAt: now,
+    recordedAt: now,
+    quantity: 0,
+    unit: lot.unit,
+    reason: change.reason,
+    deltas: [],
+    ...(change.recallId ? { recallId: change.recallId } : {}),
+  });
+  return { next, entry };
+}
