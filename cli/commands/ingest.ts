@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { type FileRecord, formatOf, parseMovementFile } from '../../lib/domain/batch-file.js';
-import type { BatchReport, RecordResult } from '../../lib/domain/record-movements.js';
+import type { RecordResult } from '../../lib/domain/record-movement.js';
+import type { BatchReport } from '../../lib/domain/record-movements.js';
 import type { ApiClient } from '../api-client.js';
 import { bad, bold, dim, ok, printJson } from '../output.js';
 

@@ -1,5 +1,6 @@
 import { formatOf, parseMovementFile } from './batch-file.js';
-import { type LedgerDeps, parseRecord, type RecordResult, recordMovements, summarize } from './record-movements.js';
+import type { LedgerDeps, RecordResult } from './record-movement.js';
+import { parseRecord, recordMovements, summarize } from './record-movements.js';
 
 /** Port over the ingest bucket. */
 export interface FileStore {

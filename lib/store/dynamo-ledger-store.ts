@@ -21,9 +21,9 @@ import {
   type SerialState,
   type Snapshot,
 } from '../domain/ledger.js';
+import type { BulkLedgerStore, CommitOutcome, MasterCache, Overlay } from '../domain/ledger-ports.js';
 import type { Product, Site } from '../domain/master-data.js';
 import type { Movement } from '../domain/movement.js';
-import type { BulkLedgerStore, CommitOutcome, MasterCache, Overlay } from '../domain/record-movements.js';
 import { batchGetAll } from './batch-get.js';
 import { fromItem } from './items.js';
 import { keys } from './keys.js';

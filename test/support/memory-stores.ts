@@ -10,10 +10,10 @@ import {
   type SerialState,
   type Snapshot,
 } from '../../lib/domain/ledger.js';
+import type { BulkLedgerStore, CommitOutcome, MasterCache, Overlay } from '../../lib/domain/ledger-ports.js';
 import type { LotStore } from '../../lib/domain/lots.js';
 import type { MasterDataStore, Product, Site } from '../../lib/domain/master-data.js';
 import type { Movement } from '../../lib/domain/movement.js';
-import type { BulkLedgerStore, CommitOutcome, MasterCache, Overlay } from '../../lib/domain/record-movements.js';
 
 /** In-memory master data, for domain tests. */
 export class InMemoryMasterData implements MasterDataStore {

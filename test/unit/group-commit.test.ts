@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LedgerStore } from '../../lib/domain/record-movements.js';
+import type { LedgerStore } from '../../lib/domain/ledger-ports.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { GTIN, mv } from '../support/fixtures.js';
 import { memoryLedger } from '../support/memory-ledger.js';

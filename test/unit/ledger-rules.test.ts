@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '../../lib/domain/canonical.js';
 import { entryHashOk } from '../../lib/domain/ledger.js';
+import type { LedgerStore } from '../../lib/domain/ledger-ports.js';
 import { changeLotStatus, lotView } from '../../lib/domain/lots.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { verifyChain } from '../../lib/domain/verify-chain.js';
@@ -148,6 +149,27 @@ describe('recording movements', () => {
     const serials = Array.from({ length: 120 }, (_, i) => `S${i}`);
     const r = await recordMovements(d, [receive({ gtin: GTIN.phone, lot: 'P1', quantity: 120, serials, expiry: undefined })]);
     expect(r.results[0]).toMatchObject({ status: 'rejected', code: 'too_many_actions' });
+    expect(d.ledger.commits).toBe(0);
+  });
+
+  it('answers busy, having written nothing, when every attempt meets another writer', async () => {
+    // Prepare: the plain port only (the careful path), whose commits always lose the race
+    const d = await memoryLedger();
+    let commits = 0;
+    const ledger: LedgerStore = {
+      snapshot: (m, c) => d.ledger.snapshot(m, c),
+      commit: async () => {
+        commits++;
+        return 'conflict';
+      },
+      getEvent: (id) => d.ledger.getEvent(id),
+    };
+    // Act
+    const r = await recordMovements({ ...d, ledger }, [receive()]);
+    // Assess
+    expect(r.results[0]).toMatchObject({ status: 'rejected', code: 'busy', errors: [{ path: '' }] });
+    expect(r.results[0]?.message).toBe('The ledger is busy; nothing was written for this record. Sending it again is safe.');
+    expect(commits).toBe(40);
     expect(d.ledger.commits).toBe(0);
   });
 

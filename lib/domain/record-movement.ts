@@ -1,0 +1,112 @@
+import type { Clock } from './clock.js';
+import type { Issue } from './errors.js';
+import { contentHash, type EventRecord, type Plan } from './ledger.js';
+import type { LedgerStore, MasterCache } from './ledger-ports.js';
+import type { Movement } from './movement.js';
+import { planMovement } from './plan-movement.js';
+import { jittered, retry, type Sleep } from './retry.js';
+
+export type LedgerDeps = {
+  ledger: LedgerStore;
+  clock: Clock;
+  newToken: () => string;
+  /**
+   * Called once a movement this call wrote has committed (e.g. the defect-rate QA check). It must log its own errors:
+   * whatever it does, the movement stays `accepted`, so a failing hook is swallowed here.
+   */
+  afterAccepted?: (m: Movement, plan: Plan) => Promise<void>;
+  /** the wait between attempts on a busy lot; default a real timer */
+  sleep?: Sleep;
+};
+
+export type RecordResult = {
+  index: number;
+  eventId: string | null;
+  status: 'accepted' | 'duplicate' | 'rejected';
+  code?: string;
+  message?: string;
+  errors?: Issue[];
+};
+
+// Contention on one lot (many writers at once) resolves by retrying; ~20 s at most, inside the API's 29 s.
+const MAX_ATTEMPTS = 40;
+const delayMs = jittered(10, 500);
+
+/** What the attempts of one record share: the plan last made, and the last error an attempt threw. */
+type Attempts = { plan?: Plan; lastError?: unknown };
+
+/**
+ * Record one validated movement: 1. read a snapshot 2. check the rules and plan 3. commit under conditions, retrying
+ * from 1 when another writer got there first. The eventId record is written in the same transaction, so a retry of
+ * a movement that did commit finds it and answers `duplicate` (or `accepted` when it was this very call's write).
+ * A record handed over from the fast path keeps the token it was planned with: if that commit landed, it is ours.
+ * @example await recordMovement(deps, movement, 0, cache) // { index: 0, eventId: 'e1', status: 'accepted' }
+ */
+export async function recordMovement(d: LedgerDeps, m: Movement, index: number, cache: MasterCache, plannedToken?: string): Promise<RecordResult> {
+  const token = plannedToken ?? d.newToken();
+  const run: Attempts = {};
+  let result: RecordResult;
+  try {
+    result = await retry(
+      async () => {
+        const r = await attempt(d, m, index, cache, token, run);
+        if (!r) throw new Error('the ledger moved meanwhile');
+        return r;
+      },
+      { attempts: MAX_ATTEMPTS, delayMs, ...(d.sleep ? { sleep: d.sleep } : {}) },
+    );
+  } catch {
+    return busy(m, index, run.lastError);
+  }
+  // Our own write landed (seen directly or found after a lost response): run the hook, which never fails the record.
+  if (result.status === 'accepted' && run.plan && d.afterAccepted) await d.afterAccepted(m, run.plan).catch(() => undefined);
+  return result;
+}
+
+/** One read-plan-commit; undefined when it must be tried again (a conflict, or an error before the write was known to land). */
+async function attempt(
+  d: LedgerDeps,
+  m: Movement,
+  index: number,
+  cache: MasterCache,
+  token: string,
+  run: Attempts,
+): Promise<RecordResult | undefined> {
+  const seen = (e: EventRecord | undefined) => (e ? verdictOnExisting(e, m, index, token) : undefined);
+  try {
+    const snap = await d.ledger.snapshot(m, cache);
+    const known = seen(snap.event);
+    if (known) return known;
+    const planned = planMovement(m, snap, d.clock.now().toISOString(), token);
+    if (!planned.ok) return { index, eventId: m.eventId, status: 'rejected', ...planned.rejection };
+    run.plan = planned.plan;
+    const outcome = await d.ledger.commit(planned.plan);
+    if (outcome === 'committed') return { index, eventId: m.eventId, status: 'accepted' };
+    if (outcome === 'event-exists') return seen(await d.ledger.getEvent(m.eventId));
+    return undefined;
+  } catch (e) {
+    // The commit may have landed before the error (a lost response): the event record tells.
+    run.lastError = e;
+    return d.ledger.getEvent(m.eventId).then(seen, () => undefined);
+  }
+}
+
+function busy(m: Movement, index: number, lastError: unknown): RecordResult {
+  const message = 'The ledger is busy; nothing was written for this record. Sending it again is safe.';
+  return {
+    index,
+    eventId: m.eventId,
+    status: 'rejected',
+    code: 'busy',
+    message,
+    errors: [{ path: '', message: `${message} (${String(lastError ?? 'conflicts')})` }],
+  };
+}
+
+/** The answer for a record whose eventId is already recorded: ours (same token), a duplicate, or a conflict. */
+export function verdictOnExisting(e: EventRecord, m: Movement, index: number, token: string | undefined): RecordResult {
+  if (token !== undefined && e.txToken === token) return { index, eventId: m.eventId, status: 'accepted' };
+  if (e.contentHash === contentHash(m)) return { index, eventId: m.eventId, status: 'duplicate' };
+  const message = `eventId ${m.eventId} was already recorded with different content`;
+  return { index, eventId: m.eventId, status: 'rejected', code: 'event_id_conflict', message, errors: [{ path: 'eventId', message }] };
+}
