@@ -2,7 +2,6 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   type QueryCommandOutput,
@@ -132,7 +131,7 @@ export class DynamoLedgerStore implements BulkLedgerStore {
   }
 
   /** Many items by key (see batchGetAll). */
-  batchGet(wanted: Record<string, unknown>[]): Promise<Item[]> {
+  private batchGet(wanted: Record<string, unknown>[]): Promise<Item[]> {
     return batchGetAll(this.doc, this.table, wanted);
   }
 
@@ -256,14 +255,13 @@ export class DynamoLedgerStore implements BulkLedgerStore {
   }
 
   /** Move a lot's head with one entry (hold, release, recall); false when the lot moved meanwhile. */
-  async commitLotChange(expectedSeq: number, next: LotState, entry: LedgerEntry, extra: Item[] = []): Promise<boolean> {
+  async commitLotChange(expectedSeq: number, next: LotState, entry: LedgerEntry): Promise<boolean> {
     try {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: [
             this.lotPut(expectedSeq, next),
             { Put: { TableName: this.table, Item: entryItem(entry), ConditionExpression: COND.absent } },
-            ...extra.map((Item) => ({ Put: { TableName: this.table, Item } })),
           ],
         }),
       );
@@ -346,10 +344,5 @@ export class DynamoLedgerStore implements BulkLedgerStore {
 
   private queryAll(q: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
     return queryAll(this.doc, this.table, q);
-  }
-
-  /** Write one item unconditionally (records that are not part of the ledger chain). */
-  async put(item: Item): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: item }));
   }
 }

@@ -23,6 +23,7 @@ import { depsFor } from '../support/deps.js';
 import { epcisValidator, FSMA_SITES, life } from '../support/exports.js';
 import { GTIN, mv, PRODUCTS, SITES } from '../support/fixtures.js';
 import { call } from '../support/http.js';
+import { putRawItem } from '../support/raw-item.js';
 import { forgeChain } from '../support/rewrite.js';
 
 let d: Deps;
@@ -235,7 +236,7 @@ describe('exports on DynamoDB Local and the S3 server', () => {
       d.tableName,
       forged.map((e) => entryItem(e)),
     );
-    await d.ledger.put(lotItem({ ...lot, headHash: forged.at(-1)?.hash ?? '' }));
+    await putRawItem(d.doc, d.tableName, lotItem({ ...lot, headHash: forged.at(-1)?.hash ?? '' }));
     // Assess
     const chainsOnly = await call<{ ok: boolean }>(
       makeGetLedgerVerify(() => d),
@@ -303,7 +304,7 @@ describe('exports on DynamoDB Local and the S3 server', () => {
     const k = { gtin: GTIN.romaine, lot: 'NJ1' };
     const [first] = await own.lots.allEntries(k);
     if (!first) throw new Error('no entry');
-    await own.ledger.put(entryItem({ ...first, quantity: 11 }));
+    await putRawItem(t.doc, t.tableName, entryItem({ ...first, quantity: 11 }));
     refuse = true;
     await expect(job({}, lambdaContext('daily-ledger-verify'))).rejects.toThrow(/alert was refused: KMSDisabled/);
     expect(alerts).toHaveLength(1);
