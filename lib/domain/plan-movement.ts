@@ -55,7 +55,7 @@ export function planMovement(m: Movement, snap: Snapshot, now: string, txToken: 
   tally(lot, m, rule);
 
   const entries = writeEntries(m, rule, { lot, existing, deltas, unit: m.unit ?? product.unit, consumed, snap, now });
-  const head = entries[0] as LedgerEntry;
+  const [head] = entries;
   for (const w of serials) w.next.refs.push({ lot: m.lot, seq: head.seq });
   const plan: Plan = {
     event: {
@@ -273,7 +273,7 @@ type Written = {
 };
 
 /** Entries: the moved or produced lot first, then each consumed input; each moves its lot's head. */
-function writeEntries(m: Movement, rule: MovementRule, w: Written): LedgerEntry[] {
+function writeEntries(m: Movement, rule: MovementRule, w: Written): [LedgerEntry, ...LedgerEntry[]] {
   const common = {
     eventId: m.eventId,
     type: m.type,
