@@ -218,12 +218,13 @@ describe('recalls against DynamoDB Local', () => {
     );
     expect((await call(ack, 'POST', `/recalls/${id}/acknowledgements`, { siteId: 'dc-1', quantityOnHand: -1 })).status).toBe(400);
 
-    const report = await call<Record<string, { count: number; items: { siteId: string }[] }>>(
+    const report = await call<Record<string, { count: number; items: { siteId: string; channel?: string }[] }>>(
       makeGetRecallReport(() => d),
       'GET',
       `/recalls/${id}/report`,
     );
     expect(report.body.consigneesNotified?.count).toBe(6);
+    expect(new Set(report.body.consigneesNotified?.items.map((x) => x.channel))).toEqual(new Set(['sns']));
     expect(report.body.responded?.items.map((x) => x.siteId).sort()).toEqual(['dc-1', 'store-2']);
     expect(report.body.notResponded?.count).toBe(4);
     expect(report.body).toMatchObject({ quantityReturnedOrCorrected: 32, quantityOnHandReported: 2 });
