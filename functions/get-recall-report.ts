@@ -1,4 +1,4 @@
-import { recallReport } from '../lib/domain/recall.js';
+import { recallReport } from '../lib/domain/recall-report.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json, parseParam } from '../lib/http/http.js';
 import { type Deps, deps, logger } from './deps.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recallStatus } from '../lib/domain/recall.js';
+import { recallStatus } from '../lib/domain/recall-status.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json, parseParam } from '../lib/http/http.js';
 import { type Deps, deps, logger } from './deps.js';

@@ -1,4 +1,5 @@
-import { AckInput, acknowledge } from '../lib/domain/recall.js';
+import { acknowledge } from '../lib/domain/recall-acknowledgements.js';
+import { AckInput } from '../lib/domain/recall-request.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json, parseBody, parseParam } from '../lib/http/http.js';
 import { type Deps, deps, logger } from './deps.js';

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { RecallInput, startRecall } from '../lib/domain/recall.js';
+import { startRecall } from '../lib/domain/recall.js';
+import { RecallInput } from '../lib/domain/recall-request.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json, parseBody } from '../lib/http/http.js';
 import { type Deps, deps, logger } from './deps.js';

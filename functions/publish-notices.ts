@@ -18,7 +18,12 @@ export const handler = middy()
     const { RECALL_TOPIC_ARN } = loadConfig(['RECALL_TOPIC_ARN']);
     publisher ??= new SnsNoticePublisher(new SNSClient({}), RECALL_TOPIC_ARN);
     const d = deps();
-    const r = await publishDue({ outbox: d.outbox, publisher, clock: d.clock, log: (msg, extra) => logger.warn(msg, { ...extra }) });
+    const r = await publishDue({
+      outbox: d.outbox,
+      senders: { sns: publisher },
+      clock: d.clock,
+      log: (msg, extra) => logger.warn(msg, { ...extra }),
+    });
     if (r.published || r.failed) logger.info('notices published', r);
     return r;
   });

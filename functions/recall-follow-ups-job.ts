@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { queueFollowUps } from '../lib/domain/notice-outbox.js';
+import { queueFollowUps } from '../lib/domain/recall-follow-ups.js';
 import { deps, logger } from './deps.js';
 
 /** Hours without an acknowledgement before a consignee gets a follow-up notice (RECALL_FOLLOW_UP_HOURS, default 24). */

@@ -8,7 +8,7 @@ import { ExportRequest } from '../lib/domain/exports.js';
 import { DateSchema, GtinSchema, LotSchema, SerialSchema, SiteIdSchema } from '../lib/domain/ids.js';
 import { ProductInput, SiteInput } from '../lib/domain/master-data.js';
 import { Movement } from '../lib/domain/movement.js';
-import { AckInput, RecallInput } from '../lib/domain/recall.js';
+import { AckInput, RecallInput } from '../lib/domain/recall-request.js';
 import { ScanInput } from '../lib/domain/scans.js';
 import { CursorSchema, LimitSchema, ReasonBody } from '../lib/http/params.js';
 import { ROUTES } from './routes.js';

@@ -1,4 +1,4 @@
-import type { RecallReport } from '../../lib/domain/recall.js';
+import type { RecallReport } from '../../lib/domain/recall-report.js';
 import type { ApiClient } from '../api-client.js';
 import { bad, bold, dim, ok, printJson, table } from '../output.js';
 

@@ -1,27 +1,28 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type AttributeValue, type FilterScope, matchesFilterPolicy, validateFilterPolicy } from './sns-filter-policy.js';
+import { type AttributeValue, matchesFilterPolicy, validateFilterPolicy } from './sns-filter-policy.js';
+import { SnsStateFile } from './sns-state-file.js';
 
 /*
  * A small SNS for the local stack. It speaks the query protocol `@aws-sdk/client-sns` uses: a form-encoded POST to `/`
  * (the SigV4 signature is not checked), XML replies, and the SNS error codes the SDK maps to its exception classes.
  *
- * Differences from SNS, on purpose:
+ * It emulates what the stack uses (infra/lotledger-stack.ts): standard topics, Publish and PublishBatch, http/https
+ * subscriptions with a string-allowlist FilterPolicy on message attributes and RawMessageDelivery, and the inbox the
+ * local stack serves at /_local/notifications. Differences from SNS, on purpose:
+ * - no FIFO topics (a `.fifo` name is refused), no deduplication;
+ * - filter policies are string allowlists only (see sns-filter-policy.ts);
  * - subscriptions are confirmed at once (no SubscriptionConfirmation round trip), so `ReturnSubscriptionArn` is moot;
- * - only http/https endpoints receive deliveries, FIFO topics included (SNS allows only SQS there); other protocols are
- *   recorded and listed but never called;
- * - messages carry `Signature: "EXAMPLE"`; MessageStructure=json, tags, data protection and delivery policies are
- *   stored as given and change nothing;
- * - failed http deliveries are retried four times within about 2 s (SNS: three times, 20 s apart), then logged; a
- *   subscription's RedrivePolicy is stored, and the local stack has no dead-letter queue to send such a message to.
+ * - only http/https endpoints receive deliveries; an sqs subscription (the stack's customer queue) is recorded and
+ *   listed but never called;
+ * - messages carry `Signature: "EXAMPLE"`; MessageStructure=json is ignored;
+ * - failed http deliveries are retried four times within about 2 s (SNS: three times, 20 s apart), then logged.
+ * With a state file, a message is on disk before its publish is answered (sns-state-file.ts).
  */
 
 type Topic = { arn: string; name: string; attributes: Record<string, string>; createdAt: number };
 type Subscription = { arn: string; topicArn: string; protocol: string; endpoint: string; attributes: Record<string, string> };
-type Dedup = { messageId: string; sequenceNumber: string; at: number };
 /** One accepted message, as the topic fanned it out; `attributes` maps each name to its StringValue (BinaryValue as base64). */
 export type InboxItem = {
   topic: string;
@@ -31,22 +32,21 @@ export type InboxItem = {
   attributes: Record<string, string>;
   body: string;
   publishedAt: string;
-  sequenceNumber?: string;
 };
 /** `topic` is a name or an ARN; `audience` and `siteId` must equal the message attribute of that name. */
 export type InboxFilter = { topic?: string; audience?: string; siteId?: string; since?: Date | string };
-type State = { topics: Topic[]; subscriptions: Subscription[]; inbox: InboxItem[]; dedup?: [string, Dedup][]; sequence?: string };
+type State = { topics: Topic[]; subscriptions: Subscription[]; inbox: InboxItem[] };
 
 export type SnsEmulatorOptions = {
   region?: string;
   accountId?: string;
-  /** JSON file that keeps topics, subscriptions, the inbox and FIFO dedup ids across restarts */
+  /** JSON file (and its `.log` journal) that keeps topics, subscriptions and the inbox across restarts */
   stateFile?: string;
   /** the inbox keeps this many newest items (default 100,000) */
   inboxLimit?: number;
   log?: (msg: string, extra?: object) => void;
   fetchImpl?: typeof fetch;
-  /** epoch ms; tests move it to step over the five-minute FIFO dedup window */
+  /** epoch ms, for the inbox's publishedAt */
   now?: () => number;
 };
 
@@ -67,16 +67,16 @@ const invalid = (what: string) => new SnsError('InvalidParameter', `Invalid para
 
 const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const MAX_MESSAGE_BYTES = 256 * 1024;
-const DEDUP_WINDOW_MS = 5 * 60_000;
 const PAGE_SIZE = 100;
 // Four attempts in about 2 s: enough for a subscriber that is restarting, short enough not to stall tests or stop().
 const RETRY_DELAYS_MS = [100, 400, 1600];
 const DELIVERY_TIMEOUT_MS = 5000;
-const SAVE_DEBOUNCE_MS = 200;
-const PROTOCOLS = ['http', 'https', 'email', 'email-json', 'sms', 'sqs', 'lambda', 'application', 'firehose'];
-const TOPIC_ATTRIBUTES =
-  /^(DisplayName|Policy|DeliveryPolicy|KmsMasterKeyId|SignatureVersion|TracingConfig|FifoTopic|ContentBasedDeduplication|FifoThroughputScope|ArchivePolicy|DataProtectionPolicy|(HTTP|Firehose|Lambda|SQS|Application)(SuccessFeedbackRoleArn|SuccessFeedbackSampleRate|FailureFeedbackRoleArn))$/;
-const SUBSCRIPTION_ATTRIBUTES = ['FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'DeliveryPolicy', 'RedrivePolicy', 'SubscriptionRoleArn'];
+// The journal keeps every message safe; the snapshot that replaces it is rewritten at most this often.
+const SNAPSHOT_EVERY_MS = 1000;
+const PROTOCOLS = ['http', 'https', 'sqs'];
+// What the stack's topics set: displayName, masterKey, and the enforceSSL policy.
+const TOPIC_ATTRIBUTES = ['DisplayName', 'KmsMasterKeyId', 'Policy'];
+const SUBSCRIPTION_ATTRIBUTES = ['FilterPolicy', 'RawMessageDelivery'];
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 const el = (name: string, inner: string) => `<${name}>${inner}</${name}>`;
@@ -150,14 +150,7 @@ function isJsonArray(s: string): boolean {
   }
 }
 
-type Checked = {
-  message: string;
-  subject?: string;
-  attributes: Record<string, AttributeValue>;
-  bytes: number;
-  /** set for FIFO topics only: the explicit id, or the SHA-256 of the body with content-based deduplication */
-  dedupId?: string;
-};
+type Checked = { message: string; subject?: string; attributes: Record<string, AttributeValue>; bytes: number };
 
 /**
  * An SNS emulator for the local stack and integration tests; point `@aws-sdk/client-sns` at {@link SnsEmulator.url}.
@@ -177,23 +170,24 @@ export class SnsEmulator {
   private topics: Topic[] = [];
   private subscriptions: Subscription[] = [];
   private items: InboxItem[] = [];
-  /** `topicArn|dedupId` → first acceptance, oldest first, so expired entries are pruned from the front */
-  private readonly dedup = new Map<string, Dedup>();
-  private sequence = 0n;
+  private readonly state?: SnsStateFile<State, InboxItem>;
   private server?: Server;
   private baseUrl = '';
   private readonly inflight = new Set<Promise<void>>();
   private shutdown = new AbortController();
   private saveTimer?: NodeJS.Timeout;
 
-  constructor(private readonly opts: SnsEmulatorOptions = {}) {
+  constructor(opts: SnsEmulatorOptions = {}) {
     this.region = opts.region ?? 'us-east-1';
     this.account = opts.accountId ?? '000000000000';
     this.now = opts.now ?? Date.now;
     this.fetchImpl = opts.fetchImpl ?? fetch;
     this.log = opts.log ?? (() => undefined);
     this.inboxLimit = opts.inboxLimit ?? 100_000;
-    if (opts.stateFile && existsSync(opts.stateFile)) this.load(opts.stateFile);
+    if (opts.stateFile) {
+      this.state = new SnsStateFile(opts.stateFile);
+      this.load(this.state);
+    }
   }
 
   /** Listen on `host:port` (0 picks a free port); resolves with the base URL to give the SDK as its endpoint. */
@@ -218,7 +212,8 @@ export class SnsEmulator {
   async stop(): Promise<void> {
     this.shutdown.abort();
     await this.idle();
-    this.flush();
+    this.saveNow();
+    this.state?.close();
     const server = this.server;
     this.server = undefined;
     if (server)
@@ -247,45 +242,36 @@ export class SnsEmulator {
 
   clearInbox(): void {
     this.items = [];
-    this.save();
+    this.saveNow();
   }
 
-  private load(file: string) {
-    let saved: Partial<State>;
-    try {
-      saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<State>;
-    } catch (cause) {
-      throw new Error(`SNS emulator state ${file} is not valid JSON; move it away to start empty`, { cause });
-    }
-    this.topics = saved.topics ?? [];
-    this.subscriptions = saved.subscriptions ?? [];
-    this.items = saved.inbox ?? [];
-    for (const [k, d] of saved.dedup ?? []) this.dedup.set(k, d);
-    this.sequence = BigInt(saved.sequence ?? '0');
+  /** The snapshot, then the messages journaled after it that it does not hold yet. */
+  private load(state: SnsStateFile<State, InboxItem>) {
+    const { snapshot, entries } = state.load();
+    this.topics = snapshot.topics ?? [];
+    this.subscriptions = snapshot.subscriptions ?? [];
+    this.items = snapshot.inbox ?? [];
+    const known = new Set(this.items.map((i) => i.messageId));
+    this.items = this.items.concat(entries.filter((i) => !known.has(i.messageId)));
+    this.trimInbox();
   }
 
-  private save() {
-    if (!this.opts.stateFile || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => this.flush(), SAVE_DEBOUNCE_MS);
+  private trimInbox() {
+    if (this.items.length > this.inboxLimit) this.items.splice(0, this.items.length - this.inboxLimit);
+  }
+
+  /** Rewrite the snapshot soon: the journal already holds what changed. */
+  private saveSoon() {
+    if (!this.state || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.saveNow(), SNAPSHOT_EVERY_MS);
     this.saveTimer.unref();
   }
 
-  /** Write to a temp file, then rename: a crash mid-write leaves the previous state, never half a file. */
-  private flush() {
+  /** Rewrite the snapshot now; topic and subscription changes are on disk before they are answered. */
+  private saveNow() {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    const file = this.opts.stateFile;
-    if (!file) return;
-    const state: State = {
-      topics: this.topics,
-      subscriptions: this.subscriptions,
-      inbox: this.items,
-      dedup: [...this.dedup],
-      sequence: String(this.sequence),
-    };
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(`${file}.tmp`, JSON.stringify(state));
-    renameSync(`${file}.tmp`, file);
+    this.state?.snapshot({ topics: this.topics, subscriptions: this.subscriptions, inbox: this.items });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
@@ -326,17 +312,15 @@ export class SnsEmulator {
       case 'GetTopicAttributes': {
         const t = this.topic(f.TopicArn);
         const subscribed = String(this.subscriptions.filter((s) => s.topicArn === t.arn).length);
-        const fifo: Record<string, string> = t.attributes.FifoTopic === 'true' ? { ContentBasedDeduplication: 'false' } : {};
         const base = { TopicArn: t.arn, Owner: this.account, DisplayName: '', SubscriptionsPending: '0', SubscriptionsDeleted: '0' };
-        return el('Attributes', mapXml({ ...base, SubscriptionsConfirmed: subscribed, ...fifo, ...t.attributes }));
+        return el('Attributes', mapXml({ ...base, SubscriptionsConfirmed: subscribed, ...t.attributes }));
       }
       case 'SetTopicAttributes': {
         const t = this.topic(f.TopicArn);
-        const [name, value] = [str(f.AttributeName) ?? '', str(f.AttributeValue) ?? ''];
-        if (name === 'FifoTopic') throw invalid('AttributeName Reason: FifoTopic cannot be changed');
-        this.checkTopicAttribute(t.name.endsWith('.fifo'), name, value);
-        t.attributes[name] = value;
-        this.save();
+        const name = str(f.AttributeName) ?? '';
+        checkTopicAttribute(name);
+        t.attributes[name] = str(f.AttributeValue) ?? '';
+        this.saveNow();
         return null;
       }
       case 'DeleteTopic': {
@@ -344,8 +328,7 @@ export class SnsEmulator {
         const arn = str(f.TopicArn);
         this.topics = this.topics.filter((t) => t.arn !== arn);
         this.subscriptions = this.subscriptions.filter((s) => s.topicArn !== arn);
-        for (const k of this.dedup.keys()) if (k.startsWith(`${arn}|`)) this.dedup.delete(k);
-        this.save();
+        this.saveNow();
         return null;
       }
       case 'Subscribe':
@@ -353,7 +336,7 @@ export class SnsEmulator {
       case 'Unsubscribe': {
         const s = this.subscription(f.SubscriptionArn);
         this.subscriptions = this.subscriptions.filter((x) => x !== s);
-        this.save();
+        this.saveNow();
         return null;
       }
       case 'ListSubscriptions':
@@ -376,16 +359,15 @@ export class SnsEmulator {
       }
       case 'SetSubscriptionAttributes': {
         const s = this.subscription(f.SubscriptionArn);
-        this.setSubscriptionAttribute(s, str(f.AttributeName) ?? '', str(f.AttributeValue) ?? '');
-        this.save();
+        setSubscriptionAttribute(s, str(f.AttributeName) ?? '', str(f.AttributeValue) ?? '');
+        this.saveNow();
         return null;
       }
       case 'Publish': {
         const arn = f.TopicArn ?? f.TargetArn;
         if (arn === undefined) throw invalid('TopicArn or TargetArn Reason: no value for required parameter');
-        const t = this.topic(arn);
-        const r = this.accept(t, this.checkPublish(t, f));
-        return el('MessageId', r.messageId) + (r.sequenceNumber ? el('SequenceNumber', r.sequenceNumber) : '');
+        const [item] = this.accept(this.topic(arn), [checkPublish(f)]);
+        return el('MessageId', item?.messageId ?? '');
       }
       case 'PublishBatch':
         return this.publishBatch(f);
@@ -414,44 +396,20 @@ export class SnsEmulator {
     return s;
   }
 
-  private checkTopicAttribute(fifo: boolean, name: string, value: string) {
-    if (!TOPIC_ATTRIBUTES.test(name)) throw invalid(`AttributeName ${name}`);
-    if ((name === 'FifoTopic' || name === 'ContentBasedDeduplication') && value !== 'true' && value !== 'false') throw invalid(`${name}`);
-    if (name === 'ContentBasedDeduplication' && value === 'true' && !fifo)
-      throw invalid('Attributes Reason: Content-based deduplication can only be set for FIFO topics');
-  }
-
   private createTopic(f: Form) {
     const name = str(f.Name) ?? '';
-    if (!/^[A-Za-z0-9_-]{1,256}$/.test(name.replace(/\.fifo$/, '')) || name.length > 256) throw invalid('Topic Name');
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(name)) throw invalid('Topic Name');
     const attributes = mapOf(f.Attributes);
-    const fifo = name.endsWith('.fifo');
-    if (fifo !== (attributes.FifoTopic === 'true'))
-      throw invalid(fifo ? 'Topic Name Reason: a .fifo topic needs FifoTopic=true' : 'Topic Name Reason: FIFO topic names must end with .fifo');
-    for (const [k, v] of Object.entries(attributes)) this.checkTopicAttribute(fifo, k, v);
+    for (const k of Object.keys(attributes)) checkTopicAttribute(k);
     const arn = `arn:aws:sns:${this.region}:${this.account}:${name}`;
     const existing = this.topics.find((t) => t.arn === arn);
     if (existing && Object.entries(attributes).some(([k, v]) => existing.attributes[k] !== v))
       throw invalid('Attributes Reason: Topic already exists with different attributes');
     if (!existing) {
       this.topics.push({ arn, name, attributes, createdAt: this.now() });
-      this.save();
+      this.saveNow();
     }
     return el('TopicArn', esc(arn));
-  }
-
-  private setSubscriptionAttribute(s: Subscription, name: string, value: string) {
-    if (!SUBSCRIPTION_ATTRIBUTES.includes(name)) throw invalid(`AttributeName ${name}`);
-    const scope = (s.attributes.FilterPolicyScope ?? 'MessageAttributes') as FilterScope;
-    if (name === 'FilterPolicy' && value !== '') checkPolicy(value, scope);
-    if (name === 'FilterPolicyScope') {
-      if (value !== 'MessageAttributes' && value !== 'MessageBody') throw invalid('FilterPolicyScope');
-      // A body policy may nest, an attribute policy may not: the policy in place must still hold under the new scope.
-      if (s.attributes.FilterPolicy) checkPolicy(s.attributes.FilterPolicy, value);
-    }
-    if (name === 'RawMessageDelivery' && value !== 'true' && value !== 'false') throw invalid('RawMessageDelivery');
-    if (name === 'FilterPolicy' && value === '') delete s.attributes.FilterPolicy;
-    else s.attributes[name] = value;
   }
 
   private subscribe(f: Form) {
@@ -469,69 +427,42 @@ export class SnsEmulator {
       return el('SubscriptionArn', esc(existing.arn));
     }
     const s: Subscription = { arn: `${t.arn}:${randomUUID()}`, topicArn: t.arn, protocol, endpoint, attributes: {} };
-    // Scope first, because the policy is validated against it.
-    const rank = (k: string) => (k === 'FilterPolicyScope' ? 0 : 1);
-    for (const [k, v] of Object.entries(attributes).sort(([a], [b]) => rank(a) - rank(b))) this.setSubscriptionAttribute(s, k, v);
+    for (const [k, v] of Object.entries(attributes)) setSubscriptionAttribute(s, k, v);
     this.subscriptions.push(s);
-    this.save();
+    this.saveNow();
     return el('SubscriptionArn', esc(s.arn));
   }
 
-  /** Validate one Publish (or batch entry) without changing anything, so a batch can fail per entry. */
-  private checkPublish(t: Topic, e: Form): Checked {
-    const message = str(e.Message) ?? '';
-    if (message === '') throw invalid('Empty message');
-    const subject = str(e.Subject);
-    if (subject !== undefined && !/^[\x20-\x7e]{1,99}$/.test(subject)) throw invalid('Subject');
-    const attributes = messageAttributes(e.MessageAttributes);
-    const attributeBytes = Object.entries(attributes).reduce((n, [k, a]) => n + Buffer.byteLength(k + a.type + a.value), 0);
-    const bytes = Buffer.byteLength(message) + attributeBytes;
-    if (bytes > MAX_MESSAGE_BYTES) throw invalid('Message too long');
-    // Standard topics accept and ignore a MessageGroupId, as SNS now does.
-    if (t.attributes.FifoTopic !== 'true') return { message, subject, attributes, bytes };
-    if (!str(e.MessageGroupId)) throw invalid('The MessageGroupId parameter is required for FIFO topics');
-    let dedupId = str(e.MessageDeduplicationId);
-    if (!dedupId) {
-      if (t.attributes.ContentBasedDeduplication !== 'true')
-        throw invalid('The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
-      dedupId = createHash('sha256').update(message).digest('hex');
-    }
-    return { message, subject, attributes, bytes, dedupId };
-  }
-
-  /** Record a checked message in the inbox and fan it out; a FIFO duplicate within five minutes gets the first answer again. */
-  private accept(t: Topic, p: Checked): { messageId: string; sequenceNumber?: string } {
-    const now = this.now();
-    for (const [k, d] of this.dedup) {
-      if (now - d.at < DEDUP_WINDOW_MS) break;
-      this.dedup.delete(k);
-    }
-    const key = `${t.arn}|${p.dedupId}`;
-    const seen = p.dedupId ? this.dedup.get(key) : undefined;
-    if (seen) return { messageId: seen.messageId, sequenceNumber: seen.sequenceNumber };
-    const messageId = randomUUID();
-    const sequenceNumber = p.dedupId ? String(++this.sequence).padStart(20, '0') : undefined;
-    if (sequenceNumber) this.dedup.set(key, { messageId, sequenceNumber, at: now });
-    const item: InboxItem = {
-      topic: t.name,
-      topicArn: t.arn,
-      messageId,
-      ...(p.subject ? { subject: p.subject } : {}),
-      attributes: Object.fromEntries(Object.entries(p.attributes).map(([k, a]) => [k, a.value])),
-      body: p.message,
-      publishedAt: new Date(now).toISOString(),
-      ...(sequenceNumber ? { sequenceNumber } : {}),
-    };
-    this.items.push(item);
-    if (this.items.length > this.inboxLimit) this.items.splice(0, this.items.length - this.inboxLimit);
-    this.save();
-    for (const s of this.subscriptions) {
-      if (s.topicArn !== t.arn || (s.protocol !== 'http' && s.protocol !== 'https')) continue;
-      const policy = s.attributes.FilterPolicy ? (JSON.parse(s.attributes.FilterPolicy) as Record<string, unknown>) : undefined;
-      const scope = (s.attributes.FilterPolicyScope ?? 'MessageAttributes') as FilterScope;
-      if (matchesFilterPolicy(policy, { attributes: p.attributes, body: p.message }, scope)) this.deliver(s, item, p.attributes);
-    }
-    return { messageId, ...(sequenceNumber ? { sequenceNumber } : {}) };
+  /**
+   * Record checked messages in the inbox, on disk before the caller answers, then fan each out to the http/https
+   * subscribers whose filter policy it passes.
+   */
+  private accept(t: Topic, checked: Checked[]): InboxItem[] {
+    const publishedAt = new Date(this.now()).toISOString();
+    const items = checked.map(
+      (p): InboxItem => ({
+        topic: t.name,
+        topicArn: t.arn,
+        messageId: randomUUID(),
+        ...(p.subject ? { subject: p.subject } : {}),
+        attributes: Object.fromEntries(Object.entries(p.attributes).map(([k, a]) => [k, a.value])),
+        body: p.message,
+        publishedAt,
+      }),
+    );
+    this.state?.append(items);
+    this.items.push(...items);
+    this.trimInbox();
+    this.saveSoon();
+    const subscribers = this.subscriptions.filter((s) => s.topicArn === t.arn && (s.protocol === 'http' || s.protocol === 'https'));
+    items.forEach((item, i) => {
+      const attributes = checked[i]?.attributes ?? {};
+      for (const s of subscribers) {
+        const policy = s.attributes.FilterPolicy ? (JSON.parse(s.attributes.FilterPolicy) as Record<string, string[]>) : undefined;
+        if (matchesFilterPolicy(policy, attributes)) this.deliver(s, item, attributes);
+      }
+    });
+    return items;
   }
 
   /** POST the SNS envelope (or the raw message) in the background; retry network errors and 5xx, as SNS does. */
@@ -544,7 +475,6 @@ export class SnsEmulator {
       ...(item.subject ? { Subject: item.subject } : {}),
       Message: item.body,
       Timestamp: item.publishedAt,
-      ...(item.sequenceNumber ? { SequenceNumber: item.sequenceNumber } : {}),
       SignatureVersion: '1',
       Signature: 'EXAMPLE',
       SigningCertURL: `${this.baseUrl}/SimpleNotificationService.pem`,
@@ -597,7 +527,7 @@ export class SnsEmulator {
       throw new SnsError('InvalidBatchEntryId', 'A batch entry id can only contain alphanumeric characters, hyphens and underscores.');
     const checked = entries.map((e) => {
       try {
-        return this.checkPublish(t, e);
+        return checkPublish(e);
       } catch (err) {
         if (err instanceof SnsError) return err;
         throw err;
@@ -605,22 +535,47 @@ export class SnsEmulator {
     });
     const total = checked.reduce((n, c) => n + (c instanceof SnsError ? 0 : c.bytes), 0);
     if (total > MAX_MESSAGE_BYTES) throw new SnsError('BatchRequestTooLong', 'The length of all the messages put together is more than the limit.');
-    const ok: string[] = [];
-    const failed: string[] = [];
-    checked.forEach((c, i) => {
-      const id = el('Id', esc(ids[i] ?? ''));
-      if (c instanceof SnsError) {
-        failed.push(el('member', id + el('Code', c.code) + el('Message', esc(c.message)) + el('SenderFault', 'true')));
-        return;
-      }
-      const r = this.accept(t, c);
-      ok.push(el('member', id + el('MessageId', r.messageId) + (r.sequenceNumber ? el('SequenceNumber', r.sequenceNumber) : '')));
-    });
+    const good = checked.flatMap((c, i) => (c instanceof SnsError ? [] : [{ c, id: ids[i] ?? '' }]));
+    const accepted = this.accept(
+      t,
+      good.map((g) => g.c),
+    );
+    const ok = good.map((g, i) => el('member', el('Id', esc(g.id)) + el('MessageId', accepted[i]?.messageId ?? '')));
+    const failed = checked.flatMap((c, i) =>
+      c instanceof SnsError
+        ? [el('member', el('Id', esc(ids[i] ?? '')) + el('Code', c.code) + el('Message', esc(c.message)) + el('SenderFault', 'true'))]
+        : [],
+    );
     return el('Successful', ok.join('')) + el('Failed', failed.join(''));
   }
 }
 
-function checkPolicy(json: string, scope: FilterScope) {
+const checkTopicAttribute = (name: string) => {
+  if (!TOPIC_ATTRIBUTES.includes(name)) throw invalid(`AttributeName ${name}`);
+};
+
+function setSubscriptionAttribute(s: Subscription, name: string, value: string) {
+  if (!SUBSCRIPTION_ATTRIBUTES.includes(name)) throw invalid(`AttributeName ${name}`);
+  if (name === 'FilterPolicy' && value !== '') checkPolicy(value);
+  if (name === 'RawMessageDelivery' && value !== 'true' && value !== 'false') throw invalid('RawMessageDelivery');
+  if (name === 'FilterPolicy' && value === '') delete s.attributes.FilterPolicy;
+  else s.attributes[name] = value;
+}
+
+/** Validate one Publish (or batch entry) without changing anything, so a batch can fail per entry. */
+function checkPublish(e: Form): Checked {
+  const message = str(e.Message) ?? '';
+  if (message === '') throw invalid('Empty message');
+  const subject = str(e.Subject);
+  if (subject !== undefined && !/^[\x20-\x7e]{1,99}$/.test(subject)) throw invalid('Subject');
+  const attributes = messageAttributes(e.MessageAttributes);
+  const attributeBytes = Object.entries(attributes).reduce((n, [k, a]) => n + Buffer.byteLength(k + a.type + a.value), 0);
+  const bytes = Buffer.byteLength(message) + attributeBytes;
+  if (bytes > MAX_MESSAGE_BYTES) throw invalid('Message too long');
+  return { message, subject, attributes, bytes };
+}
+
+function checkPolicy(json: string) {
   let policy: unknown;
   try {
     policy = JSON.parse(json);
@@ -628,7 +583,7 @@ function checkPolicy(json: string, scope: FilterScope) {
     throw invalid('FilterPolicy: failed to parse JSON.');
   }
   try {
-    validateFilterPolicy(policy, scope);
+    validateFilterPolicy(policy);
   } catch (e) {
     throw invalid(`FilterPolicy: ${(e as Error).message}`);
   }

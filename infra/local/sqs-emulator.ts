@@ -8,10 +8,10 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
  * message goes, as an SQS event of one record, to the consumer registered for its queue, as Lambda's event source
  * mapping would deliver it. A record the consumer reports as failed (partial batch response) or that throws is
  * redelivered after `retryMs`, up to `maxReceiveCount` receives, then parked in `deadLetters` (the local DLQ).
- * Not emulated: visibility timeouts, ReceiveMessage, FIFO queues, message attributes beyond echoing them.
+ * Not emulated: visibility timeouts, ReceiveMessage, FIFO queues, message attributes (accepted and dropped).
  */
 export type QueueConsumer = { maxReceiveCount: number; handle(event: SQSEvent): Promise<SQSBatchResponse | undefined | unknown> };
-type Message = { messageId: string; body: string; queue: string; receives: number; sentAt: number; attributes: Record<string, unknown> };
+type Message = { messageId: string; body: string; queue: string; receives: number; sentAt: number };
 
 const ACCOUNT = '000000000000';
 
@@ -124,11 +124,11 @@ export class SqsEmulator {
     void run.finally(() => this.inFlight.delete(run));
   }
 
-  private send(queue: string, body: string, attributes: Record<string, unknown> = {}) {
+  private send(queue: string, body: string) {
     if (!this.consumers.has(queue)) throw new SqsError('AWS.SimpleQueueService.NonExistentQueue', `The queue ${queue} does not exist`);
     if (typeof body !== 'string' || body.length === 0) throw new SqsError('InvalidParameterValue', 'MessageBody is required');
     if (Buffer.byteLength(body) > 256 * 1024) throw new SqsError('InvalidParameterValue', 'MessageBody is larger than 256 KiB');
-    const m: Message = { messageId: randomUUID(), body, queue, receives: 0, sentAt: Date.now(), attributes };
+    const m: Message = { messageId: randomUUID(), body, queue, receives: 0, sentAt: Date.now() };
     if (this.opts.autoDeliver) setImmediate(() => this.deliver(m));
     else this.waiting.push(m);
     return { MessageId: m.messageId, MD5OfMessageBody: md5(body) };
@@ -150,10 +150,7 @@ export class SqsEmulator {
       };
       switch (target) {
         case 'AmazonSQS.SendMessage':
-          return reply(
-            200,
-            this.send(queueOf(input.QueueUrl), input.MessageBody as string, (input.MessageAttributes as Record<string, unknown>) ?? {}),
-          );
+          return reply(200, this.send(queueOf(input.QueueUrl), input.MessageBody as string));
         case 'AmazonSQS.SendMessageBatch': {
           const queue = queueOf(input.QueueUrl);
           const entries = (input.Entries as { Id: string; MessageBody: string }[]) ?? [];

@@ -1,5 +1,6 @@
 import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { AlertMessage, AlertPublisher, AlertPublishOutcome } from '../domain/alerts.js';
+import { stringAttributes } from './sns-attributes.js';
 
 /**
  * The alerts topic over SNS PublishBatch (10 messages a call), string message attributes for filter policies. Entries
@@ -20,7 +21,7 @@ export class SnsAlertPublisher implements AlertPublisher {
         PublishBatchRequestEntries: messages.map((m, i) => ({
           Id: String(i),
           Message: m.body,
-          MessageAttributes: Object.fromEntries(Object.entries(m.attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
+          MessageAttributes: stringAttributes(m.attributes),
         })),
       }),
     );

@@ -1,21 +1,25 @@
 import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { NoticePublisher, PublishEntry, PublishOutcome } from '../domain/notice-outbox.js';
+import type { NoticeSender, OutgoingNotice, SendOutcome } from '../domain/notice-channels.js';
+import { stringAttributes } from './sns-attributes.js';
 
-/** SNS PublishBatch with string message attributes; per-entry failures come back as `failed`, not as an exception. */
-export class SnsNoticePublisher implements NoticePublisher {
+/**
+ * The `sns` notice channel: the recall topic over PublishBatch, the notice as a JSON body, its attributes as String
+ * message attributes for filter policies. Per-entry failures come back as `failed`, not as an exception.
+ */
+export class SnsNoticePublisher implements NoticeSender {
   constructor(
     private readonly sns: SNSClient,
     private readonly topicArn: string,
   ) {}
 
-  async publishBatch(entries: PublishEntry[]): Promise<PublishOutcome> {
+  async send(batch: OutgoingNotice[]): Promise<SendOutcome> {
     const r = await this.sns.send(
       new PublishBatchCommand({
         TopicArn: this.topicArn,
-        PublishBatchRequestEntries: entries.map((e) => ({
-          Id: e.id,
-          Message: e.body,
-          MessageAttributes: Object.fromEntries(Object.entries(e.attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
+        PublishBatchRequestEntries: batch.map((n) => ({
+          Id: n.id,
+          Message: JSON.stringify(n.message),
+          MessageAttributes: stringAttributes(n.attributes),
         })),
       }),
     );

@@ -10,8 +10,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { OutboxStore } from '../domain/notice-outbox.js';
-import type { Ack, Notice, RecallRecord, RecallStore } from '../domain/recall.js';
+import { forEachLimit } from '../domain/concurrency.js';
+import { NOTICES_BEFORE_CHANNELS, type NoticeChannel } from '../domain/notice-channels.js';
+import type { Ack, Notice, OutboxStore, RecallRecord, RecallStore } from '../domain/recall-store.js';
 import { written } from './conditional.js';
 import { fromItem } from './items.js';
 import { queryAll } from './query-all.js';
@@ -31,6 +32,12 @@ const outboxAttrs = (n: Pick<Notice, 'siteId' | 'recallId' | 'createdAt' | 'next
   gsi1pk: `OUTBOX#${shardOf(n.siteId)}`,
   gsi1sk: `${n.nextAttemptAt ?? n.createdAt}#${n.recallId}#${n.siteId}`,
 });
+
+/** Notices written before notices recorded their channel all went through the one channel there was. */
+const noticeOf = (item: Item): Notice => {
+  const n = fromItem<Omit<Notice, 'channel'> & { channel?: NoticeChannel }>(item);
+  return { ...n, channel: n.channel ?? NOTICES_BEFORE_CHANNELS };
+};
 
 const noticeItem = (n: Notice): Item => ({
   ...noticeKey(n.recallId, n.siteId),
@@ -79,29 +86,24 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
   async putNotices(notices: Notice[]) {
     const chunks: Notice[][] = [];
     for (let i = 0; i < notices.length; i += 100) chunks.push(notices.slice(i, i + 100));
-    const queue = [...chunks];
-    await Promise.all(
-      Array.from({ length: Math.min(4, queue.length) }, async () => {
-        for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
-          try {
-            await this.doc.send(
-              new TransactWriteCommand({
-                TransactItems: chunk.map((n) => ({
-                  Put: { TableName: this.table, Item: noticeItem(n), ConditionExpression: 'attribute_not_exists(pk)' },
-                })),
-              }),
-            );
-          } catch (e) {
-            if (!(e instanceof TransactionCanceledException) && (e as Error).name !== 'TransactionConflictException') throw e;
-            for (const n of chunk) {
-              await written(
-                this.doc.send(new PutCommand({ TableName: this.table, Item: noticeItem(n), ConditionExpression: 'attribute_not_exists(pk)' })),
-              );
-            }
-          }
+    await forEachLimit(chunks, 4, async (chunk) => {
+      try {
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: chunk.map((n) => ({
+              Put: { TableName: this.table, Item: noticeItem(n), ConditionExpression: 'attribute_not_exists(pk)' },
+            })),
+          }),
+        );
+      } catch (e) {
+        if (!(e instanceof TransactionCanceledException) && (e as Error).name !== 'TransactionConflictException') throw e;
+        for (const n of chunk) {
+          await written(
+            this.doc.send(new PutCommand({ TableName: this.table, Item: noticeItem(n), ConditionExpression: 'attribute_not_exists(pk)' })),
+          );
         }
-      }),
-    );
+      }
+    });
   }
 
   private queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
@@ -114,12 +116,12 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
       ExpressionAttributeValues: { ':pk': `RECALL#${recallId}`, ':p': 'NOTICE#' },
       ConsistentRead: true,
     });
-    return items.map((i) => fromItem<Notice>(i));
+    return items.map(noticeOf);
   }
 
   async getNotice(recallId: string, siteId: string) {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: noticeKey(recallId, siteId), ConsistentRead: true }));
-    return r.Item ? fromItem<Notice>(r.Item) : undefined;
+    return r.Item ? noticeOf(r.Item) : undefined;
   }
 
   async acks(recallId: string) {
@@ -166,7 +168,7 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
         );
-        out.push(...(r.Items ?? []).map((i) => fromItem<Notice>(i)).filter((n) => n.status === 'pending'));
+        out.push(...(r.Items ?? []).map(noticeOf).filter((n) => n.status === 'pending'));
         start = r.LastEvaluatedKey;
       } while (start && out.length < limit);
     }

@@ -6,7 +6,10 @@ import { makePostRecallAcknowledgements } from '../../functions/post-recall-ackn
 import { makePostRecalls } from '../../functions/post-recalls.js';
 import { lotView } from '../../lib/domain/lots.js';
 import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
-import { type NoticePublisher, type OutboxStore, type PublishEntry, publishDue, queueFollowUps } from '../../lib/domain/notice-outbox.js';
+import type { NoticeSender, OutgoingNotice } from '../../lib/domain/notice-channels.js';
+import { publishDue } from '../../lib/domain/notice-outbox.js';
+import { queueFollowUps } from '../../lib/domain/recall-follow-ups.js';
+import type { OutboxStore } from '../../lib/domain/recall-store.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { freshTable } from '../support/aws.js';
 import { depsFor } from '../support/deps.js';
@@ -14,11 +17,11 @@ import { GTIN, mv, PRODUCTS, SITES } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 
 /** SNS stand-in that records every delivery and can fail whole calls or single entries on demand. */
-class FakeSns implements NoticePublisher {
+class FakeSns implements NoticeSender {
   delivered: { noticeId: string; attributes: Record<string, string>; body: Record<string, unknown> }[] = [];
   failCalls = 0;
   failEntries = new Set<string>();
-  async publishBatch(entries: PublishEntry[]) {
+  async send(entries: OutgoingNotice[]) {
     if (this.failCalls > 0) {
       this.failCalls--;
       throw Object.assign(new Error('Service Unavailable'), { name: 'InternalErrorException' });
@@ -26,7 +29,7 @@ class FakeSns implements NoticePublisher {
     const ok: { id: string; messageId: string }[] = [];
     const failed: { id: string; message: string }[] = [];
     for (const e of entries) {
-      const body = JSON.parse(e.body) as { noticeId: string };
+      const body = JSON.parse(JSON.stringify(e.message)) as { noticeId: string }; // as it travels: JSON
       if (this.failEntries.has(body.noticeId)) {
         this.failEntries.delete(body.noticeId);
         failed.push({ id: e.id, message: 'InternalError: try again' });
@@ -118,7 +121,7 @@ describe('recalls against DynamoDB Local', () => {
     expect(ship.results[0]).toMatchObject({ code: 'lot_blocked' });
 
     const sns = new FakeSns();
-    expect(await publishDue({ outbox: d.outbox, publisher: sns, clock })).toEqual({ published: 6, failed: 0 });
+    expect(await publishDue({ outbox: d.outbox, senders: { sns }, clock })).toEqual({ published: 6, failed: 0 });
     const toStore = sns.delivered.find((x) => x.attributes.siteId === 'store-2');
     expect(toStore?.attributes).toEqual({
       audience: 'store',
@@ -166,12 +169,12 @@ describe('recalls against DynamoDB Local', () => {
     const id = r.body.recallId as string;
     const sns = new FakeSns();
     sns.failCalls = 3;
-    expect((await publishDue({ outbox: d.outbox, publisher: sns, clock })).published).toBe(0);
+    expect((await publishDue({ outbox: d.outbox, senders: { sns }, clock })).published).toBe(0);
     sns.failEntries.add(`${id}:store-1`);
     sns.failEntries.add(`${id}:cust-2`);
     for (let i = 0; i < 12; i++) {
       clockAt.now = new Date(clockAt.now.getTime() + 10 * 60_000); // past every backoff
-      await publishDue({ outbox: d.outbox, publisher: sns, clock });
+      await publishDue({ outbox: d.outbox, senders: { sns }, clock });
     }
     const mine = sns.delivered.filter((x) => x.noticeId.startsWith(id));
     expect(mine.map((x) => x.noticeId).sort()).toEqual(['cust-1', 'cust-2', 'dc-1', 'dist-1', 'store-1', 'store-2'].map((s) => `${id}:${s}`));
@@ -185,11 +188,11 @@ describe('recalls against DynamoDB Local', () => {
     crashing.markPublished = async () => {
       throw new Error('Lambda timed out');
     };
-    await expect(publishDue({ outbox: crashing, publisher: sns, clock })).rejects.toThrow('timed out');
+    await expect(publishDue({ outbox: crashing, senders: { sns }, clock })).rejects.toThrow('timed out');
     const first = sns.delivered.filter((x) => x.noticeId.startsWith(id)).length;
     expect(first).toBeGreaterThan(0);
     clockAt.now = new Date(clockAt.now.getTime() + 2 * 60_000); // the crashed run's lease runs out
-    await publishDue({ outbox: d.outbox, publisher: sns, clock });
+    await publishDue({ outbox: d.outbox, senders: { sns }, clock });
     const byNotice = new Map<string, number>();
     for (const x of sns.delivered.filter((y) => y.noticeId.startsWith(id))) byNotice.set(x.noticeId, (byNotice.get(x.noticeId) ?? 0) + 1);
     expect(byNotice.size).toBe(6); // none lost
@@ -201,7 +204,7 @@ describe('recalls against DynamoDB Local', () => {
     const id = (await post({ lots: [{ gtin: GTIN.romaine, lot: R }], classification: 'I', reason: 'E. coli O157:H7', depth: 'consumer' })).body
       .recallId as string;
     const sns = new FakeSns();
-    await publishDue({ outbox: d.outbox, publisher: sns, clock });
+    await publishDue({ outbox: d.outbox, senders: { sns }, clock });
     const ack = makePostRecallAcknowledgements(() => d);
     expect((await call(ack, 'POST', `/recalls/${id}/acknowledgements`, { siteId: 'store-2', quantityOnHand: 0, quantityRemoved: 5 })).status).toBe(
       200,
@@ -215,12 +218,13 @@ describe('recalls against DynamoDB Local', () => {
     );
     expect((await call(ack, 'POST', `/recalls/${id}/acknowledgements`, { siteId: 'dc-1', quantityOnHand: -1 })).status).toBe(400);
 
-    const report = await call<Record<string, { count: number; items: { siteId: string }[] }>>(
+    const report = await call<Record<string, { count: number; items: { siteId: string; channel?: string }[] }>>(
       makeGetRecallReport(() => d),
       'GET',
       `/recalls/${id}/report`,
     );
     expect(report.body.consigneesNotified?.count).toBe(6);
+    expect(new Set(report.body.consigneesNotified?.items.map((x) => x.channel))).toEqual(new Set(['sns']));
     expect(report.body.responded?.items.map((x) => x.siteId).sort()).toEqual(['dc-1', 'store-2']);
     expect(report.body.notResponded?.count).toBe(4);
     expect(report.body).toMatchObject({ quantityReturnedOrCorrected: 32, quantityOnHandReported: 2 });
@@ -228,7 +232,7 @@ describe('recalls against DynamoDB Local', () => {
     clockAt.now = new Date(clockAt.now.getTime() + 25 * 3_600_000);
     expect(await queueFollowUps({ outbox: d.outbox, clock }, 24)).toBeGreaterThanOrEqual(4);
     sns.delivered = [];
-    await publishDue({ outbox: d.outbox, publisher: sns, clock });
+    await publishDue({ outbox: d.outbox, senders: { sns }, clock });
     const followed = sns.delivered.filter((x) => x.noticeId.startsWith(id));
     expect(followed.map((x) => x.noticeId).sort()).toEqual(['cust-1', 'cust-2', 'dist-1', 'store-1'].map((s) => `${id}:${s}:followup-1`));
     expect(followed[0]?.body).toMatchObject({ followUp: 1 });
@@ -263,7 +267,7 @@ describe('recalls against DynamoDB Local', () => {
       const logger = new Logger({ serviceName: 'lotledger', logLevel: 'DEBUG' });
       const r = await post({ lots: [{ gtin: GTIN.romaine, lot: R }], classification: 'I', reason: 'privacy check' }, {}, logger);
       const sns = new FakeSns();
-      await publishDue({ outbox: d.outbox, publisher: sns, clock, log: (m, e) => logger.warn(m, { ...e }) });
+      await publishDue({ outbox: d.outbox, senders: { sns }, clock, log: (m, e) => logger.warn(m, { ...e }) });
       const mine = sns.delivered.filter((x) => x.noticeId.startsWith(String(r.body.recallId)));
       expect(mine.length).toBe(6);
       expect(lines.join('')).toContain('recall started');

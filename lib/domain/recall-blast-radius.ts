@@ -1,0 +1,58 @@
+import { AppError } from './errors.js';
+import { type LotKey, lotId } from './ledger.js';
+import type { LotStore } from './lots.js';
+import type { MasterDataStore, SiteKind } from './master-data.js';
+import type { NoticeProduct } from './notice-message.js';
+import { mentionedSites, siteKinds, siteQuantities, type TracedLot, walkLots } from './trace.js';
+
+export type AffectedSite = { siteId: string; kind: SiteKind | 'unknown'; onHand: number; received: number };
+
+export type BlastRadius = {
+  lots: LotKey[];
+  /** every site that holds or received an affected lot; suppliers and unknown sites are not consignees */
+  sites: AffectedSite[];
+  /** per site, the product lines its notice lists */
+  perSite: Map<string, NoticeProduct[]>;
+};
+
+/**
+ * The blast radius of a recall: every affected lot (downstream through transforms when asked), every site that
+ * holds or received them with quantities, and per site the products and quantities its notice lists.
+ */
+export async function blastRadius(d: { lots: LotStore; master: MasterDataStore }, roots: LotKey[], includeDownstream: boolean): Promise<BlastRadius> {
+  for (const [i, r] of roots.entries()) {
+    if (!(await d.lots.getLot(r)))
+      throw new AppError('lot_not_found', `Lot ${r.lot} of ${r.gtin} not found`, [{ path: `lots.${i}`, message: 'unknown lot' }]);
+  }
+  const traced: Map<string, TracedLot> = includeDownstream
+    ? await walkLots(d, roots, 'forward')
+    : new Map(
+        await Promise.all(
+          roots.map(async (r) => [lotId(r), { lot: await d.lots.getLot(r), entries: await d.lots.allEntries(r), depth: 0 }] as [string, TracedLot]),
+        ),
+      );
+  const kinds = await siteKinds(d, mentionedSites(traced.values()));
+  const kindOf = (id: string) => kinds.get(id) ?? 'unknown';
+  const sites = siteQuantities(traced.values(), 'forward', kindOf).filter((s) => s.kind !== 'supplier' && s.kind !== 'unknown');
+  const products = new Map<string, { description: string | null }>();
+  const perSite = new Map<string, NoticeProduct[]>();
+  for (const t of traced.values()) {
+    if (!products.has(t.lot.gtin)) products.set(t.lot.gtin, { description: (await d.master.getProduct(t.lot.gtin))?.description ?? null });
+    for (const s of siteQuantities([t], 'forward', kindOf)) {
+      const list = perSite.get(s.siteId) ?? [];
+      list.push({
+        gtin: t.lot.gtin,
+        lot: t.lot.lot,
+        description: products.get(t.lot.gtin)?.description ?? null,
+        expiry: t.lot.expiry ?? null,
+        quantity: s.kind === 'customer' || s.kind === 'distributor' ? s.received : s.onHand,
+      });
+      perSite.set(s.siteId, list);
+    }
+  }
+  const lots = [...traced.values()].map((t) => ({ gtin: t.lot.gtin, lot: t.lot.lot }));
+  return { lots, sites, perSite };
+}
+
+/** Units at risk at a site: on hand for internal sites; for external ones what reached them less what came back. */
+export const unitsAtRiskOf = (s: AffectedSite) => s.onHand;
