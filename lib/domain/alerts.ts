@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import { forEachLimit } from './concurrency.js';
 
 /** The alerts lotledger sends to the alerts topic (besides the daily `ledger.tamper`). */
 export type AlertKind = 'expiry.expiring' | 'expiry.expired' | 'qa.defect-rate';
@@ -78,7 +79,7 @@ export async function raiseAlerts(d: AlertDeps, candidates: AlertRecord[], prepa
   const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
   const claimed: AlertRecord[] = [];
   const handled = new Set<string>();
-  await inParallel(candidates, 8, async (c) => {
+  await forEachLimit(candidates, 8, async (c) => {
     handled.add(c.alertId);
     if (await d.alerts.create({ ...c, status: 'pending', attempts: 1, leaseUntil })) {
       claimed.push(c);
@@ -97,7 +98,7 @@ export async function retryPendingAlerts(d: AlertDeps, prepare: AlertPrepare = {
   const claimed: AlertRecord[] = [];
   const handled = new Set<string>();
   const pending = (await d.alerts.pending(1000)).filter((a) => !skip.has(a.alertId));
-  await inParallel(pending, 8, async (a) => {
+  await forEachLimit(pending, 8, async (a) => {
     handled.add(a.alertId);
     if (await d.alerts.claim(a.alertId, now.toISOString(), leaseUntil)) claimed.push(a);
   });
@@ -124,7 +125,7 @@ async function deliver(d: AlertDeps, claimed: AlertRecord[], prepare: AlertPrepa
   }
   const batches: AlertRecord[][] = [];
   for (let i = 0; i < ready.length; i += 10) batches.push(ready.slice(i, i + 10));
-  await inParallel(batches, 4, async (batch) => {
+  await forEachLimit(batches, 4, async (batch) => {
     let outcome: AlertPublishOutcome;
     try {
       outcome = await d.alertPublisher.publish(batch.map((a) => ({ alertId: a.alertId, body: a.message, attributes: a.attributes })));
@@ -145,14 +146,4 @@ async function deliver(d: AlertDeps, claimed: AlertRecord[], prepare: AlertPrepa
     }
   });
   return { published, failed };
-}
-
-/** Run `fn` over `items` with at most `width` at once. */
-export async function inParallel<T>(items: T[], width: number, fn: (t: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  await Promise.all(
-    Array.from({ length: Math.min(width, queue.length) }, async () => {
-      for (let t = queue.shift(); t !== undefined; t = queue.shift()) await fn(t);
-    }),
-  );
 }

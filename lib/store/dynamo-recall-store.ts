@@ -10,6 +10,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { forEachLimit } from '../domain/concurrency.js';
 import type { OutboxStore } from '../domain/notice-outbox.js';
 import type { Ack, Notice, RecallRecord, RecallStore } from '../domain/recall.js';
 import { written } from './conditional.js';
@@ -79,29 +80,24 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
   async putNotices(notices: Notice[]) {
     const chunks: Notice[][] = [];
     for (let i = 0; i < notices.length; i += 100) chunks.push(notices.slice(i, i + 100));
-    const queue = [...chunks];
-    await Promise.all(
-      Array.from({ length: Math.min(4, queue.length) }, async () => {
-        for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
-          try {
-            await this.doc.send(
-              new TransactWriteCommand({
-                TransactItems: chunk.map((n) => ({
-                  Put: { TableName: this.table, Item: noticeItem(n), ConditionExpression: 'attribute_not_exists(pk)' },
-                })),
-              }),
-            );
-          } catch (e) {
-            if (!(e instanceof TransactionCanceledException) && (e as Error).name !== 'TransactionConflictException') throw e;
-            for (const n of chunk) {
-              await written(
-                this.doc.send(new PutCommand({ TableName: this.table, Item: noticeItem(n), ConditionExpression: 'attribute_not_exists(pk)' })),
-              );
-            }
-          }
+    await forEachLimit(chunks, 4, async (chunk) => {
+      try {
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: chunk.map((n) => ({
+              Put: { TableName: this.table, Item: noticeItem(n), ConditionExpression: 'attribute_not_exists(pk)' },
+            })),
+          }),
+        );
+      } catch (e) {
+        if (!(e instanceof TransactionCanceledException) && (e as Error).name !== 'TransactionConflictException') throw e;
+        for (const n of chunk) {
+          await written(
+            this.doc.send(new PutCommand({ TableName: this.table, Item: noticeItem(n), ConditionExpression: 'attribute_not_exists(pk)' })),
+          );
         }
-      }),
-    );
+      }
+    });
   }
 
   private queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
