@@ -1,5 +1,5 @@
 import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { AlertMessage, AlertPublisher, AlertPublishOutcome } from '../domain/alerts.js';
+import type { AlertMessage, AlertPublisher, AlertPublishOutcome } from '../domain/expiry-ports.js';
 
 /**
  * The alerts topic over SNS PublishBatch (10 messages a call), string message attributes for filter policies. Entries
