@@ -1,7 +1,7 @@
 import type { CheckpointStore } from '../lib/domain/checkpoints.js';
 import { AppError } from '../lib/domain/errors.js';
 import { GtinSchema, LotSchema } from '../lib/domain/ids.js';
-import { verifyAll, verifyLot } from '../lib/domain/lots.js';
+import { verifyAll, verifyLot } from '../lib/domain/verify-ledger.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json } from '../lib/http/http.js';
 import { queryParam } from '../lib/http/params.js';

@@ -1,9 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { AlertPublisher } from '../lib/domain/alerts.js';
 import type { CheckpointStore } from '../lib/domain/checkpoints.js';
 import type { Clock } from '../lib/domain/clock.js';
-import { verifyAll } from '../lib/domain/lots.js';
+import type { AlertPublisher } from '../lib/domain/expiry-ports.js';
+import { verifyAll } from '../lib/domain/verify-ledger.js';
 import { type Deps, logger } from './deps.js';
 import { exportDeps } from './export-deps.js';
 

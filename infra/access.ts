@@ -5,7 +5,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { TABLE } from '../lib/store/table.js';
+import { TABLE } from '../lib/table-schema.js';
 import type { Access, EnvKey } from './routes.js';
 
 /**

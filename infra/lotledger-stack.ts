@@ -20,7 +20,7 @@ import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { TABLE } from '../lib/store/table.js';
+import { TABLE } from '../lib/table-schema.js';
 import type { AccessTargets } from './access.js';
 import { JOBS, type Job } from './jobs.js';
 import { LotledgerFunction } from './lotledger-function.js';
@@ -122,7 +122,7 @@ export class LotledgerStack extends Stack {
       }),
     );
 
-    // --- the table: keys and indexes from lib/store/table.ts, which the local stack provisions too
+    // --- the table: keys, indexes and TTL from lib/table-schema.ts, which the local stack provisions too
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
@@ -140,7 +140,7 @@ export class LotledgerStack extends Stack {
       // The key goes in below: TableEncryptionV2.customerManagedKey() refuses a region-agnostic stack, and this
       // stack stays agnostic so that `cdk synth` works offline and `cdk deploy` goes to the profile's region.
       encryption: TableEncryptionV2.awsManagedKey(),
-      timeToLiveAttribute: 'ttl',
+      timeToLiveAttribute: TABLE.timeToLiveAttribute,
     });
     // A single-region TableV2 has exactly one replica, the stack's own region (pinned in test/infra/stack.test.ts).
     (this.table.node.defaultChild as CfnGlobalTable).addPropertyOverride('Replicas.0.SSESpecification', { KMSMasterKeyId: tableKey.keyArn });

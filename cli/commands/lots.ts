@@ -1,4 +1,5 @@
-import type { LotVerifyReport, LotView, SerialView, VerifyAllReport } from '../../lib/domain/lots.js';
+import type { LotView, SerialView } from '../../lib/domain/lots.js';
+import type { LotVerifyReport, VerifyAllReport } from '../../lib/domain/verify-ledger.js';
 import type { ApiClient } from '../api-client.js';
 import { bad, bold, dim, ok, printJson, table } from '../output.js';
 

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { BucketAlreadyOwnedByYou, CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { TABLE } from '../../lib/store/table.js';
+import { TABLE } from '../../lib/table-schema.js';
 
 /** The table as the CDK stack defines it (keys, GSIs, streams), for DynamoDB Local. */
 export function tableDefinition(name: string): CreateTableCommandInput {

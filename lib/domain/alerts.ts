@@ -1,53 +1,6 @@
 import type { Clock } from './clock.js';
-
-/** The alerts lotledger sends to the alerts topic (besides the daily `ledger.tamper`). */
-export type AlertKind = 'expiry.expiring' | 'expiry.expired' | 'qa.defect-rate';
-
-/**
- * One alert, stored before it is sent. Its id names what it is about, so the same (kind, lot, site) can only ever
- * have one record: the conditional create is what makes an alert "at most once", the pending status what makes it
- * "at least once". The message is stored with it, so a re-send is byte-for-byte the first attempt.
- */
-export type AlertRecord = {
-  alertId: string;
-  kind: AlertKind;
-  gtin: string;
-  lot: string;
-  siteId: string;
-  status: 'pending' | 'published';
-  /** the SNS message body (JSON) and its string message attributes */
-  message: string;
-  attributes: Record<string, string>;
-  createdAt: string;
-  attempts: number;
-  /** while set and in the future, one run is sending it and others leave it alone */
-  leaseUntil?: string;
-  publishedAt?: string;
-  messageId?: string;
-  lastError?: string;
-};
-
-/** Storage port of alert records. */
-export interface AlertStore {
-  /** Write the alert (pending, leased to the caller) only if no alert with its id exists; false when one does. */
-  create(a: AlertRecord): Promise<boolean>;
-  get(alertId: string): Promise<AlertRecord | undefined>;
-  /** Take the lease on a pending alert; false when it is published or another run holds an unexpired lease. */
-  claim(alertId: string, now: string, leaseUntil: string): Promise<boolean>;
-  markPublished(alertId: string, messageId: string, at: string): Promise<void>;
-  /** Give the lease back after a failed attempt, so the next run retries at once. */
-  release(alertId: string, error: string): Promise<void>;
-  /** Pending alerts, oldest first. */
-  pending(limit: number): Promise<AlertRecord[]>;
-}
-
-export type AlertMessage = { alertId: string; body: string; attributes: Record<string, string> };
-export type AlertPublishOutcome = { ok: { alertId: string; messageId: string }[]; failed: { alertId: string; message: string }[] };
-
-/** Port over the alerts SNS topic; takes at most 10 messages a call (SNS PublishBatch). */
-export interface AlertPublisher {
-  publish(messages: AlertMessage[]): Promise<AlertPublishOutcome>;
-}
+import { forEachLimit } from './concurrency.js';
+import type { AlertKind, AlertPublisher, AlertPublishOutcome, AlertRecord, AlertStore } from './expiry-ports.js';
 
 /** Something that must be true before an alert of a kind goes out (the QA hold before its alert); it may throw. */
 export type AlertPrepare = Partial<Record<AlertKind, (a: AlertRecord) => Promise<void>>>;
@@ -78,7 +31,7 @@ export async function raiseAlerts(d: AlertDeps, candidates: AlertRecord[], prepa
   const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
   const claimed: AlertRecord[] = [];
   const handled = new Set<string>();
-  await inParallel(candidates, 8, async (c) => {
+  await forEachLimit(candidates, 8, async (c) => {
     handled.add(c.alertId);
     if (await d.alerts.create({ ...c, status: 'pending', attempts: 1, leaseUntil })) {
       claimed.push(c);
@@ -97,7 +50,7 @@ export async function retryPendingAlerts(d: AlertDeps, prepare: AlertPrepare = {
   const claimed: AlertRecord[] = [];
   const handled = new Set<string>();
   const pending = (await d.alerts.pending(1000)).filter((a) => !skip.has(a.alertId));
-  await inParallel(pending, 8, async (a) => {
+  await forEachLimit(pending, 8, async (a) => {
     handled.add(a.alertId);
     if (await d.alerts.claim(a.alertId, now.toISOString(), leaseUntil)) claimed.push(a);
   });
@@ -124,7 +77,7 @@ async function deliver(d: AlertDeps, claimed: AlertRecord[], prepare: AlertPrepa
   }
   const batches: AlertRecord[][] = [];
   for (let i = 0; i < ready.length; i += 10) batches.push(ready.slice(i, i + 10));
-  await inParallel(batches, 4, async (batch) => {
+  await forEachLimit(batches, 4, async (batch) => {
     let outcome: AlertPublishOutcome;
     try {
       outcome = await d.alertPublisher.publish(batch.map((a) => ({ alertId: a.alertId, body: a.message, attributes: a.attributes })));
@@ -145,14 +98,4 @@ async function deliver(d: AlertDeps, claimed: AlertRecord[], prepare: AlertPrepa
     }
   });
   return { published, failed };
-}
-
-/** Run `fn` over `items` with at most `width` at once. */
-export async function inParallel<T>(items: T[], width: number, fn: (t: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  await Promise.all(
-    Array.from({ length: Math.min(width, queue.length) }, async () => {
-      for (let t = queue.shift(); t !== undefined; t = queue.shift()) await fn(t);
-    }),
-  );
 }

@@ -4,7 +4,6 @@ export type Issue = { path: string; message: string };
 /** Every machine code the API can answer with, and its HTTP status. Mapped to HTTP in one place: lib/http. */
 export const ERROR_STATUS = {
   validation_failed: 400,
-  not_found: 404,
   product_not_found: 404,
   site_not_found: 404,
   lot_not_found: 404,
@@ -23,7 +22,6 @@ export const ERROR_STATUS = {
   invalid_state: 409,
   payload_too_large: 413,
   too_many_actions: 422,
-  unprocessable: 422,
   busy: 503,
 } as const;
 

@@ -1,19 +1,10 @@
-import { type AlertDeps, type AlertKind, type AlertRecord, alertAttributes, alertIdOf, raiseAlerts, retryPendingAlerts } from './alerts.js';
+import { type AlertDeps, alertAttributes, alertIdOf, raiseAlerts, retryPendingAlerts } from './alerts.js';
 import { DAY_MS, daysBetween, todayOf } from './dates.js';
+import type { AlertKind, AlertRecord, LotIndex } from './expiry-ports.js';
 import type { LotState } from './ledger.js';
 import type { LotStore } from './lots.js';
 import type { MasterDataStore, Product, Site } from './master-data.js';
 import { qaPrepare } from './quality.js';
-
-/** The read side the expiry check and FEFO picking need, over the lot indexes. */
-export interface LotIndex {
-  /** Lots that have stock on hand and an expiry on or before `through`, earliest expiry first, a page at a time. */
-  expiringThrough(through: string): AsyncIterable<LotState[]>;
-  /** Lots of one GTIN in FEFO order (expiry ascending, lots without expiry last) from `fromExpiry` on, a page at a time. */
-  lotsByExpiry(gtin: string, fromExpiry: string): AsyncIterable<LotState[]>;
-  /** An upper bound of `expiryAlertDays` over all products: never below the true maximum, possibly above it. */
-  maxExpiryAlertDays(): Promise<number>;
-}
 
 export type ExpiryDeps = AlertDeps & { lotIndex: LotIndex; master: MasterDataStore; lots: LotStore };
 

@@ -1,18 +1,9 @@
-import {
-  type Checkpoint,
-  type CheckpointLot,
-  type CheckpointReason,
-  checkAgainstCheckpoint,
-  checkpointIntact,
-  lotKeyId,
-  vanished,
-} from './checkpoints.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { effectiveStatus, type LedgerEntry, type LotKey, type LotState, type LotStatus, onHand, type SerialState } from './ledger.js';
 import type { MasterDataStore } from './master-data.js';
 import { planStatusChange } from './plan-movement.js';
-import { verifyChain } from './verify-chain.js';
+import { noSleep, retry } from './retry.js';
 
 /** Read side of the ledger, plus the one write queries need: moving a lot's status with a chained entry. */
 export interface LotStore {
@@ -125,12 +116,16 @@ export async function serialView(d: LotDeps, gtin: string, serial: string): Prom
 
 const MAX_STATUS_ATTEMPTS = 10;
 
+/** Another writer moved the lot between our read and our conditional commit. */
+class LotMovedMeanwhile extends Error {}
+
 /**
  * Put a lot on QA hold or release it, as a chained ledger entry. Repeating a hold on a held lot (or a release of an
- * active one) changes nothing, so retries are safe. A recalled lot cannot be held or released here.
+ * active one) changes nothing, so retries are safe. A recalled lot cannot be held or released here. When another
+ * writer moves the lot first, it is read and planned again at once, up to 10 attempts, then `busy`.
  */
 export async function changeLotStatus(d: LotDeps, k: LotKey, action: 'hold' | 'release', reason: string, requestId: string): Promise<LotView> {
-  for (let attempt = 0; attempt < MAX_STATUS_ATTEMPTS; attempt++) {
+  const attempt = async () => {
     const lot = await requireLot(d, k);
     if (lot.status === 'recalled')
       throw new AppError('invalid_state', `Lot ${k.lot} is recalled; a QA ${action} does not apply`, [{ path: 'lot', message: 'lot is recalled' }]);
@@ -138,115 +133,17 @@ export async function changeLotStatus(d: LotDeps, k: LotKey, action: 'hold' | 'r
     if (lot.status === target) return lotView(d, k, lot);
     const { next, entry } = planStatusChange(lot, { type: action, reason, eventId: `${action}:${requestId}` }, d.clock.now().toISOString());
     if (await d.lots.commitLotChange(lot.seq, next, entry)) return lotView(d, k, next);
-  }
-  throw new AppError('busy', `Lot ${k.lot} is changing too fast to ${action}; try again`);
-}
-
-/** `head` is the hash at the head of the lot's chain (what the next entry's prevHash must be); `seq` its number. */
-export type LotVerifyReport = {
-  ok: boolean;
-  entries: number;
-  head: string;
-  seq: number;
-  problem?: string;
-  firstBadSeq?: number;
-  /** why it failed: `chain` (hashes or links), or a disagreement with the latest checkpoint */
-  reason?: VerifyReason;
-  checkpoint?: CheckpointSummary;
-};
-export type VerifyReason = 'chain' | CheckpointReason;
-/** The checkpoint a verification also compared against (absent before the first checkpoint). */
-export type CheckpointSummary = { key: string; createdAt: string; lots: number; intact: boolean };
-export type VerifyAllReport = {
-  ok: boolean;
-  lots: number;
-  entries: number;
-  failures: { gtin: string; lot: string; seq: number; problem?: string; reason?: VerifyReason }[];
-  checkpoint?: CheckpointSummary;
-};
-/** The latest checkpoint, when verification should compare against it too. */
-export type VerifyCheckpoint = { key: string; checkpoint: Checkpoint };
-
-const summary = (c: VerifyCheckpoint): CheckpointSummary => ({
-  key: c.key,
-  createdAt: c.checkpoint.createdAt,
-  lots: c.checkpoint.lotCount,
-  intact: checkpointIntact(c.checkpoint),
-});
-
-/** Verify one lot's chain against its head and, when given, the latest checkpoint. */
-export async function verifyLot(d: Pick<LotDeps, 'lots'>, k: LotKey, cp?: VerifyCheckpoint): Promise<LotVerifyReport> {
-  const inCheckpoint = cp?.checkpoint.lots.find((l) => l.gtin === k.gtin && l.lot === k.lot);
-  const lot = await d.lots.getLot(k);
-  if (!lot) {
-    if (!inCheckpoint || !cp) await requireLot(d, k);
-    const v = vanished(inCheckpoint as CheckpointLot);
-    return {
-      ok: false,
-      entries: 0,
-      head: '',
-      seq: 0,
-      problem: v.problem,
-      firstBadSeq: v.seq,
-      reason: v.reason,
-      ...(cp ? { checkpoint: summary(cp) } : {}),
-    };
-  }
-  const entries = await d.lots.allEntries(k);
-  const r = verifyChain(entries, lot);
-  const c = r.ok && inCheckpoint ? checkAgainstCheckpoint(entries, inCheckpoint) : undefined;
-  const intact = cp ? checkpointIntact(cp.checkpoint) : true;
-  return {
-    ok: r.ok && !c && intact,
-    entries: r.entries,
-    head: lot.headHash,
-    seq: lot.seq,
-    ...(r.problem ? { problem: r.problem, reason: 'chain' as const } : c ? { problem: c.problem, reason: c.reason } : {}),
-    ...(r.firstBadSeq ? { firstBadSeq: r.firstBadSeq } : c ? { firstBadSeq: c.seq } : {}),
-    ...(cp ? { checkpoint: summary(cp) } : {}),
+    throw new LotMovedMeanwhile();
   };
-}
-
-/** Verify every lot (of one GTIN, when given), a few lots at a time; with a checkpoint, also every lot it names. */
-export async function verifyAll(d: Pick<LotDeps, 'lots'>, gtin?: string, cp?: VerifyCheckpoint): Promise<VerifyAllReport> {
-  const gtins = gtin ? [gtin] : await d.lots.allGtins();
-  const report: VerifyAllReport = { ok: true, lots: 0, entries: 0, failures: [] };
-  const expected = new Map<string, CheckpointLot>();
-  for (const l of cp?.checkpoint.lots ?? []) if (!gtin || l.gtin === gtin) expected.set(lotKeyId(l), l);
-  for (const g of gtins) {
-    const lots = await d.lots.lotsOfGtin(g);
-    const queue = [...lots];
-    const worker = async () => {
-      for (let lot = queue.shift(); lot; lot = queue.shift()) {
-        const entries = await d.lots.allEntries(lot);
-        const r = verifyChain(entries, lot);
-        report.lots++;
-        report.entries += r.entries;
-        const inCheckpoint = expected.get(lotKeyId(lot));
-        expected.delete(lotKeyId(lot));
-        if (!r.ok) {
-          report.failures.push({
-            gtin: lot.gtin,
-            lot: lot.lot,
-            seq: r.firstBadSeq ?? 0,
-            ...(r.problem ? { problem: r.problem } : {}),
-            reason: 'chain',
-          });
-          continue;
-        }
-        const c = inCheckpoint ? checkAgainstCheckpoint(entries, inCheckpoint) : undefined;
-        if (c) report.failures.push({ gtin: lot.gtin, lot: lot.lot, seq: c.seq, problem: c.problem, reason: c.reason });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+  try {
+    return await retry(attempt, {
+      attempts: MAX_STATUS_ATTEMPTS,
+      delayMs: () => 0,
+      sleep: noSleep,
+      retryable: (e) => e instanceof LotMovedMeanwhile,
+    });
+  } catch (e) {
+    if (e instanceof LotMovedMeanwhile) throw new AppError('busy', `Lot ${k.lot} is changing too fast to ${action}; try again`);
+    throw e;
   }
-  // Lots the checkpoint names that the table no longer lists.
-  for (const l of expected.values()) {
-    const v = vanished(l);
-    report.failures.push({ gtin: l.gtin, lot: l.lot, seq: v.seq, problem: v.problem, reason: v.reason });
-  }
-  if (cp) report.checkpoint = summary(cp);
-  report.ok = report.failures.length === 0 && (report.checkpoint?.intact ?? true);
-  report.failures.sort((a, b) => a.gtin.localeCompare(b.gtin) || a.lot.localeCompare(b.lot));
-  return report;
 }

@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
 import { todayOf } from './dates.js';
 import { AppError } from './errors.js';
-import type { LotIndex } from './expiry.js';
+import type { LotIndex } from './expiry-ports.js';
 import type { Gtin } from './ids.js';
 import { effectiveStatus, type LotState, q3 } from './ledger.js';
 import { isInternal, type MasterDataStore, requireProduct, requireSite } from './master-data.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { type AlertDeps, type AlertPrepare, type AlertRecord, alertAttributes, alertIdOf, raiseAlerts } from './alerts.js';
+import { type AlertDeps, type AlertPrepare, alertAttributes, alertIdOf, raiseAlerts } from './alerts.js';
 import { AppError } from './errors.js';
+import type { AlertRecord } from './expiry-ports.js';
 import { isDefectReturn, type LotState, lotId, type Plan } from './ledger.js';
 import { changeLotStatus, type LotDeps } from './lots.js';
 import type { Movement } from './movement.js';

@@ -1,5 +1,5 @@
 import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { AlertMessage, AlertPublisher, AlertPublishOutcome } from '../domain/alerts.js';
+import type { AlertMessage, AlertPublisher, AlertPublishOutcome } from '../domain/expiry-ports.js';
 import { stringAttributes } from './sns-attributes.js';
 
 /**

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AlertRecord, AlertStore } from '../domain/alerts.js';
+import type { AlertRecord, AlertStore } from '../domain/expiry-ports.js';
 import { written } from './conditional.js';
 import { fromItem } from './items.js';
 

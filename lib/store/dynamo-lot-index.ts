@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LotIndex } from '../domain/expiry.js';
+import type { LotIndex } from '../domain/expiry-ports.js';
 import type { LotState } from '../domain/ledger.js';
 import { written } from './conditional.js';
 import { fromItem } from './items.js';

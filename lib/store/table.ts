@@ -1,33 +1,33 @@
-/**
- * The single lotledger table: one definition shared by the CDK stack and the local stack's provisioning,
- * so the two can never drift. Keys are overloaded (single-table design); `lib/store/keys.ts` builds them.
- *
- * | item              | pk                     | sk                    | GSI1 (bySite/outbox)          | GSI2 (byExpiry, sparse)            | GSI3 (byDay)                    |
- * |-------------------|------------------------|-----------------------|-------------------------------|------------------------------------|---------------------------------|
- * | product           | PRODUCT#{gtin}         | PRODUCT               |                               |                                    |                                 |
- * | site              | SITE#{siteId}          | SITE                  |                               |                                    |                                 |
- * | lot (chain head)  | LOT#{gtin}#{lot}       | LOT                   |                               |                                    |                                 |
- * | ledger entry      | LOT#{gtin}#{lot}       | SEQ#{seq:12}          |                               |                                    | DAY#{yyyy-mm-dd} / {at}#{gtin}… |
- * | balance           | LOT#{gtin}#{lot}       | BAL#{siteId}          | SITE#{siteId} / BAL#{gtin}#…  | EXPIRY / {expiry}#{gtin}#{lot}#…   |                                 |
- * | lot edge          | LOT#{gtin}#{lot}       | OUT#… / IN#…          |                               |                                    |                                 |
- * | event (idempot.)  | EVENT#{eventId}        | EVENT                 |                               |                                    |                                 |
- * | serial            | SERIAL#{gtin}#{serial} | SERIAL                |                               |                                    |                                 |
- * | serial history    | SERIAL#{gtin}#{serial} | H#{at}#{eventId}      |                               |                                    |                                 |
- * | recall / notice   | RECALL#{id}            | RECALL / NOTICE#{site}| OUTBOX / {createdAt}#… (unpublished notices only)                  |                                 |
- * | alert (expiry/qa) | ALERT#{kind}#…         | ALERT                 |                               |                                    |                                 |
- * | export job        | EXPORT#{id}            | EXPORT                |                               |                                    |                                 |
- *
- * GSI2 holds only balances with stock on hand of lots that have an expiry, so the daily expiry check
- * reads the lots near expiry, not every lot.
- */
-export const TABLE = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  indexes: [
-    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
-  ],
-} as const;
+import { TABLE } from '../table-schema.js';
 
-export type IndexName = (typeof TABLE.indexes)[number]['name'];
+/**
+ * How the stores lay their items over the single table (lib/table-schema.ts). Keys are overloaded (single-table
+ * design): `keys.ts` builds those of products, sites, lots, entries, events and serials; the other stores build their own.
+ *
+ * | item                | pk                     | sk              | GSI1                                       | GSI2 (sparse)                  | GSI3                                          |
+ * |---------------------|------------------------|-----------------|--------------------------------------------|--------------------------------|-----------------------------------------------|
+ * | product             | PRODUCT#{gtin}         | PRODUCT         | PRODUCTS / {gtin}                          |                                |                                               |
+ * | site                | SITE#{siteId}          | SITE            |                                            |                                |                                               |
+ * | lot (chain head)    | LOT#{gtin}#{lot}       | LOT             | GTIN#{gtin} / {expiry}#{lot}               | EXPIRY / {expiry}#{gtin}#{lot} |                                               |
+ * | ledger entry        | LOT#{gtin}#{lot}       | SEQ#{seq:12}    |                                            |                                | DAY#{yyyy-mm-dd} / {at}#{gtin}#{lot}#{seq:12} |
+ * | event (idempotency) | EVENT#{eventId}        | EVENT           |                                            |                                |                                               |
+ * | serial              | SERIAL#{gtin}#{serial} | SERIAL          |                                            |                                |                                               |
+ * | recall              | RECALL#{recallId}      | RECALL          | RECALLS / {issuedAt}#{recallId}            |                                |                                               |
+ * | recall notice       | RECALL#{recallId}      | NOTICE#{siteId} | OUTBOX#{shard} / {due}#{recallId}#{siteId} |                                |                                               |
+ * | acknowledgement     | RECALL#{recallId}      | ACK#{siteId}    |                                            |                                |                                               |
+ * | alert (expiry, QA)  | ALERT#{alertId}        | ALERT           | ALERTS#PENDING / {createdAt}#{alertId}     |                                |                                               |
+ * | export job          | EXPORT#{exportId}      | EXPORT          |                                            |                                |                                               |
+ * | expiry-alert bound  | META#EXPIRY_ALERT_DAYS | META            |                                            |                                |                                               |
+ *
+ * Lots without an expiry sort last in GSI1 as `9999-12-31`. GSI2 holds only lots with stock on hand and an expiry,
+ * so the daily expiry check reads the lots near expiry, not every lot. Every item also carries an `entity` tag.
+ */
+
+/** The attributes the stores add to a domain record (keys, index keys, entity tag, TTL); `fromItem` drops them. */
+export const STORAGE_ATTRIBUTES: ReadonlySet<string> = new Set([
+  TABLE.partitionKey,
+  TABLE.sortKey,
+  ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  'entity',
+  TABLE.timeToLiveAttribute,
+]);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { JOBS, type Job } from '../../infra/jobs.js';
 import { EXPORT_RETENTION_CONTEXT } from '../../infra/lotledger-stack.js';
 import { type Access, ROUTES } from '../../infra/routes.js';
-import { TABLE } from '../../lib/store/table.js';
+import { TABLE } from '../../lib/table-schema.js';
 import { lotledgerApp } from './lotledger-app.js';
 
 // One synth for the whole file (no bundling: see lotledger-app.ts).
@@ -82,7 +82,7 @@ describe('the table', () => {
     expect(RESOURCES[keyId]).toMatchObject({ Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } });
   });
 
-  it('has the keys and indexes of lib/store/table.ts', () => {
+  it('has the keys and indexes of lib/table-schema.ts', () => {
     const key = (pk: string, sk: string) => [
       { AttributeName: pk, KeyType: 'HASH' },
       { AttributeName: sk, KeyType: 'RANGE' },

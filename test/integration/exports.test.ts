@@ -12,8 +12,8 @@ import { makePostLedgerCheckpoints } from '../../functions/post-ledger-checkpoin
 import { makePostMovements } from '../../functions/post-movements.js';
 import { makeVerifyLedgerJob } from '../../functions/verify-ledger-job.js';
 import { lambdaContext } from '../../infra/local/lambda-event.js';
-import type { AlertMessage } from '../../lib/domain/alerts.js';
 import { fixedClock } from '../../lib/domain/clock.js';
+import type { AlertMessage } from '../../lib/domain/expiry-ports.js';
 import type { ExportJob, ExportView } from '../../lib/domain/exports.js';
 import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
 import { batchPutAll } from '../../lib/store/batch-put.js';

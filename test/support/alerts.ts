@@ -1,5 +1,4 @@
-import type { AlertMessage, AlertPublisher, AlertPublishOutcome, AlertRecord, AlertStore } from '../../lib/domain/alerts.js';
-import type { LotIndex } from '../../lib/domain/expiry.js';
+import type { AlertMessage, AlertPublisher, AlertPublishOutcome, AlertRecord, AlertStore, LotIndex } from '../../lib/domain/expiry-ports.js';
 import { type LotState, onHand } from '../../lib/domain/ledger.js';
 import type { InMemoryLedger } from './memory-stores.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type Checkpoint, type CheckpointStore, checkAgainstCheckpoint, checkpointIntact, writeCheckpoint } from '../../lib/domain/checkpoints.js';
 import { fixedClock } from '../../lib/domain/clock.js';
-import { verifyAll, verifyLot } from '../../lib/domain/lots.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
+import { verifyAll, verifyLot } from '../../lib/domain/verify-ledger.js';
 import { GTIN, mv } from '../support/fixtures.js';
 import { memoryLedger } from '../support/memory-ledger.js';
 import { forgeChain } from '../support/rewrite.js';
