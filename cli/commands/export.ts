@@ -3,12 +3,15 @@ import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ExportView } from '../../lib/domain/exports.js';
+import type { ExportFormat, ExportView } from '../../lib/domain/exports.js';
 import { type ApiClient, ApiError } from '../api-client.js';
 import { bad, dim, ok, printJson } from '../output.js';
 
 /** CLI names of the formats. */
-export const EXPORT_KINDS = { fsma204: 'fsma204-csv', 'fsma204-xlsx': 'fsma204-xlsx', epcis: 'epcis-jsonld' } as const;
+export const EXPORT_KINDS = { fsma204: 'fsma204-csv', 'fsma204-xlsx': 'fsma204-xlsx', epcis: 'epcis-jsonld' } as const satisfies Record<
+  string,
+  ExportFormat
+>;
 export type ExportKind = keyof typeof EXPORT_KINDS;
 
 /**
