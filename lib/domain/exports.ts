@@ -132,8 +132,9 @@ export const exportIdFor = (idempotencyKey: string | undefined, requestedBy: str
 
 /**
  * Record an export job and queue it; the worker does the rest. A job the queue refused is marked failed (503). With an
- * Idempotency-Key a retried request gets the same job back (queued again if the queue had refused it), and the same key
- * with another request is a 409.
+ * Idempotency-Key a retried request gets the same job back (queued again if the queue had refused it, or if an attempt
+ * handed it back after a transient error, in case its message ran out of deliveries), and the same key with another
+ * request is a 409.
  */
 export async function requestExport(d: ExportDeps, input: ExportRequest, requestedBy: string, idempotencyKey?: string): Promise<ExportJob> {
   const now = d.clock.now().toISOString();
@@ -159,6 +160,7 @@ export async function requestExport(d: ExportDeps, input: ExportRequest, request
       throw new AppError('conflict', 'This Idempotency-Key was already used for another export request', [
         { path: 'Idempotency-Key', message: `names export ${exportId}, which asked for something else` },
       ]);
+    if (handedBack(existing)) return queue(d, existing);
     if (!(existing.status === 'failed' && existing.error === QUEUE_REFUSED)) return existing;
     const again: ExportJob = { ...existing, status: 'pending', updatedAt: now };
     delete again.error;
@@ -167,6 +169,9 @@ export async function requestExport(d: ExportDeps, input: ExportRequest, request
   }
   return queue(d, job);
 }
+
+/** An attempt met a transient error and left the job pending for the next delivery (see runExport). */
+const handedBack = (j: ExportJob) => j.status === 'pending' && j.attempts > 0;
 
 async function queue(d: ExportDeps, job: ExportJob): Promise<ExportJob> {
   try {

@@ -1,6 +1,8 @@
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import type { ExportJob, ExportJobStore, ExportManifest } from '../domain/exports.js';
+import { jittered, retry, type Sleep } from '../domain/retry.js';
+import { isTransientError } from '../domain/transient-errors.js';
 import type { EntryDays } from './day-pages.js';
 import { ExportLookup, type ExportSources } from './export-lookup.js';
 import type { Produced } from './export-run.js';
@@ -17,7 +19,12 @@ export type RunExportDeps = {
   days: EntryDays;
   sources: ExportSources;
   clock: Clock;
+  /** waits between tries of an attempt; tests pass one that resolves at once */
+  sleep?: Sleep;
 };
+
+/** Tries within one attempt when storage fails transiently; the file is written again from the start each time. */
+const PRODUCE_ATTEMPTS = 3;
 
 /** Readable reason for a failed job, without internals of AWS errors. */
 const reasonOf = (e: unknown) =>
@@ -38,8 +45,11 @@ export class ExportBusyError extends Error {
  * Run one export job: pending/failed → running → complete (file, then manifest beside it) or failed with a readable
  * error. A complete job is left alone, so a redelivered message does nothing twice; a job another attempt is running
  * (SQS delivers at least once) throws {@link ExportBusyError}, so two workers never write the same file at once.
- * Errors other than AppError are rethrown after the job is marked failed, so the queue retries them (and in the end
- * parks them in its DLQ). An attempt whose lease was taken over does not overwrite the later attempt's outcome.
+ * A transient error (throttling, `busy`, a 5xx, the network) is tried again within the attempt; if it persists the job
+ * is handed back as `pending` with its lease released and the error rethrown, so the queue's redelivery runs it again.
+ * Only a permanent error marks the job failed: an AppError is not retried, anything else (a bug, a refused request)
+ * is rethrown so the queue retries it and in the end parks it in its DLQ. An attempt whose lease was taken over does
+ * not overwrite the later attempt's outcome.
  * @example await runExport(d, 'X-0123')
  */
 export async function runExport(d: RunExportDeps, exportId: string): Promise<ExportJob | undefined> {
@@ -60,14 +70,19 @@ export async function runExport(d: RunExportDeps, exportId: string): Promise<Exp
     throw new ExportBusyError(`Export ${exportId} is being run by another attempt (or just was); retry later`);
   }
   const { leaseUntil: _, ...attempt } = running;
+  const tries = { delayMs: jittered(500, 10_000), retryable: isTransientError, ...(d.sleep ? { sleep: d.sleep } : {}) };
   try {
-    const done = await produce(d, attempt);
+    const done = await retry(() => produce(d, attempt), { ...tries, attempts: PRODUCE_ATTEMPTS });
     if (await d.exports.finish(done)) return done;
     return d.exports.get(exportId);
   } catch (e) {
-    const failedAt = d.clock.now().toISOString();
-    await d.exports.finish({ ...attempt, status: 'failed', error: reasonOf(e), updatedAt: failedAt });
-    if (e instanceof AppError) return undefined;
+    const updatedAt = d.clock.now().toISOString();
+    const transient = isTransientError(e);
+    const outcome: ExportJob = transient
+      ? { ...attempt, status: 'pending', error: `retrying: ${reasonOf(e)}`, updatedAt }
+      : { ...attempt, status: 'failed', error: reasonOf(e), updatedAt };
+    await retry(() => d.exports.finish(outcome), { ...tries, attempts: PRODUCE_ATTEMPTS });
+    if (e instanceof AppError && !transient) return undefined;
     throw e;
   }
 }
