@@ -105,12 +105,6 @@ export type FsmaLookup = {
   lot(gtin: string, lot: string): Pick<LotState, 'tlcSource' | 'tlcSourceReference'> | undefined;
 };
 
-const FORMULA_START = /^[=+\-@]/;
-/** Keep spreadsheets from running a cell: a value starting with `=`, `+`, `-` or `@` gets a leading `'`.
- * @example guardCell('=HYPERLINK("x")') // "'=HYPERLINK(\"x\")"
- */
-export const guardCell = (v: string) => (FORMULA_START.test(v) ? `'${v}` : v);
-
 /** The FSMA 204 location description, empty parts left out: `Name; Phone; Street, City, State ZIP, Country`.
  * @example locationDescription({ name: 'DC One', address: { city: 'Salinas', state: 'CA', postalCode: '93901' } }) // 'DC One; Salinas, CA 93901'
  */
@@ -154,7 +148,7 @@ const isFtl = (lookup: FsmaLookup, gtin: string) => lookup.product(gtin)?.ftl ==
  * adjust, dispose and the status entries hold, release, recall), none for a consumer return or a non-FTL product. A
  * rule's CTEs follow the goods: the first happens at `site`, a second at `counterparty` (a transfer: Shipping, then
  * Receiving at the destination). Transformation gives one row per input lot (from its output entry; the inputs' own
- * entries give no rows, so nothing doubles). Cells are raw; the writers apply {@link guardCell}.
+ * entries give no rows, so nothing doubles). Cells are raw; the writers guard them (formula-guard.ts).
  * @example fsmaRows(shipEntry, lookup)[0]?.['Critical Tracking Event'] // 'Shipping'
  */
 export function fsmaRows(e: LedgerEntry, lookup: FsmaLookup): FsmaRow[] {
