@@ -1,7 +1,7 @@
-import { stringify } from 'csv-stringify/sync';
 import { AppError } from '../lib/domain/errors.js';
 import { DateSchema, GtinSchema } from '../lib/domain/ids.js';
-import { LOT_REPORT_COLUMNS, lotReport } from '../lib/domain/lot-report.js';
+import { lotReport } from '../lib/domain/lot-report.js';
+import { lotReportCsv } from '../lib/exports/lot-report-csv.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json } from '../lib/http/http.js';
 import { queryParam } from '../lib/http/params.js';
@@ -23,10 +23,7 @@ export const makeGetReportsLots = (getDeps: () => Pick<Deps, 'lots' | 'master' |
         ]);
       const report = await lotReport(d, gtin, from, to);
       if (!/\btext\/csv\b/i.test(event.headers?.accept ?? '')) return json(200, report);
-      const body = stringify(
-        report.lots.map((l) => LOT_REPORT_COLUMNS.map((c) => l[c] ?? '')),
-        { header: true, columns: LOT_REPORT_COLUMNS as string[] },
-      );
+      const body = lotReportCsv(report);
       return {
         statusCode: 200,
         headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="lots-${gtin}.csv"` },

@@ -3,12 +3,16 @@ import { createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ExportView } from '../../lib/domain/exports.js';
+import type { ExportFormat, ExportView } from '../../lib/domain/exports.js';
+import { retry } from '../../lib/domain/retry.js';
 import { type ApiClient, ApiError } from '../api-client.js';
 import { bad, dim, ok, printJson } from '../output.js';
 
 /** CLI names of the formats. */
-export const EXPORT_KINDS = { fsma204: 'fsma204-csv', 'fsma204-xlsx': 'fsma204-xlsx', epcis: 'epcis-jsonld' } as const;
+export const EXPORT_KINDS = { fsma204: 'fsma204-csv', 'fsma204-xlsx': 'fsma204-xlsx', epcis: 'epcis-jsonld' } as const satisfies Record<
+  string,
+  ExportFormat
+>;
 export type ExportKind = keyof typeof EXPORT_KINDS;
 
 /**
@@ -21,16 +25,12 @@ export async function startExport(
   o: { tries?: number; backoffMs?: number; key?: string } = {},
 ): Promise<{ exportId: string }> {
   const headers = { 'idempotency-key': o.key ?? `cli-${randomUUID()}` };
-  const tries = o.tries ?? 3;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await api.post<{ exportId: string }>('/exports', body, headers);
-    } catch (e) {
-      const retryable = e instanceof ApiError ? e.status === 503 : true;
-      if (!retryable || attempt >= tries) throw e;
-      await new Promise((r) => setTimeout(r, (o.backoffMs ?? 1000) * attempt));
-    }
-  }
+  const backoffMs = o.backoffMs ?? 1000;
+  return retry(() => api.post<{ exportId: string }>('/exports', body, headers), {
+    attempts: o.tries ?? 3,
+    delayMs: (attempt) => backoffMs * attempt,
+    retryable: (e) => (e instanceof ApiError ? e.status === 503 : true),
+  });
 }
 
 const SPIN = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];

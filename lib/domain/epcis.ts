@@ -1,6 +1,8 @@
 import { sha256Hex } from './canonical.js';
+import { isStatusType, ruleOfEntry, type StatusEntryType } from './entry-rules.js';
 import type { LedgerEntry } from './ledger.js';
 import type { Product, Site } from './master-data.js';
+import { type EpcisFlow, MOVEMENT_RULES } from './movement-types.js';
 
 /** The EPCIS 2.0 JSON-LD context, plus our namespace for the one extension field we write (`lotledger:quantityDelta`). */
 export const EPCIS_CONTEXT = [
@@ -61,44 +63,23 @@ export const eventIdOf = (e: Pick<LedgerEntry, 'hash'>, suffix = '') =>
 type Step = { bizStep: string; disposition?: string; action: 'ADD' | 'OBSERVE' | 'DELETE' };
 
 /**
- * CBV business step and disposition per entry type. The schema's CBV word lists have no `returning`, `recalling` or
- * `transforming`: a return is `receiving`/`returned`, a recall `holding`/`recalled`, a transformation `commissioning`
- * (as GS1's own TransformationEvent example).
+ * CBV business step and disposition of the status entries, which are no movement type (movement types take theirs
+ * from MOVEMENT_RULES). The schema's CBV word list has no `recalling`: a recall is `holding`/`recalled`.
  */
-function stepOf(e: LedgerEntry): Step {
-  // The lot's first entry created it: ADD (with ilmd); later ones observe it.
-  const add = e.seq === 1 ? 'ADD' : 'OBSERVE';
-  switch (e.type) {
-    case 'receive':
-    case 'first-land-receive':
-      return { bizStep: 'receiving', disposition: 'in_progress', action: add };
-    case 'ship':
-      return { bizStep: 'shipping', disposition: 'in_transit', action: 'OBSERVE' };
-    case 'transfer':
-      return { bizStep: 'shipping', disposition: 'in_transit', action: 'OBSERVE' };
-    case 'return':
-      return { bizStep: 'receiving', disposition: 'returned', action: add };
-    case 'sell':
-      return { bizStep: 'retail_selling', disposition: 'retail_sold', action: 'OBSERVE' };
-    case 'dispose':
-      return { bizStep: 'destroying', disposition: 'destroyed', action: 'DELETE' };
-    case 'hold':
-      return { bizStep: 'holding', disposition: 'non_sellable_other', action: 'OBSERVE' };
-    case 'release':
-      return { bizStep: 'inspecting', disposition: 'sellable_accessible', action: 'OBSERVE' };
-    case 'recall':
-      return { bizStep: 'holding', disposition: 'recalled', action: 'OBSERVE' };
-    case 'adjust':
-      return { bizStep: 'cycle_counting', action: add };
-    case 'harvest':
-      return { bizStep: 'commissioning', disposition: 'active', action: add };
-    case 'cool':
-      return { bizStep: 'storing', disposition: 'in_progress', action: 'OBSERVE' };
-    case 'initial-pack':
-      return { bizStep: 'packing', disposition: 'active', action: add };
-    case 'transform':
-      return { bizStep: 'commissioning', disposition: 'active', action: 'ADD' };
-  }
+const STATUS_STEPS: Record<StatusEntryType, Step> = {
+  hold: { bizStep: 'holding', disposition: 'non_sellable_other', action: 'OBSERVE' },
+  release: { bizStep: 'inspecting', disposition: 'sellable_accessible', action: 'OBSERVE' },
+  recall: { bizStep: 'holding', disposition: 'recalled', action: 'OBSERVE' },
+};
+
+/** The receiving event at the destination of a `transfer` flow. */
+const RECEIVING_AT_DESTINATION: Step = { bizStep: 'receiving', disposition: 'in_progress', action: 'OBSERVE' };
+
+/** The entry's step and flow. A movement's first entry created its lot: ADD (with ilmd) where its rule says so. */
+function stepOf(e: LedgerEntry): { step: Step; flow: EpcisFlow } {
+  if (isStatusType(e.type)) return { step: STATUS_STEPS[e.type], flow: 'none' };
+  const { bizStep, disposition, action, addOnCreate, flow } = MOVEMENT_RULES[e.type].epcis;
+  return { step: { bizStep, ...(disposition ? { disposition } : {}), action: addOnCreate && e.seq === 1 ? 'ADD' : action }, flow };
 }
 
 function quantityElement(gtin: string, lot: string, quantity: number | undefined, unit: string | undefined) {
@@ -162,8 +143,8 @@ export function epcisEvents(e: LedgerEntry, lookup: EpcisLookup): EpcisEvent[] {
   };
   const at = (siteId: string | undefined) =>
     siteId ? { readPoint: { id: locationUri(lookup, siteId) }, bizLocation: { id: locationUri(lookup, siteId) } } : {};
-  const step = stepOf(e);
-  if (e.type === 'transform') {
+  const { step, flow } = stepOf(e);
+  if (e.role === 'output') {
     const inputs = e.inputs ?? [];
     return [
       {
@@ -182,6 +163,8 @@ export function epcisEvents(e: LedgerEntry, lookup: EpcisLookup): EpcisEvent[] {
       },
     ];
   }
+  // A signed stock change (adjust) loses its sign in the quantity element, so the delta goes beside it.
+  const signed = ruleOfEntry(e.type)?.site === 'signed';
   const event = (s: Step, site: string | undefined, flows: Record<string, unknown>, suffix = ''): EpcisEvent => ({
     type: 'ObjectEvent',
     ...common,
@@ -194,35 +177,32 @@ export function epcisEvents(e: LedgerEntry, lookup: EpcisLookup): EpcisEvent[] {
     ...bizTransactions(e),
     ...flows,
     ...(s.action === 'ADD' ? { ilmd: ilmdOf(e) } : {}),
-    ...(e.type === 'adjust' ? { 'lotledger:quantityDelta': e.quantity } : {}),
+    ...(signed ? { 'lotledger:quantityDelta': e.quantity } : {}),
   });
-  switch (e.type) {
+  switch (flow) {
     case 'transfer':
       return [
         event(step, e.site, sourceDest(lookup, e.site, e.counterparty)),
-        event(
-          { bizStep: 'receiving', disposition: 'in_progress', action: 'OBSERVE' },
-          e.counterparty,
-          sourceDest(lookup, e.site, e.counterparty),
-          'receiving',
-        ),
+        event(RECEIVING_AT_DESTINATION, e.counterparty, sourceDest(lookup, e.site, e.counterparty), 'receiving'),
       ];
-    case 'ship':
+    case 'outbound':
       return [event(step, e.site, sourceDest(lookup, e.site, e.counterparty))];
-    case 'receive':
-    case 'return':
-    case 'first-land-receive':
-    case 'harvest':
-    case 'initial-pack':
+    case 'inbound':
       return [event(step, e.site, sourceDest(lookup, e.counterparty, e.site))];
-    case 'sell':
+    case 'sale':
       return [
         event(step, e.site, e.counterparty ? { destinationList: [{ type: 'owning_party', destination: partyUri(lookup, e.counterparty) }] } : {}),
       ];
-    default:
+    case 'none':
       return [event(step, e.site, {})];
+    default:
+      return unknownFlow(flow);
   }
 }
+
+const unknownFlow = (flow: never): never => {
+  throw new Error(`unknown EPCIS flow ${String(flow)}`);
+};
 
 /** The document around the events, as a head and a tail to stream the event list between.
  * @example const { head, tail } = epcisDocumentFrame('2026-03-01T12:00:00.000Z'); write(head); events.forEach(...); write(tail)

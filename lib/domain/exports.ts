@@ -97,20 +97,27 @@ export interface ExportFiles {
 
 export type ExportDeps = { exports: ExportJobStore; queue: ExportQueue; files: ExportFiles; clock: Clock; newToken: () => string };
 
-const EXTENSION: Record<ExportFormat, string> = { 'fsma204-csv': 'csv', 'fsma204-xlsx': 'xlsx', 'epcis-jsonld': 'jsonld' };
-export const CONTENT_TYPE: Record<ExportFormat, string> = {
-  'fsma204-csv': 'text/csv; charset=utf-8',
-  'fsma204-xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'epcis-jsonld': 'application/ld+json',
+/** What a format's file is: its file name extension, its content type, and the word its object key starts with. */
+export type ExportFormatInfo = { extension: string; contentType: string; keyPrefix: string };
+
+/** The pure facts of each format; lib/exports/formats.ts adds each one's writer (a new format is a compiler error there). */
+export const EXPORT_FORMAT_INFO: Readonly<Record<ExportFormat, ExportFormatInfo>> = {
+  'fsma204-csv': { extension: 'csv', contentType: 'text/csv; charset=utf-8', keyPrefix: 'fsma204' },
+  'fsma204-xlsx': {
+    extension: 'xlsx',
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    keyPrefix: 'fsma204',
+  },
+  'epcis-jsonld': { extension: 'jsonld', contentType: 'application/ld+json', keyPrefix: 'epcis' },
 };
 
 /** The object key of an export: under its id, named after what it holds.
  * @example exportKey('X-1', { format: 'fsma204-csv', from: '2026-03-01', to: '2026-03-31' }) // 'exports/X-1/fsma204-2026-03-01-2026-03-31.csv'
  */
 export function exportKey(exportId: string, r: Pick<ExportRequest, 'format' | 'from' | 'to' | 'gtin' | 'lot'>): string {
-  const base = r.format === 'epcis-jsonld' ? 'epcis' : 'fsma204';
+  const { keyPrefix, extension } = EXPORT_FORMAT_INFO[r.format];
   const scope = [r.gtin, r.lot].filter((s): s is string => s !== undefined).map((s) => s.replace(/[^A-Za-z0-9._-]/g, '_'));
-  return `exports/${exportId}/${[base, r.from, r.to, ...scope].join('-')}.${EXTENSION[r.format]}`;
+  return `exports/${exportId}/${[keyPrefix, r.from, r.to, ...scope].join('-')}.${extension}`;
 }
 export const manifestKeyOf = (key: string) => `${key}.manifest.json`;
 
@@ -125,8 +132,9 @@ export const exportIdFor = (idempotencyKey: string | undefined, requestedBy: str
 
 /**
  * Record an export job and queue it; the worker does the rest. A job the queue refused is marked failed (503). With an
- * Idempotency-Key a retried request gets the same job back (queued again if the queue had refused it), and the same key
- * with another request is a 409.
+ * Idempotency-Key a retried request gets the same job back (queued again if the queue had refused it, or if an attempt
+ * handed it back after a transient error, in case its message ran out of deliveries), and the same key with another
+ * request is a 409.
  */
 export async function requestExport(d: ExportDeps, input: ExportRequest, requestedBy: string, idempotencyKey?: string): Promise<ExportJob> {
   const now = d.clock.now().toISOString();
@@ -152,6 +160,7 @@ export async function requestExport(d: ExportDeps, input: ExportRequest, request
       throw new AppError('conflict', 'This Idempotency-Key was already used for another export request', [
         { path: 'Idempotency-Key', message: `names export ${exportId}, which asked for something else` },
       ]);
+    if (handedBack(existing)) return queue(d, existing);
     if (!(existing.status === 'failed' && existing.error === QUEUE_REFUSED)) return existing;
     const again: ExportJob = { ...existing, status: 'pending', updatedAt: now };
     delete again.error;
@@ -160,6 +169,9 @@ export async function requestExport(d: ExportDeps, input: ExportRequest, request
   }
   return queue(d, job);
 }
+
+/** An attempt met a transient error and left the job pending for the next delivery (see runExport). */
+const handedBack = (j: ExportJob) => j.status === 'pending' && j.attempts > 0;
 
 async function queue(d: ExportDeps, job: ExportJob): Promise<ExportJob> {
   try {

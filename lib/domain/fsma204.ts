@@ -1,6 +1,8 @@
+import { ruleOfEntry } from './entry-rules.js';
 import type { LedgerEntry, LotState } from './ledger.js';
 import type { Product, Site } from './master-data.js';
 import { localDate } from './movement.js';
+import type { FsmaCte, MovementRule } from './movement-types.js';
 
 /** The FDA electronic sortable spreadsheet's columns, in order (shared/FSMA204.md). */
 export const FSMA_COLUMNS = [
@@ -31,7 +33,15 @@ export const FSMA_COLUMNS = [
 export type FsmaColumn = (typeof FSMA_COLUMNS)[number];
 
 /** The critical tracking events, in the order the xlsx export lays out their worksheets. */
-export const CTES = ['Harvesting', 'Cooling', 'Initial Packing', 'First Land-Based Receiving', 'Shipping', 'Receiving', 'Transformation'] as const;
+export const CTES = [
+  'Harvesting',
+  'Cooling',
+  'Initial Packing',
+  'First Land-Based Receiving',
+  'Shipping',
+  'Receiving',
+  'Transformation',
+] as const satisfies readonly FsmaCte[];
 export type Cte = (typeof CTES)[number];
 
 /** One spreadsheet row: every column as text (quantities too, so the CSV shows them exactly as recorded). */
@@ -95,12 +105,6 @@ export type FsmaLookup = {
   lot(gtin: string, lot: string): Pick<LotState, 'tlcSource' | 'tlcSourceReference'> | undefined;
 };
 
-const FORMULA_START = /^[=+\-@]/;
-/** Keep spreadsheets from running a cell: a value starting with `=`, `+`, `-` or `@` gets a leading `'`.
- * @example guardCell('=HYPERLINK("x")') // "'=HYPERLINK(\"x\")"
- */
-export const guardCell = (v: string) => (FORMULA_START.test(v) ? `'${v}` : v);
-
 /** The FSMA 204 location description, empty parts left out: `Name; Phone; Street, City, State ZIP, Country`.
  * @example locationDescription({ name: 'DC One', address: { city: 'Salinas', state: 'CA', postalCode: '93901' } }) // 'DC One; Salinas, CA 93901'
  */
@@ -140,14 +144,18 @@ const num = (n: number) => String(Math.abs(n));
 const isFtl = (lookup: FsmaLookup, gtin: string) => lookup.product(gtin)?.ftl === true;
 
 /**
- * The spreadsheet rows of one ledger entry (shared/FSMA204.md): none for sell, adjust, dispose, hold, release, recall,
- * a consumer return or a non-FTL product; two for a transfer (Shipping at `site`, Receiving at `counterparty`); one
- * per input lot for a transformation (from its output entry; the inputs' own entries give no rows, so nothing doubles).
- * Cells are raw; the writers apply {@link guardCell}.
+ * The spreadsheet rows of one ledger entry (shared/FSMA204.md): one per CTE its movement rule names (none for sell,
+ * adjust, dispose and the status entries hold, release, recall), none for a consumer return or a non-FTL product. A
+ * rule's CTEs follow the goods: the first happens at `site`, a second at `counterparty` (a transfer: Shipping, then
+ * Receiving at the destination). Transformation gives one row per input lot (from its output entry; the inputs' own
+ * entries give no rows, so nothing doubles). Cells are raw; the writers guard them (formula-guard.ts).
  * @example fsmaRows(shipEntry, lookup)[0]?.['Critical Tracking Event'] // 'Shipping'
  */
 export function fsmaRows(e: LedgerEntry, lookup: FsmaLookup): FsmaRow[] {
   if (e.role === 'input') return [];
+  const rule = ruleOfEntry(e.type);
+  if (!rule || isConsumerReturn(e, rule, lookup)) return [];
+  const ftl = isFtl(lookup, e.gtin);
   const product = lookup.product(e.gtin);
   const base = (cte: Cte, at: string | undefined, counterparty: string | undefined): FsmaRow => {
     const row = empty();
@@ -163,20 +171,12 @@ export function fsmaRows(e: LedgerEntry, lookup: FsmaLookup): FsmaRow[] {
     row['Location Description'] = loc.description;
     row['Location ID'] = loc.id;
     const cp = place(lookup, counterparty);
-    row['Counterparty Role'] =
-      cte === 'Receiving'
-        ? 'Immediate Previous Source'
-        : cte === 'Shipping' || cte === 'Harvesting' || cte === 'Cooling'
-          ? 'Immediate Subsequent Recipient'
-          : '';
+    row['Counterparty Role'] = COUNTERPARTY_ROLE[cte];
     row['Counterparty Location Description'] = cp.description;
     row['Counterparty Location ID'] = cp.id;
     if (cte !== 'Harvesting' && cte !== 'Cooling') {
       const lot = lookup.lot(e.gtin, e.lot);
-      const source =
-        lot?.tlcSource ??
-        e.tlcSource ??
-        (e.type === 'initial-pack' || e.type === 'first-land-receive' || e.type === 'transform' ? e.site : undefined);
+      const source = lot?.tlcSource ?? e.tlcSource ?? (rule.lotCodeOrigin === 'site' ? e.site : undefined);
       const src = place(lookup, source);
       row['TLC Source Location Description'] = src.description;
       row['TLC Source Location ID'] = src.id;
@@ -188,43 +188,40 @@ export function fsmaRows(e: LedgerEntry, lookup: FsmaLookup): FsmaRow[] {
     }
     return row;
   };
-  const ftl = isFtl(lookup, e.gtin);
-  switch (e.type) {
-    case 'harvest':
-      return ftl ? [base('Harvesting', e.site, e.counterparty)] : [];
-    case 'cool':
-      return ftl ? [base('Cooling', e.site, e.counterparty)] : [];
-    case 'initial-pack':
-      return ftl ? [base('Initial Packing', e.site, e.counterparty)] : [];
-    case 'first-land-receive':
-      return ftl ? [base('First Land-Based Receiving', e.site, e.counterparty)] : [];
-    case 'receive':
-      return ftl ? [base('Receiving', e.site, e.counterparty)] : [];
-    case 'ship':
-      return ftl ? [base('Shipping', e.site, e.counterparty)] : [];
-    case 'transfer':
-      return ftl ? [base('Shipping', e.site, e.counterparty), base('Receiving', e.counterparty, e.site)] : [];
-    case 'return': {
-      // A consumer handing food back is no CTE; a business returning it is a receipt.
-      const from = e.counterparty === undefined ? undefined : lookup.site(e.counterparty);
-      return ftl && from?.kind !== 'customer' ? [base('Receiving', e.site, e.counterparty)] : [];
-    }
-    case 'transform':
+  return rule.cte.flatMap((cte: Cte, i) => {
+    if (cte === 'Transformation')
       return (e.inputs ?? [])
-        .filter((i) => ftl || isFtl(lookup, i.gtin))
-        .map((i) => {
-          const row = base('Transformation', e.site, undefined);
-          const ip = lookup.product(i.gtin);
-          row['Input Traceability Lot Code'] = i.lot;
-          row['Input GTIN'] = i.gtin;
+        .filter((input) => ftl || isFtl(lookup, input.gtin))
+        .map((input) => {
+          const row = base(cte, e.site, undefined);
+          const ip = lookup.product(input.gtin);
+          row['Input Traceability Lot Code'] = input.lot;
+          row['Input GTIN'] = input.gtin;
           row['Input Product Description'] = ip?.description ?? '';
-          row['Input Quantity'] = num(i.quantity);
+          row['Input Quantity'] = num(input.quantity);
           row['Input Unit of Measure'] = ip?.unit ?? '';
           return row;
         });
-    default:
-      return [];
-  }
+    if (!ftl) return [];
+    return [i === 0 ? base(cte, e.site, e.counterparty) : base(cte, e.counterparty, e.site)];
+  });
+}
+
+/** The counterparty a CTE names: where the food goes next, or where it came from. */
+const COUNTERPARTY_ROLE: Record<Cte, string> = {
+  Harvesting: 'Immediate Subsequent Recipient',
+  Cooling: 'Immediate Subsequent Recipient',
+  'Initial Packing': '',
+  'First Land-Based Receiving': '',
+  Shipping: 'Immediate Subsequent Recipient',
+  Receiving: 'Immediate Previous Source',
+  Transformation: '',
+};
+
+/** A consumer handing food back is no CTE; a business returning it is a receipt. */
+function isConsumerReturn(e: LedgerEntry, rule: MovementRule, lookup: FsmaLookup): boolean {
+  if (rule.trace.returnedFrom !== true || e.counterparty === undefined) return false;
+  return lookup.site(e.counterparty)?.kind === 'customer';
 }
 
 /** Order rows by Event Date, then Event ID; rows of one event keep the order they were made in (Shipping before Receiving).

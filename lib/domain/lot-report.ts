@@ -1,4 +1,6 @@
+import { mapLimit } from './concurrency.js';
 import { daysBetween } from './dates.js';
+import { ruleOfEntry } from './entry-rules.js';
 import type { Gtin } from './ids.js';
 import { isDefectReturn, type LedgerEntry, q3 } from './ledger.js';
 import type { LotDeps } from './lots.js';
@@ -28,8 +30,8 @@ export type LotReportLine = {
 
 export type LotReport = { gtin: string; from: string | null; to: string | null; lots: LotReportLine[] };
 
-/** Types that bring a lot into being here (its "receipt" for sell-through). */
-const FIRST_IN = new Set(['receive', 'harvest', 'initial-pack', 'first-land-receive', 'transform']);
+/** How many lots' chains are read at once. */
+const READ_CONCURRENCY = 8;
 const money = (n: number) => Math.round(n * 100) / 100;
 
 /**
@@ -53,7 +55,7 @@ export function lotFigures(entries: LedgerEntry[], from: string | null, to: stri
   let costQty = 0;
   let costSum = 0;
   for (const e of entries) {
-    if (firstReceivedOn === null && FIRST_IN.has(e.type) && e.role !== 'input') firstReceivedOn = localDate(e.occurredAt);
+    if (firstReceivedOn === null && ruleOfEntry(e.type)?.firstIn === true && e.role !== 'input') firstReceivedOn = localDate(e.occurredAt);
     onHand = q3(onHand + e.deltas.reduce((s, x) => s + x.quantity, 0));
     if (soldThroughOn === null && firstReceivedOn !== null && e.type === 'sell' && onHand <= 0) soldThroughOn = localDate(e.occurredAt);
     if (e.type === 'receive' && e.unitCost !== undefined) {
@@ -104,16 +106,11 @@ export function lotFigures(entries: LedgerEntry[], from: string | null, to: stri
 export async function lotReport(d: Pick<LotDeps, 'lots' | 'master'>, gtin: Gtin, from: string | null, to: string | null): Promise<LotReport> {
   await requireProduct(d, gtin);
   const heads = await d.lots.lotsOfGtin(gtin);
-  const lines: LotReportLine[] = [];
-  const queue = [...heads];
-  await Promise.all(
-    Array.from({ length: Math.min(8, queue.length) }, async () => {
-      for (let head = queue.shift(); head; head = queue.shift()) {
-        const f = lotFigures(await d.lots.allEntries(head), from, to);
-        if (f) lines.push({ lot: head.lot, expiry: head.expiry ?? null, ...f });
-      }
-    }),
-  );
+  const figures = await mapLimit(heads, READ_CONCURRENCY, async (head) => {
+    const f = lotFigures(await d.lots.allEntries(head), from, to);
+    return f ? [{ lot: head.lot, expiry: head.expiry ?? null, ...f }] : [];
+  });
+  const lines: LotReportLine[] = figures.flat();
   lines.sort((a, b) => a.lot.localeCompare(b.lot));
   return { gtin, from, to, lots: lines };
 }

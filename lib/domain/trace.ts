@@ -1,3 +1,5 @@
+import { mapLimit } from './concurrency.js';
+import { ruleOfEntry } from './entry-rules.js';
 import type { LedgerEntry, LotKey, LotState } from './ledger.js';
 import { lotId, q3 } from './ledger.js';
 import type { LotStore } from './lots.js';
@@ -38,20 +40,19 @@ export async function walkLots(d: Pick<TraceDeps, 'lots'>, roots: LotKey[], dire
   }
   while (frontier.length > 0) {
     const next: { key: LotKey; depth: number }[] = [];
-    const work = [...frontier];
-    const worker = async () => {
-      for (let item = work.shift(); item; item = work.shift()) {
-        const [lot, entries] = await Promise.all([d.lots.getLot(item.key), d.lots.allEntries(item.key)]);
-        if (!lot) continue; // an input named in a transform that has no lot record of its own
-        seen.set(lotId(item.key), { lot, entries, depth: item.depth });
-        for (const n of neighbours(entries, direction)) {
-          if (queued.has(lotId(n))) continue;
-          queued.add(lotId(n));
-          next.push({ key: n, depth: item.depth + 1 });
-        }
+    const read = await mapLimit(frontier, READ_CONCURRENCY, async (item) => {
+      const [lot, entries] = await Promise.all([d.lots.getLot(item.key), d.lots.allEntries(item.key)]);
+      return { item, lot, entries };
+    });
+    for (const { item, lot, entries } of read) {
+      if (!lot) continue; // an input named in a transform that has no lot record of its own
+      seen.set(lotId(item.key), { lot, entries, depth: item.depth });
+      for (const n of neighbours(entries, direction)) {
+        if (queued.has(lotId(n))) continue;
+        queued.add(lotId(n));
+        next.push({ key: n, depth: item.depth + 1 });
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, work.length) }, worker));
+    }
     frontier = next;
   }
   return seen;
@@ -88,13 +89,13 @@ export function siteQuantities(
     for (const [siteId, b] of Object.entries(t.lot.balances)) if (b.r > 0 || b.q > 0) add(siteId, b.r, b.q);
     for (const e of t.entries) {
       const cp = e.counterparty;
-      if (!cp) continue;
-      const external = !isInternalKind(kindOf(cp));
-      if (direction === 'forward' && external) {
-        if (e.type === 'ship' || e.type === 'sell') add(cp, e.quantity, e.quantity);
-        if (e.type === 'return') add(cp, 0, -e.quantity);
+      const rule = ruleOfEntry(e.type)?.trace;
+      if (!cp || !rule || isInternalKind(kindOf(cp))) continue;
+      if (direction === 'forward') {
+        if (rule.received === 'counterparty') add(cp, e.quantity, e.quantity);
+        if (rule.returnedFrom) add(cp, 0, -e.quantity);
       }
-      if (direction === 'backward' && external && (e.type === 'receive' || e.type === 'first-land-receive')) add(cp, e.quantity, 0);
+      if (direction === 'backward' && rule.externalSource) add(cp, e.quantity, 0);
     }
     if (direction === 'backward' && t.lot.tlcSource && !sites.has(t.lot.tlcSource)) add(t.lot.tlcSource, 0, 0);
   }

@@ -6,7 +6,8 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { COLUMN_MEANINGS, CTE_COLUMNS, CTES, type Cte, FSMA_COLUMNS, type FsmaRow, guardCell } from '../domain/fsma204.js';
+import { guardCell } from '../domain/formula-guard.js';
+import { COLUMN_MEANINGS, CTE_COLUMNS, CTES, type Cte, FSMA_COLUMNS, type FsmaRow } from '../domain/fsma204.js';
 
 /** Where an export's bytes go (the streaming upload). */
 export type ByteSink = { write(chunk: string | Buffer): Promise<void> };

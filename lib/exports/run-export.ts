@@ -1,12 +1,13 @@
 import type { Clock } from '../domain/clock.js';
-import { epcisDocumentFrame, epcisEvents } from '../domain/epcis.js';
 import { AppError } from '../domain/errors.js';
-import { CONTENT_TYPE, type ExportJob, type ExportJobStore, type ExportManifest, type ExportRequest, utcDaysFor } from '../domain/exports.js';
-import { fsmaRows } from '../domain/fsma204.js';
-import type { LedgerEntry } from '../domain/ledger.js';
-import { localDate } from '../domain/movement.js';
+import type { ExportJob, ExportJobStore, ExportManifest } from '../domain/exports.js';
+import { jittered, retry, type Sleep } from '../domain/retry.js';
+import { isTransientError } from '../domain/transient-errors.js';
+import type { EntryDays } from './day-pages.js';
 import { ExportLookup, type ExportSources } from './export-lookup.js';
-import { type ByteSink, type EncodedRow, FsmaCsvWriter, type FsmaWriter, FsmaXlsxWriter } from './fsma-writers.js';
+import type { Produced } from './export-run.js';
+import { writerOf } from './formats.js';
+import type { ByteSink } from './fsma-writers.js';
 
 export type StreamingObject = ByteSink & { end(): Promise<{ bytes: number; sha256: string }>; abort(): Promise<void> };
 
@@ -15,143 +16,15 @@ export type RunExportDeps = {
   /** the export bucket: streaming uploads and JSON puts */
   bucket: { open(key: string, contentType: string): StreamingObject; putJson(key: string, value: unknown): Promise<unknown> };
   /** ledger entries by UTC day (GSI3), filtered loosely by gtin/lot */
-  days: {
-    entriesOfDay(day: string, filter: { gtin?: string; lot?: string }): AsyncIterable<LedgerEntry[]>;
-    /** whether the day has any ledger entry at all (a one-item read), so a long sparse range skips its empty days fast */
-    anyOnDay(day: string): Promise<boolean>;
-  };
+  days: EntryDays;
   sources: ExportSources;
   clock: Clock;
+  /** waits between tries of an attempt; tests pass one that resolves at once */
+  sleep?: Sleep;
 };
 
-/** Does the entry fall in the request: its local date in range, and its lot (or, for a transform, an input) asked for. */
-export function entryMatches(e: LedgerEntry, r: Pick<ExportRequest, 'from' | 'to' | 'gtin' | 'lot'>): boolean {
-  const date = localDate(e.occurredAt);
-  if (date < r.from || date > r.to) return false;
-  if (r.gtin === undefined) return true;
-  const hit = (gtin: string, lot: string) => gtin === r.gtin && (r.lot === undefined || lot === r.lot);
-  return hit(e.gtin, e.lot) || (e.type === 'transform' && e.role !== 'input' && (e.inputs ?? []).some((i) => hit(i.gtin, i.lot)));
-}
-
-type Produced = { rowCount: number; lots: Map<string, { gtin: string; lot: string }> };
-
-/** Days probed ahead for any entry at all: each probe is a one-item Query, so many can be in flight. */
-const PROBE_AHEAD = 32;
-
-/**
- * Every page of each UTC day, in day order, then `{ page: undefined }` when the day is done. Ranges are often long
- * and mostly empty (a year asked for, a few weeks with movements), so the next days are first probed, many at once, for
- * any entry; an empty day costs only its probe. Of the days that have entries, the first page of the next `depth` is
- * already being fetched (each holds at most two pages), so memory stays bounded however dense the days are.
- */
-async function* pagesByDay(d: RunExportDeps, r: ExportRequest, depth = 3): AsyncGenerator<{ index: number; page: LedgerEntry[] | undefined }> {
-  const days = utcDaysFor(r.from, r.to);
-  const filter = { ...(r.gtin ? { gtin: r.gtin } : {}), ...(r.lot ? { lot: r.lot } : {}) };
-  /** each probed day: its probe, and its answer once it came (so read-ahead can look without waiting) */
-  const probes = new Map<number, { answer: Promise<boolean>; has?: boolean }>();
-  const probe = (i: number) => {
-    const day = days[i];
-    if (day === undefined || probes.has(i)) return;
-    const p: { answer: Promise<boolean>; has?: boolean } = { answer: d.days.anyOnDay(day) };
-    p.answer.then(
-      (v) => {
-        p.has = v;
-      },
-      () => undefined, // awaited below; keep an early failure from counting as unhandled meanwhile
-    );
-    probes.set(i, p);
-  };
-  const opened = new Map<number, { it: AsyncIterator<LedgerEntry[]>; first: Promise<IteratorResult<LedgerEntry[]>> }>();
-  const open = (i: number) => {
-    const day = days[i];
-    if (day === undefined || opened.has(i)) return;
-    const it = d.days.entriesOfDay(day, filter)[Symbol.asyncIterator]();
-    const first = it.next();
-    first.catch(() => undefined);
-    opened.set(i, { it, first });
-  };
-  for (let i = 0; i < days.length; i++) {
-    for (let j = i; j < Math.min(days.length, i + PROBE_AHEAD); j++) probe(j);
-    const any = await probes.get(i)?.answer;
-    probes.delete(i);
-    if (any) {
-      open(i);
-      // Read ahead only into days already known to have entries.
-      for (let j = i + 1, ahead = 0; j < days.length && ahead < depth - 1 && probes.has(j); j++) {
-        if (probes.get(j)?.has !== true) continue;
-        open(j);
-        ahead++;
-      }
-      const cur = opened.get(i);
-      if (cur) for (let res = await cur.first; !res.done; res = await cur.it.next()) yield { index: i, page: res.value };
-      opened.delete(i);
-    }
-    yield { index: i, page: undefined };
-  }
-}
-
-/** A row waiting to be sorted, kept small: its sort keys, its arrival number and the writer's encoding of it. */
-type Pending = { date: string; eventId: string; n: number; encoded: EncodedRow };
-
-/**
- * FSMA rows sorted by Event Date then Event ID, without holding the whole range: GSI3 hands entries over by UTC day,
- * and an event's local date is within one day of its UTC date, so once UTC day D is read every row dated D-1 or earlier
- * is complete and goes out sorted. Bound: rows of about three days are held at once (one small record each).
- */
-async function produceFsma(d: RunExportDeps, r: ExportRequest, lookup: ExportLookup, writer: FsmaWriter, produced: Produced) {
-  let pending: Pending[] = [];
-  let n = 0;
-  const flush = async (upTo: string | undefined) => {
-    const ready: Pending[] = [];
-    const later: Pending[] = [];
-    for (const p of pending) (upTo === undefined || p.date <= upTo ? ready : later).push(p);
-    pending = later;
-    if (ready.length === 0) return;
-    ready.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : a.n - b.n));
-    for (let i = 0; i < ready.length; i += 1000) await writer.write(ready.slice(i, i + 1000).map((p) => p.encoded));
-    produced.rowCount += ready.length;
-  };
-  const days = utcDaysFor(r.from, r.to);
-  for await (const { index, page } of pagesByDay(d, r)) {
-    if (page === undefined) {
-      if (index > 0) await flush(days[index - 1]);
-      continue;
-    }
-    await lookup.prepare(page);
-    for (const e of page) {
-      if (!entryMatches(e, r)) continue;
-      const rows = fsmaRows(e, lookup);
-      if (rows.length === 0) continue;
-      track(produced, e);
-      for (const row of rows) pending.push({ date: row['Event Date'], eventId: row['Event ID'], n: n++, encoded: writer.encode(row) });
-    }
-  }
-  await flush(undefined);
-  await writer.end();
-}
-
-const track = (p: Produced, e: LedgerEntry) => {
-  p.lots.set(`${e.gtin}|${e.lot}`, { gtin: e.gtin, lot: e.lot });
-  for (const i of e.inputs ?? []) p.lots.set(`${i.gtin}|${i.lot}`, { gtin: i.gtin, lot: i.lot });
-};
-
-/** EPCIS events in GSI3 (instant) order, streamed into the document between its head and tail. */
-async function produceEpcis(d: RunExportDeps, r: ExportRequest, lookup: ExportLookup, out: ByteSink, produced: Produced) {
-  const frame = epcisDocumentFrame(d.clock.now().toISOString());
-  await out.write(frame.head);
-  for await (const { page } of pagesByDay(d, r)) {
-    if (page === undefined) continue;
-    await lookup.prepare(page);
-    for (const e of page) {
-      if (!entryMatches(e, r)) continue;
-      const events = epcisEvents(e, lookup);
-      if (events.length === 0) continue;
-      track(produced, e);
-      for (const ev of events) await out.write(`${produced.rowCount++ === 0 ? '' : ','}${JSON.stringify(ev)}`);
-    }
-  }
-  await out.write(frame.tail);
-}
+/** Tries within one attempt when storage fails transiently; the file is written again from the start each time. */
+const PRODUCE_ATTEMPTS = 3;
 
 /** Readable reason for a failed job, without internals of AWS errors. */
 const reasonOf = (e: unknown) =>
@@ -172,8 +45,11 @@ export class ExportBusyError extends Error {
  * Run one export job: pending/failed → running → complete (file, then manifest beside it) or failed with a readable
  * error. A complete job is left alone, so a redelivered message does nothing twice; a job another attempt is running
  * (SQS delivers at least once) throws {@link ExportBusyError}, so two workers never write the same file at once.
- * Errors other than AppError are rethrown after the job is marked failed, so the queue retries them (and in the end
- * parks them in its DLQ). An attempt whose lease was taken over does not overwrite the later attempt's outcome.
+ * A transient error (throttling, `busy`, a 5xx, the network) is tried again within the attempt; if it persists the job
+ * is handed back as `pending` with its lease released and the error rethrown, so the queue's redelivery runs it again.
+ * Only a permanent error marks the job failed: an AppError is not retried, anything else (a bug, a refused request)
+ * is rethrown so the queue retries it and in the end parks it in its DLQ. An attempt whose lease was taken over does
+ * not overwrite the later attempt's outcome.
  * @example await runExport(d, 'X-0123')
  */
 export async function runExport(d: RunExportDeps, exportId: string): Promise<ExportJob | undefined> {
@@ -194,14 +70,19 @@ export async function runExport(d: RunExportDeps, exportId: string): Promise<Exp
     throw new ExportBusyError(`Export ${exportId} is being run by another attempt (or just was); retry later`);
   }
   const { leaseUntil: _, ...attempt } = running;
+  const tries = { delayMs: jittered(500, 10_000), retryable: isTransientError, ...(d.sleep ? { sleep: d.sleep } : {}) };
   try {
-    const done = await produce(d, attempt);
+    const done = await retry(() => produce(d, attempt), { ...tries, attempts: PRODUCE_ATTEMPTS });
     if (await d.exports.finish(done)) return done;
     return d.exports.get(exportId);
   } catch (e) {
-    const failedAt = d.clock.now().toISOString();
-    await d.exports.finish({ ...attempt, status: 'failed', error: reasonOf(e), updatedAt: failedAt });
-    if (e instanceof AppError) return undefined;
+    const updatedAt = d.clock.now().toISOString();
+    const transient = isTransientError(e);
+    const outcome: ExportJob = transient
+      ? { ...attempt, status: 'pending', error: `retrying: ${reasonOf(e)}`, updatedAt }
+      : { ...attempt, status: 'failed', error: reasonOf(e), updatedAt };
+    await retry(() => d.exports.finish(outcome), { ...tries, attempts: PRODUCE_ATTEMPTS });
+    if (e instanceof AppError && !transient) return undefined;
     throw e;
   }
 }
@@ -210,18 +91,12 @@ async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
   const r = job.request;
   const lookup = new ExportLookup(d.sources);
   const produced: Produced = { rowCount: 0, lots: new Map() };
-  const contentType = CONTENT_TYPE[job.format];
+  const format = writerOf(job.format);
+  const contentType = format.contentType;
   const file = d.bucket.open(job.key, contentType);
   let result: { bytes: number; sha256: string };
   try {
-    if (job.format === 'epcis-jsonld') await produceEpcis(d, r, lookup, file, produced);
-    else {
-      const writer =
-        job.format === 'fsma204-csv'
-          ? new FsmaCsvWriter(file)
-          : new FsmaXlsxWriter(file, () => glossaryFacts(r, lookup, produced, d.clock.now().toISOString()));
-      await produceFsma(d, r, lookup, writer, produced);
-    }
+    await format.write({ request: r, days: d.days, lookup, out: file, produced, clock: d.clock });
     result = await file.end();
   } catch (e) {
     await file.abort();
@@ -257,21 +132,5 @@ async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
     sha256: result.sha256,
     completedAt: generatedAt,
     updatedAt: generatedAt,
-  };
-}
-
-function glossaryFacts(r: ExportRequest, lookup: ExportLookup, produced: Produced, generatedAt: string) {
-  const gtins = [...new Set([...produced.lots.values()].map((l) => l.gtin))].sort();
-  const products = gtins.map((g) => ({ gtin: g, description: lookup.product(g)?.description ?? '' }));
-  const units = [...new Set(gtins.map((g) => lookup.product(g)?.unit).filter((u): u is string => u !== undefined))].sort();
-  return {
-    from: r.from,
-    to: r.to,
-    ...(r.gtin ? { gtin: r.gtin } : {}),
-    ...(r.lot ? { lot: r.lot } : {}),
-    products,
-    lots: produced.lots.size,
-    units,
-    generatedAt,
   };
 }

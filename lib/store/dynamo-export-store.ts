@@ -2,6 +2,8 @@ import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, Q
 import { AppError } from '../domain/errors.js';
 import type { ExportJob, ExportJobStore } from '../domain/exports.js';
 import type { LedgerEntry, LotKey, LotState } from '../domain/ledger.js';
+import { jittered, realSleep, retry, type Sleep } from '../domain/retry.js';
+import { isTransientError } from '../domain/transient-errors.js';
 import { written } from './conditional.js';
 import { fromItem } from './items.js';
 import { keys } from './keys.js';
@@ -57,18 +59,22 @@ export class DynamoExportStore implements ExportJobStore {
   }
 }
 
+/** Tries of one BatchGetItem before its unprocessed keys become `busy`. */
+const HEAD_READ_ATTEMPTS = 11;
+
 /** What an export asks of the entries it reads; the reader may return more (the caller filters exactly). */
 export type EntryFilter = { gtin?: string; lot?: string };
 
 /**
  * Ledger entries by UTC day from GSI3 (`DAY#{yyyy-mm-dd}`, sorted by instant), page by page: one page in hand and the
- * next one in flight, so reading overlaps the caller's work. A gtin/lot filter runs in DynamoDB; transforms always
- * pass it, since a lot may be one of their inputs.
+ * next one in flight, so reading overlaps the caller's work. A gtin/lot filter runs in DynamoDB; transformation outputs
+ * always pass it, since a lot may be one of their inputs.
  */
 export class DynamoEntryReader {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly sleep: Sleep = realSleep,
   ) {}
 
   async *entriesOfDay(day: string, filter: EntryFilter = {}): AsyncGenerator<LedgerEntry[]> {
@@ -76,12 +82,12 @@ export class DynamoEntryReader {
     const values: Record<string, unknown> = { ':day': `DAY#${day}` };
     let expr: string | undefined;
     if (filter.gtin !== undefined) {
-      names['#type'] = 'type';
+      names['#role'] = 'role';
       values[':g'] = filter.gtin;
-      values[':transform'] = 'transform';
+      values[':output'] = 'output';
       const lot = filter.lot !== undefined ? ' AND lot = :l' : '';
       if (filter.lot !== undefined) values[':l'] = filter.lot;
-      expr = `(gtin = :g${lot}) OR #type = :transform`;
+      expr = `(gtin = :g${lot}) OR #role = :output`;
     }
     const query = (start?: Record<string, unknown>) =>
       this.doc.send(
@@ -123,16 +129,23 @@ export class DynamoEntryReader {
   /** Lot heads by key (eventually consistent BatchGetItem, 100 keys a request, unprocessed keys retried). */
   async heads(lots: LotKey[]): Promise<LotState[]> {
     const out: LotState[] = [];
-    for (let i = 0; i < lots.length; i += 100) {
-      let pending: Item[] | undefined = lots.slice(i, i + 100).map((l) => keys.lot(l));
-      for (let attempt = 0; pending?.length; attempt++) {
-        if (attempt > 10) throw new AppError('busy', 'The table kept returning unprocessed keys');
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 20 * 2 ** attempt) * Math.random()));
+    for (let i = 0; i < lots.length; i += 100) out.push(...(await this.headsOf(lots.slice(i, i + 100).map((l) => keys.lot(l)))));
+    return out;
+  }
+
+  /** One BatchGetItem of at most 100 keys, asked again for what DynamoDB left unprocessed (it does under load). */
+  private async headsOf(wanted: Item[]): Promise<LotState[]> {
+    const out: LotState[] = [];
+    let pending = wanted;
+    await retry(
+      async () => {
         const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
         for (const it of r.Responses?.[this.table] ?? []) out.push(fromItem<LotState>(it));
-        pending = r.UnprocessedKeys?.[this.table]?.Keys as Item[] | undefined;
-      }
-    }
+        pending = (r.UnprocessedKeys?.[this.table]?.Keys as Item[] | undefined) ?? [];
+        if (pending.length) throw new AppError('busy', 'The table kept returning unprocessed keys');
+      },
+      { attempts: HEAD_READ_ATTEMPTS, delayMs: jittered(40, 2000), sleep: this.sleep, retryable: isTransientError },
+    );
     return out;
   }
 }

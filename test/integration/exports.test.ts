@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
 import { type ExportHandlerDeps, exportDepsFrom } from '../../functions/export-deps.js';
 import { makeExportWorker } from '../../functions/export-worker.js';
@@ -12,15 +13,22 @@ import { makePostLedgerCheckpoints } from '../../functions/post-ledger-checkpoin
 import { makePostMovements } from '../../functions/post-movements.js';
 import { makeVerifyLedgerJob } from '../../functions/verify-ledger-job.js';
 import { lambdaContext } from '../../infra/local/lambda-event.js';
+import { S3RVER_CREDENTIALS } from '../../infra/local/s3-local.js';
 import { fixedClock } from '../../lib/domain/clock.js';
 import type { AlertMessage } from '../../lib/domain/expiry-ports.js';
 import type { ExportJob, ExportView } from '../../lib/domain/exports.js';
 import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
+import { noSleep } from '../../lib/domain/retry.js';
+import { type RunExportDeps, runExport } from '../../lib/exports/run-export.js';
 import { batchPutAll } from '../../lib/store/batch-put.js';
+import { documentClient } from '../../lib/store/document-client.js';
+import { DynamoEntryReader, DynamoExportStore } from '../../lib/store/dynamo-export-store.js';
 import { entryItem, lotItem } from '../../lib/store/dynamo-ledger-store.js';
+import { S3ExportFiles } from '../../lib/store/s3-export-files.js';
 import { freshBucket, freshTable } from '../support/aws.js';
 import { depsFor } from '../support/deps.js';
 import { epcisValidator, FSMA_SITES, life } from '../support/exports.js';
+import { injectFaults } from '../support/faults.js';
 import { GTIN, mv, PRODUCTS, SITES } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 import { putRawItem } from '../support/raw-item.js';
@@ -46,6 +54,22 @@ const sqsEvent = (exportId: string): SQSEvent => ({
     },
   ],
 });
+
+/** Export-runner deps over a DynamoDB client of their own (no SDK retries, so injected faults reach the code) and no waits. */
+function faultyRunDeps() {
+  const client = new DynamoDBClient({ endpoint: inject('ddbEndpoint'), region: 'us-east-1', credentials: S3RVER_CREDENTIALS, maxAttempts: 1 });
+  const doc = documentClient(client);
+  const reader = new DynamoEntryReader(doc, d.tableName, noSleep);
+  const run: RunExportDeps = {
+    exports: new DynamoExportStore(doc, d.tableName),
+    bucket: new S3ExportFiles(bucket.s3, bucket.bucket),
+    days: reader,
+    sources: { master: depsFor(doc, d.tableName).master, heads: (lots) => reader.heads(lots) },
+    clock: d.clock,
+    sleep: noSleep,
+  };
+  return { run, client };
+}
 
 /** POST /exports, then run the worker on the message the API queued, as the SQS event source would. */
 async function exportThrough(deps: ExportHandlerDeps, body: Record<string, unknown>) {
@@ -212,6 +236,77 @@ describe('exports on DynamoDB Local and the S3 server', () => {
     expect(view.status).toBe('failed');
     expect(view.error).toMatch(/^export failed: /);
     expect(view.url).toBeUndefined();
+  });
+
+  it('retries throttled and unprocessed DynamoDB reads, hands the job back pending while they last, and never fails it', async () => {
+    // Prepare: a client of its own without SDK retries, throttling 10% of calls and leaving half of each batch-get unprocessed
+    const { run, client } = faultyRunDeps();
+    const counters = injectFaults(client, { throttle: 0.1, unprocessed: 1 }, 7);
+    const posted = await call<{ exportId: string }>(
+      makePostExports(() => ed),
+      'POST',
+      '/exports',
+      { format: 'fsma204-csv', from: '2026-03-01', to: '2026-03-01' },
+      { 'idempotency-key': 'throttled-march' },
+    );
+    const id = posted.body.exportId;
+    // Act: deliver the message until the job completes, as SQS redelivers a message whose attempt threw
+    const statuses: (string | undefined)[] = [];
+    let done: ExportJob | undefined;
+    for (let delivery = 0; delivery < 20 && done?.status !== 'complete'; delivery++) {
+      done = await runExport(run, id).catch(() => undefined);
+      statuses.push((await ed.exports.get(id))?.status);
+    }
+    // Assess
+    expect(done).toMatchObject({ status: 'complete', rowCount: 12 });
+    expect(statuses).not.toContain('failed');
+    expect(counters.throttled).toBeGreaterThan(0);
+    expect(counters.unprocessed).toBeGreaterThan(0);
+    expect((await bucket.s3.send(new HeadObjectCommand({ Bucket: bucket.bucket, Key: done?.key }))).ContentLength).toBe(done?.bytes);
+  });
+
+  it('answers a retried POST for a job handed back after throttling with the same job, queued again, not failed', async () => {
+    // Prepare: every BatchGetItem throttled, past what the attempt retries
+    const { run, client } = faultyRunDeps();
+    let down = true;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (down && context.commandName === 'BatchGetItemCommand')
+          throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+            name: 'ThrottlingException',
+            $metadata: { httpStatusCode: 400 },
+          });
+        return next(args);
+      },
+      { step: 'initialize', name: 'batchGetThrottled' },
+    );
+    const body = { format: 'epcis-jsonld', from: '2026-03-01', to: '2026-03-01' };
+    const post = () =>
+      call<{ exportId: string; status: string }>(
+        makePostExports(() => ed),
+        'POST',
+        '/exports',
+        body,
+        { 'idempotency-key': 'down-march' },
+      );
+    const first = await post();
+    const id = first.body.exportId;
+    await expect(runExport(run, id)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(await ed.exports.get(id)).toMatchObject({ status: 'pending', attempts: 1 });
+    // Act
+    const again = await post();
+    // Assess
+    expect(again).toMatchObject({ status: 202, body: { exportId: id, status: 'pending' } });
+    expect(sent.filter((s) => s === id)).toHaveLength(2);
+    down = false;
+    expect(await runExport(run, id)).toMatchObject({ status: 'complete', attempts: 2 });
+    const view = await call<ExportView>(
+      makeGetExport(() => ed),
+      'GET',
+      `/exports/${id}`,
+    );
+    expect(view.body).toMatchObject({ status: 'complete' });
+    expect(view.body.error).toBeUndefined();
   });
 
   it('catches a lot whose whole chain was rewritten consistently in the table, once a checkpoint exists', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { ExportJob, ExportJobStore } from '../../lib/domain/exports.js';
+import { EXPORT_FORMAT_INFO, type ExportJob, type ExportJobStore } from '../../lib/domain/exports.js';
 import type { LedgerEntry, LotKey, LotState } from '../../lib/domain/ledger.js';
 import { SiteInput, upsertSite } from '../../lib/domain/master-data.js';
 import type { Movement } from '../../lib/domain/movement.js';
@@ -137,8 +137,7 @@ export function epcisValidator() {
 
 /** A pending job for runExport, keyed under exports/{id}/. */
 export function pendingJob(exportId: string, request: ExportJob['request']): ExportJob {
-  const ext = request.format === 'fsma204-csv' ? 'csv' : request.format === 'fsma204-xlsx' ? 'xlsx' : 'jsonld';
-  const key = `exports/${exportId}/file.${ext}`;
+  const key = `exports/${exportId}/file.${EXPORT_FORMAT_INFO[request.format].extension}`;
   return {
     exportId,
     status: 'pending',

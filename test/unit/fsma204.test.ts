@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { ExportManifest } from '../../lib/domain/exports.js';
-import { FSMA_COLUMNS, type FsmaRow, fsmaRows, guardCell, locationDescription } from '../../lib/domain/fsma204.js';
+import { guardCell } from '../../lib/domain/formula-guard.js';
+import { FSMA_COLUMNS, type FsmaRow, fsmaRows, locationDescription } from '../../lib/domain/fsma204.js';
 import type { Movement } from '../../lib/domain/movement.js';
 import { ExportLookup } from '../../lib/exports/export-lookup.js';
 import { runExport } from '../../lib/exports/run-export.js';

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/domain/errors.js';
+import { guardCell } from '../../lib/domain/formula-guard.js';
 import type { LotState } from '../../lib/domain/ledger.js';
-import { lotFigures } from '../../lib/domain/lot-report.js';
+import { lotFigures, lotReport } from '../../lib/domain/lot-report.js';
 import { changeLotStatus } from '../../lib/domain/lots.js';
 import { pickList } from '../../lib/domain/pick.js';
 import { planStatusChange } from '../../lib/domain/plan-movement.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
+import { lotReportCsv } from '../../lib/exports/lot-report-csv.js';
 import { InMemoryLotIndex } from '../support/alerts.js';
 import { GTIN, mv } from '../support/fixtures.js';
 import { memoryLedger } from '../support/memory-ledger.js';
@@ -155,5 +157,30 @@ describe('lotFigures (lot report maths)', () => {
     await recordMovements(m, [mv({ type: 'receive', lot: 'P', quantity: 5 }), mv({ type: 'sell', lot: 'P', quantity: 2 })]);
     const f = lotFigures(await m.ledger.allEntries({ gtin: GTIN.romaine, lot: 'P' }), null, null);
     expect(f).toMatchObject({ sold: 2, revenue: null, cost: null, margin: null, soldThroughOn: null, daysToSellThrough: null, defectReturnRate: 0 });
+  });
+});
+
+describe('lot report CSV', () => {
+  it('guards text cells that a spreadsheet would run as a formula, and leaves numbers alone', async () => {
+    // Prepare: lots whose codes start like formulas (set 82 allows = + -), one with a negative margin
+    const m = await memoryLedger();
+    const lots = ['=1+2', '+A1', '-B2', 'Q=1'];
+    for (const lot of lots)
+      await recordMovements(m, [mv({ type: 'receive', lot, quantity: 5, unitCost: 4 }), mv({ type: 'sell', lot, quantity: 1, unitPrice: 1 })]);
+    // Act
+    const csv = lotReportCsv(await lotReport(m, GTIN.romaine, null, null));
+    // Assess
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe(
+      'lot,expiry,received,sold,returned,defectReturns,defectReturnRate,firstReceivedOn,soldThroughOn,daysToSellThrough,revenue,cost,margin',
+    );
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[0])
+        .sort(),
+    ).toEqual(["'+A1", "'-B2", "'=1+2", 'Q=1']);
+    expect(lines.slice(1).every((l) => l.endsWith(',1,20,-3'))).toBe(true);
+    expect(['\tx', '\r=1', ' =1'].map(guardCell)).toEqual(["'\tx", "'\r=1", ' =1']);
   });
 });

@@ -1,0 +1,79 @@
+import type { ExportRequest } from '../domain/exports.js';
+import { utcDaysFor } from '../domain/exports.js';
+import type { LedgerEntry } from '../domain/ledger.js';
+import { localDate } from '../domain/movement.js';
+
+/** Ledger entries by UTC day (GSI3), filtered loosely by gtin/lot. */
+export type EntryDays = {
+  entriesOfDay(day: string, filter: { gtin?: string; lot?: string }): AsyncIterable<LedgerEntry[]>;
+  /** whether the day has any ledger entry at all (a one-item read), so a long sparse range skips its empty days fast */
+  anyOnDay(day: string): Promise<boolean>;
+};
+
+/** Does the entry fall in the request: its local date in range, and its lot (or, for a transform, an input) asked for. */
+export function entryMatches(e: LedgerEntry, r: Pick<ExportRequest, 'from' | 'to' | 'gtin' | 'lot'>): boolean {
+  const date = localDate(e.occurredAt);
+  if (date < r.from || date > r.to) return false;
+  if (r.gtin === undefined) return true;
+  const hit = (gtin: string, lot: string) => gtin === r.gtin && (r.lot === undefined || lot === r.lot);
+  return hit(e.gtin, e.lot) || (e.role === 'output' && (e.inputs ?? []).some((i) => hit(i.gtin, i.lot)));
+}
+
+/** Days probed ahead for any entry at all: each probe is a one-item Query, so many can be in flight. */
+const PROBE_AHEAD = 32;
+
+/**
+ * Every page of each UTC day, in day order, then `{ page: undefined }` when the day is done. Ranges are often long
+ * and mostly empty (a year asked for, a few weeks with movements), so the next days are first probed, many at once, for
+ * any entry; an empty day costs only its probe. Of the days that have entries, the first page of the next `depth` is
+ * already being fetched (each holds at most two pages), so memory stays bounded however dense the days are.
+ */
+export async function* pagesByDay(
+  source: EntryDays,
+  r: ExportRequest,
+  depth = 3,
+): AsyncGenerator<{ index: number; page: LedgerEntry[] | undefined }> {
+  const days = utcDaysFor(r.from, r.to);
+  const filter = { ...(r.gtin ? { gtin: r.gtin } : {}), ...(r.lot ? { lot: r.lot } : {}) };
+  /** each probed day: its probe, and its answer once it came (so read-ahead can look without waiting) */
+  const probes = new Map<number, { answer: Promise<boolean>; has?: boolean }>();
+  const probe = (i: number) => {
+    const day = days[i];
+    if (day === undefined || probes.has(i)) return;
+    const p: { answer: Promise<boolean>; has?: boolean } = { answer: source.anyOnDay(day) };
+    p.answer.then(
+      (v) => {
+        p.has = v;
+      },
+      () => undefined, // awaited below; keep an early failure from counting as unhandled meanwhile
+    );
+    probes.set(i, p);
+  };
+  const opened = new Map<number, { it: AsyncIterator<LedgerEntry[]>; first: Promise<IteratorResult<LedgerEntry[]>> }>();
+  const open = (i: number) => {
+    const day = days[i];
+    if (day === undefined || opened.has(i)) return;
+    const it = source.entriesOfDay(day, filter)[Symbol.asyncIterator]();
+    const first = it.next();
+    first.catch(() => undefined);
+    opened.set(i, { it, first });
+  };
+  for (let i = 0; i < days.length; i++) {
+    for (let j = i; j < Math.min(days.length, i + PROBE_AHEAD); j++) probe(j);
+    const any = await probes.get(i)?.answer;
+    probes.delete(i);
+    if (any) {
+      open(i);
+      // Read ahead only into days already known to have entries.
+      for (let j = i + 1, ahead = 0; j < days.length && ahead < depth - 1 && probes.has(j); j++) {
+        if (probes.get(j)?.has !== true) continue;
+        open(j);
+        ahead++;
+      }
+      const cur = opened.get(i);
+      if (cur) for (let res = await cur.first; !res.done; res = await cur.it.next()) yield { index: i, page: res.value };
+      opened.delete(i);
+    }
+    yield { index: i, page: undefined };
+  }
+}

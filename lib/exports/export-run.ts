@@ -1,0 +1,25 @@
+import type { Clock } from '../domain/clock.js';
+import type { ExportRequest } from '../domain/exports.js';
+import type { LedgerEntry } from '../domain/ledger.js';
+import type { EntryDays } from './day-pages.js';
+import type { ExportLookup } from './export-lookup.js';
+import type { ByteSink } from './fsma-writers.js';
+
+/** What an export has put in its file so far: rows (or events) and every lot they name, for the manifest. */
+export type Produced = { rowCount: number; lots: Map<string, { gtin: string; lot: string }> };
+
+/** One attempt at writing a format's file: what was asked, where entries come from, the lookup, the file and the tally. */
+export type ExportRun = {
+  request: ExportRequest;
+  days: EntryDays;
+  lookup: ExportLookup;
+  out: ByteSink;
+  produced: Produced;
+  clock: Clock;
+};
+
+/** Note the lots an entry puts in the file (its own and a transformation's inputs). */
+export const track = (p: Produced, e: LedgerEntry) => {
+  p.lots.set(`${e.gtin}|${e.lot}`, { gtin: e.gtin, lot: e.lot });
+  for (const i of e.inputs ?? []) p.lots.set(`${i.gtin}|${i.lot}`, { gtin: i.gtin, lot: i.lot });
+};
