@@ -15,7 +15,7 @@ export interface LotIndex {
   maxExpiryAlertDays(): Promise<number>;
 }
 
-export type ExpiryDeps = AlertDeps & { lotIndex: LotIndex; master: MasterDataStore; lots: LotStore };
+export type ExpiryDeps = AlertDeps & { lotIndex: LotIndex; master: MasterDataStore; ledger: LotStore };
 
 export type ExpiryLine = {
   gtin: string;

@@ -101,15 +101,15 @@ export function lotFigures(entries: LedgerEntry[], from: string | null, to: stri
 }
 
 /** GET /reports/lots: per lot of a GTIN with any movement in [from, to] (either end open when null), in lot order. */
-export async function lotReport(d: Pick<LotDeps, 'lots' | 'master'>, gtin: Gtin, from: string | null, to: string | null): Promise<LotReport> {
+export async function lotReport(d: Pick<LotDeps, 'ledger' | 'master'>, gtin: Gtin, from: string | null, to: string | null): Promise<LotReport> {
   await requireProduct(d, gtin);
-  const heads = await d.lots.lotsOfGtin(gtin);
+  const heads = await d.ledger.lotsOfGtin(gtin);
   const lines: LotReportLine[] = [];
   const queue = [...heads];
   await Promise.all(
     Array.from({ length: Math.min(8, queue.length) }, async () => {
       for (let head = queue.shift(); head; head = queue.shift()) {
-        const f = lotFigures(await d.lots.allEntries(head), from, to);
+        const f = lotFigures(await d.ledger.allEntries(head), from, to);
         if (f) lines.push({ lot: head.lot, expiry: head.expiry ?? null, ...f });
       }
     }),

@@ -34,7 +34,7 @@ export interface LotStore {
   commitLotChange(expectedSeq: number, next: LotState, entry: LedgerEntry): Promise<boolean>;
 }
 
-export type LotDeps = { lots: LotStore; master: MasterDataStore; clock: Clock };
+export type LotDeps = { ledger: LotStore; master: MasterDataStore; clock: Clock };
 
 export type LotView = {
   gtin: string;
@@ -58,8 +58,8 @@ export type LotView = {
 const today = (clock: Clock) => clock.now().toISOString().slice(0, 10);
 
 /** Read a lot or fail with `lot_not_found`. */
-export async function requireLot(d: Pick<LotDeps, 'lots'>, k: LotKey): Promise<LotState> {
-  const l = await d.lots.getLot(k);
+export async function requireLot(d: Pick<LotDeps, 'ledger'>, k: LotKey): Promise<LotState> {
+  const l = await d.ledger.getLot(k);
   if (!l) throw new AppError('lot_not_found', `Lot ${k.lot} of ${k.gtin} not found`, [{ path: 'lot', message: 'unknown lot' }]);
   return l;
 }
@@ -108,7 +108,7 @@ export function decodeCursor(cursor: string | undefined): number {
 /** A page of a lot's ledger in chain order. */
 export async function lotMovements(d: LotDeps, k: LotKey, limit: number, cursor?: string): Promise<{ items: LedgerEntry[]; nextCursor?: string }> {
   await requireLot(d, k);
-  const page = await d.lots.entries(k, { afterSeq: decodeCursor(cursor), limit });
+  const page = await d.ledger.entries(k, { afterSeq: decodeCursor(cursor), limit });
   const last = page.items.at(-1);
   // DynamoDB may report more when the page ended exactly at the last entry; one empty next page is acceptable.
   return { items: page.items, ...(page.lastSeq !== undefined && last ? { nextCursor: encodeCursor(last.seq) } : {}) };
@@ -125,9 +125,9 @@ export type SerialView = {
 
 /** A serial's state and every ledger entry that moved it. */
 export async function serialView(d: LotDeps, gtin: string, serial: string): Promise<SerialView> {
-  const s = await d.lots.getSerial(gtin, serial);
+  const s = await d.ledger.getSerial(gtin, serial);
   if (!s) throw new AppError('serial_not_found', `Serial ${serial} of ${gtin} not found`, [{ path: 'serial', message: 'unknown serial' }]);
-  const history = await d.lots.entriesByRef(gtin, s.refs);
+  const history = await d.ledger.entriesByRef(gtin, s.refs);
   return { gtin, serial, lot: s.lot, status: s.status, siteId: s.siteId, history };
 }
 
@@ -145,7 +145,7 @@ export async function changeLotStatus(d: LotDeps, k: LotKey, action: 'hold' | 'r
     const target: LotStatus = action === 'hold' ? 'on-hold' : 'active';
     if (lot.status === target) return lotView(d, k, lot);
     const { next, entry } = planStatusChange(lot, { type: action, reason, eventId: `${action}:${requestId}` }, d.clock.now().toISOString());
-    if (await d.lots.commitLotChange(lot.seq, next, entry)) return lotView(d, k, next);
+    if (await d.ledger.commitLotChange(lot.seq, next, entry)) return lotView(d, k, next);
   }
   throw new AppError('busy', `Lot ${k.lot} is changing too fast to ${action}; try again`);
 }
@@ -183,9 +183,9 @@ const summary = (c: VerifyCheckpoint): CheckpointSummary => ({
 });
 
 /** Verify one lot's chain against its head and, when given, the latest checkpoint. */
-export async function verifyLot(d: Pick<LotDeps, 'lots'>, k: LotKey, cp?: VerifyCheckpoint): Promise<LotVerifyReport> {
+export async function verifyLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, cp?: VerifyCheckpoint): Promise<LotVerifyReport> {
   const inCheckpoint = cp?.checkpoint.lots.find((l) => l.gtin === k.gtin && l.lot === k.lot);
-  const lot = await d.lots.getLot(k);
+  const lot = await d.ledger.getLot(k);
   if (!lot) {
     if (!inCheckpoint || !cp) await requireLot(d, k);
     const v = vanished(inCheckpoint as CheckpointLot);
@@ -200,7 +200,7 @@ export async function verifyLot(d: Pick<LotDeps, 'lots'>, k: LotKey, cp?: Verify
       ...(cp ? { checkpoint: summary(cp) } : {}),
     };
   }
-  const entries = await d.lots.allEntries(k);
+  const entries = await d.ledger.allEntries(k);
   const r = verifyChain(entries, lot);
   const c = r.ok && inCheckpoint ? checkAgainstCheckpoint(entries, inCheckpoint) : undefined;
   const intact = cp ? checkpointIntact(cp.checkpoint) : true;
@@ -216,17 +216,17 @@ export async function verifyLot(d: Pick<LotDeps, 'lots'>, k: LotKey, cp?: Verify
 }
 
 /** Verify every lot (of one GTIN, when given), a few lots at a time; with a checkpoint, also every lot it names. */
-export async function verifyAll(d: Pick<LotDeps, 'lots'>, gtin?: string, cp?: VerifyCheckpoint): Promise<VerifyAllReport> {
-  const gtins = gtin ? [gtin] : await d.lots.allGtins();
+export async function verifyAll(d: Pick<LotDeps, 'ledger'>, gtin?: string, cp?: VerifyCheckpoint): Promise<VerifyAllReport> {
+  const gtins = gtin ? [gtin] : await d.ledger.allGtins();
   const report: VerifyAllReport = { ok: true, lots: 0, entries: 0, failures: [] };
   const expected = new Map<string, CheckpointLot>();
   for (const l of cp?.checkpoint.lots ?? []) if (!gtin || l.gtin === gtin) expected.set(lotKeyId(l), l);
   for (const g of gtins) {
-    const lots = await d.lots.lotsOfGtin(g);
+    const lots = await d.ledger.lotsOfGtin(g);
     const queue = [...lots];
     const worker = async () => {
       for (let lot = queue.shift(); lot; lot = queue.shift()) {
-        const entries = await d.lots.allEntries(lot);
+        const entries = await d.ledger.allEntries(lot);
         const r = verifyChain(entries, lot);
         report.lots++;
         report.entries += r.entries;

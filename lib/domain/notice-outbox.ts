@@ -24,7 +24,7 @@ export interface NoticePublisher {
   publishBatch(entries: PublishEntry[]): Promise<PublishOutcome>;
 }
 
-export type OutboxDeps = { outbox: OutboxStore; publisher: NoticePublisher; clock: Clock; log?: (msg: string, extra?: object) => void };
+export type OutboxDeps = { recalls: OutboxStore; publisher: NoticePublisher; clock: Clock; log?: (msg: string, extra?: object) => void };
 
 const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -45,12 +45,12 @@ export async function publishDue(
   const recalls = new Map<string, RecallRecord | undefined>();
   for (let round = 0; round < (opts.maxRounds ?? 100); round++) {
     const now = d.clock.now();
-    const due = await d.outbox.duePending(500, now.toISOString());
+    const due = await d.recalls.duePending(500, now.toISOString());
     if (due.length === 0) break;
     const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
     const claimed: Notice[] = [];
     await inParallel(due, 16, async (n) => {
-      if (await d.outbox.claim(n, now.toISOString(), leaseUntil)) claimed.push(n);
+      if (await d.recalls.claim(n, now.toISOString(), leaseUntil)) claimed.push(n);
     });
     if (claimed.length === 0) break;
     const batches: Notice[][] = [];
@@ -58,12 +58,12 @@ export async function publishDue(
     await inParallel(batches, opts.batchesInFlight ?? 8, async (batch) => {
       const entries: { n: Notice; entry: PublishEntry }[] = [];
       for (const [i, n] of batch.entries()) {
-        if (!recalls.has(n.recallId)) recalls.set(n.recallId, await d.outbox.getRecall(n.recallId));
+        if (!recalls.has(n.recallId)) recalls.set(n.recallId, await d.recalls.getRecall(n.recallId));
         const r = recalls.get(n.recallId);
         if (!r) continue;
         if (n.followUp > 0 && n.acknowledgedAt) {
           // The site answered after its follow-up was queued: nothing to send.
-          await d.outbox.markPublished(n, n.messageId ?? 'not-sent-acknowledged', d.clock.now().toISOString());
+          await d.recalls.markPublished(n, n.messageId ?? 'not-sent-acknowledged', d.clock.now().toISOString());
           continue;
         }
         entries.push({ n, entry: { id: String(i), body: JSON.stringify(noticeMessage(r, n)), attributes: noticeAttributes(r, n) } });
@@ -79,14 +79,14 @@ export async function publishDue(
       for (const ok of outcome.ok) {
         const n = byId.get(ok.id);
         if (!n) continue;
-        await d.outbox.markPublished(n, ok.messageId, d.clock.now().toISOString());
+        await d.recalls.markPublished(n, ok.messageId, d.clock.now().toISOString());
         published++;
       }
       for (const f of outcome.failed) {
         const n = byId.get(f.id);
         if (!n) continue;
         failed++;
-        await d.outbox.markFailed(n, f.message.slice(0, 500), new Date(d.clock.now().getTime() + backoffMs(n.attempts + 1)).toISOString());
+        await d.recalls.markFailed(n, f.message.slice(0, 500), new Date(d.clock.now().getTime() + backoffMs(n.attempts + 1)).toISOString());
       }
       if (outcome.failed.length) d.log?.('notices not accepted by SNS; will retry', { failed: outcome.failed.length });
     });
@@ -98,14 +98,14 @@ export async function publishDue(
  * Queue a follow-up notice for every consignee of an active recall that has not acknowledged within `afterHours` of
  * its last notice. Stops for a site once it acknowledges.
  */
-export async function queueFollowUps(d: Pick<OutboxDeps, 'outbox' | 'clock'>, afterHours: number): Promise<number> {
+export async function queueFollowUps(d: Pick<OutboxDeps, 'recalls' | 'clock'>, afterHours: number): Promise<number> {
   const now = d.clock.now();
   const cutoff = new Date(now.getTime() - afterHours * 3_600_000).toISOString();
   let queued = 0;
-  for (const r of await d.outbox.activeRecalls()) {
-    const stale = (await d.outbox.notices(r.recallId)).filter((n) => n.status === 'published' && !n.acknowledgedAt && (n.publishedAt ?? '') < cutoff);
+  for (const r of await d.recalls.activeRecalls()) {
+    const stale = (await d.recalls.notices(r.recallId)).filter((n) => n.status === 'published' && !n.acknowledgedAt && (n.publishedAt ?? '') < cutoff);
     await inParallel(stale, 16, async (n) => {
-      if (await d.outbox.scheduleFollowUp(n, now.toISOString())) queued++;
+      if (await d.recalls.scheduleFollowUp(n, now.toISOString())) queued++;
     });
   }
   return queued;

@@ -112,7 +112,7 @@ export interface RecallStore {
 }
 
 export type RecallDeps = {
-  lots: LotStore;
+  ledger: LotStore;
   master: MasterDataStore;
   recalls: RecallStore;
   clock: Clock;
@@ -138,16 +138,16 @@ export const recallIdFor = (idempotencyKey: string | undefined, newToken: () => 
  * The blast radius of a recall: every affected lot (downstream through transforms when asked), every site that
  * holds or received them with quantities, and per site the products and quantities its notice lists.
  */
-export async function blastRadius(d: Pick<RecallDeps, 'lots' | 'master'>, roots: LotKey[], includeDownstream: boolean) {
+export async function blastRadius(d: Pick<RecallDeps, 'ledger' | 'master'>, roots: LotKey[], includeDownstream: boolean) {
   for (const [i, r] of roots.entries()) {
-    if (!(await d.lots.getLot(r)))
+    if (!(await d.ledger.getLot(r)))
       throw new AppError('lot_not_found', `Lot ${r.lot} of ${r.gtin} not found`, [{ path: `lots.${i}`, message: 'unknown lot' }]);
   }
   const traced: Map<string, TracedLot> = includeDownstream
     ? await walkLots(d, roots, 'forward')
     : new Map(
         await Promise.all(
-          roots.map(async (r) => [lotId(r), { lot: await d.lots.getLot(r), entries: await d.lots.allEntries(r), depth: 0 }] as [string, TracedLot]),
+          roots.map(async (r) => [lotId(r), { lot: await d.ledger.getLot(r), entries: await d.ledger.allEntries(r), depth: 0 }] as [string, TracedLot]),
         ),
       );
   const kinds = await siteKinds(d, mentionedSites(traced.values()));
@@ -285,10 +285,10 @@ const unitsAtRiskOf = (s: AffectedSite) => s.onHand;
 
 async function markRecalled(d: RecallDeps, k: LotKey, recallId: string, reason: string) {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const lot = await d.lots.getLot(k);
+    const lot = await d.ledger.getLot(k);
     if (!lot || lot.status === 'recalled') return;
     const { next, entry } = planStatusChange(lot, { type: 'recall', reason, eventId: `recall:${recallId}`, recallId }, d.clock.now().toISOString());
-    if (await d.lots.commitLotChange(lot.seq, next, entry)) return;
+    if (await d.ledger.commitLotChange(lot.seq, next, entry)) return;
     await new Promise((r) => setTimeout(r, 5 * (attempt + 1)));
   }
   throw new AppError('busy', `Lot ${k.lot} kept changing; the recall is recorded and can be resumed by sending the request again`);

@@ -13,7 +13,7 @@ export type StreamingObject = ByteSink & { end(): Promise<{ bytes: number; sha25
 export type RunExportDeps = {
   exports: ExportJobStore;
   /** the export bucket: streaming uploads and JSON puts */
-  bucket: { open(key: string, contentType: string): StreamingObject; putJson(key: string, value: unknown): Promise<unknown> };
+  exportFiles: { open(key: string, contentType: string): StreamingObject; putJson(key: string, value: unknown): Promise<unknown> };
   /** ledger entries by UTC day (GSI3), filtered loosely by gtin/lot */
   days: {
     entriesOfDay(day: string, filter: { gtin?: string; lot?: string }): AsyncIterable<LedgerEntry[]>;
@@ -211,7 +211,7 @@ async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
   const lookup = new ExportLookup(d.sources);
   const produced: Produced = { rowCount: 0, lots: new Map() };
   const contentType = CONTENT_TYPE[job.format];
-  const file = d.bucket.open(job.key, contentType);
+  const file = d.exportFiles.open(job.key, contentType);
   let result: { bytes: number; sha256: string };
   try {
     if (job.format === 'epcis-jsonld') await produceEpcis(d, r, lookup, file, produced);
@@ -248,7 +248,7 @@ async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
         return { gtin: l.gtin, lot: l.lot, seq: h?.seq ?? 0, hash: h?.hash ?? '' };
       }),
   };
-  await d.bucket.putJson(job.manifestKey, manifest);
+  await d.exportFiles.putJson(job.manifestKey, manifest);
   return {
     ...job,
     status: 'complete',
