@@ -103,7 +103,9 @@ export async function queueFollowUps(d: Pick<OutboxDeps, 'recalls' | 'clock'>, a
   const cutoff = new Date(now.getTime() - afterHours * 3_600_000).toISOString();
   let queued = 0;
   for (const r of await d.recalls.activeRecalls()) {
-    const stale = (await d.recalls.notices(r.recallId)).filter((n) => n.status === 'published' && !n.acknowledgedAt && (n.publishedAt ?? '') < cutoff);
+    const stale = (await d.recalls.notices(r.recallId)).filter(
+      (n) => n.status === 'published' && !n.acknowledgedAt && (n.publishedAt ?? '') < cutoff,
+    );
     await inParallel(stale, 16, async (n) => {
       if (await d.recalls.scheduleFollowUp(n, now.toISOString())) queued++;
     });

@@ -147,7 +147,9 @@ export async function blastRadius(d: Pick<RecallDeps, 'ledger' | 'master'>, root
     ? await walkLots(d, roots, 'forward')
     : new Map(
         await Promise.all(
-          roots.map(async (r) => [lotId(r), { lot: await d.ledger.getLot(r), entries: await d.ledger.allEntries(r), depth: 0 }] as [string, TracedLot]),
+          roots.map(
+            async (r) => [lotId(r), { lot: await d.ledger.getLot(r), entries: await d.ledger.allEntries(r), depth: 0 }] as [string, TracedLot],
+          ),
         ),
       );
   const kinds = await siteKinds(d, mentionedSites(traced.values()));
