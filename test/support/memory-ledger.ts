@@ -11,5 +11,5 @@ export async function memoryLedger() {
   for (const { gtin, ...p } of PRODUCTS) await upsertProduct({ master, clock }, gtin, ProductInput.parse(p));
   for (const { siteId, ...s } of SITES) await upsertSite({ master, clock }, siteId, SiteInput.parse(s));
   const ledger = new InMemoryLedger(master);
-  return { master, ledger, lots: ledger, clock, newToken: randomUUID };
+  return { master, ledger, clock, newToken: randomUUID };
 }

@@ -36,9 +36,9 @@ describe('export attempts (SQS delivers at least once)', () => {
     // Prepare
     const { d, job } = await setup('X-twice');
     let opened = 0;
-    const open = d.bucket.open.bind(d.bucket);
-    const putJson = d.bucket.putJson.bind(d.bucket);
-    d.bucket = {
+    const open = d.exportFiles.open.bind(d.exportFiles);
+    const putJson = d.exportFiles.putJson.bind(d.exportFiles);
+    d.exportFiles = {
       putJson,
       open: (k, t) => {
         opened++;
