@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../functions/deps.js';
 import { systemClock } from '../lib/domain/clock.js';
 import { addDays, runExpiryCheck } from '../lib/domain/expiry.js';
 import type { LotState } from '../lib/domain/ledger.js';
 import { SnsAlertPublisher } from '../lib/notify/sns-alert-publisher.js';
 import { batchPutAll } from '../lib/store/batch-put.js';
+import { documentClient } from '../lib/store/document-client.js';
 import { DynamoAlertStore } from '../lib/store/dynamo-alert-store.js';
 import { DynamoLedgerStore, lotItem } from '../lib/store/dynamo-ledger-store.js';
 import { DynamoLotIndex } from '../lib/store/dynamo-lot-index.js';
@@ -55,7 +55,7 @@ export async function expiryBenchmark(tableName: string, opts: { lots: number; n
   const ledger = new DynamoLedgerStore(cdoc, tableName);
   const sns = new SNSClient({});
   const d = {
-    lots: ledger,
+    ledger,
     master: new DynamoMasterDataStore(cdoc, tableName),
     lotIndex: new DynamoLotIndex(cdoc, tableName),
     alerts: new DynamoAlertStore(cdoc, tableName),

@@ -1,14 +1,10 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { deps } from '../functions/deps.js';
-import { exportDepsFrom } from '../functions/export-deps.js';
-import { loadConfig } from '../lib/config.js';
+import { deps, need } from '../functions/deps.js';
 import { runExport } from '../lib/exports/run-export.js';
 
 /** The export worker's use case on its own in this process, so its peak RSS is the export's alone. Prints one JSON line. */
 async function main() {
   const exportId = process.argv[2] as string;
-  const { EXPORT_BUCKET } = loadConfig(['EXPORT_BUCKET']);
-  const d = exportDepsFrom(deps(), new S3Client({}), EXPORT_BUCKET, { send: async () => undefined });
+  const d = need(deps(), 'exportFiles');
   // Where the memory is: the peaks of V8's heap (used and reserved) and of buffers outside it, sampled every 100 ms.
   const peak = { heapUsed: 0, heapTotal: 0, external: 0 };
   const sample = () => {

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
-import { documentClient } from '../functions/deps.js';
 import { ESM_REQUIRE_BANNER } from '../infra/esm-banner.js';
 import { JOBS } from '../infra/jobs.js';
 import { GENESIS_HASH } from '../lib/domain/canonical.js';
 import { exportKey, manifestKeyOf } from '../lib/domain/exports.js';
 import { type LedgerEntry, type LotState, sealEntry } from '../lib/domain/ledger.js';
 import { batchPutAll } from '../lib/store/batch-put.js';
+import { documentClient } from '../lib/store/document-client.js';
 import { DynamoExportStore } from '../lib/store/dynamo-export-store.js';
 import { entryItem, lotItem } from '../lib/store/dynamo-ledger-store.js';
 

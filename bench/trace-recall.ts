@@ -101,7 +101,7 @@ export async function traceBenchmark(tableName: string, opts: { lots: number; mo
   const cdoc = documentClient(client);
   const cstore = new DynamoLedgerStore(cdoc, tableName);
   const started = performance.now();
-  const t = await traceLot({ lots: cstore, master: new DynamoMasterDataStore(cdoc, tableName) }, { gtin: GTIN_A, lot: lot(0) }, 'forward');
+  const t = await traceLot({ ledger: cstore, master: new DynamoMasterDataStore(cdoc, tableName) }, { gtin: GTIN_A, lot: lot(0) }, 'forward');
   const ms = performance.now() - started;
   client.destroy();
   return { lots: t.lots.length, movements: t.movements.length, sites: t.sites.length, ms, requests: counter.requests };

@@ -1,14 +1,18 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { writeCheckpoint } from '../lib/domain/checkpoints.js';
-import { logger } from './deps.js';
-import { exportDeps } from './export-deps.js';
+import { type CheckpointDeps, writeCheckpoint } from '../lib/domain/checkpoints.js';
+import { withOwnLogger } from '../lib/http/own-logger.js';
+import { type Deps, deps, need } from './deps.js';
 
 /** Daily (EventBridge schedule): every lot's chain head into the Object-Lock bucket, chained to the previous checkpoint. */
-export const handler = middy()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async () => {
-    const r = await writeCheckpoint(exportDeps());
-    logger.info('ledger checkpoint written', { key: r.key, lots: r.lots, sha256: r.sha256 });
-    return r;
-  });
+export const makeCheckpointJob = (d: CheckpointDeps & Pick<Deps, 'logger'>) => {
+  const own = withOwnLogger(d);
+  return middy()
+    .use(injectLambdaContext(own.logger, { resetKeys: true }))
+    .handler(async () => {
+      const r = await writeCheckpoint(own);
+      own.logger.info('ledger checkpoint written', { key: r.key, lots: r.lots, sha256: r.sha256 });
+      return r;
+    });
+};
+export const handler = makeCheckpointJob(need(deps(), 'exportFiles'));

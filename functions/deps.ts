@@ -1,79 +1,135 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { loadConfig } from '../lib/config.js';
+import { type Config, ConfigError, type EnvKey, loadConfig, qaConfig, required } from '../lib/config.js';
 import { type Clock, systemClock } from '../lib/domain/clock.js';
 import type { AlertPublisher, AlertStore, LotIndex } from '../lib/domain/expiry-ports.js';
-import type { Plan } from '../lib/domain/ledger.js';
+import type { ExportJobStore, ExportQueue } from '../lib/domain/exports.js';
+import type { FileStore } from '../lib/domain/ingest-file.js';
 import type { MasterDataStore } from '../lib/domain/master-data.js';
-import type { Movement } from '../lib/domain/movement.js';
-import { loadQaConfig, type QaConfig, qaAfterAccepted } from '../lib/domain/quality.js';
+import type { NoticeSenders } from '../lib/domain/notice-channels.js';
+import { type QaConfig, type QaDeps, qaAfterAccepted } from '../lib/domain/quality.js';
+import type { ExportSources } from '../lib/exports/export-lookup.js';
+import type { RunExportDeps } from '../lib/exports/run-export.js';
 import { SnsAlertPublisher } from '../lib/notify/sns-alert-publisher.js';
+import { SnsNoticePublisher } from '../lib/notify/sns-notice-publisher.js';
+import { SqsExportQueue } from '../lib/notify/sqs-export-queue.js';
 import { documentClient } from '../lib/store/document-client.js';
 import { DynamoAlertStore } from '../lib/store/dynamo-alert-store.js';
+import { DynamoEntryReader, DynamoExportStore } from '../lib/store/dynamo-export-store.js';
 import { DynamoLedgerStore } from '../lib/store/dynamo-ledger-store.js';
 import { DynamoLotIndex } from '../lib/store/dynamo-lot-index.js';
 import { DynamoMasterDataStore } from '../lib/store/dynamo-master-data-store.js';
 import { DynamoRecallStore } from '../lib/store/dynamo-recall-store.js';
+import { S3ExportFiles } from '../lib/store/s3-export-files.js';
+import { S3FileStore } from '../lib/store/s3-file-store.js';
 
-/** Everything a handler needs, built once per cold start. The local server calls the same factory. */
+/** The SDK clients every adapter is built over. */
+export type Clients = { doc: DynamoDBDocumentClient; s3: S3Client; sns: SNSClient; sqs: SQSClient };
+
+/** Everything a handler or job needs. One object per store, each under one name. */
 export type Deps = {
   tableName: string;
   doc: DynamoDBDocumentClient;
   master: MasterDataStore;
   /** the ledger: movements in, lots, serials and chains out */
   ledger: DynamoLedgerStore;
-  lots: DynamoLedgerStore;
-  /** recalls, notices (the outbox) and acknowledgements */
+  /** recalls, their notices (the outbox) and acknowledgements */
   recalls: DynamoRecallStore;
-  outbox: DynamoRecallStore;
-  clock: Clock;
-  newToken: () => string;
-  logger: Logger;
   /** expiry and QA alert records, and the alerts topic they go to */
   alerts: AlertStore;
   alertPublisher: AlertPublisher;
   /** the lot indexes: FEFO order per GTIN, and lots near expiry */
   lotIndex: LotIndex;
+  /** export jobs, the queue the worker reads, the ledger by day and the lookups of the export rows */
+  exports: ExportJobStore;
+  queue: ExportQueue;
+  days: RunExportDeps['days'];
+  sources: ExportSources;
+  /** the export bucket: export files, their manifests and the ledger checkpoints (when EXPORT_BUCKET is set) */
+  exportFiles?: S3ExportFiles;
+  /** the recall topic (when RECALL_TOPIC_ARN is set) */
+  senders?: NoticeSenders;
+  /** batch files and their reports (when INGEST_BUCKET is set) */
+  ingestFiles?: FileStore;
   /** the defect-rate threshold of automatic QA holds */
   qa: QaConfig;
-  /** runs after each accepted movement (the defect-rate QA check); never fails the movement */
-  afterAccepted?: (m: Movement, plan: Plan) => Promise<void>;
-  log?: (msg: string, extra?: object) => void;
+  /** hours without an acknowledgement before a consignee gets a follow-up notice */
+  followUpHours: number;
+  clock: Clock;
+  newToken: () => string;
+  logger: Logger;
+  /** the domain's warnings, written to `logger` */
+  log: (msg: string, extra?: object) => void;
 };
 
-export const logger = new Logger({ serviceName: 'lotledger' });
-const log = (msg: string, extra: object = {}) => logger.warn(msg, { ...extra });
+/** The parts that exist only when their setting is set, and that setting. */
+const SETTING_OF = { exportFiles: 'EXPORT_BUCKET', senders: 'RECALL_TOPIC_ARN', ingestFiles: 'INGEST_BUCKET' } as const satisfies Record<
+  string,
+  EnvKey
+>;
+type Optional = keyof typeof SETTING_OF;
+export type Needs<K extends Optional, D extends Partial<Pick<Deps, Optional>> = Deps> = D & { [P in K]-?: NonNullable<D[P]> };
 
-export { documentClient };
+/** `d`, checked to have the optional parts a handler cannot run without; otherwise a ConfigError naming each setting.
+ * @example export const handler = makeGetExport(need(deps(), 'exportFiles'));
+ */
+export function need<D extends Partial<Pick<Deps, Optional>>, K extends Optional>(d: D, ...parts: K[]): Needs<K, D> {
+  const missing = parts.filter((p) => d[p] === undefined);
+  if (missing.length > 0) throw new ConfigError(missing.map((p) => ({ key: SETTING_OF[p], message: 'is required' })));
+  return d as Needs<K, D>;
+}
 
-let cached: Deps | undefined;
-/** The composition root: endpoints come from the SDK's standard `AWS_ENDPOINT_URL_*` variables, never from code. */
-export const deps = (): Deps => {
-  if (cached) return cached;
-  const cfg = loadConfig(['TABLE_NAME']);
-  const doc = documentClient();
-  const ledger = new DynamoLedgerStore(doc, cfg.TABLE_NAME);
-  const recalls = new DynamoRecallStore(doc, cfg.TABLE_NAME);
-  cached = {
-    tableName: cfg.TABLE_NAME,
+/** `d` with the ledger's `afterAccepted` hook: the defect-rate QA check after each accepted movement. */
+export const withQaCheck = <D extends QaDeps>(d: D) => ({ ...d, afterAccepted: qaAfterAccepted(d) });
+
+/** The composition root: every adapter over the given clients and settings. Tests and the local server call it too. */
+export function makeDeps(clients: Clients, config: Config): Deps {
+  const { doc, s3, sns, sqs } = clients;
+  const table = config.TABLE_NAME;
+  const master = new DynamoMasterDataStore(doc, table);
+  const days = new DynamoEntryReader(doc, table);
+  const logger = new Logger({ serviceName: 'lotledger' });
+  return {
+    tableName: table,
     doc,
-    master: new DynamoMasterDataStore(doc, cfg.TABLE_NAME),
-    ledger,
-    lots: ledger,
-    recalls,
-    outbox: recalls,
+    master,
+    ledger: new DynamoLedgerStore(doc, table),
+    recalls: new DynamoRecallStore(doc, table),
+    alerts: new DynamoAlertStore(doc, table),
+    // The topic and the queue are read when first used: handlers that never send there start without them.
+    alertPublisher: new SnsAlertPublisher(sns, () => required(config, 'ALERTS_TOPIC_ARN')),
+    lotIndex: new DynamoLotIndex(doc, table),
+    exports: new DynamoExportStore(doc, table),
+    queue: new SqsExportQueue(sqs, () => required(config, 'EXPORT_QUEUE_URL')),
+    days,
+    sources: { master, heads: (lots) => days.heads(lots) },
+    ...(config.EXPORT_BUCKET ? { exportFiles: new S3ExportFiles(s3, config.EXPORT_BUCKET) } : {}),
+    ...(config.RECALL_TOPIC_ARN ? { senders: { sns: new SnsNoticePublisher(sns, config.RECALL_TOPIC_ARN) } } : {}),
+    ...(config.INGEST_BUCKET ? { ingestFiles: new S3FileStore(s3, config.INGEST_BUCKET) } : {}),
+    qa: qaConfig(config),
+    followUpHours: config.RECALL_FOLLOW_UP_HOURS,
     clock: systemClock,
     newToken: randomUUID,
     logger,
-    alerts: new DynamoAlertStore(doc, cfg.TABLE_NAME),
-    // The topic is read when an alert is sent, so handlers that never send one start without ALERTS_TOPIC_ARN.
-    alertPublisher: new SnsAlertPublisher(new SNSClient({}), () => loadConfig(['ALERTS_TOPIC_ARN']).ALERTS_TOPIC_ARN),
-    lotIndex: new DynamoLotIndex(doc, cfg.TABLE_NAME),
-    qa: loadQaConfig(),
-    log,
+    log: (msg, extra = {}) => logger.warn(msg, { ...extra }),
   };
-  cached.afterAccepted = qaAfterAccepted(cached);
+}
+
+/** The real clients. Endpoints come from the SDK's standard `AWS_ENDPOINT_URL_*` variables, never from code. */
+export const awsClients = (): Clients => ({ doc: documentClient(), s3: new S3Client({}), sns: new SNSClient({}), sqs: new SQSClient({}) });
+
+let cached: Deps | undefined;
+/** The handlers' Deps, built once per cold start; a bad setting fails the boot, naming its key. */
+export const deps = (): Deps => {
+  cached ??= makeDeps(awsClients(), loadConfig());
   return cached;
+};
+
+/** Make `deps()` answer `d`: the local server builds its Deps with makeDeps over its own clients before any handler loads. */
+export const useDeps = (d: Deps): void => {
+  cached = d;
 };

@@ -2,10 +2,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { runExport } from '../lib/exports/run-export.js';
+import { type RunExportDeps, runExport } from '../lib/exports/run-export.js';
+import { withOwnLogger } from '../lib/http/own-logger.js';
 import type { ExportMessage } from '../lib/notify/sqs-export-queue.js';
-import { logger } from './deps.js';
-import { type ExportHandlerDeps, exportDeps } from './export-deps.js';
+import { type Deps, deps, need } from './deps.js';
 
 /**
  * The export queue's consumer: one message = one export job. A job that fails for a reason a retry may cure (S3, DynamoDB)
@@ -13,7 +13,9 @@ import { type ExportHandlerDeps, exportDeps } from './export-deps.js';
  * it lands in the DLQ. A job failing on its own terms (AppError) is marked failed and not retried. A batch whose every
  * record failed is answered with all of them as failures (not an exception), so the local emulator and SQS agree.
  */
-export const makeExportWorker = (getDeps: () => ExportHandlerDeps) => {
+export const makeExportWorker = (d: RunExportDeps & Pick<Deps, 'logger'>) => {
+  const own = withOwnLogger(d);
+  const { logger } = own;
   const processor = new BatchProcessor(EventType.SQS);
   const onRecord = async (record: SQSRecord) => {
     let msg: Partial<ExportMessage>;
@@ -27,11 +29,11 @@ export const makeExportWorker = (getDeps: () => ExportHandlerDeps) => {
       logger.error('export message has no exportId; dropped', { messageId: record.messageId });
       return;
     }
-    const job = await runExport(getDeps(), msg.exportId);
+    const job = await runExport(own, msg.exportId);
     logger.info('export processed', { exportId: msg.exportId, status: job?.status ?? 'failed-or-missing', rowCount: job?.rowCount });
   };
   return middy((event: SQSEvent, context: Context) =>
     processPartialResponse(event, onRecord, processor, { context, throwOnFullBatchFailure: false }),
   ).use(injectLambdaContext(logger, { resetKeys: true }));
 };
-export const handler = makeExportWorker(exportDeps);
+export const handler = makeExportWorker(need(deps(), 'exportFiles'));

@@ -1,30 +1,24 @@
-import type { CheckpointStore } from '../lib/domain/checkpoints.js';
 import { AppError } from '../lib/domain/errors.js';
 import { GtinSchema, LotSchema } from '../lib/domain/ids.js';
 import { verifyAll, verifyLot } from '../lib/domain/verify-ledger.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json } from '../lib/http/http.js';
 import { queryParam } from '../lib/http/params.js';
-import { type Deps, logger } from './deps.js';
-import { exportDeps } from './export-deps.js';
+import { type Deps, deps } from './deps.js';
 
 /**
- * GET /ledger/verify?gtin=&lot= : one lot's chain, or every lot's (of one GTIN when only gtin is given); with a
- * checkpoint store, also against the latest ledger checkpoint (a consistent rewrite of the table disagrees with it).
+ * GET /ledger/verify?gtin=&lot= : one lot's chain, or every lot's (of one GTIN when only gtin is given); with the export
+ * bucket (EXPORT_BUCKET), also against the latest ledger checkpoint (a consistent rewrite of the table disagrees with it).
  */
-export const makeGetLedgerVerify = (getDeps: () => Pick<Deps, 'lots' | 'logger'> & { checkpoints?: Pick<CheckpointStore, 'latest'> }) =>
-  httpHandler(
-    getDeps,
-    async (d, event) => {
-      const gtin = queryParam(event, 'gtin', GtinSchema);
-      const lot = queryParam(event, 'lot', LotSchema);
-      if (lot !== undefined && gtin === undefined)
-        throw new AppError('validation_failed', 'lot needs gtin', [{ path: 'gtin', message: 'is required with lot' }]);
-      const cp = await d.checkpoints?.latest();
-      const report = gtin !== undefined && lot !== undefined ? await verifyLot(d, { gtin, lot }, cp) : await verifyAll(d, gtin, cp);
-      if (!report.ok) d.logger.warn('ledger verification failed', { report });
-      return json(200, report);
-    },
-    logger,
-  );
-export const handler = makeGetLedgerVerify(exportDeps);
+export const makeGetLedgerVerify = (d: Pick<Deps, 'ledger' | 'exportFiles' | 'logger'>) =>
+  httpHandler(d, async (d, event) => {
+    const gtin = queryParam(event, 'gtin', GtinSchema);
+    const lot = queryParam(event, 'lot', LotSchema);
+    if (lot !== undefined && gtin === undefined)
+      throw new AppError('validation_failed', 'lot needs gtin', [{ path: 'gtin', message: 'is required with lot' }]);
+    const cp = await d.exportFiles?.latest();
+    const report = gtin !== undefined && lot !== undefined ? await verifyLot(d, { gtin, lot }, cp) : await verifyAll(d, gtin, cp);
+    if (!report.ok) d.logger.warn('ledger verification failed', { report });
+    return json(200, report);
+  });
+export const handler = makeGetLedgerVerify(deps());

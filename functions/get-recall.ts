@@ -2,16 +2,12 @@ import { z } from 'zod';
 import { recallStatus } from '../lib/domain/recall-status.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json, parseParam } from '../lib/http/http.js';
-import { type Deps, deps, logger } from './deps.js';
+import { type Deps, deps } from './deps.js';
 
 /** Any id up to 128 characters is looked up: one lotledger never issued is an unknown recall (404), not a bad request. */
 export const RecallIdParam = z.string().min(1, 'is required').max(128, 'is not a recall id (at most 128 characters)');
 
 /** GET /recalls/{recallId} */
-export const makeGetRecall = (getDeps: () => Pick<Deps, 'recalls' | 'logger'>) =>
-  httpHandler(
-    getDeps,
-    async (d, event) => json(200, await recallStatus(d, parseParam(RecallIdParam, 'recallId', event.pathParameters?.recallId))),
-    logger,
-  );
-export const handler = makeGetRecall(deps);
+export const makeGetRecall = (d: Pick<Deps, 'recalls' | 'logger'>) =>
+  httpHandler(d, async (d, event) => json(200, await recallStatus(d, parseParam(RecallIdParam, 'recallId', event.pathParameters?.recallId))));
+export const handler = makeGetRecall(deps());

@@ -5,7 +5,7 @@ import { pickList } from '../lib/domain/pick.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json, parseParam } from '../lib/http/http.js';
 import { queryParam } from '../lib/http/params.js';
-import { type Deps, deps, logger } from './deps.js';
+import { type Deps, deps } from './deps.js';
 
 export const Quantity = z.coerce
   .number({ error: 'must be a number' })
@@ -20,15 +20,11 @@ const required = <T>(v: T | undefined, name: string): T => {
 };
 
 /** GET /sites/{siteId}/pick?gtin=&quantity= : the FEFO pick list, or 409 when the site cannot cover the quantity. */
-export const makeGetSitePick = (getDeps: () => Pick<Deps, 'lotIndex' | 'master' | 'clock' | 'logger'>) =>
-  httpHandler(
-    getDeps,
-    async (d, event) => {
-      const siteId = parseParam(SiteIdSchema, 'siteId', event.pathParameters?.siteId);
-      const gtin = required(queryParam(event, 'gtin', GtinSchema), 'gtin');
-      const quantity = required(queryParam(event, 'quantity', Quantity), 'quantity');
-      return json(200, await pickList(d, siteId, gtin, quantity));
-    },
-    logger,
-  );
-export const handler = makeGetSitePick(deps);
+export const makeGetSitePick = (d: Pick<Deps, 'lotIndex' | 'master' | 'clock' | 'logger'>) =>
+  httpHandler(d, async (d, event) => {
+    const siteId = parseParam(SiteIdSchema, 'siteId', event.pathParameters?.siteId);
+    const gtin = required(queryParam(event, 'gtin', GtinSchema), 'gtin');
+    const quantity = required(queryParam(event, 'quantity', Quantity), 'quantity');
+    return json(200, await pickList(d, siteId, gtin, quantity));
+  });
+export const handler = makeGetSitePick(deps());

@@ -2,8 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ExportRequest, requestExport } from '../lib/domain/exports.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json, parseBody } from '../lib/http/http.js';
-import { logger } from './deps.js';
-import { type ExportHandlerDeps, exportDeps } from './export-deps.js';
+import { deps, type Needs, need } from './deps.js';
 
 /** Who asked: the IAM principal behind API Gateway's IAM auth, else 'anonymous' (the local stack has no auth). */
 export const requesterOf = (event: APIGatewayProxyEventV2): string => {
@@ -15,20 +14,16 @@ export const requesterOf = (event: APIGatewayProxyEventV2): string => {
  * POST /exports: record the job, queue it, answer 202 at once; GET /exports/{exportId} follows it. An `Idempotency-Key`
  * header makes a retried request answer with the same job instead of starting another.
  */
-export const makePostExports = (getDeps: () => Pick<ExportHandlerDeps, 'exports' | 'queue' | 'files' | 'clock' | 'newToken' | 'logger'>) =>
-  httpHandler(
-    getDeps,
-    async (d, event) => {
-      const input = parseBody(ExportRequest, event);
-      const key = event.headers?.['idempotency-key']?.trim();
-      const job = await requestExport(d, input, requesterOf(event), key ? key.slice(0, 200) : undefined);
-      d.logger.info('export requested', { exportId: job.exportId, format: job.format, from: input.from, to: input.to });
-      return json(
-        202,
-        { exportId: job.exportId, status: job.status, format: job.format, bucket: job.bucket, key: job.key, manifestKey: job.manifestKey },
-        { location: `/exports/${job.exportId}` },
-      );
-    },
-    logger,
-  );
-export const handler = makePostExports(exportDeps);
+export const makePostExports = (d: Pick<Needs<'exportFiles'>, 'exports' | 'queue' | 'exportFiles' | 'clock' | 'newToken' | 'logger'>) =>
+  httpHandler(d, async (d, event) => {
+    const input = parseBody(ExportRequest, event);
+    const key = event.headers?.['idempotency-key']?.trim();
+    const job = await requestExport(d, input, requesterOf(event), key ? key.slice(0, 200) : undefined);
+    d.logger.info('export requested', { exportId: job.exportId, format: job.format, from: input.from, to: input.to });
+    return json(
+      202,
+      { exportId: job.exportId, status: job.status, format: job.format, bucket: job.bucket, key: job.key, manifestKey: job.manifestKey },
+      { location: `/exports/${job.exportId}` },
+    );
+  });
+export const handler = makePostExports(need(deps(), 'exportFiles'));

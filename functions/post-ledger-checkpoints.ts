@@ -1,18 +1,13 @@
 import { type CheckpointDeps, writeCheckpoint } from '../lib/domain/checkpoints.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json } from '../lib/http/http.js';
-import { type Deps, logger } from './deps.js';
-import { exportDeps } from './export-deps.js';
+import { type Deps, deps, need } from './deps.js';
 
 /** POST /ledger/checkpoints (extension): write a ledger checkpoint now, as the daily job does. */
-export const makePostLedgerCheckpoints = (getDeps: () => CheckpointDeps & Pick<Deps, 'logger'>) =>
-  httpHandler(
-    getDeps,
-    async (d) => {
-      const r = await writeCheckpoint(d);
-      d.logger.info('ledger checkpoint written', { key: r.key, lots: r.lots });
-      return json(201, r);
-    },
-    logger,
-  );
-export const handler = makePostLedgerCheckpoints(exportDeps);
+export const makePostLedgerCheckpoints = (d: CheckpointDeps & Pick<Deps, 'logger'>) =>
+  httpHandler(d, async (d) => {
+    const r = await writeCheckpoint(d);
+    d.logger.info('ledger checkpoint written', { key: r.key, lots: r.lots });
+    return json(201, r);
+  });
+export const handler = makePostLedgerCheckpoints(need(deps(), 'exportFiles'));

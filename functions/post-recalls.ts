@@ -3,7 +3,7 @@ import { startRecall } from '../lib/domain/recall.js';
 import { RecallInput } from '../lib/domain/recall-request.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json, parseBody } from '../lib/http/http.js';
-import { type Deps, deps, logger } from './deps.js';
+import { type Deps, deps } from './deps.js';
 
 /** Who asked: the IAM caller behind API Gateway's IAM auth, or 'local' on the embedded stack. */
 export const callerOf = (event: APIGatewayProxyEventV2): string => {
@@ -12,17 +12,13 @@ export const callerOf = (event: APIGatewayProxyEventV2): string => {
 };
 
 /** POST /recalls: the blast radius, lots quarantined, one notice per affected site queued for SNS. `mock` changes nothing. */
-export const makePostRecalls = (getDeps: () => Pick<Deps, 'lots' | 'master' | 'recalls' | 'clock' | 'newToken' | 'logger'>) =>
-  httpHandler(
-    getDeps,
-    async (d, event) => {
-      const input = parseBody(RecallInput, event);
-      const key = event.headers?.['idempotency-key'];
-      const answer = await startRecall(d, input, { requestedBy: callerOf(event), ...(key ? { idempotencyKey: key.slice(0, 200) } : {}) });
-      // Counts only: recipients may be customers, and their details stay out of logs.
-      d.logger.info('recall started', { recallId: answer.recallId, mock: answer.mock, lots: answer.affected.lots.length, notices: answer.notices });
-      return json(201, answer);
-    },
-    logger,
-  );
-export const handler = makePostRecalls(deps);
+export const makePostRecalls = (d: Pick<Deps, 'ledger' | 'master' | 'recalls' | 'clock' | 'newToken' | 'logger'>) =>
+  httpHandler(d, async (d, event) => {
+    const input = parseBody(RecallInput, event);
+    const key = event.headers?.['idempotency-key'];
+    const answer = await startRecall(d, input, { requestedBy: callerOf(event), ...(key ? { idempotencyKey: key.slice(0, 200) } : {}) });
+    // Counts only: recipients may be customers, and their details stay out of logs.
+    d.logger.info('recall started', { recallId: answer.recallId, mock: answer.mock, lots: answer.affected.lots.length, notices: answer.notices });
+    return json(201, answer);
+  });
+export const handler = makePostRecalls(deps());

@@ -2,16 +2,12 @@ import { SiteIdSchema } from '../lib/domain/ids.js';
 import { SiteInput, upsertSite } from '../lib/domain/master-data.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json, parseBody, parseParam } from '../lib/http/http.js';
-import { type Deps, deps, logger } from './deps.js';
+import { type Deps, deps } from './deps.js';
 
 /** PUT /sites/{siteId} */
-export const makePutSite = (getDeps: () => Pick<Deps, 'master' | 'clock' | 'logger'>) =>
-  httpHandler(
-    getDeps,
-    async (d, event) => {
-      const siteId = parseParam(SiteIdSchema, 'siteId', event.pathParameters?.siteId);
-      return json(200, await upsertSite(d, siteId, parseBody(SiteInput, event)));
-    },
-    logger,
-  );
-export const handler = makePutSite(deps);
+export const makePutSite = (d: Pick<Deps, 'master' | 'clock' | 'logger'>) =>
+  httpHandler(d, async (d, event) => {
+    const siteId = parseParam(SiteIdSchema, 'siteId', event.pathParameters?.siteId);
+    return json(200, await upsertSite(d, siteId, parseBody(SiteInput, event)));
+  });
+export const handler = makePutSite(deps());

@@ -1,19 +1,19 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import type { OutboxDeps } from '../lib/domain/notice-outbox.js';
 import { queueFollowUps } from '../lib/domain/recall-follow-ups.js';
-import { deps, logger } from './deps.js';
+import { withOwnLogger } from '../lib/http/own-logger.js';
+import { type Deps, deps } from './deps.js';
 
-/** Hours without an acknowledgement before a consignee gets a follow-up notice (RECALL_FOLLOW_UP_HOURS, default 24). */
-const followUpHours = () => {
-  const h = Number(process.env.RECALL_FOLLOW_UP_HOURS ?? 24);
-  return Number.isFinite(h) && h >= 0 ? h : 24;
+/** Scheduled: queue follow-up notices to non-responders (after RECALL_FOLLOW_UP_HOURS); the outbox publisher sends them. */
+export const makeRecallFollowUpsJob = (d: Pick<OutboxDeps, 'recalls' | 'clock'> & Pick<Deps, 'followUpHours' | 'logger'>) => {
+  const own = withOwnLogger(d);
+  return middy()
+    .use(injectLambdaContext(own.logger, { resetKeys: true }))
+    .handler(async () => {
+      const queued = await queueFollowUps(own, own.followUpHours);
+      own.logger.info('recall follow-ups queued', { queued });
+      return { queued };
+    });
 };
-
-/** Scheduled: queue follow-up notices to non-responders; the outbox publisher sends them. */
-export const handler = middy()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async () => {
-    const queued = await queueFollowUps(deps(), followUpHours());
-    logger.info('recall follow-ups queued', { queued });
-    return { queued };
-  });
+export const handler = makeRecallFollowUpsJob(deps());

@@ -4,11 +4,11 @@ import type { CheckpointStore } from '../lib/domain/checkpoints.js';
 import type { Clock } from '../lib/domain/clock.js';
 import type { AlertPublisher } from '../lib/domain/expiry-ports.js';
 import { verifyAll } from '../lib/domain/verify-ledger.js';
-import { type Deps, logger } from './deps.js';
-import { exportDeps } from './export-deps.js';
+import { withOwnLogger } from '../lib/http/own-logger.js';
+import { type Deps, deps, need } from './deps.js';
 
-export type VerifyLedgerJobDeps = Pick<Deps, 'lots'> & {
-  checkpoints: Pick<CheckpointStore, 'latest'>;
+export type VerifyLedgerJobDeps = Pick<Deps, 'ledger' | 'logger'> & {
+  exportFiles: Pick<CheckpointStore, 'latest'>;
   alertPublisher: AlertPublisher;
   clock: Clock;
 };
@@ -20,12 +20,14 @@ export type VerifyLedgerJobDeps = Pick<Deps, 'lots'> & {
  * schedule retries it and in the end its DLQ alarm fires) only when that alert could not be sent. A run without any
  * checkpoint yet verifies the chains alone.
  */
-export const makeVerifyLedgerJob = (getDeps: () => VerifyLedgerJobDeps) =>
-  middy()
+export const makeVerifyLedgerJob = (d: VerifyLedgerJobDeps) => {
+  const own = withOwnLogger(d);
+  const { logger } = own;
+  return middy()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async () => {
-      const d = getDeps();
-      const cp = await d.checkpoints.latest();
+      const d = own;
+      const cp = await d.exportFiles.latest();
       const report = await verifyAll(d, undefined, cp);
       const summary = {
         ok: report.ok,
@@ -55,5 +57,6 @@ export const makeVerifyLedgerJob = (getDeps: () => VerifyLedgerJobDeps) =>
       logger.error('ledger verification failed: ledger.tamper alert published', { ...summary, messageId: out.ok[0]?.messageId });
       return { ...summary, alerted: true };
     });
+};
 
-export const handler = makeVerifyLedgerJob(exportDeps);
+export const handler = makeVerifyLedgerJob(need(deps(), 'exportFiles'));

@@ -1,26 +1,98 @@
 import { z } from 'zod';
+import { QA_DEFAULTS, type QaConfig } from './domain/quality.js';
 
-/** Every environment key any lotledger function reads. Each function declares the subset it needs. */
+/** A fraction (0.02) or a percentage (2%) between 0 and 1. */
+const Rate = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?%?$/, 'must be a fraction like 0.02 or a percentage like 2%')
+  .transform((s) => (s.endsWith('%') ? Number(s.slice(0, -1)) / 100 : Number(s)))
+  .refine((n) => n >= 0 && n <= 1, 'must be between 0 and 1 (0% and 100%)');
+
+const WholeNumber = z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number);
+
+/**
+ * Every environment key a lotledger function reads. TABLE_NAME is always set; each resource key is set (by the stack)
+ * only on the functions that use that resource, so it is optional here and its adapter exists only when it is set.
+ * The tuning keys have their defaults written here, and nowhere else.
+ */
 const Env = z.object({
   TABLE_NAME: z.string().min(1),
-  EXPORT_BUCKET: z.string().min(1),
-  INGEST_BUCKET: z.string().min(1),
-  RECALL_TOPIC_ARN: z.string().startsWith('arn:'),
-  ALERTS_TOPIC_ARN: z.string().startsWith('arn:'),
-  EXPORT_QUEUE_URL: z.string().url(),
+  EXPORT_BUCKET: z.string().min(1).optional(),
+  INGEST_BUCKET: z.string().min(1).optional(),
+  RECALL_TOPIC_ARN: z.string().startsWith('arn:').optional(),
+  ALERTS_TOPIC_ARN: z.string().startsWith('arn:').optional(),
+  EXPORT_QUEUE_URL: z.url().optional(),
+  /** hours without an acknowledgement before a consignee gets a follow-up notice */
+  RECALL_FOLLOW_UP_HOURS: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of hours, 0 or more')
+    .transform(Number)
+    .default(24),
+  /** an automatic QA hold above this share of units sold returned as defective */
+  QA_DEFECT_RATE: Rate.default(QA_DEFAULTS.defectRate),
+  /** ... and only with at least this many defect returns */
+  QA_MIN_DEFECT_RETURNS: WholeNumber.refine((n) => n >= 1, 'must be 1 or more').default(QA_DEFAULTS.minDefectReturns),
 });
-export type Env = z.infer<typeof Env>;
-export type EnvKey = keyof Env;
+export type Config = z.output<typeof Env>;
+export type EnvKey = keyof Config;
 
-/** Parse the keys a function needs, once; boot fails naming every missing or bad key.
- * @example loadConfig(['TABLE_NAME']).TABLE_NAME
- */
-export function loadConfig<K extends EnvKey>(needed: readonly K[], env: NodeJS.ProcessEnv = process.env): Pick<Env, K> {
-  const mask = Object.fromEntries(needed.map((k) => [k, true])) as Record<K, true>;
-  const r = Env.pick(mask as never).safeParse(env);
-  if (!r.success) {
-    const bad = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`lotledger configuration is invalid: ${bad}`);
+/** The boot error: names every bad or missing key. */
+export class ConfigError extends Error {
+  constructor(readonly issues: { key: string; message: string }[]) {
+    super(`lotledger configuration is invalid: ${issues.map((i) => `${i.key}: ${i.message}`).join('; ')}`);
+    this.name = 'ConfigError';
   }
-  return r.data as Pick<Env, K>;
 }
+
+const parse = <S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> => {
+  const r = schema.safeParse(env);
+  if (r.success) return r.data;
+  throw new ConfigError(r.error.issues.map((i) => ({ key: i.path.join('.'), message: i.message })));
+};
+
+/** Parse the environment once, at boot; a bad value fails naming its key, an absent tuning key takes its default.
+ * @example loadConfig({ TABLE_NAME: 't' }).RECALL_FOLLOW_UP_HOURS // 24
+ */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => parse(Env, env);
+
+/** A resource key the caller cannot run without.
+ * @example required(config, 'EXPORT_BUCKET') // throws ConfigError 'EXPORT_BUCKET: is required' when unset
+ */
+export function required<K extends EnvKey>(config: Pick<Config, K>, key: K): NonNullable<Config[K]> {
+  const v = config[key];
+  if (v === undefined) throw new ConfigError([{ key, message: 'is required' }]);
+  return v as NonNullable<Config[K]>;
+}
+
+const Flag = z.enum(['', '0', '1', 'false', 'true'], { error: 'must be 1 (or true) to switch on' }).transform((v) => v === '1' || v === 'true');
+
+/** What `npm start` reads: the local stack's own settings (the functions inside it read `Env`). */
+const LocalEnv = z.object({
+  PORT: WholeNumber.refine((n) => n <= 65535, 'must be a port number').default(3000),
+  LOTLEDGER_DATA_DIR: z.string().min(1).default('.lotledger'),
+  LOTLEDGER_DEMO: Flag.default(false),
+  LOTLEDGER_VERBOSE: Flag.default(false),
+  /** the handlers' Powertools log level locally */
+  LOTLEDGER_LOG_LEVEL: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .pipe(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']))
+    .default('WARN'),
+});
+export type LocalConfig = z.output<typeof LocalEnv>;
+
+/** Parse `npm start`'s settings; a bad value fails naming its key.
+ * @example loadLocalConfig({}).PORT // 3000
+ */
+export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env): LocalConfig => parse(LocalEnv, env);
+
+/** The QA defect-rate settings as the domain takes them.
+ * @example qaConfig(loadConfig({ TABLE_NAME: 't', QA_DEFECT_RATE: '5%' })) // { defectRate: 0.05, minDefectReturns: 3 }
+ */
+export const qaConfig = (c: Pick<Config, 'QA_DEFECT_RATE' | 'QA_MIN_DEFECT_RETURNS'>): QaConfig => ({
+  defectRate: c.QA_DEFECT_RATE,
+  minDefectReturns: c.QA_MIN_DEFECT_RETURNS,
+});

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { AppError } from '../../lib/domain/errors.js';
+import { toHttp } from '../../lib/http/http.js';
 import { matchPath, ROUTES, type Route } from '../routes.js';
 import { lambdaContext, toApiGatewayEvent } from './lambda-event.js';
 
-/** HTTP API's payload limit. */
-const MAX_BODY = 10 * 1024 * 1024;
+/** Lambda's payload limit for a synchronous invoke (HTTP API itself would take 10 MB): larger bodies never reach a handler. */
+export const MAX_BODY = 6 * 1024 * 1024;
 
 export type LambdaHttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 export type LocalRoute = { method: string; path: string; handle: (url: URL) => Promise<{ status: number; body: unknown }> };
@@ -25,8 +27,6 @@ const send = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(text);
 };
-
-const errorBody = (code: string, message: string) => ({ error: { code, message, details: [] } });
 
 /** Write a payload-2.0 result the way API Gateway does, including its shorthand of returning a bare value. */
 function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2) {
@@ -78,11 +78,11 @@ export function createApiServer(opts: { routes?: readonly Route[]; extra?: Local
       const literals = (path: string) => path.split('/').filter((s) => s && !s.startsWith('{')).length;
       const match = candidates.filter((c) => c.route.method === method).sort((a, b) => literals(b.route.path) - literals(a.route.path))[0];
       if (!match) {
-        if (candidates.length > 0) return send(res, 405, errorBody('method_not_allowed', `${method} is not allowed on ${url.pathname}`));
-        return send(res, 404, errorBody('route_not_found', `No route for ${method} ${url.pathname}`));
+        if (candidates.length > 0) return writeResult(res, toHttp(new AppError('method_not_allowed', `${method} is not allowed on ${url.pathname}`)));
+        return writeResult(res, toHttp(new AppError('route_not_found', `No route for ${method} ${url.pathname}`)));
       }
       const body = await readBody(req);
-      if (body === 'too-large') return send(res, 413, errorBody('payload_too_large', 'The request body is larger than 10 MB'));
+      if (body === 'too-large') return writeResult(res, toHttp(new AppError('payload_too_large', 'The request body is larger than 6 MB')));
       const event = toApiGatewayEvent({
         method,
         url: req.url ?? '/',

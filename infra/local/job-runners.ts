@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { JOBS, type Job } from '../jobs.js';
 import { lambdaContext } from './lambda-event.js';
@@ -99,6 +99,9 @@ export type JobRunner = {
 export function startJobRunners(opts: {
   enabled: boolean;
   log: (msg: string, extra?: object) => void;
+  /** the stack's S3 client and ingest bucket, listed for new batch files */
+  s3: S3Client;
+  ingestBucket: string;
   pollMs?: number;
   streamPollMs?: number;
   jobs?: readonly Job[];
@@ -122,30 +125,24 @@ export function startJobRunners(opts: {
   };
 
   const pollOnce = async (): Promise<number> => {
-    const bucket = process.env.INGEST_BUCKET;
-    if (!bucket) return 0;
-    const s3 = new S3Client({});
+    const { s3, ingestBucket: bucket } = opts;
     let handed = 0;
-    try {
-      for (const job of jobs) {
-        if (job.kind !== 'ingest-queue') continue;
-        let token: string | undefined;
-        do {
-          const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: job.prefix, ContinuationToken: token }));
-          for (const o of page.Contents ?? []) {
-            if (!o.Key || o.Key.endsWith('/') || seen.get(o.Key) === o.ETag) continue;
-            const res = (await (
-              await load(job.handler)
-            )(s3NotificationAsSqs(bucket, o.Key, o.Size ?? 0, o.ETag ?? ''), lambdaContext(job.handler, 900_000))) as SQSBatchResponse | undefined;
-            if (!res?.batchItemFailures?.length) seen.set(o.Key, o.ETag ?? '');
-            else opts.log('batch file failed; will retry', { key: o.Key });
-            handed++;
-          }
-          token = page.NextContinuationToken;
-        } while (token && !stopped);
-      }
-    } finally {
-      s3.destroy();
+    for (const job of jobs) {
+      if (job.kind !== 'ingest-queue') continue;
+      let token: string | undefined;
+      do {
+        const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: job.prefix, ContinuationToken: token }));
+        for (const o of page.Contents ?? []) {
+          if (!o.Key || o.Key.endsWith('/') || seen.get(o.Key) === o.ETag) continue;
+          const res = (await (
+            await load(job.handler)
+          )(s3NotificationAsSqs(bucket, o.Key, o.Size ?? 0, o.ETag ?? ''), lambdaContext(job.handler, 900_000))) as SQSBatchResponse | undefined;
+          if (!res?.batchItemFailures?.length) seen.set(o.Key, o.ETag ?? '');
+          else opts.log('batch file failed; will retry', { key: o.Key });
+          handed++;
+        }
+        token = page.NextContinuationToken;
+      } while (token && !stopped);
     }
     return handed;
   };

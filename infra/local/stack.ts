@@ -4,6 +4,10 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type Clients, makeDeps, useDeps } from '../../functions/deps.js';
+import { loadConfig, loadLocalConfig } from '../../lib/config.js';
+import { documentClient } from '../../lib/store/document-client.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { createApiServer } from './http-server.js';
 import { type JobRunner, startJobRunners } from './job-runners.js';
@@ -91,14 +95,25 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     const clientCfg = { region: LOCAL_REGION, credentials: S3RVER_CREDENTIALS };
     const ddbClient = new DynamoDBClient({ ...clientCfg, endpoint: ddb.endpoint });
-    const s3Client = new S3Client({ ...clientCfg, endpoint: s3.endpoint, forcePathStyle: true });
+    // s3rver predates flexible checksums: only send them when an operation requires one.
+    const s3Client = new S3Client({
+      ...clientCfg,
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
     const snsClient = new SNSClient({ ...clientCfg, endpoint: snsUrl });
+    const sqsClient = new SQSClient({ ...clientCfg, endpoint: sqsUrl });
+    const clients: Clients = { doc: documentClient(ddbClient), s3: s3Client, sns: snsClient, sqs: sqsClient };
+    stops.push(async () => {
+      for (const c of [clients.doc, ddbClient, s3Client, snsClient, sqsClient]) c.destroy();
+    });
     const created = await ensureTable(ddbClient, LOCAL_NAMES.table);
     await ensureBucket(s3Client, LOCAL_NAMES.exportBucket);
     await ensureBucket(s3Client, LOCAL_NAMES.ingestBucket);
     const recallTopicArn = await ensureTopic(snsClient, LOCAL_NAMES.recallTopic);
     const alertsTopicArn = await ensureTopic(snsClient, LOCAL_NAMES.alertsTopic);
-    for (const c of [ddbClient, s3Client, snsClient]) c.destroy();
     log('provisioned', { table: created });
 
     const env: Record<string, string> = {
@@ -121,11 +136,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       RECALL_TOPIC_ARN: recallTopicArn,
       ALERTS_TOPIC_ARN: alertsTopicArn,
       POWERTOOLS_SERVICE_NAME: 'lotledger',
-      POWERTOOLS_LOG_LEVEL: process.env.LOTLEDGER_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_LOG_LEVEL: loadLocalConfig().LOTLEDGER_LOG_LEVEL,
     };
+    // For what still reads the environment: /health's endpoints, and child processes such as the export benchmark.
     Object.assign(process.env, env);
+    // The handlers run over this stack's own clients, built by the same composition root as in the cloud.
+    useDeps(makeDeps(clients, loadConfig(env)));
 
-    const jobs = startJobRunners({ enabled: opts.runJobs ?? true, log });
+    const jobs = startJobRunners({ enabled: opts.runJobs ?? true, log, s3: s3Client, ingestBucket: LOCAL_NAMES.ingestBucket });
     stops.push(() => jobs.stop());
 
     const server: Server = createApiServer({

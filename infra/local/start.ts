@@ -1,18 +1,20 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { loadLocalConfig } from '../../lib/config.js';
 import { loadDemo } from './demo.js';
 import { startLocalStack } from './stack.js';
 
 /**
- * `npm start`: the embedded local stack. Reads PORT (default 3000) and LOTLEDGER_DATA_DIR (default .lotledger/).
+ * `npm start`: the embedded local stack. Its settings (PORT, LOTLEDGER_DATA_DIR, LOTLEDGER_DEMO, LOTLEDGER_VERBOSE and
+ * LOTLEDGER_LOG_LEVEL, with their defaults) are lib/config.ts's LocalEnv.
  */
 async function main() {
-  const port = Number(process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${process.env.PORT}`);
-  const dataDir = process.env.LOTLEDGER_DATA_DIR ?? '.lotledger';
-  const demo = process.argv.includes('--demo') || process.env.LOTLEDGER_DEMO === '1';
+  const cfg = loadLocalConfig();
+  const port = cfg.PORT;
+  const dataDir = cfg.LOTLEDGER_DATA_DIR;
+  const demo = process.argv.includes('--demo') || cfg.LOTLEDGER_DEMO;
   // Demo data goes only into an empty data directory, so it never mixes with real records.
   const empty = !existsSync(dataDir) || readdirSync(dataDir).length === 0;
-  const verbose = process.env.LOTLEDGER_VERBOSE === '1';
+  const verbose = cfg.LOTLEDGER_VERBOSE;
   const log = (msg: string, extra?: object) => {
     if (verbose || /fail|crash|error/.test(msg)) console.error(`[local] ${msg}${extra ? ` ${JSON.stringify(extra)}` : ''}`);
   };

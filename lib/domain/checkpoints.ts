@@ -26,7 +26,7 @@ export interface CheckpointStore {
   write(key: string, checkpoint: Checkpoint): Promise<void>;
 }
 
-export type CheckpointDeps = { lots: Pick<LotStore, 'allGtins' | 'lotsOfGtin'>; checkpoints: CheckpointStore; clock: Clock };
+export type CheckpointDeps = { ledger: Pick<LotStore, 'allGtins' | 'lotsOfGtin'>; exportFiles: CheckpointStore; clock: Clock };
 
 /** Seal a checkpoint body with its own hash. */
 export function sealCheckpoint(body: Omit<Checkpoint, 'sha256'>): Checkpoint {
@@ -46,10 +46,10 @@ export const checkpointKey = (at: Date) => `checkpoints/${at.toISOString()}.json
  * @example const { key, lots, sha256 } = await writeCheckpoint(d)
  */
 export async function writeCheckpoint(d: CheckpointDeps): Promise<{ key: string; lots: number; sha256: string; previous: Checkpoint['previous'] }> {
-  const prev = await d.checkpoints.latest();
+  const prev = await d.exportFiles.latest();
   const lots: CheckpointLot[] = [];
-  for (const gtin of (await d.lots.allGtins()).sort()) {
-    const heads = await d.lots.lotsOfGtin(gtin);
+  for (const gtin of (await d.ledger.allGtins()).sort()) {
+    const heads = await d.ledger.lotsOfGtin(gtin);
     for (const l of heads.sort((a, b) => (a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0)))
       lots.push({ gtin: l.gtin, lot: l.lot, seq: l.seq, hash: l.headHash });
   }
@@ -62,7 +62,7 @@ export async function writeCheckpoint(d: CheckpointDeps): Promise<{ key: string;
     lots,
   });
   const key = checkpointKey(at);
-  await d.checkpoints.write(key, checkpoint);
+  await d.exportFiles.write(key, checkpoint);
   return { key, lots: lots.length, sha256: checkpoint.sha256, previous: checkpoint.previous };
 }
 

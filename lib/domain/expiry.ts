@@ -6,7 +6,7 @@ import type { LotStore } from './lots.js';
 import type { MasterDataStore, Product, Site } from './master-data.js';
 import { qaPrepare } from './quality.js';
 
-export type ExpiryDeps = AlertDeps & { lotIndex: LotIndex; master: MasterDataStore; lots: LotStore };
+export type ExpiryDeps = AlertDeps & { lotIndex: LotIndex; master: MasterDataStore; ledger: LotStore };
 
 export type ExpiryLine = {
   gtin: string;

@@ -95,7 +95,7 @@ export interface ExportFiles {
   readJson<T>(key: string): Promise<T | undefined>;
 }
 
-export type ExportDeps = { exports: ExportJobStore; queue: ExportQueue; files: ExportFiles; clock: Clock; newToken: () => string };
+export type ExportDeps = { exports: ExportJobStore; queue: ExportQueue; exportFiles: ExportFiles; clock: Clock; newToken: () => string };
 
 /** What a format's file is: its file name extension, its content type, and the word its object key starts with. */
 export type ExportFormatInfo = { extension: string; contentType: string; keyPrefix: string };
@@ -148,7 +148,7 @@ export async function requestExport(d: ExportDeps, input: ExportRequest, request
     requestedBy,
     createdAt: now,
     updatedAt: now,
-    bucket: d.files.bucket,
+    bucket: d.exportFiles.bucket,
     key,
     manifestKey: manifestKeyOf(key),
     attempts: 0,
@@ -195,7 +195,7 @@ export type ExportView = Pick<
 };
 
 /** GET /exports/{id}: the job, and once complete a presigned download URL (15 minutes) and the manifest. */
-export async function exportView(d: Pick<ExportDeps, 'exports' | 'files' | 'clock'>, exportId: string): Promise<ExportView> {
+export async function exportView(d: Pick<ExportDeps, 'exports' | 'exportFiles' | 'clock'>, exportId: string): Promise<ExportView> {
   const job = await d.exports.get(exportId);
   if (!job) throw new AppError('export_not_found', `Export ${exportId} not found`, [{ path: 'exportId', message: 'unknown export' }]);
   const view: ExportView = {
@@ -217,10 +217,10 @@ export async function exportView(d: Pick<ExportDeps, 'exports' | 'files' | 'cloc
     ...(job.completedAt ? { completedAt: job.completedAt } : {}),
     ...(job.rowCount !== undefined ? { rowCount: job.rowCount } : {}),
     ...(job.bytes !== undefined ? { bytes: job.bytes } : {}),
-    url: await d.files.presignGet(job.key, URL_TTL_SECONDS, filename),
+    url: await d.exportFiles.presignGet(job.key, URL_TTL_SECONDS, filename),
     urlExpiresAt: new Date(d.clock.now().getTime() + URL_TTL_SECONDS * 1000).toISOString(),
     manifestKey: job.manifestKey,
-    ...(await d.files.readJson<ExportManifest>(job.manifestKey).then((m) => (m ? { manifest: m } : {}))),
+    ...(await d.exportFiles.readJson<ExportManifest>(job.manifestKey).then((m) => (m ? { manifest: m } : {}))),
   };
 }
 

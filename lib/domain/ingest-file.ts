@@ -30,11 +30,11 @@ const CHUNK = 500;
  * report beside it. Idempotent twice over: a file whose report already names its etag is skipped, and every record
  * is idempotent by eventId, so a run retried halfway writes each movement once.
  */
-export async function ingestFile(d: LedgerDeps & { files: FileStore }, key: string): Promise<FileReport | 'skipped' | 'missing'> {
+export async function ingestFile(d: LedgerDeps & { ingestFiles: FileStore }, key: string): Promise<FileReport | 'skipped' | 'missing'> {
   const reportKey = reportKeyFor(key);
-  const file = await d.files.read(key);
+  const file = await d.ingestFiles.read(key);
   if (!file) return 'missing';
-  if ((await d.files.reportEtag(reportKey)) === file.etag) return 'skipped';
+  if ((await d.ingestFiles.reportEtag(reportKey)) === file.etag) return 'skipped';
   const format = formatOf(key);
   const records = parseMovementFile(file.text, format);
   const results: (RecordResult & { line: number })[] = [];
@@ -59,6 +59,6 @@ export async function ingestFile(d: LedgerDeps & { files: FileStore }, key: stri
     rejected: totals.rejected,
     results,
   };
-  await d.files.writeReport(reportKey, JSON.stringify(out, null, 2));
+  await d.ingestFiles.writeReport(reportKey, JSON.stringify(out, null, 2));
   return out;
 }

@@ -103,11 +103,11 @@ export function lotFigures(entries: LedgerEntry[], from: string | null, to: stri
 }
 
 /** GET /reports/lots: per lot of a GTIN with any movement in [from, to] (either end open when null), in lot order. */
-export async function lotReport(d: Pick<LotDeps, 'lots' | 'master'>, gtin: Gtin, from: string | null, to: string | null): Promise<LotReport> {
+export async function lotReport(d: Pick<LotDeps, 'ledger' | 'master'>, gtin: Gtin, from: string | null, to: string | null): Promise<LotReport> {
   await requireProduct(d, gtin);
-  const heads = await d.lots.lotsOfGtin(gtin);
+  const heads = await d.ledger.lotsOfGtin(gtin);
   const figures = await mapLimit(heads, READ_CONCURRENCY, async (head) => {
-    const f = lotFigures(await d.lots.allEntries(head), from, to);
+    const f = lotFigures(await d.ledger.allEntries(head), from, to);
     return f ? [{ lot: head.lot, expiry: head.expiry ?? null, ...f }] : [];
   });
   const lines: LotReportLine[] = figures.flat();

@@ -17,7 +17,7 @@ export interface LotStore {
   commitLotChange(expectedSeq: number, next: LotState, entry: LedgerEntry): Promise<boolean>;
 }
 
-export type LotDeps = { lots: LotStore; master: MasterDataStore; clock: Clock };
+export type LotDeps = { ledger: LotStore; master: MasterDataStore; clock: Clock };
 
 export type LotView = {
   gtin: string;
@@ -41,8 +41,8 @@ export type LotView = {
 const today = (clock: Clock) => clock.now().toISOString().slice(0, 10);
 
 /** Read a lot or fail with `lot_not_found`. */
-export async function requireLot(d: Pick<LotDeps, 'lots'>, k: LotKey): Promise<LotState> {
-  const l = await d.lots.getLot(k);
+export async function requireLot(d: Pick<LotDeps, 'ledger'>, k: LotKey): Promise<LotState> {
+  const l = await d.ledger.getLot(k);
   if (!l) throw new AppError('lot_not_found', `Lot ${k.lot} of ${k.gtin} not found`, [{ path: 'lot', message: 'unknown lot' }]);
   return l;
 }
@@ -91,7 +91,7 @@ export function decodeCursor(cursor: string | undefined): number {
 /** A page of a lot's ledger in chain order. */
 export async function lotMovements(d: LotDeps, k: LotKey, limit: number, cursor?: string): Promise<{ items: LedgerEntry[]; nextCursor?: string }> {
   await requireLot(d, k);
-  const page = await d.lots.entries(k, { afterSeq: decodeCursor(cursor), limit });
+  const page = await d.ledger.entries(k, { afterSeq: decodeCursor(cursor), limit });
   const last = page.items.at(-1);
   // DynamoDB may report more when the page ended exactly at the last entry; one empty next page is acceptable.
   return { items: page.items, ...(page.lastSeq !== undefined && last ? { nextCursor: encodeCursor(last.seq) } : {}) };
@@ -108,9 +108,9 @@ export type SerialView = {
 
 /** A serial's state and every ledger entry that moved it. */
 export async function serialView(d: LotDeps, gtin: string, serial: string): Promise<SerialView> {
-  const s = await d.lots.getSerial(gtin, serial);
+  const s = await d.ledger.getSerial(gtin, serial);
   if (!s) throw new AppError('serial_not_found', `Serial ${serial} of ${gtin} not found`, [{ path: 'serial', message: 'unknown serial' }]);
-  const history = await d.lots.entriesByRef(gtin, s.refs);
+  const history = await d.ledger.entriesByRef(gtin, s.refs);
   return { gtin, serial, lot: s.lot, status: s.status, siteId: s.siteId, history };
 }
 
@@ -132,7 +132,7 @@ export async function changeLotStatus(d: LotDeps, k: LotKey, action: 'hold' | 'r
     const target: LotStatus = action === 'hold' ? 'on-hold' : 'active';
     if (lot.status === target) return lotView(d, k, lot);
     const { next, entry } = planStatusChange(lot, { type: action, reason, eventId: `${action}:${requestId}` }, d.clock.now().toISOString());
-    if (await d.lots.commitLotChange(lot.seq, next, entry)) return lotView(d, k, next);
+    if (await d.ledger.commitLotChange(lot.seq, next, entry)) return lotView(d, k, next);
     throw new LotMovedMeanwhile();
   };
   try {

@@ -4,7 +4,7 @@ import { NOTICE_CHANNELS, type NoticeChannel, type NoticeSenders, type OutgoingN
 import { noticeAttributes, noticeMessage } from './recall-notice.js';
 import type { Notice, OutboxStore, RecallRecord } from './recall-store.js';
 
-export type OutboxDeps = { outbox: OutboxStore; senders: NoticeSenders; clock: Clock; log?: (msg: string, extra?: object) => void };
+export type OutboxDeps = { recalls: OutboxStore; senders: NoticeSenders; clock: Clock; log?: (msg: string, extra?: object) => void };
 
 const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -26,10 +26,10 @@ export async function publishDue(d: OutboxDeps, opts: { maxRounds?: number; batc
   const recalls = new Map<string, RecallRecord | undefined>();
   for (let round = 0; round < (opts.maxRounds ?? 100); round++) {
     const now = d.clock.now();
-    const due = await d.outbox.duePending(500, now.toISOString());
+    const due = await d.recalls.duePending(500, now.toISOString());
     if (due.length === 0) break;
     const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
-    const taken = await mapLimit(due, CLAIMS_IN_FLIGHT, async (n) => ((await d.outbox.claim(n, now.toISOString(), leaseUntil)) ? n : undefined));
+    const taken = await mapLimit(due, CLAIMS_IN_FLIGHT, async (n) => ((await d.recalls.claim(n, now.toISOString(), leaseUntil)) ? n : undefined));
     const claimed = taken.filter((n): n is Notice => n !== undefined);
     if (claimed.length === 0) break;
     await forEachLimit(batchesOf(claimed), opts.batchesInFlight ?? 8, (b) => sendBatch(d, recalls, b, counts));
@@ -56,12 +56,12 @@ function batchesOf(notices: Notice[]): Batch[] {
 async function sendBatch(d: OutboxDeps, recalls: Map<string, RecallRecord | undefined>, batch: Batch, counts: Counts) {
   const entries: { n: Notice; out: OutgoingNotice }[] = [];
   for (const [i, n] of batch.notices.entries()) {
-    if (!recalls.has(n.recallId)) recalls.set(n.recallId, await d.outbox.getRecall(n.recallId));
+    if (!recalls.has(n.recallId)) recalls.set(n.recallId, await d.recalls.getRecall(n.recallId));
     const r = recalls.get(n.recallId);
     if (!r) continue;
     if (n.followUp > 0 && n.acknowledgedAt) {
       // The site answered after its follow-up was queued: nothing to send.
-      await d.outbox.markPublished(n, n.messageId ?? 'not-sent-acknowledged', d.clock.now().toISOString());
+      await d.recalls.markPublished(n, n.messageId ?? 'not-sent-acknowledged', d.clock.now().toISOString());
       continue;
     }
     entries.push({ n, out: { id: String(i), message: noticeMessage(r, n), attributes: noticeAttributes(r, n) } });
@@ -77,14 +77,14 @@ async function sendBatch(d: OutboxDeps, recalls: Map<string, RecallRecord | unde
   for (const ok of outcome.ok) {
     const n = byId.get(ok.id);
     if (!n) continue;
-    await d.outbox.markPublished(n, ok.messageId, d.clock.now().toISOString());
+    await d.recalls.markPublished(n, ok.messageId, d.clock.now().toISOString());
     counts.published++;
   }
   for (const f of outcome.failed) {
     const n = byId.get(f.id);
     if (!n) continue;
     counts.failed++;
-    await d.outbox.markFailed(n, f.message.slice(0, 500), new Date(d.clock.now().getTime() + backoffMs(n.attempts + 1)).toISOString());
+    await d.recalls.markFailed(n, f.message.slice(0, 500), new Date(d.clock.now().getTime() + backoffMs(n.attempts + 1)).toISOString());
   }
   if (outcome.failed.length) d.log?.('notices not accepted by their channel; will retry', { channel: batch.channel, failed: outcome.failed.length });
 }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { type AlertDeps, type AlertPrepare, alertAttributes, alertIdOf, raiseAlerts } from './alerts.js';
 import { AppError } from './errors.js';
 import type { AlertRecord } from './expiry-ports.js';
@@ -9,41 +8,8 @@ import type { Movement } from './movement.js';
 /** When a lot's defect returns trigger an automatic QA hold: above `defectRate` of units sold, and at least `minDefectReturns`. */
 export type QaConfig = { defectRate: number; minDefectReturns: number };
 
-const Rate = z
-  .string()
-  .trim()
-  .regex(/^\d+(\.\d+)?%?$/, 'must be a fraction like 0.02 or a percentage like 2%')
-  .transform((s) => (s.endsWith('%') ? Number(s.slice(0, -1)) / 100 : Number(s)))
-  .refine((n) => n >= 0 && n <= 1, 'must be between 0 and 1 (0% and 100%)');
-
-const QaEnv = z.object({
-  QA_DEFECT_RATE: Rate.optional(),
-  QA_MIN_DEFECT_RETURNS: z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .refine((n) => n >= 1, 'must be 1 or more')
-    .optional(),
-});
-
-/** The contract's defaults: 2% of units sold, and at least 3 defect returns. */
+/** The contract's defaults: 2% of units sold, and at least 3 defect returns (lib/config.ts applies them). */
 export const QA_DEFAULTS: QaConfig = { defectRate: 0.02, minDefectReturns: 3 };
-
-/** Read `QA_DEFECT_RATE` (0.02 or 2%) and `QA_MIN_DEFECT_RETURNS` (both optional); a bad value fails naming the key.
- * @example loadQaConfig({ QA_DEFECT_RATE: '5%' }) // { defectRate: 0.05, minDefectReturns: 3 }
- */
-export function loadQaConfig(env: NodeJS.ProcessEnv = process.env): QaConfig {
-  const r = QaEnv.safeParse(env);
-  if (!r.success) {
-    const bad = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`lotledger configuration is invalid: ${bad}`);
-  }
-  return {
-    defectRate: r.data.QA_DEFECT_RATE ?? QA_DEFAULTS.defectRate,
-    minDefectReturns: r.data.QA_MIN_DEFECT_RETURNS ?? QA_DEFAULTS.minDefectReturns,
-  };
-}
 
 /**
  * True when the lot's defect returns pass the threshold: at least `minDefectReturns` of them, and more than

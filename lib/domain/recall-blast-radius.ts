@@ -19,16 +19,22 @@ export type BlastRadius = {
  * The blast radius of a recall: every affected lot (downstream through transforms when asked), every site that
  * holds or received them with quantities, and per site the products and quantities its notice lists.
  */
-export async function blastRadius(d: { lots: LotStore; master: MasterDataStore }, roots: LotKey[], includeDownstream: boolean): Promise<BlastRadius> {
+export async function blastRadius(
+  d: { ledger: LotStore; master: MasterDataStore },
+  roots: LotKey[],
+  includeDownstream: boolean,
+): Promise<BlastRadius> {
   for (const [i, r] of roots.entries()) {
-    if (!(await d.lots.getLot(r)))
+    if (!(await d.ledger.getLot(r)))
       throw new AppError('lot_not_found', `Lot ${r.lot} of ${r.gtin} not found`, [{ path: `lots.${i}`, message: 'unknown lot' }]);
   }
   const traced: Map<string, TracedLot> = includeDownstream
     ? await walkLots(d, roots, 'forward')
     : new Map(
         await Promise.all(
-          roots.map(async (r) => [lotId(r), { lot: await d.lots.getLot(r), entries: await d.lots.allEntries(r), depth: 0 }] as [string, TracedLot]),
+          roots.map(
+            async (r) => [lotId(r), { lot: await d.ledger.getLot(r), entries: await d.ledger.allEntries(r), depth: 0 }] as [string, TracedLot],
+          ),
         ),
       );
   const kinds = await siteKinds(d, mentionedSites(traced.values()));

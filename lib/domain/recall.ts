@@ -13,7 +13,7 @@ import type { RecallRecord, RecallStore } from './recall-store.js';
 import { retry, type Sleep } from './retry.js';
 
 export type RecallDeps = {
-  lots: LotStore;
+  ledger: LotStore;
   master: MasterDataStore;
   recalls: RecallStore;
   clock: Clock;
@@ -87,14 +87,14 @@ async function markRecalled(d: RecallDeps, k: LotKey, recallId: string, reason: 
   try {
     await retry(
       async () => {
-        const lot = await d.lots.getLot(k);
+        const lot = await d.ledger.getLot(k);
         if (!lot || lot.status === 'recalled') return;
         const { next, entry } = planStatusChange(
           lot,
           { type: 'recall', reason, eventId: `recall:${recallId}`, recallId },
           d.clock.now().toISOString(),
         );
-        if (!(await d.lots.commitLotChange(lot.seq, next, entry))) throw new LotChanged();
+        if (!(await d.ledger.commitLotChange(lot.seq, next, entry))) throw new LotChanged();
       },
       { attempts: 20, delayMs: (attempt) => 5 * attempt, retryable: (e) => e instanceof LotChanged, sleep: d.sleep },
     );

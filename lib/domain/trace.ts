@@ -17,7 +17,7 @@ export type TraceResult = {
   movements: LedgerEntry[];
 };
 
-export type TraceDeps = { lots: LotStore; master: Pick<MasterDataStore, 'getSite' | 'getSites'> };
+export type TraceDeps = { ledger: LotStore; master: Pick<MasterDataStore, 'getSite' | 'getSites'> };
 
 /** How many lots of one BFS level are read at once. */
 const READ_CONCURRENCY = 8;
@@ -30,7 +30,7 @@ export type TracedLot = { lot: LotState; entries: LedgerEntry[]; depth: number }
  * input lot. Each lot is read once however many paths reach it (diamonds, repeats), and a cycle ends where it meets a
  * lot already seen. `depth` is the shortest distance from a root.
  */
-export async function walkLots(d: Pick<TraceDeps, 'lots'>, roots: LotKey[], direction: TraceDirection): Promise<Map<string, TracedLot>> {
+export async function walkLots(d: Pick<TraceDeps, 'ledger'>, roots: LotKey[], direction: TraceDirection): Promise<Map<string, TracedLot>> {
   const seen = new Map<string, TracedLot>();
   let frontier: { key: LotKey; depth: number }[] = [];
   const queued = new Set<string>();
@@ -41,7 +41,7 @@ export async function walkLots(d: Pick<TraceDeps, 'lots'>, roots: LotKey[], dire
   while (frontier.length > 0) {
     const next: { key: LotKey; depth: number }[] = [];
     const read = await mapLimit(frontier, READ_CONCURRENCY, async (item) => {
-      const [lot, entries] = await Promise.all([d.lots.getLot(item.key), d.lots.allEntries(item.key)]);
+      const [lot, entries] = await Promise.all([d.ledger.getLot(item.key), d.ledger.allEntries(item.key)]);
       return { item, lot, entries };
     });
     for (const { item, lot, entries } of read) {

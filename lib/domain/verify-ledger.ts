@@ -45,9 +45,9 @@ const summary = (c: VerifyCheckpoint): CheckpointSummary => ({
 });
 
 /** Verify one lot's chain against its head and, when given, the latest checkpoint. */
-export async function verifyLot(d: Pick<LotDeps, 'lots'>, k: LotKey, cp?: VerifyCheckpoint): Promise<LotVerifyReport> {
+export async function verifyLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, cp?: VerifyCheckpoint): Promise<LotVerifyReport> {
   const inCheckpoint = cp?.checkpoint.lots.find((l) => l.gtin === k.gtin && l.lot === k.lot);
-  const lot = await d.lots.getLot(k);
+  const lot = await d.ledger.getLot(k);
   if (!lot) {
     if (!inCheckpoint || !cp) await requireLot(d, k);
     const v = vanished(inCheckpoint as CheckpointLot);
@@ -62,7 +62,7 @@ export async function verifyLot(d: Pick<LotDeps, 'lots'>, k: LotKey, cp?: Verify
       ...(cp ? { checkpoint: summary(cp) } : {}),
     };
   }
-  const entries = await d.lots.allEntries(k);
+  const entries = await d.ledger.allEntries(k);
   const r = verifyChain(entries, lot);
   const c = r.ok && inCheckpoint ? checkAgainstCheckpoint(entries, inCheckpoint) : undefined;
   const intact = cp ? checkpointIntact(cp.checkpoint) : true;
@@ -78,14 +78,14 @@ export async function verifyLot(d: Pick<LotDeps, 'lots'>, k: LotKey, cp?: Verify
 }
 
 /** Verify every lot (of one GTIN, when given), a few lots at a time; with a checkpoint, also every lot it names. */
-export async function verifyAll(d: Pick<LotDeps, 'lots'>, gtin?: string, cp?: VerifyCheckpoint): Promise<VerifyAllReport> {
-  const gtins = gtin ? [gtin] : await d.lots.allGtins();
+export async function verifyAll(d: Pick<LotDeps, 'ledger'>, gtin?: string, cp?: VerifyCheckpoint): Promise<VerifyAllReport> {
+  const gtins = gtin ? [gtin] : await d.ledger.allGtins();
   const report: VerifyAllReport = { ok: true, lots: 0, entries: 0, failures: [] };
   const expected = new Map<string, CheckpointLot>();
   for (const l of cp?.checkpoint.lots ?? []) if (!gtin || l.gtin === gtin) expected.set(lotKeyId(l), l);
   for (const g of gtins)
-    await forEachLimit(await d.lots.lotsOfGtin(g), 8, async (lot) => {
-      const entries = await d.lots.allEntries(lot);
+    await forEachLimit(await d.ledger.lotsOfGtin(g), 8, async (lot) => {
+      const entries = await d.ledger.allEntries(lot);
       const r = verifyChain(entries, lot);
       report.lots++;
       report.entries += r.entries;

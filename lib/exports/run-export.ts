@@ -14,7 +14,7 @@ export type StreamingObject = ByteSink & { end(): Promise<{ bytes: number; sha25
 export type RunExportDeps = {
   exports: ExportJobStore;
   /** the export bucket: streaming uploads and JSON puts */
-  bucket: { open(key: string, contentType: string): StreamingObject; putJson(key: string, value: unknown): Promise<unknown> };
+  exportFiles: { open(key: string, contentType: string): StreamingObject; putJson(key: string, value: unknown): Promise<unknown> };
   /** ledger entries by UTC day (GSI3), filtered loosely by gtin/lot */
   days: EntryDays;
   sources: ExportSources;
@@ -93,7 +93,7 @@ async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
   const produced: Produced = { rowCount: 0, lots: new Map() };
   const format = writerOf(job.format);
   const contentType = format.contentType;
-  const file = d.bucket.open(job.key, contentType);
+  const file = d.exportFiles.open(job.key, contentType);
   let result: { bytes: number; sha256: string };
   try {
     await format.write({ request: r, days: d.days, lookup, out: file, produced, clock: d.clock });
@@ -123,7 +123,7 @@ async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
         return { gtin: l.gtin, lot: l.lot, seq: h?.seq ?? 0, hash: h?.hash ?? '' };
       }),
   };
-  await d.bucket.putJson(job.manifestKey, manifest);
+  await d.exportFiles.putJson(job.manifestKey, manifest);
   return {
     ...job,
     status: 'complete',

@@ -1,47 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Deps, documentClient, logger } from '../../functions/deps.js';
 import { makeGetLot } from '../../functions/get-lot.js';
 import { makeGetProduct } from '../../functions/get-product.js';
 import { makeHealth } from '../../functions/health.js';
 import { makePostMovements } from '../../functions/post-movements.js';
 import { makePutProduct } from '../../functions/put-product.js';
 import { makePutSite } from '../../functions/put-site.js';
-import { fixedClock } from '../../lib/domain/clock.js';
-import { QA_DEFAULTS } from '../../lib/domain/quality.js';
-import { DynamoAlertStore } from '../../lib/store/dynamo-alert-store.js';
-import { DynamoLedgerStore } from '../../lib/store/dynamo-ledger-store.js';
-import { DynamoLotIndex } from '../../lib/store/dynamo-lot-index.js';
-import { DynamoMasterDataStore } from '../../lib/store/dynamo-master-data-store.js';
-import { DynamoRecallStore } from '../../lib/store/dynamo-recall-store.js';
-import { FakeAlertPublisher } from '../support/alerts.js';
+import { documentClient } from '../../lib/store/document-client.js';
+import { depsFor } from '../support/deps.js';
 import { GTIN, mv } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 
 const doc = documentClient(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
 const ddb = mockClient(doc);
-const ledger = new DynamoLedgerStore(doc, 'tbl');
-const recalls = new DynamoRecallStore(doc, 'tbl');
-const d: Deps = {
-  tableName: 'tbl',
-  doc,
-  master: new DynamoMasterDataStore(doc, 'tbl'),
-  ledger,
-  lots: ledger,
-  recalls,
-  outbox: recalls,
-  clock: fixedClock('2026-03-01T12:00:00Z'),
-  logger,
-  newToken: randomUUID,
-  alerts: new DynamoAlertStore(doc, 'tbl'),
-  alertPublisher: new FakeAlertPublisher(),
-  lotIndex: new DynamoLotIndex(doc, 'tbl'),
-  qa: QA_DEFAULTS,
-};
+const d = depsFor(doc, 'tbl', undefined, { env: { EXPORT_BUCKET: 'exports' } });
 
 beforeEach(() => ddb.reset());
 
@@ -50,12 +25,7 @@ describe('PUT /products/{gtin}', () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).resolves({}); // raises the expiry check's bound on expiryAlertDays
-    const r = await call(
-      makePutProduct(() => d),
-      'PUT',
-      '/products/614141000012',
-      { description: 'Romaine' },
-    );
+    const r = await call(makePutProduct(d), 'PUT', '/products/614141000012', { description: 'Romaine' });
     expect(r.status).toBe(200);
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       TableName: 'tbl',
@@ -64,12 +34,7 @@ describe('PUT /products/{gtin}', () => {
   });
 
   it('writes nothing for a bad body and names the field', async () => {
-    const r = await call(
-      makePutProduct(() => d),
-      'PUT',
-      `/products/${GTIN.romaine}`,
-      { description: 'x', expiryAlertDays: -1 },
-    );
+    const r = await call(makePutProduct(d), 'PUT', `/products/${GTIN.romaine}`, { description: 'x', expiryAlertDays: -1 });
     expect(r).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', details: [{ path: 'expiryAlertDays' }] } } });
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
@@ -77,12 +42,7 @@ describe('PUT /products/{gtin}', () => {
 
 describe('PUT /sites/{siteId}', () => {
   it('rejects an unknown field rather than silently dropping it', async () => {
-    const r = await call(
-      makePutSite(() => d),
-      'PUT',
-      '/sites/s1',
-      { kind: 'store', name: 'S', colour: 'red' },
-    );
+    const r = await call(makePutSite(d), 'PUT', '/sites/s1', { kind: 'store', name: 'S', colour: 'red' });
     expect(r.status).toBe(400);
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
   });
@@ -91,24 +51,12 @@ describe('PUT /sites/{siteId}', () => {
 describe('GET /products/{gtin}', () => {
   it('answers 404 with product_not_found when the item is absent', async () => {
     ddb.on(GetCommand).resolves({});
-    expect(
-      (
-        await call(
-          makeGetProduct(() => d),
-          'GET',
-          `/products/${GTIN.romaine}`,
-        )
-      ).body,
-    ).toMatchObject({ error: { code: 'product_not_found' } });
+    expect((await call(makeGetProduct(d), 'GET', `/products/${GTIN.romaine}`)).body).toMatchObject({ error: { code: 'product_not_found' } });
   });
 
   it('hides an SDK failure behind a 500 with no internal detail', async () => {
     ddb.on(GetCommand).rejects(new Error('connect ECONNREFUSED 10.1.2.3:443'));
-    const r = await call(
-      makeGetProduct(() => d),
-      'GET',
-      `/products/${GTIN.romaine}`,
-    );
+    const r = await call(makeGetProduct(d), 'GET', `/products/${GTIN.romaine}`);
     expect(r).toEqual({ status: 500, body: { error: { code: 'internal', message: 'Internal error', details: [] } } });
   });
 });
@@ -133,12 +81,7 @@ describe('POST /movements', () => {
       },
     });
     ddb.on(TransactWriteCommand).resolves({});
-    const r = await call(
-      makePostMovements(() => d),
-      'POST',
-      '/movements',
-      { movements: [mv({ type: 'receive', eventId: 'e-1' })] },
-    );
+    const r = await call(makePostMovements(d), 'POST', '/movements', { movements: [mv({ type: 'receive', eventId: 'e-1' })] });
     expect(r.body).toMatchObject({ accepted: 1 });
     const tx = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input;
     expect(tx?.TransactItems?.map((i) => [i.Put?.Item?.pk, i.Put?.ConditionExpression])).toEqual([
@@ -151,7 +94,7 @@ describe('POST /movements', () => {
 
   it('never answers 5xx to an arbitrary body', async () => {
     ddb.on(BatchGetCommand).resolves({ Responses: { tbl: [] } });
-    const handler = makePostMovements(() => d);
+    const handler = makePostMovements(d);
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
@@ -193,11 +136,7 @@ describe('GET /lots/{gtin}/{lot}', () => {
           }
         : {},
     );
-    const r = await call(
-      makeGetLot(() => d),
-      'GET',
-      `/lots/${GTIN.romaine}/L1`,
-    );
+    const r = await call(makeGetLot(d), 'GET', `/lots/${GTIN.romaine}/L1`);
     expect(r.body).toMatchObject({ status: 'expired', onHand: 2, description: null });
   });
 });
@@ -205,12 +144,8 @@ describe('GET /lots/{gtin}/{lot}', () => {
 describe('GET /health', () => {
   it('reports the table, bucket and the endpoints the SDK was pointed at', async () => {
     ddb.on(GetCommand).resolves({});
-    const env = { EXPORT_BUCKET: 'exports', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:2' };
-    const r = await call(
-      makeHealth(() => d, env),
-      'GET',
-      '/health',
-    );
+    const env = { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:2' };
+    const r = await call(makeHealth(d, env), 'GET', '/health');
     expect(r.body).toEqual({
       ok: true,
       tableName: 'tbl',

@@ -14,7 +14,6 @@ import { type ExpiryReport, runExpiryCheck } from '../../lib/domain/expiry.js';
 import type { LotState } from '../../lib/domain/ledger.js';
 import { lotView } from '../../lib/domain/lots.js';
 import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
-import { qaAfterAccepted } from '../../lib/domain/quality.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { SnsAlertPublisher } from '../../lib/notify/sns-alert-publisher.js';
 import { batchPutAll } from '../../lib/store/batch-put.js';
@@ -138,7 +137,7 @@ describe('expiry, pick, report and QA handlers on DynamoDB Local', () => {
   });
 
   it('POST /expiry-checks answers the contract shape, as of today when the body is empty', async () => {
-    const h = makePostExpiryChecks(() => d);
+    const h = makePostExpiryChecks(d);
     const empty = await call<ExpiryReport>(h, 'POST', '/expiry-checks', '');
     expect(empty.status).toBe(200);
     expect(empty.body.asOf).toBe('2026-03-01');
@@ -150,21 +149,12 @@ describe('expiry, pick, report and QA handlers on DynamoDB Local', () => {
   });
 
   it('POST /expiry-checks refuses a bad date naming the field', async () => {
-    const r = await call(
-      makePostExpiryChecks(() => d),
-      'POST',
-      '/expiry-checks',
-      { asOf: '2026-02-30' },
-    );
+    const r = await call(makePostExpiryChecks(d), 'POST', '/expiry-checks', { asOf: '2026-02-30' });
     expect(r).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', details: [{ path: 'asOf' }] } } });
   });
 
   it('GET /sites/{siteId}/pick lists FEFO picks and skips the expired lot', async () => {
-    const r = await call(
-      makeGetSitePick(() => d),
-      'GET',
-      `/sites/store-1/pick?gtin=${GTIN.romaine}&quantity=8`,
-    );
+    const r = await call(makeGetSitePick(d), 'GET', `/sites/store-1/pick?gtin=${GTIN.romaine}&quantity=8`);
     expect(r).toMatchObject({
       status: 200,
       body: {
@@ -180,7 +170,7 @@ describe('expiry, pick, report and QA handlers on DynamoDB Local', () => {
   });
 
   it('GET /sites/{siteId}/pick answers 409, 404 and 400 as the contract says', async () => {
-    const h = makeGetSitePick(() => d);
+    const h = makeGetSitePick(d);
     const short = await call<{ error: { code: string; message: string } }>(h, 'GET', `/sites/store-1/pick?gtin=${GTIN.romaine}&quantity=17`);
     expect(short.status).toBe(409);
     expect(short.body.error).toMatchObject({ code: 'insufficient_stock' });
@@ -195,7 +185,7 @@ describe('expiry, pick, report and QA handlers on DynamoDB Local', () => {
   });
 
   it('GET /reports/lots answers JSON, and CSV with Accept: text/csv', async () => {
-    const h = makeGetReportsLots(() => d);
+    const h = makeGetReportsLots(d);
     const r = await call<{ lots: { lot: string; sold: number; revenue: number | null; margin: number | null }[] }>(
       h,
       'GET',
@@ -218,7 +208,7 @@ describe('expiry, pick, report and QA handlers on DynamoDB Local', () => {
 
   it('POST /movements holds a lot whose defect returns pass the rate, alerts once, and still accepts the return', async () => {
     // Prepare
-    const h = makePostMovements(() => ({ ...d, afterAccepted: qaAfterAccepted(d) }));
+    const h = makePostMovements(d);
     const sent = (d.alertPublisher as FakeAlertPublisher).sent;
     const before = sent.length;
     await call(h, 'POST', '/movements', {

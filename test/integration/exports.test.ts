@@ -4,7 +4,6 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
-import { type ExportHandlerDeps, exportDepsFrom } from '../../functions/export-deps.js';
 import { makeExportWorker } from '../../functions/export-worker.js';
 import { makeGetExport } from '../../functions/get-export.js';
 import { makeGetLedgerVerify } from '../../functions/get-ledger-verify.js';
@@ -26,7 +25,7 @@ import { DynamoEntryReader, DynamoExportStore } from '../../lib/store/dynamo-exp
 import { entryItem, lotItem } from '../../lib/store/dynamo-ledger-store.js';
 import { S3ExportFiles } from '../../lib/store/s3-export-files.js';
 import { freshBucket, freshTable } from '../support/aws.js';
-import { depsFor } from '../support/deps.js';
+import { depsFor, type ExportTestDeps, exportDepsFor } from '../support/deps.js';
 import { epcisValidator, FSMA_SITES, life } from '../support/exports.js';
 import { injectFaults } from '../support/faults.js';
 import { GTIN, mv, PRODUCTS, SITES } from '../support/fixtures.js';
@@ -35,7 +34,7 @@ import { putRawItem } from '../support/raw-item.js';
 import { forgeChain } from '../support/rewrite.js';
 
 let d: Deps;
-let ed: ExportHandlerDeps;
+let ed: ExportTestDeps;
 let bucket: Awaited<ReturnType<typeof freshBucket>>;
 const sent: string[] = [];
 
@@ -62,7 +61,7 @@ function faultyRunDeps() {
   const reader = new DynamoEntryReader(doc, d.tableName, noSleep);
   const run: RunExportDeps = {
     exports: new DynamoExportStore(doc, d.tableName),
-    bucket: new S3ExportFiles(bucket.s3, bucket.bucket),
+    exportFiles: new S3ExportFiles(bucket.s3, bucket.bucket),
     days: reader,
     sources: { master: depsFor(doc, d.tableName).master, heads: (lots) => reader.heads(lots) },
     clock: d.clock,
@@ -72,23 +71,13 @@ function faultyRunDeps() {
 }
 
 /** POST /exports, then run the worker on the message the API queued, as the SQS event source would. */
-async function exportThrough(deps: ExportHandlerDeps, body: Record<string, unknown>) {
-  const posted = await call<{ exportId: string }>(
-    makePostExports(() => deps),
-    'POST',
-    '/exports',
-    body,
-    {},
-  );
+async function exportThrough(deps: ExportTestDeps, body: Record<string, unknown>) {
+  const posted = await call<{ exportId: string }>(makePostExports(deps), 'POST', '/exports', body, {});
   expect(posted.status).toBe(202);
   expect(sent.at(-1)).toBe(posted.body.exportId);
-  const worker = makeExportWorker(() => deps);
+  const worker = makeExportWorker(deps);
   const res = (await worker(sqsEvent(posted.body.exportId), lambdaContext('export-worker'))) as SQSBatchResponse;
-  const view = await call<ExportView>(
-    makeGetExport(() => deps),
-    'GET',
-    `/exports/${posted.body.exportId}`,
-  );
+  const view = await call<ExportView>(makeGetExport(deps), 'GET', `/exports/${posted.body.exportId}`);
   return { exportId: posted.body.exportId, res, view: view.body, status: view.status };
 }
 
@@ -96,16 +85,11 @@ beforeAll(async () => {
   const t = await freshTable('exports');
   bucket = await freshBucket('exports');
   d = depsFor(t.doc, t.tableName);
-  ed = exportDepsFrom(d, bucket.s3, bucket.bucket, { send: async (id) => void sent.push(id) });
+  ed = exportDepsFor(t.doc, t.tableName, bucket, { send: async (id) => void sent.push(id) });
   for (const { gtin, ...p } of PRODUCTS) await upsertProduct(d, gtin, ProductInput.parse(p));
   for (const { siteId, ...s } of SITES) await upsertSite(d, siteId, SiteInput.parse(s));
   for (const [siteId, s] of Object.entries(FSMA_SITES)) await upsertSite(d, siteId, SiteInput.parse(s));
-  const r = await call<{ rejected: number }>(
-    makePostMovements(() => d),
-    'POST',
-    '/movements',
-    { movements: life() },
-  );
+  const r = await call<{ rejected: number }>(makePostMovements(d), 'POST', '/movements', { movements: life() });
   expect(r.body.rejected).toBe(0);
 });
 
@@ -137,29 +121,16 @@ describe('exports on DynamoDB Local and the S3 server', () => {
   });
 
   it('rejects a bad request with 400 and an unknown export with 404', async () => {
-    const bad = await call<{ error: { code: string; details: { path: string }[] } }>(
-      makePostExports(() => ed),
-      'POST',
-      '/exports',
-      {
-        format: 'pdf',
-        from: '2026-03-02',
-        to: '2026-03-01',
-      },
-    );
+    const bad = await call<{ error: { code: string; details: { path: string }[] } }>(makePostExports(ed), 'POST', '/exports', {
+      format: 'pdf',
+      from: '2026-03-02',
+      to: '2026-03-01',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((x) => x.path)).toContain('format');
-    const missing = await call(
-      makeGetExport(() => ed),
-      'GET',
-      '/exports/X-0000',
-    );
+    const missing = await call(makeGetExport(ed), 'GET', '/exports/X-0000');
     expect(missing.status).toBe(404);
-    const neverIssued = await call(
-      makeGetExport(() => ed),
-      'GET',
-      '/exports/does-not-exist',
-    );
+    const neverIssued = await call(makeGetExport(ed), 'GET', '/exports/does-not-exist');
     expect(neverIssued).toMatchObject({ status: 404, body: { error: { code: 'export_not_found', details: [{ path: 'exportId' }] } } });
   });
 
@@ -167,20 +138,16 @@ describe('exports on DynamoDB Local and the S3 server', () => {
     // Prepare: a queue that refuses the first send
     let refuse = true;
     const queued: string[] = [];
-    const flaky = exportDepsFrom(d, bucket.s3, bucket.bucket, {
+    const flaky = exportDepsFor(d.doc, d.tableName, bucket, {
       send: async (id) => {
         if (refuse) throw new Error('queue down');
         queued.push(id);
       },
     });
     const post = (body: Record<string, unknown>, key: string) =>
-      call<{ exportId: string; error?: { code: string; details: { path: string }[] } }>(
-        makePostExports(() => flaky),
-        'POST',
-        '/exports',
-        body,
-        { 'idempotency-key': key },
-      );
+      call<{ exportId: string; error?: { code: string; details: { path: string }[] } }>(makePostExports(flaky), 'POST', '/exports', body, {
+        'idempotency-key': key,
+      });
     const body = { format: 'fsma204-csv', from: '2026-03-01', to: '2026-03-01' };
     // Act + Assess: refused, then retried with the same key: the same job, queued now
     const first = await post(body, 'monthly-2026-03');
@@ -202,12 +169,11 @@ describe('exports on DynamoDB Local and the S3 server', () => {
 
   it('claims a job for one attempt at a time in DynamoDB, and the worker hands a busy job back to the queue', async () => {
     // Prepare: a job whose first attempt holds the lease
-    const posted = await call<{ exportId: string }>(
-      makePostExports(() => ed),
-      'POST',
-      '/exports',
-      { format: 'fsma204-csv', from: '2026-03-01', to: '2026-03-01' },
-    );
+    const posted = await call<{ exportId: string }>(makePostExports(ed), 'POST', '/exports', {
+      format: 'fsma204-csv',
+      from: '2026-03-01',
+      to: '2026-03-01',
+    });
     const id = posted.body.exportId;
     const job = (await ed.exports.get(id)) as ExportJob;
     const t0 = '2026-03-02T09:00:00.000Z';
@@ -217,7 +183,7 @@ describe('exports on DynamoDB Local and the S3 server', () => {
     // Act + Assess: a second claim from the same read loses; the worker reports the message as a failure to retry
     expect(await ed.exports.claim({ ...one }, 0, t0)).toBe(false);
     expect(await ed.exports.claim({ ...one, attempts: 2 }, 1, t0)).toBe(false); // lease not over yet
-    const worker = makeExportWorker(() => ({ ...ed, clock: fixedClock(t0) }));
+    const worker = makeExportWorker({ ...ed, clock: fixedClock(t0) });
     const res = (await worker(sqsEvent(id), lambdaContext('export-worker'))) as SQSBatchResponse;
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: `m-${id}` }]);
     expect(await ed.exports.get(id)).toMatchObject({ status: 'running', attempts: 1 });
@@ -230,7 +196,12 @@ describe('exports on DynamoDB Local and the S3 server', () => {
   });
 
   it('marks the job failed with a readable error and returns the message for a retry when S3 refuses the file', async () => {
-    const broken = exportDepsFrom(d, bucket.s3, 'no-such-bucket-for-exports', { send: async (id) => void sent.push(id) });
+    const broken = exportDepsFor(
+      d.doc,
+      d.tableName,
+      { s3: bucket.s3, bucket: 'no-such-bucket-for-exports' },
+      { send: async (id) => void sent.push(id) },
+    );
     const { res, view } = await exportThrough(broken, { format: 'fsma204-csv', from: '2026-03-01', to: '2026-03-01' });
     expect(res.batchItemFailures).toHaveLength(1);
     expect(view.status).toBe('failed');
@@ -243,7 +214,7 @@ describe('exports on DynamoDB Local and the S3 server', () => {
     const { run, client } = faultyRunDeps();
     const counters = injectFaults(client, { throttle: 0.1, unprocessed: 1 }, 7);
     const posted = await call<{ exportId: string }>(
-      makePostExports(() => ed),
+      makePostExports(ed),
       'POST',
       '/exports',
       { format: 'fsma204-csv', from: '2026-03-01', to: '2026-03-01' },
@@ -281,14 +252,7 @@ describe('exports on DynamoDB Local and the S3 server', () => {
       { step: 'initialize', name: 'batchGetThrottled' },
     );
     const body = { format: 'epcis-jsonld', from: '2026-03-01', to: '2026-03-01' };
-    const post = () =>
-      call<{ exportId: string; status: string }>(
-        makePostExports(() => ed),
-        'POST',
-        '/exports',
-        body,
-        { 'idempotency-key': 'down-march' },
-      );
+    const post = () => call<{ exportId: string; status: string }>(makePostExports(ed), 'POST', '/exports', body, { 'idempotency-key': 'down-march' });
     const first = await post();
     const id = first.body.exportId;
     await expect(runExport(run, id)).rejects.toMatchObject({ name: 'ThrottlingException' });
@@ -300,31 +264,22 @@ describe('exports on DynamoDB Local and the S3 server', () => {
     expect(sent.filter((s) => s === id)).toHaveLength(2);
     down = false;
     expect(await runExport(run, id)).toMatchObject({ status: 'complete', attempts: 2 });
-    const view = await call<ExportView>(
-      makeGetExport(() => ed),
-      'GET',
-      `/exports/${id}`,
-    );
+    const view = await call<ExportView>(makeGetExport(ed), 'GET', `/exports/${id}`);
     expect(view.body).toMatchObject({ status: 'complete' });
     expect(view.body.error).toBeUndefined();
   });
 
   it('catches a lot whose whole chain was rewritten consistently in the table, once a checkpoint exists', async () => {
     // Prepare: a clean verify, then a checkpoint.
-    const verify = makeGetLedgerVerify(() => ed);
+    const verify = makeGetLedgerVerify(ed);
     expect((await call<{ ok: boolean }>(verify, 'GET', '/ledger/verify')).body.ok).toBe(true);
-    const cp = await call<{ key: string; lots: number; sha256: string }>(
-      makePostLedgerCheckpoints(() => ed),
-      'POST',
-      '/ledger/checkpoints',
-      {},
-    );
+    const cp = await call<{ key: string; lots: number; sha256: string }>(makePostLedgerCheckpoints(ed), 'POST', '/ledger/checkpoints', {});
     expect(cp.status).toBe(201);
     expect(cp.body.key).toMatch(/^checkpoints\/.*\.json$/);
     // Act: rewrite R1's chain with recomputed hashes and head, as someone with table access could.
     const k = { gtin: GTIN.romaine, lot: 'R1' };
-    const forged = forgeChain(await d.lots.allEntries(k), (e) => ({ ...e, quantity: 400 }));
-    const lot = await d.lots.getLot(k);
+    const forged = forgeChain(await d.ledger.allEntries(k), (e) => ({ ...e, quantity: 400 }));
+    const lot = await d.ledger.getLot(k);
     if (!lot) throw new Error('no lot');
     await batchPutAll(
       d.doc,
@@ -333,11 +288,7 @@ describe('exports on DynamoDB Local and the S3 server', () => {
     );
     await putRawItem(d.doc, d.tableName, lotItem({ ...lot, headHash: forged.at(-1)?.hash ?? '' }));
     // Assess
-    const chainsOnly = await call<{ ok: boolean }>(
-      makeGetLedgerVerify(() => d),
-      'GET',
-      '/ledger/verify',
-    );
+    const chainsOnly = await call<{ ok: boolean }>(makeGetLedgerVerify(d), 'GET', '/ledger/verify');
     expect(chainsOnly.body.ok).toBe(true);
     const r = await call<{ ok: boolean; failures: { gtin: string; lot: string; seq: number; reason: string }[]; checkpoint: { key: string } }>(
       verify,
@@ -357,7 +308,7 @@ describe('exports on DynamoDB Local and the S3 server', () => {
         return { ok: ms.map((m, i) => ({ alertId: m.alertId, messageId: `m${i}` })), failed: [] };
       },
     };
-    const job = makeVerifyLedgerJob(() => ({ ...ed, alertPublisher }));
+    const job = makeVerifyLedgerJob({ ...ed, alertPublisher });
     const ran = (await job({}, lambdaContext('daily-ledger-verify'))) as { ok: boolean; alerted: boolean; checkpoint: { key: string } };
     expect(ran).toMatchObject({ ok: false, alerted: true, checkpoint: { key: cp.body.key, intact: true } });
     expect(alerts).toHaveLength(1);
@@ -371,17 +322,12 @@ describe('exports on DynamoDB Local and the S3 server', () => {
     // Prepare: a table and bucket of its own with one lot (no checkpoint: the chains alone are checked).
     const t = await freshTable('verify-job');
     const b = await freshBucket('verify-job');
-    const own = exportDepsFrom(depsFor(t.doc, t.tableName), b.s3, b.bucket, { send: async () => undefined });
+    const own = exportDepsFor(t.doc, t.tableName, b, { send: async () => undefined });
     for (const { gtin, ...p } of PRODUCTS) await upsertProduct(own, gtin, ProductInput.parse(p));
     for (const { siteId, ...s } of SITES) await upsertSite(own, siteId, SiteInput.parse(s));
-    const posted = await call<{ accepted: number }>(
-      makePostMovements(() => own),
-      'POST',
-      '/movements',
-      {
-        movements: [mv({ eventId: 'nj-1', type: 'receive', lot: 'NJ1' })],
-      },
-    );
+    const posted = await call<{ accepted: number }>(makePostMovements(own), 'POST', '/movements', {
+      movements: [mv({ eventId: 'nj-1', type: 'receive', lot: 'NJ1' })],
+    });
     expect(posted.body.accepted).toBe(1);
     const alerts: AlertMessage[] = [];
     let refuse = false;
@@ -392,12 +338,12 @@ describe('exports on DynamoDB Local and the S3 server', () => {
       },
     };
     // Act + Assess: clean
-    const job = makeVerifyLedgerJob(() => ({ ...own, alertPublisher }));
+    const job = makeVerifyLedgerJob({ ...own, alertPublisher });
     expect(await job({}, lambdaContext('daily-ledger-verify'))).toMatchObject({ ok: true, failures: 0 });
     expect(alerts).toHaveLength(0);
     // Act + Assess: a broken chain whose alert is refused
     const k = { gtin: GTIN.romaine, lot: 'NJ1' };
-    const [first] = await own.lots.allEntries(k);
+    const [first] = await own.ledger.allEntries(k);
     if (!first) throw new Error('no entry');
     await putRawItem(t.doc, t.tableName, entryItem({ ...first, quantity: 11 }));
     refuse = true;

@@ -1,20 +1,22 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { need } from '../../functions/deps.js';
 import { type FileReport, ingestFile } from '../../lib/domain/ingest-file.js';
 import { lotView } from '../../lib/domain/lots.js';
 import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
-import { S3FileStore } from '../../lib/store/s3-file-store.js';
 import { freshBucket, freshTable } from '../support/aws.js';
 import { depsFor } from '../support/deps.js';
 import { GTIN, PRODUCTS, SITES } from '../support/fixtures.js';
 
-let d: ReturnType<typeof depsFor> & { files: S3FileStore };
+let d: ReturnType<typeof ingestDeps>;
+const ingestDeps = (t: Awaited<ReturnType<typeof freshTable>>, b: Awaited<ReturnType<typeof freshBucket>>) =>
+  need(depsFor(t.doc, t.tableName, undefined, { s3: b.s3, env: { INGEST_BUCKET: b.bucket } }), 'ingestFiles');
 let s3: Awaited<ReturnType<typeof freshBucket>>;
 
 beforeAll(async () => {
   const t = await freshTable('ingest');
   s3 = await freshBucket('ingest');
-  d = { ...depsFor(t.doc, t.tableName), files: new S3FileStore(s3.s3, s3.bucket) };
+  d = ingestDeps(t, s3);
   for (const { gtin, ...p } of PRODUCTS) await upsertProduct(d, gtin, ProductInput.parse(p));
   for (const { siteId, ...s } of SITES) await upsertSite(d, siteId, SiteInput.parse(s));
 });
@@ -34,7 +36,7 @@ describe('batch files in the ingest bucket', () => {
     const report = (await ingestFile(d, 'incoming/day1.csv')) as FileReport;
     expect(report).toMatchObject({ records: 4, accepted: 3, duplicates: 0, rejected: 1 });
     expect(report.results[2]).toMatchObject({ line: 4, status: 'rejected', code: 'insufficient_stock' });
-    const stored = JSON.parse((await d.files.read('results/day1.csv.json'))?.text ?? '{}') as FileReport;
+    const stored = JSON.parse((await d.ingestFiles.read('results/day1.csv.json'))?.text ?? '{}') as FileReport;
     expect(stored.accepted).toBe(3);
     expect((await lotView(d, { gtin: GTIN.romaine, lot: 'B1' })).onHand).toBe(12);
     expect((await lotView(d, { gtin: GTIN.phone, lot: 'PH1' })).serials).toEqual({ inStock: 2, total: 2 });

@@ -19,7 +19,7 @@ let d: Deps;
 let raw: Awaited<ReturnType<typeof freshTable>>;
 const post = (movements: unknown[]) =>
   call<{ accepted: number; duplicates: number; rejected: number; results: { status: string; code?: string }[] }>(
-    makePostMovements(() => d),
+    makePostMovements(d),
     'POST',
     '/movements',
     { movements },
@@ -41,11 +41,7 @@ describe('the ledger against DynamoDB Local', () => {
       mv({ type: 'ship', lot: 'A1', quantity: 2, counterparty: 'dist-1' }),
     ]);
     expect(r.body).toMatchObject({ accepted: 4, rejected: 0 });
-    const lot = await call(
-      makeGetLot(() => d),
-      'GET',
-      `/lots/${GTIN.romaine}/A1`,
-    );
+    const lot = await call(makeGetLot(d), 'GET', `/lots/${GTIN.romaine}/A1`);
     expect(lot.body).toMatchObject({
       gtin: GTIN.romaine,
       lot: 'A1',
@@ -58,7 +54,7 @@ describe('the ledger against DynamoDB Local', () => {
         { siteId: 'store-1', quantity: 5 },
       ],
     });
-    const movements = makeGetLotMovements(() => d);
+    const movements = makeGetLotMovements(d);
     const p1 = await call<{ items: { seq: number; hash: string; prevHash: string }[]; nextCursor?: string }>(
       movements,
       'GET',
@@ -77,21 +73,11 @@ describe('the ledger against DynamoDB Local', () => {
 
   it('holds a lot (ingest then refuses to ship it) and releases it, both as chain entries', async () => {
     await post([mv({ type: 'receive', lot: 'H1', quantity: 5, counterparty: 'farm-1' })]);
-    const held = await call(
-      makePostLotHold(() => d),
-      'POST',
-      `/lots/${GTIN.romaine}/H1/hold`,
-      { reason: 'lab sample pending' },
-    );
+    const held = await call(makePostLotHold(d), 'POST', `/lots/${GTIN.romaine}/H1/hold`, { reason: 'lab sample pending' });
     expect(held.body).toMatchObject({ status: 'on-hold' });
     const ship = await post([mv({ type: 'ship', lot: 'H1', quantity: 1, counterparty: 'dist-1' })]);
     expect(ship.body.results[0]).toMatchObject({ status: 'rejected', code: 'lot_blocked' });
-    const released = await call(
-      makePostLotRelease(() => d),
-      'POST',
-      `/lots/${GTIN.romaine}/H1/release`,
-      { reason: 'lab clear' },
-    );
+    const released = await call(makePostLotRelease(d), 'POST', `/lots/${GTIN.romaine}/H1/release`, { reason: 'lab clear' });
     expect(released.body).toMatchObject({ status: 'active', seq: 3 });
     expect((await post([mv({ type: 'ship', lot: 'H1', quantity: 1, counterparty: 'dist-1' })])).body.accepted).toBe(1);
   });
@@ -102,28 +88,12 @@ describe('the ledger against DynamoDB Local', () => {
       mv({ type: 'transfer', gtin: GTIN.phone, lot: 'P1', quantity: 1, serials: ['SN1'], counterparty: 'store-1' }),
       mv({ type: 'sell', gtin: GTIN.phone, lot: 'P1', quantity: 1, serials: ['SN1'], site: 'store-1', counterparty: 'cust-1' }),
     ]);
-    const s = await call<{ history: { type: string }[] }>(
-      makeGetSerial(() => d),
-      'GET',
-      `/serials/${GTIN.phone}/SN1`,
-    );
+    const s = await call<{ history: { type: string }[] }>(makeGetSerial(d), 'GET', `/serials/${GTIN.phone}/SN1`);
     expect(s.body).toMatchObject({ gtin: GTIN.phone, serial: 'SN1', lot: 'P1', status: 'sold', siteId: 'cust-1' });
     expect(s.body.history.map((h) => h.type)).toEqual(['receive', 'transfer', 'sell']);
-    const lot = await call(
-      makeGetLot(() => d),
-      'GET',
-      `/lots/${GTIN.phone}/P1`,
-    );
+    const lot = await call(makeGetLot(d), 'GET', `/lots/${GTIN.phone}/P1`);
     expect(lot.body).toMatchObject({ serials: { inStock: 1, total: 2 } });
-    expect(
-      (
-        await call(
-          makeGetSerial(() => d),
-          'GET',
-          `/serials/${GTIN.phone}/NOPE`,
-        )
-      ).status,
-    ).toBe(404);
+    expect((await call(makeGetSerial(d), 'GET', `/serials/${GTIN.phone}/NOPE`)).status).toBe(404);
   });
 
   it('verifies the chains, then detects an entry changed and an entry removed directly in the table', async () => {
@@ -134,7 +104,7 @@ describe('the ledger against DynamoDB Local', () => {
       mv({ type: 'receive', lot: 'T2', quantity: 9, counterparty: 'farm-1' }),
       mv({ type: 'sell', lot: 'T2', quantity: 1 }),
     ]);
-    const verify = makeGetLedgerVerify(() => d);
+    const verify = makeGetLedgerVerify(d);
     expect((await call(verify, 'GET', `/ledger/verify?gtin=${GTIN.romaine}&lot=T1`)).body).toMatchObject({
       ok: true,
       entries: 3,
@@ -165,42 +135,12 @@ describe('the ledger against DynamoDB Local', () => {
   });
 
   it('answers 400 with the field for bad query parameters and 404 for an unknown lot', async () => {
-    expect(
-      (
-        await call(
-          makeGetLot(() => d),
-          'GET',
-          '/lots/123/L1',
-        )
-      ).body,
-    ).toMatchObject({ error: { code: 'validation_failed', details: [{ path: 'gtin' }] } });
-    expect(
-      (
-        await call(
-          makeGetLot(() => d),
-          'GET',
-          `/lots/${GTIN.romaine}/NOPE`,
-        )
-      ).status,
-    ).toBe(404);
-    expect(
-      (
-        await call(
-          makeGetLotMovements(() => d),
-          'GET',
-          `/lots/${GTIN.romaine}/A1/movements?limit=0`,
-        )
-      ).status,
-    ).toBe(400);
-    expect(
-      (
-        await call(
-          makeGetLotMovements(() => d),
-          'GET',
-          `/lots/${GTIN.romaine}/A1/movements?cursor=zzz`,
-        )
-      ).status,
-    ).toBe(400);
+    expect((await call(makeGetLot(d), 'GET', '/lots/123/L1')).body).toMatchObject({
+      error: { code: 'validation_failed', details: [{ path: 'gtin' }] },
+    });
+    expect((await call(makeGetLot(d), 'GET', `/lots/${GTIN.romaine}/NOPE`)).status).toBe(404);
+    expect((await call(makeGetLotMovements(d), 'GET', `/lots/${GTIN.romaine}/A1/movements?limit=0`)).status).toBe(400);
+    expect((await call(makeGetLotMovements(d), 'GET', `/lots/${GTIN.romaine}/A1/movements?cursor=zzz`)).status).toBe(400);
   });
 
   it('answers 400 for an empty batch and for more than 500 records', async () => {

@@ -88,13 +88,7 @@ beforeAll(async () => {
 });
 
 const post = (body: unknown, headers: Record<string, string> = {}, logger = d.logger) =>
-  call<Record<string, unknown>>(
-    makePostRecalls(() => ({ ...d, logger })),
-    'POST',
-    '/recalls',
-    body,
-    headers,
-  );
+  call<Record<string, unknown>>(makePostRecalls({ ...d, logger }), 'POST', '/recalls', body, headers);
 
 describe('recalls against DynamoDB Local', () => {
   it('quarantines every downstream lot, queues one notice per affected site and answers with the blast radius', async () => {
@@ -121,7 +115,7 @@ describe('recalls against DynamoDB Local', () => {
     expect(ship.results[0]).toMatchObject({ code: 'lot_blocked' });
 
     const sns = new FakeSns();
-    expect(await publishDue({ outbox: d.outbox, senders: { sns }, clock })).toEqual({ published: 6, failed: 0 });
+    expect(await publishDue({ recalls: d.recalls, senders: { sns }, clock })).toEqual({ published: 6, failed: 0 });
     const toStore = sns.delivered.find((x) => x.attributes.siteId === 'store-2');
     expect(toStore?.attributes).toEqual({
       audience: 'store',
@@ -138,11 +132,7 @@ describe('recalls against DynamoDB Local', () => {
       products: [{ gtin: GTIN.saladKit, lot: K, description: 'Garden salad kit', quantity: 5 }],
       acknowledge: { method: 'POST', path: `/recalls/${body.recallId}/acknowledgements` },
     });
-    const status = await call(
-      makeGetRecall(() => d),
-      'GET',
-      `/recalls/${body.recallId}`,
-    );
+    const status = await call(makeGetRecall(d), 'GET', `/recalls/${body.recallId}`);
     expect(status.body).toMatchObject({ notices: { total: 6, published: 6, acknowledged: 0 }, effectiveness: { unitsAccountedFor: 0, percent: 0 } });
   });
 
@@ -152,15 +142,7 @@ describe('recalls against DynamoDB Local', () => {
     expect(r.body).toMatchObject({ mock: true, status: 'mock', notices: 6 });
     expect(typeof r.body.traceMillis).toBe('number');
     expect((await lotView(d, { gtin: GTIN.saladKit, lot: K })).status).toBe('active');
-    expect(
-      (
-        await call(
-          makeGetRecall(() => d),
-          'GET',
-          `/recalls/${r.body.recallId}`,
-        )
-      ).status,
-    ).toBe(404);
+    expect((await call(makeGetRecall(d), 'GET', `/recalls/${r.body.recallId}`)).status).toBe(404);
   });
 
   it('delivers every notice exactly once after SNS fails whole calls and single entries for a while', async () => {
@@ -169,12 +151,12 @@ describe('recalls against DynamoDB Local', () => {
     const id = r.body.recallId as string;
     const sns = new FakeSns();
     sns.failCalls = 3;
-    expect((await publishDue({ outbox: d.outbox, senders: { sns }, clock })).published).toBe(0);
+    expect((await publishDue({ recalls: d.recalls, senders: { sns }, clock })).published).toBe(0);
     sns.failEntries.add(`${id}:store-1`);
     sns.failEntries.add(`${id}:cust-2`);
     for (let i = 0; i < 12; i++) {
       clockAt.now = new Date(clockAt.now.getTime() + 10 * 60_000); // past every backoff
-      await publishDue({ outbox: d.outbox, senders: { sns }, clock });
+      await publishDue({ recalls: d.recalls, senders: { sns }, clock });
     }
     const mine = sns.delivered.filter((x) => x.noticeId.startsWith(id));
     expect(mine.map((x) => x.noticeId).sort()).toEqual(['cust-1', 'cust-2', 'dc-1', 'dist-1', 'store-1', 'store-2'].map((s) => `${id}:${s}`));
@@ -184,15 +166,15 @@ describe('recalls against DynamoDB Local', () => {
     const { R } = await chain('c');
     const id = (await post({ lots: [{ gtin: GTIN.romaine, lot: R }], classification: 'III', reason: 'labeling' })).body.recallId as string;
     const sns = new FakeSns();
-    const crashing: OutboxStore = Object.create(d.outbox);
+    const crashing: OutboxStore = Object.create(d.recalls);
     crashing.markPublished = async () => {
       throw new Error('Lambda timed out');
     };
-    await expect(publishDue({ outbox: crashing, senders: { sns }, clock })).rejects.toThrow('timed out');
+    await expect(publishDue({ recalls: crashing, senders: { sns }, clock })).rejects.toThrow('timed out');
     const first = sns.delivered.filter((x) => x.noticeId.startsWith(id)).length;
     expect(first).toBeGreaterThan(0);
     clockAt.now = new Date(clockAt.now.getTime() + 2 * 60_000); // the crashed run's lease runs out
-    await publishDue({ outbox: d.outbox, senders: { sns }, clock });
+    await publishDue({ recalls: d.recalls, senders: { sns }, clock });
     const byNotice = new Map<string, number>();
     for (const x of sns.delivered.filter((y) => y.noticeId.startsWith(id))) byNotice.set(x.noticeId, (byNotice.get(x.noticeId) ?? 0) + 1);
     expect(byNotice.size).toBe(6); // none lost
@@ -204,8 +186,8 @@ describe('recalls against DynamoDB Local', () => {
     const id = (await post({ lots: [{ gtin: GTIN.romaine, lot: R }], classification: 'I', reason: 'E. coli O157:H7', depth: 'consumer' })).body
       .recallId as string;
     const sns = new FakeSns();
-    await publishDue({ outbox: d.outbox, senders: { sns }, clock });
-    const ack = makePostRecallAcknowledgements(() => d);
+    await publishDue({ recalls: d.recalls, senders: { sns }, clock });
+    const ack = makePostRecallAcknowledgements(d);
     expect((await call(ack, 'POST', `/recalls/${id}/acknowledgements`, { siteId: 'store-2', quantityOnHand: 0, quantityRemoved: 5 })).status).toBe(
       200,
     );
@@ -219,7 +201,7 @@ describe('recalls against DynamoDB Local', () => {
     expect((await call(ack, 'POST', `/recalls/${id}/acknowledgements`, { siteId: 'dc-1', quantityOnHand: -1 })).status).toBe(400);
 
     const report = await call<Record<string, { count: number; items: { siteId: string; channel?: string }[] }>>(
-      makeGetRecallReport(() => d),
+      makeGetRecallReport(d),
       'GET',
       `/recalls/${id}/report`,
     );
@@ -230,9 +212,9 @@ describe('recalls against DynamoDB Local', () => {
     expect(report.body).toMatchObject({ quantityReturnedOrCorrected: 32, quantityOnHandReported: 2 });
 
     clockAt.now = new Date(clockAt.now.getTime() + 25 * 3_600_000);
-    expect(await queueFollowUps({ outbox: d.outbox, clock }, 24)).toBeGreaterThanOrEqual(4);
+    expect(await queueFollowUps({ recalls: d.recalls, clock }, 24)).toBeGreaterThanOrEqual(4);
     sns.delivered = [];
-    await publishDue({ outbox: d.outbox, senders: { sns }, clock });
+    await publishDue({ recalls: d.recalls, senders: { sns }, clock });
     const followed = sns.delivered.filter((x) => x.noticeId.startsWith(id));
     expect(followed.map((x) => x.noticeId).sort()).toEqual(['cust-1', 'cust-2', 'dist-1', 'store-1'].map((s) => `${id}:${s}:followup-1`));
     expect(followed[0]?.body).toMatchObject({ followUp: 1 });
@@ -245,15 +227,7 @@ describe('recalls against DynamoDB Local', () => {
     const b = await post(body, { 'idempotency-key': 'req-123' });
     expect(b.body.recallId).toBe(a.body.recallId);
     expect(b.body.notices).toBe(a.body.notices);
-    expect(
-      (
-        await call(
-          makeGetRecall(() => d),
-          'GET',
-          `/recalls/${a.body.recallId}`,
-        )
-      ).body,
-    ).toMatchObject({ notices: { total: 6 } });
+    expect((await call(makeGetRecall(d), 'GET', `/recalls/${a.body.recallId}`)).body).toMatchObject({ notices: { total: 6 } });
   });
 
   it('keeps customer contact data out of the logs and the message attributes', async () => {
@@ -267,7 +241,7 @@ describe('recalls against DynamoDB Local', () => {
       const logger = new Logger({ serviceName: 'lotledger', logLevel: 'DEBUG' });
       const r = await post({ lots: [{ gtin: GTIN.romaine, lot: R }], classification: 'I', reason: 'privacy check' }, {}, logger);
       const sns = new FakeSns();
-      await publishDue({ outbox: d.outbox, senders: { sns }, clock, log: (m, e) => logger.warn(m, { ...e }) });
+      await publishDue({ recalls: d.recalls, senders: { sns }, clock, log: (m, e) => logger.warn(m, { ...e }) });
       const mine = sns.delivered.filter((x) => x.noticeId.startsWith(String(r.body.recallId)));
       expect(mine.length).toBe(6);
       expect(lines.join('')).toContain('recall started');
@@ -284,33 +258,16 @@ describe('recalls against DynamoDB Local', () => {
   it('answers 404, not 400, for a recall id lotledger never issued, on every recall route', async () => {
     for (const id of ['does-not-exist', 'R-0000', 'recall 42']) {
       const path = `/recalls/${encodeURIComponent(id)}`;
-      const got = await call(
-        makeGetRecall(() => d),
-        'GET',
-        path,
-      );
-      const report = await call(
-        makeGetRecallReport(() => d),
-        'GET',
-        `${path}/report`,
-      );
-      const ack = await call(
-        makePostRecallAcknowledgements(() => d),
-        'POST',
-        `${path}/acknowledgements`,
-        {
-          siteId: 'store-1',
-          quantityOnHand: 0,
-          quantityRemoved: 1,
-        },
-      );
+      const got = await call(makeGetRecall(d), 'GET', path);
+      const report = await call(makeGetRecallReport(d), 'GET', `${path}/report`);
+      const ack = await call(makePostRecallAcknowledgements(d), 'POST', `${path}/acknowledgements`, {
+        siteId: 'store-1',
+        quantityOnHand: 0,
+        quantityRemoved: 1,
+      });
       for (const r of [got, report, ack]) expect(r, `${id}`).toMatchObject({ status: 404, body: { error: { code: 'recall_not_found' } } });
     }
-    const tooLong = await call(
-      makeGetRecall(() => d),
-      'GET',
-      `/recalls/R-${'x'.repeat(200)}`,
-    );
+    const tooLong = await call(makeGetRecall(d), 'GET', `/recalls/R-${'x'.repeat(200)}`);
     expect(tooLong).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', details: [{ path: 'recallId' }] } } });
   });
 

@@ -1,12 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/deps.js';
 import { makePostMovements } from '../../functions/post-movements.js';
 import { lotView } from '../../lib/domain/lots.js';
 import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { verifyAll } from '../../lib/domain/verify-ledger.js';
+import { documentClient } from '../../lib/store/document-client.js';
 import { freshTable } from '../support/aws.js';
 import { depsFor } from '../support/deps.js';
 import { injectFaults } from '../support/faults.js';
@@ -90,12 +90,7 @@ describe('faults DynamoDB Local never produces, injected', () => {
       ...Array.from({ length: 10 }, () => mv({ type: 'sell', lot, quantity: 2 })),
       mv({ type: 'transfer', lot, quantity: 5, counterparty: 'store-1' }),
     ]);
-    const res = await call<{ accepted: number; rejected: number }>(
-      makePostMovements(() => deps),
-      'POST',
-      '/movements',
-      { movements },
-    );
+    const res = await call<{ accepted: number; rejected: number }>(makePostMovements(deps), 'POST', '/movements', { movements });
     expect(res.status).toBe(200);
     expect(counters.throttled + counters.unprocessed + counters.conflicts + counters.lostResponses).toBeGreaterThan(10);
     expect(res.body).toMatchObject({ accepted: movements.length, rejected: 0 });
@@ -134,10 +129,10 @@ describe('invariants over random movement sequences (fast-check, real table)', (
           }),
         );
         await recordMovements(d, movements);
-        const state = await d.lots.getLot({ gtin: GTIN.romaine, lot });
+        const state = await d.ledger.getLot({ gtin: GTIN.romaine, lot });
         if (!state) return; // every record was refused: nothing to check
         const sums = new Map<string, number>();
-        for (const e of await d.lots.allEntries({ gtin: GTIN.romaine, lot }))
+        for (const e of await d.ledger.allEntries({ gtin: GTIN.romaine, lot }))
           for (const x of e.deltas) sums.set(x.siteId, Math.round(((sums.get(x.siteId) ?? 0) + x.quantity) * 1000) / 1000);
         for (const s of sites) {
           const q = state.balances[s]?.q ?? 0;

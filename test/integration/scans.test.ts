@@ -11,13 +11,7 @@ const GTIN = '09506000134352';
 const GS = '\u001d';
 let d: ReturnType<typeof depsFor>;
 type Report = { accepted: number; duplicates: number; rejected: number; results: { status: string; errors?: { path: string; message: string }[] }[] };
-const scan = (scans: unknown[]) =>
-  call<Report>(
-    makePostScans(() => d),
-    'POST',
-    '/scans',
-    { scans },
-  );
+const scan = (scans: unknown[]) => call<Report>(makePostScans(d), 'POST', '/scans', { scans });
 const at = '2026-03-01T08:00:00-05:00';
 
 beforeAll(async () => {

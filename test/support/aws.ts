@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
-import { documentClient } from '../../functions/deps.js';
 import { ensureBucket, ensureTable } from '../../infra/local/provision.js';
 import { S3RVER_CREDENTIALS } from '../../infra/local/s3-local.js';
+import { documentClient } from '../../lib/store/document-client.js';
 
 const region = 'us-east-1';
 const credentials = S3RVER_CREDENTIALS;

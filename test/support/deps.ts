@@ -1,35 +1,41 @@
-import { randomUUID } from 'node:crypto';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Deps } from '../../functions/deps.js';
-import { logger } from '../../functions/deps.js';
+import { type Clients, type Deps, makeDeps, need } from '../../functions/deps.js';
+import { loadConfig } from '../../lib/config.js';
 import { type Clock, fixedClock } from '../../lib/domain/clock.js';
-import { QA_DEFAULTS } from '../../lib/domain/quality.js';
-import { DynamoAlertStore } from '../../lib/store/dynamo-alert-store.js';
-import { DynamoLedgerStore } from '../../lib/store/dynamo-ledger-store.js';
-import { DynamoLotIndex } from '../../lib/store/dynamo-lot-index.js';
-import { DynamoMasterDataStore } from '../../lib/store/dynamo-master-data-store.js';
-import { DynamoRecallStore } from '../../lib/store/dynamo-recall-store.js';
+import type { ExportQueue } from '../../lib/domain/exports.js';
 import { FakeAlertPublisher } from './alerts.js';
 
-/** The handlers' dependencies over a given table, with a fixed clock by default and the alerts topic in memory
- * (`FakeAlertPublisher`). No `afterAccepted` hook: tests of the QA check add it. */
-export function depsFor(doc: DynamoDBDocumentClient, tableName: string, clock: Clock = fixedClock('2026-03-01T12:00:00Z')): Deps {
-  const ledger = new DynamoLedgerStore(doc, tableName);
-  const recalls = new DynamoRecallStore(doc, tableName);
-  return {
-    tableName,
-    doc,
-    master: new DynamoMasterDataStore(doc, tableName),
-    ledger,
-    lots: ledger,
-    recalls,
-    outbox: recalls,
-    clock,
-    logger,
-    newToken: randomUUID,
-    alerts: new DynamoAlertStore(doc, tableName),
-    alertPublisher: new FakeAlertPublisher(),
-    lotIndex: new DynamoLotIndex(doc, tableName),
-    qa: QA_DEFAULTS,
-  };
+/** Clients that reach nothing: a test that forgot to replace a sender fails at once instead of calling AWS. */
+const nowhere = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 };
+
+/** The SDK clients of a test: its document client (and S3 client, if it has a bucket), the rest reaching nothing. */
+export const testClients = (doc: DynamoDBDocumentClient, s3?: S3Client): Clients => ({
+  doc,
+  s3: s3 ?? new S3Client(nowhere),
+  sns: new SNSClient(nowhere),
+  sqs: new SQSClient(nowhere),
+});
+
+/**
+ * The handlers' Deps over a given table, built by the composition root (makeDeps), with a fixed clock by default and
+ * the alerts topic in memory (`FakeAlertPublisher`). `env` adds settings; EXPORT_BUCKET needs `s3`.
+ */
+export function depsFor(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  clock: Clock = fixedClock('2026-03-01T12:00:00Z'),
+  o: { s3?: S3Client; env?: Record<string, string> } = {},
+): Deps {
+  const d = makeDeps(testClients(doc, o.s3), loadConfig({ TABLE_NAME: tableName, ...o.env }));
+  return { ...d, clock, alertPublisher: new FakeAlertPublisher() };
 }
+
+/** depsFor with the export bucket, and `queue` standing in for the export queue. */
+export const exportDepsFor = (doc: DynamoDBDocumentClient, tableName: string, b: { s3: S3Client; bucket: string }, queue: ExportQueue) => ({
+  ...need(depsFor(doc, tableName, undefined, { s3: b.s3, env: { EXPORT_BUCKET: b.bucket } }), 'exportFiles'),
+  queue,
+});
+export type ExportTestDeps = ReturnType<typeof exportDepsFor>;

@@ -115,7 +115,7 @@ export function memoryRunDeps(l: Awaited<ReturnType<typeof ledgerWith>>): RunExp
   return {
     exports: jobs,
     jobs,
-    bucket: bucketMem,
+    exportFiles: bucketMem,
     bucketMem,
     days: memoryDays(l.entries),
     sources: {

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { fixedClock } from '../../lib/domain/clock.js';
 import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
-import { noSleep } from '../../lib/domain/retry.js';
 import { PRODUCTS, SITES } from './fixtures.js';
 import { InMemoryLedger, InMemoryMasterData } from './memory-stores.js';
 
-/** A ledger over in-memory stores with the standard fixture products and sites; retries wait no real time. */
+/** A ledger over in-memory stores with the standard fixture products and sites. */
 export async function memoryLedger() {
   const master = new InMemoryMasterData();
   const clock = fixedClock('2026-03-01T12:00:00Z');
   for (const { gtin, ...p } of PRODUCTS) await upsertProduct({ master, clock }, gtin, ProductInput.parse(p));
   for (const { siteId, ...s } of SITES) await upsertSite({ master, clock }, siteId, SiteInput.parse(s));
   const ledger = new InMemoryLedger(master);
-  return { master, ledger, lots: ledger, clock, newToken: randomUUID, sleep: noSleep };
+  return { master, ledger, clock, newToken: randomUUID };
 }

@@ -25,8 +25,8 @@ async function ledgerWithTwoLots() {
     mv({ type: 'sell', lot: 'C1', quantity: 2 }),
     mv({ type: 'receive', lot: 'C2', quantity: 5, counterparty: 'farm-1' }),
   ]);
-  const checkpoints = new MemoryCheckpoints();
-  return { ...d, checkpoints };
+  const exportFiles = new MemoryCheckpoints();
+  return { ...d, exportFiles };
 }
 const C1 = { gtin: GTIN.romaine, lot: 'C1' };
 const id = `${GTIN.romaine}|C1`;
@@ -39,7 +39,7 @@ describe('ledger checkpoints', () => {
     const first = await writeCheckpoint(d);
     const second = await writeCheckpoint({ ...d, clock: fixedClock('2026-03-02T02:00:00Z') });
     // Assess
-    const latest = await d.checkpoints.latest();
+    const latest = await d.exportFiles.latest();
     expect(first.previous).toBeNull();
     expect(second.previous).toEqual({ key: first.key, sha256: first.sha256 });
     expect(latest?.checkpoint.lots).toEqual([
@@ -52,7 +52,7 @@ describe('ledger checkpoints', () => {
 
   it('verifies as before when there is no checkpoint yet', async () => {
     const d = await ledgerWithTwoLots();
-    const report = await verifyAll(d, undefined, await d.checkpoints.latest());
+    const report = await verifyAll(d, undefined, await d.exportFiles.latest());
     expect(report).toMatchObject({ ok: true, lots: 2, failures: [] });
     expect(report.checkpoint).toBeUndefined();
   });
@@ -61,7 +61,7 @@ describe('ledger checkpoints', () => {
     const d = await ledgerWithTwoLots();
     await writeCheckpoint(d);
     await recordMovements(d, [mv({ type: 'sell', lot: 'C1', quantity: 1 })]);
-    const report = await verifyAll(d, undefined, await d.checkpoints.latest());
+    const report = await verifyAll(d, undefined, await d.exportFiles.latest());
     expect(report).toMatchObject({ ok: true, failures: [], checkpoint: { intact: true, lots: 2 } });
   });
 
@@ -75,8 +75,8 @@ describe('ledger checkpoints', () => {
     if (head) head.headHash = forged.at(-1)?.hash ?? '';
     // Act
     const withoutCheckpoint = await verifyAll(d);
-    const all = await verifyAll(d, undefined, await d.checkpoints.latest());
-    const one = await verifyLot(d, C1, await d.checkpoints.latest());
+    const all = await verifyAll(d, undefined, await d.exportFiles.latest());
+    const one = await verifyLot(d, C1, await d.exportFiles.latest());
     // Assess
     expect(withoutCheckpoint.ok).toBe(true); // the chain is consistent in itself
     expect(all.ok).toBe(false);
@@ -93,7 +93,7 @@ describe('ledger checkpoints', () => {
     if (head) Object.assign(head, { seq: 1, headHash: cut[0]?.hash });
     d.ledger.lots.delete(`${GTIN.romaine}|C2`);
     d.ledger.entryLog.delete(`${GTIN.romaine}|C2`);
-    const report = await verifyAll(d, GTIN.romaine, await d.checkpoints.latest());
+    const report = await verifyAll(d, GTIN.romaine, await d.exportFiles.latest());
     expect(report.failures.map((f) => [f.lot, f.seq, f.reason])).toEqual([
       ['C1', 2, 'checkpoint-truncated'],
       ['C2', 1, 'checkpoint-vanished'],

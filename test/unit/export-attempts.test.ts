@@ -39,9 +39,9 @@ describe('export attempts (SQS delivers at least once)', () => {
     // Prepare
     const { d, job } = await setup('X-twice');
     let opened = 0;
-    const open = d.bucket.open.bind(d.bucket);
-    const putJson = d.bucket.putJson.bind(d.bucket);
-    d.bucket = {
+    const open = d.exportFiles.open.bind(d.exportFiles);
+    const putJson = d.exportFiles.putJson.bind(d.exportFiles);
+    d.exportFiles = {
       putJson,
       open: (k, t) => {
         opened++;
@@ -155,10 +155,10 @@ describe('export attempts meeting transient errors', () => {
     // Prepare
     const { d, job } = await setup('X-s3-500');
     d.sleep = noSleep;
-    const open = d.bucket.open.bind(d.bucket);
+    const open = d.exportFiles.open.bind(d.exportFiles);
     let opened = 0;
-    d.bucket = {
-      putJson: d.bucket.putJson.bind(d.bucket),
+    d.exportFiles = {
+      putJson: d.exportFiles.putJson.bind(d.exportFiles),
       open: (k, t) => {
         const file = open(k, t);
         if (++opened > 1) return file;
@@ -224,7 +224,7 @@ describe('export attempts meeting transient errors', () => {
     const api: ExportDeps = {
       exports: d.jobs,
       queue: { send: async (id) => void sent.push(id) },
-      files: { bucket: 'mem', presignGet: async (k) => `https://mem/${k}`, readJson: async () => undefined },
+      exportFiles: { bucket: 'mem', presignGet: async (k) => `https://mem/${k}`, readJson: async () => undefined },
       clock: d.clock,
       newToken: () => 'token',
     };

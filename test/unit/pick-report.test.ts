@@ -51,21 +51,21 @@ describe('pickList (FEFO)', () => {
 
   it('skips recalled, on-hold and expired lots and lots with nothing at the site', async () => {
     // Prepare
-    const { d, lots, clock, master, ledger } = await stocked([
+    const { d, clock, master, ledger } = await stocked([
       { lot: 'EXPIRED', expiry: '2026-02-28', quantity: 5 },
       { lot: 'HELD', expiry: '2026-03-02', quantity: 5 },
       { lot: 'RECALLED', expiry: '2026-03-03', quantity: 5 },
       { lot: 'OK', expiry: '2026-03-10', quantity: 5 },
     ]);
-    const recalled = (await lots.getLot({ gtin: GTIN.romaine, lot: 'RECALLED' })) as LotState;
+    const recalled = (await ledger.getLot({ gtin: GTIN.romaine, lot: 'RECALLED' })) as LotState;
     const { next, entry } = planStatusChange(
       recalled,
       { type: 'recall', reason: 'test', eventId: 'recall:R-1', recallId: 'R-1' },
       clock.now().toISOString(),
     );
-    await lots.commitLotChange(recalled.seq, next, entry);
+    await ledger.commitLotChange(recalled.seq, next, entry);
     await recordMovements({ ledger, clock, newToken: () => 't' }, [mv({ type: 'receive', lot: 'DCONLY', quantity: 9, expiry: '2026-03-03' })]);
-    await changeLotStatus({ lots, master, clock }, { gtin: GTIN.romaine, lot: 'HELD' }, 'hold', 'QA', 'req-1');
+    await changeLotStatus({ ledger, master, clock }, { gtin: GTIN.romaine, lot: 'HELD' }, 'hold', 'QA', 'req-1');
     // Act
     const r = await pickList(d, 'store-1', GTIN.romaine, 5);
     // Assess

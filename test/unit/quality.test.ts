@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig, qaConfig } from '../../lib/config.js';
 import { runExpiryCheck } from '../../lib/domain/expiry.js';
 import { lotView } from '../../lib/domain/lots.js';
-import { defectRateExceeded, loadQaConfig, QA_DEFAULTS, type QaDeps, qaAfterAccepted } from '../../lib/domain/quality.js';
+import { defectRateExceeded, QA_DEFAULTS, type QaDeps, qaAfterAccepted } from '../../lib/domain/quality.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { FakeAlertPublisher, InMemoryAlertStore, InMemoryLotIndex } from '../support/alerts.js';
 import { GTIN, mv } from '../support/fixtures.js';
@@ -23,7 +24,8 @@ describe('defectRateExceeded', () => {
   });
 });
 
-describe('loadQaConfig', () => {
+describe('the QA settings', () => {
+  const loadQaConfig = (env: Record<string, string>) => qaConfig(loadConfig({ TABLE_NAME: 't', ...env }));
   it('defaults to 2% and 3 defect returns', () => {
     expect(loadQaConfig({})).toEqual({ defectRate: 0.02, minDefectReturns: 3 });
   });
