@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalStack } from '../infra/local/stack.js';
 import { expiryBenchmark } from './expiry.js';
 import { exportBenchmark } from './export.js';
+import { hotLotSection } from './hotlot-section.js';
 import { ingestBenchmark, rawBatchWriteRate } from './ingest.js';
 import { recallBenchmark, traceBenchmark } from './trace-recall.js';
 
@@ -15,7 +16,7 @@ import { recallBenchmark, traceBenchmark } from './trace-recall.js';
  */
 async function main() {
   const scale = Number(process.env.BENCH_SCALE ?? 1);
-  // BENCH_ONLY=export,trace runs just those sections (ingest, expiry, trace, recall, export); all of them by default.
+  // BENCH_ONLY=export,trace runs just those sections (ingest, hotlot, expiry, trace, trace-ratio, recall, export); all by default.
   const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
   const runs = (section: string) => !only || only.includes(section);
   const dataDir = mkdtempSync(join(tmpdir(), 'lotledger-bench-'));
@@ -53,6 +54,9 @@ async function main() {
       console.log(`  raw BatchWriteItem ${raw.itemsPerSec.toFixed(0)} items/s (4 writers, 25 items a request, same DynamoDB Local)`);
       console.log(`  ratio              ${(ing.movementsPerSec / raw.itemsPerSec).toFixed(2)} (ingest movements/s ÷ raw items/s; aim ≥ 0.3)`);
     }
+
+    // Hot lot: N stores selling one lot vs N lots
+    if (runs('hotlot')) await hotLotSection(post, put, scale);
 
     // Expiry check
     if (runs('expiry')) {
