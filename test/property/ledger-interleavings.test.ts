@@ -134,7 +134,7 @@ function simulatedDeps(opts: ConflictSimOptions): { d: Deps; sim: ConflictSimCou
     region: 'us-east-1',
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
   });
-  const sim = simulateConflicts(client, opts);
+  const sim = simulateConflicts(client, opts).counters;
   return { d: depsFor(documentClient(client), t.tableName), sim };
 }
 

@@ -54,8 +54,11 @@ export type ConflictSimCounters = {
 
 type Touch = { key: string; partition: string; wcu: number };
 
-/** Install the simulator on `client`; returns live counters. */
-export function simulateConflicts(client: DynamoDBClient | DynamoDBDocumentClient, opts: ConflictSimOptions = {}): ConflictSimCounters {
+/** The simulator on one client: live counters, and how to take it off again. */
+export type ConflictSim = { counters: ConflictSimCounters; uninstall(): void };
+
+/** Install the simulator on `client`. */
+export function simulateConflicts(client: DynamoDBClient | DynamoDBDocumentClient, opts: ConflictSimOptions = {}): ConflictSim {
   // a DocumentClient shares its DynamoDBClient's stack, so either takes the same middleware
   const stack = client.middlewareStack as DynamoDBClient['middlewareStack'];
   const rand = seeded(opts.seed ?? 1);
@@ -171,7 +174,13 @@ export function simulateConflicts(client: DynamoDBClient | DynamoDBDocumentClien
       { step: 'deserialize', name: 'throttleSimulator' },
     );
   }
-  return counters;
+  return {
+    counters,
+    uninstall: () => {
+      stack.remove('conflictSimulator');
+      stack.remove('throttleSimulator');
+    },
+  };
 }
 
 /** A token bucket per partition: `rate` units a second, holding at most one second's worth. */
