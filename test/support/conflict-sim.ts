@@ -13,7 +13,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * - a TransactGetItems of an item any in-flight write names is cancelled the same way.
  * Plain reads (GetItem, BatchGetItem, Query) never conflict. "In flight" is from the moment the call leaves the
  * client to the moment its answer returns; `minLatencyMs` stretches that to the service's own transaction latency
- * (DynamoDB Local answers faster than the cloud, which would make overlaps rarer than they are). So N writers
+ * (DynamoDB Local answers faster than the cloud, which would make overlaps rarer than they are), and a refusal takes
+ * that long too, as the round trip to the service would. So N writers
  * on one item conflict as often as their calls overlap, which is what N concurrent writers on a hot lot see.
  * With `conflictProbability` below 1 an overlap conflicts only with that probability (a softer model).
  *
@@ -114,11 +115,15 @@ export function simulateConflicts(client: DynamoDBClient | DynamoDBDocumentClien
       const touches = touchesOf(cmd, args.input);
       if (!touches) return next(args);
       const keys = touches.map((t) => t.key);
+      const refuse = async (e: Error) => {
+        if (opts.minLatencyMs) await sleep(opts.minLatencyMs);
+        throw e;
+      };
       if (cmd === 'TransactGetItemsCommand') {
         const at = overlaps(anyWrites, keys);
         if (at >= 0 && conflicts()) {
           counters.readConflicts++;
-          throw cancelled(keys.length, at);
+          return refuse(cancelled(keys.length, at));
         }
         return next(args);
       }
@@ -129,11 +134,11 @@ export function simulateConflicts(client: DynamoDBClient | DynamoDBDocumentClien
         const at = overlaps(txWrites, keys);
         if (at >= 0 && conflicts()) {
           counters.conflicts++;
-          throw cancelled(keys.length, at);
+          return refuse(cancelled(keys.length, at));
         }
       } else if (overlaps(txWrites, keys) >= 0 && conflicts()) {
         counters.writeConflicts++;
-        throw serviceError('TransactionConflictException', 'Transaction is ongoing for the item');
+        return refuse(serviceError('TransactionConflictException', 'Transaction is ongoing for the item'));
       }
       const transactional = cmd === 'TransactWriteItemsCommand';
       const started = performance.now();
@@ -143,7 +148,7 @@ export function simulateConflicts(client: DynamoDBClient | DynamoDBDocumentClien
         return await next(args);
       } finally {
         const left = (opts.minLatencyMs ?? 0) - (performance.now() - started);
-        if (transactional && left > 0) await new Promise((r) => setTimeout(r, left));
+        if (transactional && left > 0) await sleep(left);
         if (transactional) hold(txWrites, keys, -1);
         hold(anyWrites, keys, -1);
       }
@@ -182,6 +187,8 @@ export function simulateConflicts(client: DynamoDBClient | DynamoDBDocumentClien
     },
   };
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A token bucket per partition: `rate` units a second, holding at most one second's worth. */
 function refill(buckets: Map<string, { tokens: number; at: number }>, part: string, rate: number, now: number) {
