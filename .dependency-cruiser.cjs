@@ -55,9 +55,9 @@ module.exports = {
     },
     {
       name: 'nothing-imports-tests',
-      comment: 'Test support and fixtures are for tests only.',
+      comment: 'Test support and fixtures are for tests (and the benchmarks, which reuse the fault simulator) only.',
       severity: 'error',
-      from: { pathNot: '^test/' },
+      from: { pathNot: '^(test|bench)/' },
       to: { path: '^test/' },
     },
     {

@@ -5,7 +5,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalStack } from '../infra/local/stack.js';
 import { expiryBenchmark } from './expiry.js';
 import { exportBenchmark } from './export.js';
+import { hotLotSection } from './hotlot-section.js';
 import { ingestBenchmark, rawBatchWriteRate } from './ingest.js';
+import { traceRatioBenchmark } from './trace-ratio.js';
 import { recallBenchmark, traceBenchmark } from './trace-recall.js';
 
 /**
@@ -15,7 +17,7 @@ import { recallBenchmark, traceBenchmark } from './trace-recall.js';
  */
 async function main() {
   const scale = Number(process.env.BENCH_SCALE ?? 1);
-  // BENCH_ONLY=export,trace runs just those sections (ingest, expiry, trace, recall, export); all of them by default.
+  // BENCH_ONLY=export,trace runs just those sections (ingest, hotlot, expiry, trace, trace-ratio, recall, export); all by default.
   const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
   const runs = (section: string) => !only || only.includes(section);
   const dataDir = mkdtempSync(join(tmpdir(), 'lotledger-bench-'));
@@ -54,6 +56,9 @@ async function main() {
       console.log(`  ratio              ${(ing.movementsPerSec / raw.itemsPerSec).toFixed(2)} (ingest movements/s ÷ raw items/s; aim ≥ 0.3)`);
     }
 
+    // Hot lot: N stores selling one lot vs N lots
+    if (runs('hotlot')) await hotLotSection(post, put, scale);
+
     // Expiry check
     if (runs('expiry')) {
       const ex = await expiryBenchmark(stack.env.TABLE_NAME as string, {
@@ -86,6 +91,22 @@ async function main() {
       console.log(
         `  took               ${tr.ms.toFixed(0)} ms, ${tr.requests} DynamoDB requests (${(tr.movements / tr.requests).toFixed(0)} entries per request)`,
       );
+    }
+
+    // Trace against a raw Query of the same entries
+    if (runs('trace-ratio')) {
+      const tr = await traceRatioBenchmark(stack.env.TABLE_NAME as string, {
+        lots: Math.max(10, Math.round(1000 * scale)),
+        movements: Math.round(20_000 * scale),
+      });
+      console.log('\n## trace-ratio: the same forward trace against a raw paged Query (ConsistentRead) of exactly its entries, best of 2 each');
+      console.log(
+        `  trace              ${tr.lots} lots, ${tr.movements} movements in ${tr.trace.ms.toFixed(0)} ms, ${tr.trace.requests} DynamoDB requests`,
+      );
+      console.log(
+        `  raw Query          ${tr.raw.items} entries in ${tr.raw.ms.toFixed(0)} ms, ${tr.raw.requests} requests (8 lots at a time, same DynamoDB Local)`,
+      );
+      console.log(`  ratio              ${tr.ratio.toFixed(2)} (raw time ÷ trace time; aim ≥ 0.5)`);
     }
 
     // Recall

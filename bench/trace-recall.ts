@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock } from '../lib/domain/clock.js';
+import type { LotKey } from '../lib/domain/ledger.js';
 import { ProductInput, SiteInput } from '../lib/domain/master-data.js';
 import type { Movement } from '../lib/domain/movement.js';
 import { recordMovements } from '../lib/domain/record-movements.js';
@@ -41,9 +42,9 @@ async function seedMaster(master: DynamoMasterDataStore, sites: { siteId: string
 
 /**
  * A graph of `lots` lots (a root, the rest made by transforms from 1-3 earlier lots, so every lot descends from the
- * root) with `movements` movements in all, then a forward trace of the root: milliseconds and DynamoDB requests.
+ * root) with `movements` movements in all, recorded through recordMovements; returns the root.
  */
-export async function traceBenchmark(tableName: string, opts: { lots: number; movements: number }) {
+export async function seedTraceGraph(tableName: string, opts: { lots: number; movements: number }): Promise<LotKey> {
   const doc = documentClient();
   const ledger = new DynamoLedgerStore(doc, tableName);
   const master = new DynamoMasterDataStore(doc, tableName);
@@ -96,12 +97,17 @@ export async function traceBenchmark(tableName: string, opts: { lots: number; mo
     );
   }
   for (let i = 0; i < rest.length; i += 500) await recordMovements(d, rest.slice(i, i + 500));
+  return { gtin: GTIN_A, lot: lot(0) };
+}
 
+/** The graph of seedTraceGraph, then a forward trace of its root: milliseconds and DynamoDB requests. */
+export async function traceBenchmark(tableName: string, opts: { lots: number; movements: number }) {
+  const root = await seedTraceGraph(tableName, opts);
   const { client, counter } = countingClient();
   const cdoc = documentClient(client);
   const cstore = new DynamoLedgerStore(cdoc, tableName);
   const started = performance.now();
-  const t = await traceLot({ ledger: cstore, master: new DynamoMasterDataStore(cdoc, tableName) }, { gtin: GTIN_A, lot: lot(0) }, 'forward');
+  const t = await traceLot({ ledger: cstore, master: new DynamoMasterDataStore(cdoc, tableName) }, root, 'forward');
   const ms = performance.now() - started;
   client.destroy();
   return { lots: t.lots.length, movements: t.movements.length, sites: t.sites.length, ms, requests: counter.requests };
