@@ -1,0 +1,24 @@
+import type { z } from 'zod';
+import { AppError } from './errors.js';
+
+/** A page cursor as clients see it: base64url JSON, opaque to them. */
+export const encodeCursor = (position: unknown): string => Buffer.from(JSON.stringify(position)).toString('base64url');
+
+/** Read a cursor this API returned; anything else is 400 `validation_failed` naming `cursor`. */
+export function decodeCursor<S extends z.ZodType>(schema: S, cursor: string): z.output<S> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    raw = undefined;
+  }
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  throw new AppError('validation_failed', 'Invalid request: cursor: is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
+}
+
+/** A total order on text: locale order, then code units, so that paging by it never skips or repeats an item. */
+export const compareText = (a: string, b: string): number => a.localeCompare(b) || (a < b ? -1 : a > b ? 1 : 0);
+
+/** Default and largest `limit` of the paged answers (trace movements, verify and report lots). */
+export const PAGE_LIMIT = 1000;
