@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { mapLimit } from './concurrency.js';
-import { compareText, decodeCursor, encodeCursor, PAGE_LIMIT } from './cursor.js';
 import { daysBetween } from './dates.js';
 import { ruleOfEntry } from './entry-rules.js';
 import type { Gtin } from './ids.js';
@@ -9,6 +8,7 @@ import { readLotPartition } from './lot-partition.js';
 import type { LotDeps } from './lots.js';
 import { requireProduct } from './master-data.js';
 import { localDate } from './movement.js';
+import { compareText, decodeCursor, encodeCursor, PAGE_LIMIT } from './paging.js';
 
 export type LotReportLine = {
   lot: string;

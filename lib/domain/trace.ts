@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { mapLimit } from './concurrency.js';
-import { compareText, decodeCursor, encodeCursor, PAGE_LIMIT } from './cursor.js';
 import { ruleOfEntry } from './entry-rules.js';
 import type { LedgerEntry, LotKey, LotState } from './ledger.js';
 import { lotId, q3 } from './ledger.js';
@@ -9,6 +8,7 @@ import type { LotStore } from './lots.js';
 import { requireLot } from './lots.js';
 import type { MasterDataStore, SiteKind } from './master-data.js';
 import { isInternal } from './master-data.js';
+import { compareText, decodeCursor, encodeCursor, fitting, PAGE_BYTES, PAGE_LIMIT } from './paging.js';
 
 export type TraceDirection = 'forward' | 'backward';
 export type TraceSite = { siteId: string; kind: SiteKind | 'unknown'; received: number; onHand: number };
@@ -140,9 +140,6 @@ type TracePosition = z.output<typeof TraceCursor>;
 const positionOf = (e: LedgerEntry): TracePosition => ({ t: Date.parse(e.occurredAt), g: e.gtin, l: e.lot, s: e.seq });
 const comparePositions = (a: TracePosition, b: TracePosition) => a.t - b.t || compareText(a.g, b.g) || compareText(a.l, b.l) || a.s - b.s;
 
-/** A trace answer aims below this many bytes of JSON (Lambda answers at most 6 MB): the movements get what lots and sites leave. */
-export const TRACE_ANSWER_BYTES = 5 * 1024 * 1024;
-
 /** The movements after `after` in time order: up to `limit` of them and at most `budget` bytes of JSON (at least one). */
 export function movementsPage(
   traced: Iterable<TracedLot>,
@@ -155,13 +152,8 @@ export function movementsPage(
     .map((e) => ({ e, at: positionOf(e) }))
     .filter((x) => after === undefined || comparePositions(x.at, after) > 0)
     .sort((a, b) => comparePositions(a.at, b.at));
-  const movements: LedgerEntry[] = [];
-  let bytes = 0;
-  for (const { e } of rest) {
-    bytes += Buffer.byteLength(JSON.stringify(e)) + 1;
-    if (movements.length === limit || (movements.length > 0 && bytes > budget)) break;
-    movements.push(e);
-  }
+  const first = rest.slice(0, limit).map((x) => x.e);
+  const movements = first.slice(0, fitting(first, budget));
   const last = movements.at(-1);
   return movements.length < rest.length && last ? { movements, next: positionOf(last) } : { movements };
 }
@@ -183,7 +175,7 @@ export async function traceLot(d: TraceDeps, root: LotKey, direction: TraceDirec
     .map((t) => ({ gtin: t.lot.gtin, lot: t.lot.lot, depth: t.depth }))
     .sort((a, b) => a.depth - b.depth || compareText(a.gtin, b.gtin) || compareText(a.lot, b.lot));
   const sites = siteQuantities(traced.values(), direction, kindOf);
-  const budget = TRACE_ANSWER_BYTES - Buffer.byteLength(JSON.stringify({ lots, sites }));
+  const budget = PAGE_BYTES - Buffer.byteLength(JSON.stringify({ lots, sites }));
   const page = opts.movements || after ? movementsPage(traced.values(), opts.limit ?? PAGE_LIMIT, budget, after) : { movements: [] };
   let movementsTotal = 0;
   for (const t of traced.values()) movementsTotal += t.entries.length;

@@ -10,10 +10,10 @@ import {
   vanished,
 } from './checkpoints.js';
 import { forEachLimit } from './concurrency.js';
-import { compareText, decodeCursor, encodeCursor, PAGE_LIMIT } from './cursor.js';
 import type { LedgerEntry, LotKey, LotState } from './ledger.js';
 import { forEachEntryPage } from './lot-partition.js';
 import { type LotDeps, requireLot } from './lots.js';
+import { compareText, decodeCursor, encodeCursor, PAGE_LIMIT } from './paging.js';
 import { type ChainCheck, chainChecker } from './verify-chain.js';
 
 /** `head` is the hash at the head of the lot's chain (what the next entry's prevHash must be); `seq` its number. */

@@ -1,8 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../../lib/domain/cursor.js';
 import { lotReport } from '../../lib/domain/lot-report.js';
+import { lotMovementsPage } from '../../lib/domain/movements-page.js';
+import { decodeCursor, encodeCursor } from '../../lib/domain/paging.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { movementsPage, type TracedLot } from '../../lib/domain/trace.js';
 import { verifyAll, verifyAllPage } from '../../lib/domain/verify-ledger.js';
@@ -60,6 +61,31 @@ describe('trace movement pages', () => {
     expect(p1.movements.length).toBeLessThan(1000);
     expect([...p1.movements, ...p2.movements, ...p3.movements].map((e) => e.seq)).toEqual(entries.map((e) => e.seq));
     expect(p3.next).toBeUndefined();
+  });
+});
+
+describe('lot movement pages', () => {
+  it('are cut short below the byte budget when entries are large, and the cursor resumes after the last one kept', async () => {
+    // Prepare: 400 entries of ~30 KB (12 MB): even limit=1000 must not answer them at once.
+    const d = await memoryLedger();
+    const k = { gtin: GTIN.romaine, lot: 'HUGE' };
+    await recordMovements(d, [mv({ type: 'receive', ...k, quantity: 10, counterparty: 'farm-1' })]);
+    const [first] = await d.ledger.allEntries(k);
+    d.ledger.entryLog.set(
+      `${k.gtin}|${k.lot}`,
+      Array.from({ length: 400 }, (_, i) => ({ ...first, seq: i + 1, note: 'n'.repeat(30_000) }) as never),
+    );
+    // Act
+    const seqs: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await lotMovementsPage(d, k, 1000, cursor);
+      expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(MAX_ANSWER_BYTES);
+      seqs.push(...page.items.map((e) => e.seq));
+      cursor = page.nextCursor;
+    } while (cursor);
+    // Assess
+    expect(seqs).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
   });
 });
 

@@ -22,3 +22,16 @@ export const compareText = (a: string, b: string): number => a.localeCompare(b) 
 
 /** Default and largest `limit` of the paged answers (trace movements, verify and report lots). */
 export const PAGE_LIMIT = 1000;
+
+/** A page aims below this many bytes of JSON: Lambda answers at most 6 MB, and the rest of the answer needs room. */
+export const PAGE_BYTES = 5 * 1024 * 1024;
+
+/** How many of `items`, from the first, fit in `budget` bytes of JSON; at least one, so that paging always moves on. */
+export function fitting(items: readonly unknown[], budget: number): number {
+  let bytes = 0;
+  for (const [i, item] of items.entries()) {
+    bytes += Buffer.byteLength(JSON.stringify(item)) + 1;
+    if (i > 0 && bytes > budget) return i;
+  }
+  return items.length;
+}
