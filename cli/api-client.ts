@@ -49,9 +49,24 @@ export class ApiClient {
   put = <T>(path: string, body: unknown) => this.request<T>('PUT', path, body);
   /** GET a non-JSON representation (e.g. `text/csv`) as text. */
   getText = (path: string, accept: string) => this.request<string>('GET', path, undefined, accept);
+  /** GET a non-JSON page as text, with the answer's `x-next-cursor` header (paged CSV). */
+  getTextPage = async (path: string, accept: string): Promise<{ text: string; nextCursor?: string }> => {
+    let nextCursor: string | null = null;
+    const text = await this.request<string>('GET', path, undefined, accept, {}, (h) => {
+      nextCursor = h.get('x-next-cursor');
+    });
+    return nextCursor ? { text, nextCursor } : { text };
+  };
 
   /** Send a request; a non-2xx answer throws ApiError, an unreachable API throws a sentence saying so. */
-  async request<T>(method: string, path: string, body?: unknown, accept = 'application/json', extra: Record<string, string> = {}): Promise<T> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    accept = 'application/json',
+    extra: Record<string, string> = {},
+    onHeaders?: (headers: Headers) => void,
+  ): Promise<T> {
     const url = new URL(path.replace(/^\//, ''), this.base);
     const text = body === undefined ? undefined : JSON.stringify(body);
     let headers: Record<string, string> = { accept, ...(text ? { 'content-type': 'application/json' } : {}), ...extra };
@@ -80,6 +95,7 @@ export class ApiClient {
         `cannot reach the lotledger API at ${this.base.origin} (${(e as Error).cause ?? (e as Error).message}); is \`npm start\` running, or LOTLEDGER_API_URL set?`,
       );
     }
+    onHeaders?.(res.headers);
     const raw = await res.text();
     if (res.ok && accept !== 'application/json') return raw as T;
     let parsed: unknown;

@@ -1,14 +1,15 @@
 import { AppError } from '../lib/domain/errors.js';
 import { GtinSchema, LotSchema } from '../lib/domain/ids.js';
-import { verifyAll, verifyLot } from '../lib/domain/verify-ledger.js';
+import { verifyAllPage, verifyLot } from '../lib/domain/verify-ledger.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json } from '../lib/http/http.js';
-import { queryParam } from '../lib/http/params.js';
+import { CursorSchema, LimitSchema, queryParam } from '../lib/http/params.js';
 import { type Deps, deps } from './deps.js';
 
 /**
- * GET /ledger/verify?gtin=&lot= : one lot's chain, or every lot's (of one GTIN when only gtin is given); with the export
- * bucket (EXPORT_BUCKET), also against the latest ledger checkpoint (a consistent rewrite of the table disagrees with it).
+ * GET /ledger/verify?gtin=&lot=&limit=&cursor= : one lot's chain, or a page of every lot's (of one GTIN when only gtin
+ * is given); with the export bucket (EXPORT_BUCKET), also against the latest ledger checkpoint (a consistent rewrite of
+ * the table disagrees with it).
  */
 export const makeGetLedgerVerify = (d: Pick<Deps, 'ledger' | 'exportFiles' | 'logger'>) =>
   httpHandler(d, async (d, event) => {
@@ -16,8 +17,13 @@ export const makeGetLedgerVerify = (d: Pick<Deps, 'ledger' | 'exportFiles' | 'lo
     const lot = queryParam(event, 'lot', LotSchema);
     if (lot !== undefined && gtin === undefined)
       throw new AppError('validation_failed', 'lot needs gtin', [{ path: 'gtin', message: 'is required with lot' }]);
+    const limit = queryParam(event, 'limit', LimitSchema);
+    const cursor = queryParam(event, 'cursor', CursorSchema);
     const cp = await d.exportFiles?.latest();
-    const report = gtin !== undefined && lot !== undefined ? await verifyLot(d, { gtin, lot }, cp) : await verifyAll(d, gtin, cp);
+    const report =
+      gtin !== undefined && lot !== undefined
+        ? await verifyLot(d, { gtin, lot }, cp)
+        : await verifyAllPage(d, { ...(gtin ? { gtin } : {}), ...(cp ? { cp } : {}), ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) });
     if (!report.ok) d.logger.warn('ledger verification failed', { report });
     return json(200, report);
   });

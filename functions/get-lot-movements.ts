@@ -1,4 +1,4 @@
-import { lotMovements } from '../lib/domain/lots.js';
+import { lotMovementsPage } from '../lib/domain/movements-page.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json } from '../lib/http/http.js';
 import { CursorSchema, LimitSchema, lotKeyOf, queryParam } from '../lib/http/params.js';
@@ -9,6 +9,6 @@ export const makeGetLotMovements = (d: Pick<Deps, 'ledger' | 'master' | 'clock' 
   httpHandler(d, async (d, event) => {
     const limit = queryParam(event, 'limit', LimitSchema) ?? 100;
     const cursor = queryParam(event, 'cursor', CursorSchema);
-    return json(200, await lotMovements(d, lotKeyOf(event), limit, cursor));
+    return json(200, await lotMovementsPage(d, lotKeyOf(event), limit, cursor));
   });
 export const handler = makeGetLotMovements(deps());

@@ -1,13 +1,16 @@
-import { stringify } from 'csv-stringify/sync';
 import { AppError } from '../lib/domain/errors.js';
 import { DateSchema, GtinSchema } from '../lib/domain/ids.js';
-import { LOT_REPORT_COLUMNS, lotReport } from '../lib/domain/lot-report.js';
+import { lotReport } from '../lib/domain/lot-report.js';
+import { lotReportCsv } from '../lib/exports/lot-report-csv.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json } from '../lib/http/http.js';
-import { queryParam } from '../lib/http/params.js';
+import { CursorSchema, LimitSchema, queryParam } from '../lib/http/params.js';
 import { type Deps, deps } from './deps.js';
 
-/** GET /reports/lots?gtin=&from=&to= : per-lot figures as JSON, or CSV with `Accept: text/csv`. */
+/**
+ * GET /reports/lots?gtin=&from=&to=&limit=&cursor= : a page of per-lot figures as JSON, or CSV with `Accept: text/csv`
+ * (its next page's cursor in the `x-next-cursor` header).
+ */
 export const makeGetReportsLots = (d: Pick<Deps, 'ledger' | 'master' | 'logger'>) =>
   httpHandler(d, async (d, event) => {
     const gtin = queryParam(event, 'gtin', GtinSchema);
@@ -18,16 +21,18 @@ export const makeGetReportsLots = (d: Pick<Deps, 'ledger' | 'master' | 'logger'>
       throw new AppError('validation_failed', `Invalid request: from (${from}) is after to (${to})`, [
         { path: 'from', message: 'must not be after to' },
       ]);
-    const report = await lotReport(d, gtin, from, to);
+    const limit = queryParam(event, 'limit', LimitSchema);
+    const cursor = queryParam(event, 'cursor', CursorSchema);
+    const report = await lotReport(d, gtin, from, to, { ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) });
     if (!/\btext\/csv\b/i.test(event.headers?.accept ?? '')) return json(200, report);
-    const body = stringify(
-      report.lots.map((l) => LOT_REPORT_COLUMNS.map((c) => l[c] ?? '')),
-      { header: true, columns: LOT_REPORT_COLUMNS as string[] },
-    );
     return {
       statusCode: 200,
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="lots-${gtin}.csv"` },
-      body,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="lots-${gtin}.csv"`,
+        ...(report.nextCursor ? { 'x-next-cursor': report.nextCursor } : {}),
+      },
+      body: lotReportCsv(report),
     };
   });
 export const handler = makeGetReportsLots(deps());

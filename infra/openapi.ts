@@ -27,6 +27,10 @@ export type ApiDoc = {
 
 const lotParams = { gtin: GtinSchema, lot: LotSchema };
 const E400 = 'validation_failed: malformed JSON or a field that breaks the schema; details name each field';
+const E400_PAGE = 'validation_failed: a bad parameter, e.g. a limit outside 1-1000 or a cursor this API did not return (details name it)';
+const E413 = 'payload_too_large: the answer would exceed the 6 MB a Lambda can return; ask for a smaller limit';
+/** limit and cursor of the routes paged by lot or by movement (default 1000 items a page). */
+const pageQuery = { limit: { schema: LimitSchema.describe('1-1000 items a page, default 1000') }, cursor: { schema: CursorSchema } };
 
 /** Every route's documentation, keyed by handler name. A test fails when a route in ROUTES has none. */
 export const API_DOCS: Record<string, ApiDoc> = {
@@ -75,8 +79,8 @@ export const API_DOCS: Record<string, ApiDoc> = {
     tag: 'queries',
     summary: "A page of the lot's ledger in chain order",
     params: lotParams,
-    query: { limit: { schema: LimitSchema }, cursor: { schema: CursorSchema } },
-    responses: { 200: '{items: [ledger entry], nextCursor?}', 404: 'lot_not_found' },
+    query: { limit: { schema: LimitSchema.describe('1-1000 entries a page, default 100') }, cursor: { schema: CursorSchema } },
+    responses: { 200: '{items: [ledger entry], nextCursor?}', 400: E400_PAGE, 404: 'lot_not_found', 413: E413 },
   },
   'post-lot-hold': {
     tag: 'queries',
@@ -101,15 +105,36 @@ export const API_DOCS: Record<string, ApiDoc> = {
   'get-lot-trace': {
     tag: 'trace',
     summary: 'Forward or backward trace through transformations',
+    description:
+      'The graph (lots and sites) comes whole, with movementsTotal; movements is empty unless movements=true, then it is the first ' +
+      'page of the movements of every traced lot in time order (limit, default 1000, and at most ~5 MB of JSON), and nextCursor ' +
+      'asks for the next page (a cursor implies movements=true). Every page repeats the same lots and sites.',
     params: lotParams,
-    query: { direction: { schema: Direction }, movements: { schema: Flag } },
-    responses: { 200: '{root, direction, lots, sites, movements}', 404: 'lot_not_found' },
+    query: {
+      direction: { schema: Direction },
+      movements: { schema: Flag.describe('true: include a page of movements (default false)') },
+      ...pageQuery,
+    },
+    responses: {
+      200: '{root, direction, lots, sites, movements, movementsTotal, nextCursor?}',
+      400: E400_PAGE,
+      404: 'lot_not_found',
+      413: E413,
+    },
   },
   'get-ledger-verify': {
     tag: 'ledger',
     summary: 'Verify hash chains (one lot, one GTIN, or all)',
-    query: { gtin: { schema: GtinSchema }, lot: { schema: LotSchema } },
-    responses: { 200: '{ok, entries, head, seq} for a lot; {ok, lots, entries, failures} otherwise' },
+    description:
+      'One lot answers {ok, entries, head, seq} (its chain is streamed, never paged). Without lot, a page of up to limit lots in ' +
+      "(gtin, lot) order: ok, lots, entries and failures are that page's, and nextCursor asks for the next; the ledger is intact " +
+      'only if every page is ok.',
+    query: { gtin: { schema: GtinSchema }, lot: { schema: LotSchema }, ...pageQuery },
+    responses: {
+      200: '{ok, entries, head, seq} for a lot; {ok, lots, entries, failures, nextCursor?} for a page of lots otherwise',
+      400: E400_PAGE,
+      413: E413,
+    },
   },
   'post-ledger-checkpoints': {
     tag: 'ledger',
@@ -157,8 +182,11 @@ export const API_DOCS: Record<string, ApiDoc> = {
   'get-reports-lots': {
     tag: 'reports',
     summary: 'Per-lot figures for a GTIN (CSV with Accept: text/csv)',
-    query: { gtin: { schema: GtinSchema, required: true }, from: { schema: DateSchema }, to: { schema: DateSchema } },
-    responses: { 200: '{gtin, from, to, lots}' },
+    description:
+      'A page looks at up to limit lots in lot order after cursor, so it may hold fewer lines; nextCursor (for CSV, the x-next-cursor ' +
+      'header) asks for the next page.',
+    query: { gtin: { schema: GtinSchema, required: true }, from: { schema: DateSchema }, to: { schema: DateSchema }, ...pageQuery },
+    responses: { 200: '{gtin, from, to, lots, nextCursor?}', 400: E400_PAGE, 413: E413 },
   },
   'post-exports': {
     tag: 'exports',
@@ -222,6 +250,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
     (paths[r.path] as Record<string, unknown>)[r.method.toLowerCase()] = {
       operationId: r.handler,
       summary: doc.summary,
+      ...(doc.description ? { description: doc.description } : {}),
       tags: [doc.tag],
       ...(parameters.length ? { parameters } : {}),
       ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body) } } } } : {}),

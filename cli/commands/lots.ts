@@ -2,6 +2,7 @@ import type { LotView, SerialView } from '../../lib/domain/lots.js';
 import type { LotVerifyReport, VerifyAllReport } from '../../lib/domain/verify-ledger.js';
 import type { ApiClient } from '../api-client.js';
 import { bad, bold, dim, ok, printJson, table } from '../output.js';
+import { allPages } from '../pages.js';
 
 type Entry = {
   seq: number;
@@ -21,7 +22,13 @@ const enc = encodeURIComponent;
 /** `lotledger lot GTIN LOT` */
 export async function showLot(api: ApiClient, gtin: string, lot: string, opts: { json?: boolean; movements?: boolean }): Promise<number> {
   const l = await api.get<LotView>(`/lots/${enc(gtin)}/${enc(lot)}`);
-  const moves = opts.movements ? await api.get<{ items: Entry[] }>(`/lots/${enc(gtin)}/${enc(lot)}/movements?limit=1000`) : undefined;
+  const moves = opts.movements
+    ? {
+        items: (await allPages<{ items: Entry[]; nextCursor?: string }>(api, `/lots/${enc(gtin)}/${enc(lot)}/movements?limit=1000`)).flatMap(
+          (p) => p.items,
+        ),
+      }
+    : undefined;
   if (opts.json) {
     printJson(moves ? { ...l, movements: moves.items } : l);
     return 0;
@@ -64,12 +71,25 @@ export async function showSerial(api: ApiClient, gtin: string, serial: string, o
   return 0;
 }
 
+/** The pages of verify-all as one report: intact only if every page is. */
+function wholeVerify(pages: (VerifyAllReport & { nextCursor?: string })[]): VerifyAllReport {
+  const { nextCursor: _last, ...first } = pages[0] as VerifyAllReport & { nextCursor?: string };
+  return {
+    ...first,
+    ok: pages.every((p) => p.ok),
+    lots: pages.reduce((n, p) => n + p.lots, 0),
+    entries: pages.reduce((n, p) => n + p.entries, 0),
+    failures: pages.flatMap((p) => p.failures),
+  };
+}
+
 /** `lotledger verify [--gtin G --lot L]`: exit 1 when a chain is broken. */
 export async function verify(api: ApiClient, opts: { gtin?: string; lot?: string; json?: boolean }): Promise<number> {
   const q = new URLSearchParams();
   if (opts.gtin) q.set('gtin', opts.gtin);
   if (opts.lot) q.set('lot', opts.lot);
-  const r = await api.get<LotVerifyReport | VerifyAllReport>(`/ledger/verify${q.size ? `?${q}` : ''}`);
+  const path = `/ledger/verify${q.size ? `?${q}` : ''}`;
+  const r = opts.lot ? await api.get<LotVerifyReport>(path) : wholeVerify(await allPages<VerifyAllReport & { nextCursor?: string }>(api, path));
   if (opts.json) printJson(r);
   else if ('lots' in r) {
     console.log(`${r.ok ? ok('ledger intact') : bad('ledger BROKEN')}: ${r.lots} lots, ${r.entries} entries checked`);

@@ -1,9 +1,22 @@
 import type { LotReport } from '../../lib/domain/lot-report.js';
 import type { ApiClient } from '../api-client.js';
 import { bold, printJson, table } from '../output.js';
+import { allPages, withCursor } from '../pages.js';
 
 const n = (v: number | null) => (v === null ? '-' : v);
 const pct = (v: number | null) => (v === null ? '-' : `${Math.round(v * 1000) / 10}%`);
+
+/** Every CSV page to stdout, the header row once (the next page's cursor comes in `x-next-cursor`). */
+async function writeCsvPages(api: ApiClient, path: string) {
+  let cursor: string | undefined;
+  let first = true;
+  do {
+    const page = await api.getTextPage(cursor === undefined ? path : withCursor(path, cursor), 'text/csv');
+    process.stdout.write(first ? page.text : page.text.slice(page.text.indexOf('\n') + 1));
+    first = false;
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+}
 
 /** `lotledger report lots GTIN [--from --to] [--csv]` */
 export async function reportLots(api: ApiClient, gtin: string, opts: { from?: string; to?: string; csv?: boolean; json?: boolean }): Promise<number> {
@@ -11,10 +24,12 @@ export async function reportLots(api: ApiClient, gtin: string, opts: { from?: st
   if (opts.from) q.set('from', opts.from);
   if (opts.to) q.set('to', opts.to);
   if (opts.csv) {
-    process.stdout.write(await api.getText(`/reports/lots?${q}`, 'text/csv'));
+    await writeCsvPages(api, `/reports/lots?${q}`);
     return 0;
   }
-  const r = await api.get<LotReport>(`/reports/lots?${q}`);
+  const pages = await allPages<LotReport>(api, `/reports/lots?${q}`);
+  const { nextCursor: _last, ...first } = pages[0] as LotReport;
+  const r: LotReport = { ...first, lots: pages.flatMap((p) => p.lots) };
   if (opts.json) {
     printJson(r);
     return 0;

@@ -1,5 +1,6 @@
 import type { ApiClient } from '../api-client.js';
 import { bold, dim, printJson, table } from '../output.js';
+import { allPages } from '../pages.js';
 
 type Key = { gtin: string; lot: string };
 type Entry = { gtin: string; lot: string; role?: string; output?: Key; inputs?: Key[] };
@@ -9,6 +10,7 @@ type Trace = {
   lots: (Key & { depth: number })[];
   sites: { siteId: string; kind: string; received: number; onHand: number }[];
   movements: Entry[];
+  nextCursor?: string;
 };
 
 const id = (k: Key) => `${k.gtin}|${k.lot}`;
@@ -39,10 +41,20 @@ export function traceTree(t: Trace): string {
   return lines.join('\n');
 }
 
+/** The whole trace: the graph of its first page with the movements of every page. */
+async function wholeTrace(api: ApiClient, gtin: string, lot: string, direction: Trace['direction']): Promise<Trace> {
+  const pages = await allPages<Trace>(
+    api,
+    `/lots/${encodeURIComponent(gtin)}/${encodeURIComponent(lot)}/trace?direction=${direction}&movements=true`,
+  );
+  const { nextCursor: _last, ...first } = pages[0] as Trace;
+  return { ...first, movements: pages.flatMap((p) => p.movements) };
+}
+
 /** `lotledger trace GTIN LOT [--backward]` */
 export async function trace(api: ApiClient, gtin: string, lot: string, opts: { backward?: boolean; json?: boolean }): Promise<number> {
   const direction = opts.backward ? 'backward' : 'forward';
-  const t = await api.get<Trace>(`/lots/${encodeURIComponent(gtin)}/${encodeURIComponent(lot)}/trace?direction=${direction}`);
+  const t = await wholeTrace(api, gtin, lot, direction);
   if (opts.json) {
     printJson(t);
     return 0;

@@ -1,11 +1,14 @@
+import { z } from 'zod';
 import { mapLimit } from './concurrency.js';
 import { daysBetween } from './dates.js';
 import { ruleOfEntry } from './entry-rules.js';
 import type { Gtin } from './ids.js';
 import { isDefectReturn, type LedgerEntry, q3 } from './ledger.js';
+import { readLotPartition } from './lot-partition.js';
 import type { LotDeps } from './lots.js';
 import { requireProduct } from './master-data.js';
 import { localDate } from './movement.js';
+import { compareText, decodeCursor, encodeCursor, PAGE_LIMIT } from './paging.js';
 
 export type LotReportLine = {
   lot: string;
@@ -28,7 +31,7 @@ export type LotReportLine = {
   margin: number | null;
 };
 
-export type LotReport = { gtin: string; from: string | null; to: string | null; lots: LotReportLine[] };
+export type LotReport = { gtin: string; from: string | null; to: string | null; lots: LotReportLine[]; nextCursor?: string };
 
 /** How many lots' chains are read at once. */
 const READ_CONCURRENCY = 8;
@@ -102,17 +105,38 @@ export function lotFigures(entries: LedgerEntry[], from: string | null, to: stri
   };
 }
 
-/** GET /reports/lots: per lot of a GTIN with any movement in [from, to] (either end open when null), in lot order. */
-export async function lotReport(d: Pick<LotDeps, 'ledger' | 'master'>, gtin: Gtin, from: string | null, to: string | null): Promise<LotReport> {
+/** Where a page of the lot report ends: the last lot it looked at. */
+const ReportCursor = z.strictObject({ l: z.string() });
+
+export type LotReportPageOptions = { limit?: number; cursor?: string };
+
+/**
+ * GET /reports/lots: per lot of a GTIN with any movement in [from, to] (either end open when null), in lot order.
+ * A page looks at up to `limit` lots (default 1000) after `cursor`, so it may hold fewer lines; `nextCursor` names the
+ * next page while lots remain.
+ */
+export async function lotReport(
+  d: Pick<LotDeps, 'ledger' | 'master'>,
+  gtin: Gtin,
+  from: string | null,
+  to: string | null,
+  opts: LotReportPageOptions = {},
+): Promise<LotReport> {
+  const after = opts.cursor === undefined ? undefined : decodeCursor(ReportCursor, opts.cursor).l;
+  const limit = opts.limit ?? PAGE_LIMIT;
   await requireProduct(d, gtin);
-  const heads = await d.ledger.lotsOfGtin(gtin);
-  const figures = await mapLimit(heads, READ_CONCURRENCY, async (head) => {
-    const f = lotFigures(await d.ledger.allEntries(head), from, to);
-    return f ? [{ lot: head.lot, expiry: head.expiry ?? null, ...f }] : [];
+  const lots = (await d.ledger.lotsOfGtin(gtin))
+    .map((h) => h.lot)
+    .filter((lot) => after === undefined || compareText(lot, after) > 0)
+    .sort(compareText);
+  const page = lots.slice(0, limit);
+  const figures = await mapLimit(page, READ_CONCURRENCY, async (lot) => {
+    const { head, entries } = await readLotPartition(d.ledger, { gtin, lot });
+    const f = head ? lotFigures(entries, from, to) : undefined;
+    return f ? [{ lot, expiry: head?.expiry ?? null, ...f }] : [];
   });
-  const lines: LotReportLine[] = figures.flat();
-  lines.sort((a, b) => a.lot.localeCompare(b.lot));
-  return { gtin, from, to, lots: lines };
+  const last = page.at(-1);
+  return { gtin, from, to, lots: figures.flat(), ...(lots.length > limit && last ? { nextCursor: encodeCursor({ l: last }) } : {}) };
 }
 
 /** The CSV columns of the report, in order. */

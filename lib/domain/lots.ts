@@ -1,12 +1,13 @@
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { effectiveStatus, type LedgerEntry, type LotKey, type LotState, type LotStatus, onHand, type SerialState } from './ledger.js';
+import type { LotPartitions } from './lot-partition.js';
 import type { MasterDataStore } from './master-data.js';
 import { planStatusChange } from './plan-movement.js';
 import { noSleep, retry } from './retry.js';
 
 /** Read side of the ledger, plus the one write queries need: moving a lot's status with a chained entry. */
-export interface LotStore {
+export interface LotStore extends LotPartitions {
   getLot(k: LotKey): Promise<LotState | undefined>;
   getSerial(gtin: string, serial: string): Promise<SerialState | undefined>;
   entries(k: LotKey, opts: { afterSeq?: number; limit?: number }): Promise<{ items: LedgerEntry[]; lastSeq?: number }>;

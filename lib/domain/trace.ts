@@ -1,11 +1,14 @@
+import { z } from 'zod';
 import { mapLimit } from './concurrency.js';
 import { ruleOfEntry } from './entry-rules.js';
 import type { LedgerEntry, LotKey, LotState } from './ledger.js';
 import { lotId, q3 } from './ledger.js';
+import { readLotPartition } from './lot-partition.js';
 import type { LotStore } from './lots.js';
 import { requireLot } from './lots.js';
 import type { MasterDataStore, SiteKind } from './master-data.js';
 import { isInternal } from './master-data.js';
+import { compareText, decodeCursor, encodeCursor, fitting, PAGE_BYTES, PAGE_LIMIT } from './paging.js';
 
 export type TraceDirection = 'forward' | 'backward';
 export type TraceSite = { siteId: string; kind: SiteKind | 'unknown'; received: number; onHand: number };
@@ -14,13 +17,18 @@ export type TraceResult = {
   direction: TraceDirection;
   lots: (LotKey & { depth: number })[];
   sites: TraceSite[];
+  /** a page of the movements, in time order; empty unless asked for */
   movements: LedgerEntry[];
+  /** how many movements the traced lots hold in all */
+  movementsTotal: number;
+  /** the cursor of the next page of movements, when there is one */
+  nextCursor?: string;
 };
 
 export type TraceDeps = { ledger: LotStore; master: Pick<MasterDataStore, 'getSite' | 'getSites'> };
 
 /** How many lots of one BFS level are read at once. */
-const READ_CONCURRENCY = 8;
+const READ_CONCURRENCY = 16;
 
 /** Per-lot material a trace collects: its head (balances) and its whole ledger. */
 export type TracedLot = { lot: LotState; entries: LedgerEntry[]; depth: number };
@@ -40,9 +48,10 @@ export async function walkLots(d: Pick<TraceDeps, 'ledger'>, roots: LotKey[], di
   }
   while (frontier.length > 0) {
     const next: { key: LotKey; depth: number }[] = [];
+    // One paged Query per lot reads its head and entries together.
     const read = await mapLimit(frontier, READ_CONCURRENCY, async (item) => {
-      const [lot, entries] = await Promise.all([d.ledger.getLot(item.key), d.ledger.allEntries(item.key)]);
-      return { item, lot, entries };
+      const { head, entries } = await readLotPartition(d.ledger, item.key);
+      return { item, lot: head, entries };
     });
     for (const { item, lot, entries } of read) {
       if (!lot) continue; // an input named in a transform that has no lot record of its own
@@ -124,26 +133,59 @@ export function mentionedSites(traced: Iterable<TracedLot>): Set<string> {
   return ids;
 }
 
+/** Where a page of trace movements ends: the last movement's time order key. */
+const TraceCursor = z.strictObject({ t: z.number().int(), g: z.string(), l: z.string(), s: z.number().int().min(1) });
+type TracePosition = z.output<typeof TraceCursor>;
+
+const positionOf = (e: LedgerEntry): TracePosition => ({ t: Date.parse(e.occurredAt), g: e.gtin, l: e.lot, s: e.seq });
+const comparePositions = (a: TracePosition, b: TracePosition) => a.t - b.t || compareText(a.g, b.g) || compareText(a.l, b.l) || a.s - b.s;
+
+/** The movements after `after` in time order: up to `limit` of them and at most `budget` bytes of JSON (at least one). */
+export function movementsPage(
+  traced: Iterable<TracedLot>,
+  limit: number,
+  budget: number,
+  after?: TracePosition,
+): { movements: LedgerEntry[]; next?: TracePosition } {
+  const rest = [...traced]
+    .flatMap((t) => t.entries)
+    .map((e) => ({ e, at: positionOf(e) }))
+    .filter((x) => after === undefined || comparePositions(x.at, after) > 0)
+    .sort((a, b) => comparePositions(a.at, b.at));
+  const first = rest.slice(0, limit).map((x) => x.e);
+  const movements = first.slice(0, fitting(first, budget));
+  const last = movements.at(-1);
+  return movements.length < rest.length && last ? { movements, next: positionOf(last) } : { movements };
+}
+
+export type TraceOptions = { movements?: boolean; limit?: number; cursor?: string };
+
 /**
- * GET /lots/{gtin}/{lot}/trace: the lots reached through transformations and every site involved, with the
- * movements of all those lots in time order.
+ * GET /lots/{gtin}/{lot}/trace: the lots reached through transformations and every site involved. With
+ * `movements`, also a page of the movements of all those lots in time order (`limit`, default 1000, and
+ * `cursor`, which implies `movements`); each page walks the graph again, so lots and sites are the same on every page.
  */
-export async function traceLot(d: TraceDeps, root: LotKey, direction: TraceDirection, opts: { movements?: boolean } = {}): Promise<TraceResult> {
+export async function traceLot(d: TraceDeps, root: LotKey, direction: TraceDirection, opts: TraceOptions = {}): Promise<TraceResult> {
+  const after = opts.cursor === undefined ? undefined : decodeCursor(TraceCursor, opts.cursor);
   await requireLot(d, root);
   const traced = await walkLots(d, [root], direction);
   const kinds = await siteKinds(d, mentionedSites(traced.values()));
   const kindOf = (id: string) => kinds.get(id) ?? 'unknown';
   const lots = [...traced.values()]
     .map((t) => ({ gtin: t.lot.gtin, lot: t.lot.lot, depth: t.depth }))
-    .sort((a, b) => a.depth - b.depth || a.gtin.localeCompare(b.gtin) || a.lot.localeCompare(b.lot));
-  const movements =
-    opts.movements === false
-      ? []
-      : [...traced.values()]
-          .flatMap((t) => t.entries)
-          .sort(
-            (a, b) =>
-              Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.gtin.localeCompare(b.gtin) || a.lot.localeCompare(b.lot) || a.seq - b.seq,
-          );
-  return { root, direction, lots, sites: siteQuantities(traced.values(), direction, kindOf), movements };
+    .sort((a, b) => a.depth - b.depth || compareText(a.gtin, b.gtin) || compareText(a.lot, b.lot));
+  const sites = siteQuantities(traced.values(), direction, kindOf);
+  const budget = PAGE_BYTES - Buffer.byteLength(JSON.stringify({ lots, sites }));
+  const page = opts.movements || after ? movementsPage(traced.values(), opts.limit ?? PAGE_LIMIT, budget, after) : { movements: [] };
+  let movementsTotal = 0;
+  for (const t of traced.values()) movementsTotal += t.entries.length;
+  return {
+    root,
+    direction,
+    lots,
+    sites,
+    movements: page.movements,
+    movementsTotal,
+    ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}),
+  };
 }

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import {
   type Checkpoint,
+  type CheckpointFinding,
   type CheckpointLot,
   type CheckpointReason,
   checkAgainstCheckpoint,
@@ -8,9 +10,11 @@ import {
   vanished,
 } from './checkpoints.js';
 import { forEachLimit } from './concurrency.js';
-import type { LotKey } from './ledger.js';
+import type { LedgerEntry, LotKey, LotState } from './ledger.js';
+import { forEachEntryPage } from './lot-partition.js';
 import { type LotDeps, requireLot } from './lots.js';
-import { verifyChain } from './verify-chain.js';
+import { compareText, decodeCursor, encodeCursor, PAGE_LIMIT } from './paging.js';
+import { type ChainCheck, chainChecker } from './verify-chain.js';
 
 /** `head` is the hash at the head of the lot's chain (what the next entry's prevHash must be); `seq` its number. */
 export type LotVerifyReport = {
@@ -44,10 +48,30 @@ const summary = (c: VerifyCheckpoint): CheckpointSummary => ({
   intact: checkpointIntact(c.checkpoint),
 });
 
-/** Verify one lot's chain against its head and, when given, the latest checkpoint. */
+/** What streaming a lot's partition learns: its head, the chain check, and the entries a checkpoint comparison needs. */
+type LotScan = { head?: LotState; chain: ChainCheck; finding?: CheckpointFinding };
+
+/** Read a lot's head and entries page by page, checking the chain (and the checkpoint's entry) as they come. */
+async function scanLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, inCheckpoint?: CheckpointLot): Promise<LotScan> {
+  const chain = chainChecker();
+  let atCheckpoint: Pick<LedgerEntry, 'seq' | 'hash'> | undefined;
+  let last: Pick<LedgerEntry, 'seq' | 'hash'> | undefined;
+  const head = await forEachEntryPage(d.ledger, k, (page) => {
+    chain.add(page);
+    for (const e of page) if (e.seq === inCheckpoint?.seq) atCheckpoint = { seq: e.seq, hash: e.hash };
+    const tail = page.at(-1);
+    if (tail && (last === undefined || tail.seq > last.seq)) last = { seq: tail.seq, hash: tail.hash };
+  });
+  const r = chain.result(head);
+  const seen = [atCheckpoint, last].filter((e): e is Pick<LedgerEntry, 'seq' | 'hash'> => e !== undefined);
+  const finding = r.ok && inCheckpoint ? checkAgainstCheckpoint(seen, inCheckpoint) : undefined;
+  return { ...(head ? { head } : {}), chain: r, ...(finding ? { finding } : {}) };
+}
+
+/** Verify one lot's chain against its head and, when given, the latest checkpoint; its entries are streamed, not held. */
 export async function verifyLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, cp?: VerifyCheckpoint): Promise<LotVerifyReport> {
   const inCheckpoint = cp?.checkpoint.lots.find((l) => l.gtin === k.gtin && l.lot === k.lot);
-  const lot = await d.ledger.getLot(k);
+  const { head: lot, chain: r, finding: c } = await scanLot(d, k, inCheckpoint);
   if (!lot) {
     if (!inCheckpoint || !cp) await requireLot(d, k);
     const v = vanished(inCheckpoint as CheckpointLot);
@@ -62,9 +86,6 @@ export async function verifyLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, cp?: Veri
       ...(cp ? { checkpoint: summary(cp) } : {}),
     };
   }
-  const entries = await d.ledger.allEntries(k);
-  const r = verifyChain(entries, lot);
-  const c = r.ok && inCheckpoint ? checkAgainstCheckpoint(entries, inCheckpoint) : undefined;
   const intact = cp ? checkpointIntact(cp.checkpoint) : true;
   return {
     ok: r.ok && !c && intact,
@@ -77,40 +98,81 @@ export async function verifyLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, cp?: Veri
   };
 }
 
-/** Verify every lot (of one GTIN, when given), a few lots at a time; with a checkpoint, also every lot it names. */
-export async function verifyAll(d: Pick<LotDeps, 'ledger'>, gtin?: string, cp?: VerifyCheckpoint): Promise<VerifyAllReport> {
-  const gtins = gtin ? [gtin] : await d.ledger.allGtins();
-  const report: VerifyAllReport = { ok: true, lots: 0, entries: 0, failures: [] };
-  const expected = new Map<string, CheckpointLot>();
-  for (const l of cp?.checkpoint.lots ?? []) if (!gtin || l.gtin === gtin) expected.set(lotKeyId(l), l);
-  for (const g of gtins)
-    await forEachLimit(await d.ledger.lotsOfGtin(g), 8, async (lot) => {
-      const entries = await d.ledger.allEntries(lot);
-      const r = verifyChain(entries, lot);
-      report.lots++;
-      report.entries += r.entries;
-      const inCheckpoint = expected.get(lotKeyId(lot));
-      expected.delete(lotKeyId(lot));
-      if (!r.ok) {
-        report.failures.push({
-          gtin: lot.gtin,
-          lot: lot.lot,
-          seq: r.firstBadSeq ?? 0,
-          ...(r.problem ? { problem: r.problem } : {}),
-          reason: 'chain',
-        });
-        return;
-      }
-      const c = inCheckpoint ? checkAgainstCheckpoint(entries, inCheckpoint) : undefined;
-      if (c) report.failures.push({ gtin: lot.gtin, lot: lot.lot, seq: c.seq, problem: c.problem, reason: c.reason });
-    });
-  // Lots the checkpoint names that the table no longer lists.
-  for (const l of expected.values()) {
-    const v = vanished(l);
-    report.failures.push({ gtin: l.gtin, lot: l.lot, seq: v.seq, problem: v.problem, reason: v.reason });
+/** Where a page of verify-all ends: the last lot it checked, in (gtin, lot) order. */
+const VerifyCursor = z.strictObject({ g: z.string(), l: z.string() });
+const compareLots = (a: LotKey, b: LotKey) => compareText(a.gtin, b.gtin) || compareText(a.lot, b.lot);
+
+export type VerifyPageOptions = { gtin?: string; cp?: VerifyCheckpoint; limit?: number; cursor?: string };
+
+/**
+ * The lots one page of verify-all covers, in (gtin, lot) order after `after`: those the table lists and those the
+ * checkpoint names (a lot it names that the table lost is a failure of the page it falls in). One more than `limit`
+ * when there are more.
+ */
+async function pageLots(d: Pick<LotDeps, 'ledger'>, expected: Map<string, CheckpointLot>, gtins: string[], limit: number, after?: LotKey) {
+  const out: { key: LotKey; listed: boolean }[] = [];
+  for (const g of gtins) {
+    if (out.length > limit) break;
+    if (after && compareText(g, after.gtin) < 0) continue;
+    const listed = new Map((await d.ledger.lotsOfGtin(g)).map((l) => [lotKeyId(l), { gtin: l.gtin, lot: l.lot }]));
+    const keys = new Map<string, { key: LotKey; listed: boolean }>();
+    for (const [id, key] of listed) keys.set(id, { key, listed: true });
+    for (const [id, l] of expected) if (l.gtin === g && !keys.has(id)) keys.set(id, { key: { gtin: l.gtin, lot: l.lot }, listed: false });
+    const sorted = [...keys.values()].filter((x) => !after || compareLots(x.key, after) > 0).sort((a, b) => compareLots(a.key, b.key));
+    out.push(...sorted.slice(0, limit + 1 - out.length));
   }
-  if (cp) report.checkpoint = summary(cp);
+  return out;
+}
+
+/**
+ * One page of verify-all: up to `limit` lots (default 1000) in (gtin, lot) order after `cursor`, of one GTIN when
+ * given; `ok`, `lots`, `entries` and `failures` are this page's, and `nextCursor` names the next page.
+ */
+export async function verifyAllPage(d: Pick<LotDeps, 'ledger'>, opts: VerifyPageOptions = {}): Promise<VerifyAllReport & { nextCursor?: string }> {
+  const after = opts.cursor === undefined ? undefined : decodeCursor(VerifyCursor, opts.cursor);
+  const limit = opts.limit ?? PAGE_LIMIT;
+  const expected = new Map<string, CheckpointLot>();
+  for (const l of opts.cp?.checkpoint.lots ?? []) if (!opts.gtin || l.gtin === opts.gtin) expected.set(lotKeyId(l), l);
+  const gtins = opts.gtin ? [opts.gtin] : [...new Set([...(await d.ledger.allGtins()), ...[...expected.values()].map((l) => l.gtin)])];
+  gtins.sort(compareText);
+  const candidates = await pageLots(d, expected, gtins, limit, after ? { gtin: after.g, lot: after.l } : undefined);
+  const page = candidates.slice(0, limit);
+  const report: VerifyAllReport = { ok: true, lots: 0, entries: 0, failures: [] };
+  await forEachLimit(page, 8, async ({ key, listed }) => {
+    const inCheckpoint = expected.get(lotKeyId(key));
+    const scan = listed ? await scanLot(d, key, inCheckpoint) : undefined;
+    if (!scan?.head) {
+      if (!inCheckpoint) return; // listed a moment ago, gone now, and never checkpointed: nothing to check
+      const v = vanished(inCheckpoint);
+      report.failures.push({ gtin: key.gtin, lot: key.lot, seq: v.seq, problem: v.problem, reason: v.reason });
+      return;
+    }
+    const r = scan.chain;
+    report.lots++;
+    report.entries += r.entries;
+    if (!r.ok)
+      report.failures.push({ gtin: key.gtin, lot: key.lot, seq: r.firstBadSeq ?? 0, ...(r.problem ? { problem: r.problem } : {}), reason: 'chain' });
+    else if (scan.finding)
+      report.failures.push({ gtin: key.gtin, lot: key.lot, seq: scan.finding.seq, problem: scan.finding.problem, reason: scan.finding.reason });
+  });
+  if (opts.cp) report.checkpoint = summary(opts.cp);
   report.ok = report.failures.length === 0 && (report.checkpoint?.intact ?? true);
-  report.failures.sort((a, b) => a.gtin.localeCompare(b.gtin) || a.lot.localeCompare(b.lot));
-  return report;
+  report.failures.sort(compareLots);
+  const last = page.at(-1);
+  return candidates.length > limit && last ? { ...report, nextCursor: encodeCursor({ g: last.key.gtin, l: last.key.lot }) } : report;
+}
+
+/** Verify every lot (of one GTIN, when given), page after page; with a checkpoint, also every lot it names. */
+export async function verifyAll(d: Pick<LotDeps, 'ledger'>, gtin?: string, cp?: VerifyCheckpoint): Promise<VerifyAllReport> {
+  const all: VerifyAllReport = { ok: true, lots: 0, entries: 0, failures: [], ...(cp ? { checkpoint: summary(cp) } : {}) };
+  let cursor: string | undefined;
+  do {
+    const { nextCursor, ...page } = await verifyAllPage(d, { ...(gtin ? { gtin } : {}), ...(cp ? { cp } : {}), ...(cursor ? { cursor } : {}) });
+    all.ok &&= page.ok;
+    all.lots += page.lots;
+    all.entries += page.entries;
+    all.failures.push(...page.failures);
+    cursor = nextCursor;
+  } while (cursor !== undefined);
+  return all;
 }

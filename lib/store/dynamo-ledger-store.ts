@@ -21,6 +21,7 @@ import {
   type Snapshot,
 } from '../domain/ledger.js';
 import type { BulkLedgerStore, CommitOutcome, MasterCache, Overlay } from '../domain/ledger-ports.js';
+import type { LotPartitionPage } from '../domain/lot-partition.js';
 import type { Product, Site } from '../domain/master-data.js';
 import type { Movement } from '../domain/movement.js';
 import { batchGetAll } from './batch-get.js';
@@ -31,6 +32,8 @@ import { queryAll } from './query-all.js';
 type Item = Record<string, unknown>;
 
 const NO_EXPIRY = '9999-12-31';
+/** The sk prefix of a lot's chained entries (keys.entry). */
+const ENTRY_SK_PREFIX = 'SEQ#';
 
 /** A lot head as an item: listed by GTIN in expiry order (FEFO), and in the sparse expiry index while it has stock. */
 export function lotItem(l: LotState): Item {
@@ -316,6 +319,32 @@ export class DynamoLedgerStore implements BulkLedgerStore {
       if (page.lastSeq === undefined) return out;
       after = page.lastSeq;
     }
+  }
+
+  /**
+   * One page (up to 1 MB) of a lot's partition `LOT#{gtin}#{lot}`: the head (`sk` LOT) and the chained entries
+   * (`sk` SEQ#...), in one consistent Query over the sk range LOT..SEQ#999999999999. Other items the partition may
+   * hold (per-site stock heads, entries not yet chained) are skipped by their sk prefix.
+   */
+  async lotPartition(k: LotKey, opts: { cursor?: string } = {}): Promise<LotPartitionPage> {
+    const { pk, sk: headSk } = keys.lot(k);
+    const r: QueryCommandOutput = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :head AND :last',
+        ExpressionAttributeValues: { ':pk': pk, ':head': headSk, ':last': keys.entry(k, 999_999_999_999).sk },
+        ConsistentRead: true,
+        ...(opts.cursor === undefined ? {} : { ExclusiveStartKey: { pk, sk: opts.cursor } }),
+      }),
+    );
+    let head: LotState | undefined;
+    const entries: LedgerEntry[] = [];
+    for (const it of r.Items ?? []) {
+      if (it.sk === headSk) head = fromItem<LotState>(it);
+      else if (String(it.sk).startsWith(ENTRY_SK_PREFIX)) entries.push(fromItem<LedgerEntry>(it));
+    }
+    const next = r.LastEvaluatedKey?.sk;
+    return { ...(head ? { head } : {}), entries, ...(next === undefined ? {} : { cursor: String(next) }) };
   }
 
   /** Fetch specific entries (serial history). */

@@ -143,6 +143,18 @@ export class InMemoryLedger implements BulkLedgerStore, LotStore {
     const items = opts.limit ? all.slice(0, opts.limit) : all;
     return { items: structuredClone(items), ...(items.length < all.length ? { lastSeq: items.at(-1)?.seq } : {}) };
   }
+  /** Pages of `partitionPage` items (the head counts as one), so that tests cross page boundaries. */
+  partitionPage = 7;
+  async lotPartition(k: LotKey, opts: { cursor?: string } = {}) {
+    const head = this.lots.get(lotId(k));
+    const items: (LotState | LedgerEntry)[] = [...(head ? [head] : []), ...(this.entryLog.get(lotId(k)) ?? [])];
+    const start = opts.cursor === undefined ? 0 : Number(opts.cursor);
+    const page = structuredClone(items.slice(start, start + this.partitionPage));
+    const end = start + page.length;
+    const pageHead = start === 0 && head ? (page[0] as LotState) : undefined;
+    const entries = (pageHead ? page.slice(1) : page) as LedgerEntry[];
+    return { ...(pageHead ? { head: pageHead } : {}), entries, ...(end < items.length ? { cursor: String(end) } : {}) };
+  }
   async allEntries(k: LotKey) {
     return structuredClone(this.entryLog.get(lotId(k)) ?? []);
   }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { LotKey } from '../../lib/domain/ledger.js';
 import type { Movement } from '../../lib/domain/movement.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { traceLot } from '../../lib/domain/trace.js';
@@ -78,37 +79,66 @@ const opArb = (lots: number) =>
     fc.record({ kind: fc.constant('ship' as const), lot: fc.nat(lots + 3), qty: fc.integer({ min: 1, max: 5 }) }),
   );
 
+/** Every page of a trace's movements, following nextCursor; each page has the same lots and at most `limit` movements. */
+async function allMovementPages(d: Awaited<ReturnType<typeof memoryLedger>>, root: LotKey, limit: number) {
+  const first = await traceLot(d, root, 'forward', { movements: true, limit });
+  const out = [...first.movements];
+  let cursor = first.nextCursor;
+  while (cursor !== undefined) {
+    const page = await traceLot(d, root, 'forward', { limit, cursor });
+    expect(page.lots).toEqual(first.lots);
+    expect(page.movements.length).toBeGreaterThan(0);
+    expect(page.movements.length).toBeLessThanOrEqual(limit);
+    out.push(...page.movements);
+    cursor = page.nextCursor;
+  }
+  return out;
+}
+
 describe('forward trace', () => {
   it('matches an independent reference on generated supply chains, cycles and diamonds included', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 2, max: 5 }), fc.array(opArb(5), { maxLength: 30 }), fc.nat(4), async (baseLots, ops: Op[], rootPick) => {
-        const d = await memoryLedger();
-        const movements: Movement[] = [];
-        for (let i = 0; i < baseLots; i++)
-          movements.push(mv({ type: 'receive', gtin: gtinOf(i), lot: lotName(i), quantity: 100, counterparty: 'farm-1' }));
-        for (const o of ops) {
-          if (o.kind === 'transform') {
-            const inputs = o.inputs.filter((i) => i !== o.output).map((i) => ({ gtin: gtinOf(i), lot: lotName(i), quantity: o.qty }));
-            if (inputs.length) movements.push(mv({ type: 'transform', gtin: gtinOf(o.output), lot: lotName(o.output), quantity: o.qty * 2, inputs }));
-          } else if (o.kind === 'transfer')
-            movements.push(mv({ type: 'transfer', gtin: gtinOf(o.lot), lot: lotName(o.lot), quantity: o.qty, counterparty: 'store-1' }));
-          else if (o.kind === 'sell')
-            movements.push(mv({ type: 'sell', gtin: gtinOf(o.lot), lot: lotName(o.lot), quantity: o.qty, site: o.site, counterparty: 'cust-1' }));
-          else movements.push(mv({ type: 'ship', gtin: gtinOf(o.lot), lot: lotName(o.lot), quantity: o.qty, counterparty: 'dist-1' }));
-        }
-        const report = await recordMovements(d, movements);
-        const accepted = movements.filter((_, i) => report.results[i]?.status === 'accepted');
-        const root = { gtin: gtinOf(rootPick % baseLots), lot: lotName(rootPick % baseLots) };
-        const t = await traceLot(d, root, 'forward');
-        const ref = reference(accepted, root);
-        expect(new Map(t.lots.map((l) => [`${l.gtin}|${l.lot}`, l.depth]))).toEqual(ref.depth);
-        const expectedSites = [...ref.sites.entries()]
-          .filter(([, s]) => s.received > 0 || s.onHand > 0)
-          .map(([siteId, s]) => ({ siteId, received: s.received, onHand: s.onHand }))
-          .sort((a, b) => a.siteId.localeCompare(b.siteId));
-        expect(t.sites.map(({ siteId, received, onHand }) => ({ siteId, received, onHand }))).toEqual(expectedSites);
-        expect(t.movements.length).toBe(t.lots.reduce((n, l) => n + (d.ledger.entryLog.get(`${l.gtin}|${l.lot}`)?.length ?? 0), 0));
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 5 }),
+        fc.array(opArb(5), { maxLength: 30 }),
+        fc.nat(4),
+        fc.integer({ min: 1, max: 8 }),
+        async (baseLots, ops: Op[], rootPick, limit) => {
+          const d = await memoryLedger();
+          const movements: Movement[] = [];
+          for (let i = 0; i < baseLots; i++)
+            movements.push(mv({ type: 'receive', gtin: gtinOf(i), lot: lotName(i), quantity: 100, counterparty: 'farm-1' }));
+          for (const o of ops) {
+            if (o.kind === 'transform') {
+              const inputs = o.inputs.filter((i) => i !== o.output).map((i) => ({ gtin: gtinOf(i), lot: lotName(i), quantity: o.qty }));
+              if (inputs.length)
+                movements.push(mv({ type: 'transform', gtin: gtinOf(o.output), lot: lotName(o.output), quantity: o.qty * 2, inputs }));
+            } else if (o.kind === 'transfer')
+              movements.push(mv({ type: 'transfer', gtin: gtinOf(o.lot), lot: lotName(o.lot), quantity: o.qty, counterparty: 'store-1' }));
+            else if (o.kind === 'sell')
+              movements.push(mv({ type: 'sell', gtin: gtinOf(o.lot), lot: lotName(o.lot), quantity: o.qty, site: o.site, counterparty: 'cust-1' }));
+            else movements.push(mv({ type: 'ship', gtin: gtinOf(o.lot), lot: lotName(o.lot), quantity: o.qty, counterparty: 'dist-1' }));
+          }
+          const report = await recordMovements(d, movements);
+          const accepted = movements.filter((_, i) => report.results[i]?.status === 'accepted');
+          const root = { gtin: gtinOf(rootPick % baseLots), lot: lotName(rootPick % baseLots) };
+          const t = await traceLot(d, root, 'forward');
+          const ref = reference(accepted, root);
+          expect(new Map(t.lots.map((l) => [`${l.gtin}|${l.lot}`, l.depth]))).toEqual(ref.depth);
+          const expectedSites = [...ref.sites.entries()]
+            .filter(([, s]) => s.received > 0 || s.onHand > 0)
+            .map(([siteId, s]) => ({ siteId, received: s.received, onHand: s.onHand }))
+            .sort((a, b) => a.siteId.localeCompare(b.siteId));
+          expect(t.sites.map(({ siteId, received, onHand }) => ({ siteId, received, onHand }))).toEqual(expectedSites);
+          const held = t.lots.flatMap((l) => d.ledger.entryLog.get(`${l.gtin}|${l.lot}`) ?? []);
+          expect(t.movements).toEqual([]);
+          expect(t.movementsTotal).toBe(held.length);
+          // Paged with `limit`, the movements come each once, in time order, until no nextCursor.
+          const paged = await allMovementPages(d, root, limit);
+          expect(paged.map((e) => `${e.gtin}|${e.lot}|${e.seq}`).sort()).toEqual(held.map((e) => `${e.gtin}|${e.lot}|${e.seq}`).sort());
+          expect(paged.map((e) => Date.parse(e.occurredAt))).toEqual(paged.map((e) => Date.parse(e.occurredAt)).sort((a, b) => a - b));
+        },
+      ),
       { numRuns: 150, seed: 424242 },
     );
   });
