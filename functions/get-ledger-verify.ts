@@ -1,3 +1,4 @@
+import { readAnchorTrail } from '../lib/domain/anchor-trail.js';
 import { AppError } from '../lib/domain/errors.js';
 import { GtinSchema, LotSchema } from '../lib/domain/ids.js';
 import { verifyAll, verifyLot } from '../lib/domain/verify-ledger.js';
@@ -8,7 +9,8 @@ import { type Deps, deps } from './deps.js';
 
 /**
  * GET /ledger/verify?gtin=&lot= : one lot's chain, or every lot's (of one GTIN when only gtin is given); with the export
- * bucket (EXPORT_BUCKET), also against the latest ledger checkpoint (a consistent rewrite of the table disagrees with it).
+ * bucket (EXPORT_BUCKET), also against the latest ledger checkpoint and every anchor written after it, read once per
+ * request (a consistent rewrite of the table disagrees with them).
  */
 export const makeGetLedgerVerify = (d: Pick<Deps, 'ledger' | 'exportFiles' | 'logger'>) =>
   httpHandler(d, async (d, event) => {
@@ -17,7 +19,9 @@ export const makeGetLedgerVerify = (d: Pick<Deps, 'ledger' | 'exportFiles' | 'lo
     if (lot !== undefined && gtin === undefined)
       throw new AppError('validation_failed', 'lot needs gtin', [{ path: 'gtin', message: 'is required with lot' }]);
     const cp = await d.exportFiles?.latest();
-    const report = gtin !== undefined && lot !== undefined ? await verifyLot(d, { gtin, lot }, cp) : await verifyAll(d, gtin, cp);
+    const trail = d.exportFiles ? await readAnchorTrail(d.exportFiles, cp) : undefined;
+    const report =
+      gtin !== undefined && lot !== undefined ? await verifyLot(d, { gtin, lot }, cp, trail) : await verifyAll(d, gtin, cp, trail);
     if (!report.ok) d.logger.warn('ledger verification failed', { report });
     return json(200, report);
   });

@@ -1,12 +1,5 @@
-import {
-  type Checkpoint,
-  type CheckpointLot,
-  type CheckpointReason,
-  checkAgainstCheckpoint,
-  checkpointIntact,
-  lotKeyId,
-  vanished,
-} from './checkpoints.js';
+import { type AnchorSummary, type AnchorTrail, anchorSummary, type ExpectedHead, expectedHeads } from './anchor-trail.js';
+import { type Checkpoint, type CheckpointReason, checkAgainstCheckpoint, checkpointIntact, lotKeyId, vanished } from './checkpoints.js';
 import { forEachLimit } from './concurrency.js';
 import type { LotKey } from './ledger.js';
 import { type LotDeps, requireLot } from './lots.js';
@@ -23,6 +16,7 @@ export type LotVerifyReport = {
   /** why it failed: `chain` (hashes or links), or a disagreement with the latest checkpoint */
   reason?: VerifyReason;
   checkpoint?: CheckpointSummary;
+  anchors?: AnchorSummary;
 };
 export type VerifyReason = 'chain' | CheckpointReason;
 /** The checkpoint a verification also compared against (absent before the first checkpoint). */
@@ -33,6 +27,7 @@ export type VerifyAllReport = {
   entries: number;
   failures: { gtin: string; lot: string; seq: number; problem?: string; reason?: VerifyReason }[];
   checkpoint?: CheckpointSummary;
+  anchors?: AnchorSummary;
 };
 /** The latest checkpoint, when verification should compare against it too. */
 export type VerifyCheckpoint = { key: string; checkpoint: Checkpoint };
@@ -44,13 +39,24 @@ const summary = (c: VerifyCheckpoint): CheckpointSummary => ({
   intact: checkpointIntact(c.checkpoint),
 });
 
-/** Verify one lot's chain against its head and, when given, the latest checkpoint. */
-export async function verifyLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, cp?: VerifyCheckpoint): Promise<LotVerifyReport> {
-  const inCheckpoint = cp?.checkpoint.lots.find((l) => l.gtin === k.gtin && l.lot === k.lot);
+/** The first head of `expected` the entries disagree with. */
+const againstHeads = (entries: Parameters<typeof checkAgainstCheckpoint>[0], expected: readonly ExpectedHead[]) => {
+  for (const e of expected) {
+    const c = checkAgainstCheckpoint(entries, e.head, e.source);
+    if (c) return c;
+  }
+  return undefined;
+};
+
+/** Verify one lot's chain against its head and, when given, the latest checkpoint and the anchors written after it. */
+export async function verifyLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, cp?: VerifyCheckpoint, trail?: AnchorTrail): Promise<LotVerifyReport> {
+  const expected = expectedHeads(cp, trail).get(lotKeyId(k)) ?? [];
+  const anchors = trail ? { anchors: anchorSummary(trail) } : {};
   const lot = await d.ledger.getLot(k);
   if (!lot) {
-    if (!inCheckpoint || !cp) await requireLot(d, k);
-    const v = vanished(inCheckpoint as CheckpointLot);
+    if (!expected[0]) await requireLot(d, k);
+    const first = expected[0] as ExpectedHead;
+    const v = vanished(first.head, first.source);
     return {
       ok: false,
       entries: 0,
@@ -60,12 +66,13 @@ export async function verifyLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, cp?: Veri
       firstBadSeq: v.seq,
       reason: v.reason,
       ...(cp ? { checkpoint: summary(cp) } : {}),
+      ...anchors,
     };
   }
   const entries = await d.ledger.allEntries(k);
   const r = verifyChain(entries, lot);
-  const c = r.ok && inCheckpoint ? checkAgainstCheckpoint(entries, inCheckpoint) : undefined;
-  const intact = cp ? checkpointIntact(cp.checkpoint) : true;
+  const c = r.ok ? againstHeads(entries, expected) : undefined;
+  const intact = (cp ? checkpointIntact(cp.checkpoint) : true) && (trail?.intact ?? true);
   return {
     ok: r.ok && !c && intact,
     entries: r.entries,
@@ -74,22 +81,22 @@ export async function verifyLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, cp?: Veri
     ...(r.problem ? { problem: r.problem, reason: 'chain' as const } : c ? { problem: c.problem, reason: c.reason } : {}),
     ...(r.firstBadSeq ? { firstBadSeq: r.firstBadSeq } : c ? { firstBadSeq: c.seq } : {}),
     ...(cp ? { checkpoint: summary(cp) } : {}),
+    ...anchors,
   };
 }
 
 /** Verify every lot (of one GTIN, when given), a few lots at a time; with a checkpoint, also every lot it names. */
-export async function verifyAll(d: Pick<LotDeps, 'ledger'>, gtin?: string, cp?: VerifyCheckpoint): Promise<VerifyAllReport> {
+export async function verifyAll(d: Pick<LotDeps, 'ledger'>, gtin?: string, cp?: VerifyCheckpoint, trail?: AnchorTrail): Promise<VerifyAllReport> {
   const gtins = gtin ? [gtin] : await d.ledger.allGtins();
   const report: VerifyAllReport = { ok: true, lots: 0, entries: 0, failures: [] };
-  const expected = new Map<string, CheckpointLot>();
-  for (const l of cp?.checkpoint.lots ?? []) if (!gtin || l.gtin === gtin) expected.set(lotKeyId(l), l);
+  const expected = expectedHeads(cp, trail, gtin);
   for (const g of gtins)
     await forEachLimit(await d.ledger.lotsOfGtin(g), 8, async (lot) => {
       const entries = await d.ledger.allEntries(lot);
       const r = verifyChain(entries, lot);
       report.lots++;
       report.entries += r.entries;
-      const inCheckpoint = expected.get(lotKeyId(lot));
+      const heads = expected.get(lotKeyId(lot)) ?? [];
       expected.delete(lotKeyId(lot));
       if (!r.ok) {
         report.failures.push({
@@ -101,16 +108,18 @@ export async function verifyAll(d: Pick<LotDeps, 'ledger'>, gtin?: string, cp?: 
         });
         return;
       }
-      const c = inCheckpoint ? checkAgainstCheckpoint(entries, inCheckpoint) : undefined;
+      const c = againstHeads(entries, heads);
       if (c) report.failures.push({ gtin: lot.gtin, lot: lot.lot, seq: c.seq, problem: c.problem, reason: c.reason });
     });
-  // Lots the checkpoint names that the table no longer lists.
-  for (const l of expected.values()) {
-    const v = vanished(l);
-    report.failures.push({ gtin: l.gtin, lot: l.lot, seq: v.seq, problem: v.problem, reason: v.reason });
+  // Lots the checkpoint or an anchor names that the table no longer lists.
+  for (const [first] of expected.values()) {
+    if (!first) continue;
+    const v = vanished(first.head, first.source);
+    report.failures.push({ gtin: first.head.gtin, lot: first.head.lot, seq: v.seq, problem: v.problem, reason: v.reason });
   }
   if (cp) report.checkpoint = summary(cp);
-  report.ok = report.failures.length === 0 && (report.checkpoint?.intact ?? true);
+  if (trail) report.anchors = anchorSummary(trail);
+  report.ok = report.failures.length === 0 && (report.checkpoint?.intact ?? true) && (report.anchors?.intact ?? true);
   report.failures.sort((a, b) => a.gtin.localeCompare(b.gtin) || a.lot.localeCompare(b.lot));
   return report;
 }
