@@ -20,8 +20,7 @@ export const makeGetLedgerVerify = (d: Pick<Deps, 'ledger' | 'exportFiles' | 'lo
       throw new AppError('validation_failed', 'lot needs gtin', [{ path: 'gtin', message: 'is required with lot' }]);
     const cp = await d.exportFiles?.latest();
     const trail = d.exportFiles ? await readAnchorTrail(d.exportFiles, cp) : undefined;
-    const report =
-      gtin !== undefined && lot !== undefined ? await verifyLot(d, { gtin, lot }, cp, trail) : await verifyAll(d, gtin, cp, trail);
+    const report = gtin !== undefined && lot !== undefined ? await verifyLot(d, { gtin, lot }, cp, trail) : await verifyAll(d, gtin, cp, trail);
     if (!report.ok) d.logger.warn('ledger verification failed', { report });
     return json(200, report);
   });

@@ -63,7 +63,11 @@ export const anchorSummary = (t: AnchorTrail): AnchorSummary => ({
  * is checked, not only the newest: a forger who rewrote a chain and let it be anchored again still disagrees with
  * the heads anchored before the rewrite.
  */
-export function expectedHeads(cp: { checkpoint: Checkpoint } | undefined, trail: AnchorTrail | undefined, gtin?: string): Map<string, ExpectedHead[]> {
+export function expectedHeads(
+  cp: { checkpoint: Checkpoint } | undefined,
+  trail: AnchorTrail | undefined,
+  gtin?: string,
+): Map<string, ExpectedHead[]> {
   const out = new Map<string, ExpectedHead[]>();
   const add = (head: ChainHead, source: HeadSource) => {
     if (gtin !== undefined && head.gtin !== gtin) return;

@@ -95,8 +95,7 @@ export function checkAgainstCheckpoint(
       problem: `the ${source} holds ${cp.seq} entries, the table ${last}`,
     };
   }
-  if (at.hash !== cp.hash)
-    return { seq: cp.seq, reason: `${source}-hash`, problem: `entry ${cp.seq} has another hash than the ${source} recorded` };
+  if (at.hash !== cp.hash) return { seq: cp.seq, reason: `${source}-hash`, problem: `entry ${cp.seq} has another hash than the ${source} recorded` };
   return undefined;
 }
 

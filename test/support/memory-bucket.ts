@@ -5,7 +5,10 @@ import type { Checkpoint, CheckpointStore } from '../../lib/domain/checkpoints.j
 export class MemoryBucket implements CheckpointStore, AnchorStore {
   files = new Map<string, Checkpoint | Anchor>();
   async latest() {
-    const key = [...this.files.keys()].filter((k) => k.startsWith('checkpoints/')).sort().at(-1);
+    const key = [...this.files.keys()]
+      .filter((k) => k.startsWith('checkpoints/'))
+      .sort()
+      .at(-1);
     return key ? { key, checkpoint: structuredClone(this.files.get(key) as Checkpoint) } : undefined;
   }
   async write(key: string, cp: Checkpoint) {
