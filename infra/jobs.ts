@@ -77,7 +77,7 @@ export const JOBS: readonly Job[] = [
     name: 'recall-notice-publisher',
     handler: 'publish-notices',
     entities: ['notice'],
-    access: { table: 'ledger-write', recallTopic: 'publish' },
+    access: { table: { write: ['recall'] }, recallTopic: 'publish' },
     env: ['RECALL_TOPIC_ARN'],
   },
   {
@@ -86,7 +86,7 @@ export const JOBS: readonly Job[] = [
     name: 'recall-notice-sweeper',
     handler: 'publish-notices',
     cron: { minute: '0/5', hour: '*' },
-    access: { table: 'ledger-write', recallTopic: 'publish' },
+    access: { table: { write: ['recall'] }, recallTopic: 'publish' },
     env: ['RECALL_TOPIC_ARN'],
   },
   {
@@ -94,7 +94,7 @@ export const JOBS: readonly Job[] = [
     name: 'recall-follow-ups',
     handler: 'recall-follow-ups-job',
     cron: { minute: '30', hour: '*' },
-    access: { table: 'ledger-write' },
+    access: { table: { write: ['recall'] } },
   },
   {
     kind: 'ingest-queue',
@@ -102,7 +102,7 @@ export const JOBS: readonly Job[] = [
     handler: 'ingest-file',
     prefix: 'incoming/',
     // alertsTopic: a defect return in a file may trigger the QA hold and its alert, as through POST /movements
-    access: { table: 'ledger-write', ingestBucket: ['read', 'put'], alertsTopic: 'publish' },
+    access: { table: { write: ['ledger', 'alert'] }, ingestBucket: ['read', 'put'], alertsTopic: 'publish' },
     env: ['INGEST_BUCKET', 'ALERTS_TOPIC_ARN'],
   },
   {
@@ -111,7 +111,7 @@ export const JOBS: readonly Job[] = [
     name: 'daily-expiry-check',
     handler: 'expiry-check-job',
     cron: { minute: '0', hour: '5' },
-    access: { table: 'ledger-write', alertsTopic: 'publish' },
+    access: { table: { write: ['alert', 'meta'] }, alertsTopic: 'publish' },
     env: ['ALERTS_TOPIC_ARN'],
   },
   {
@@ -124,7 +124,7 @@ export const JOBS: readonly Job[] = [
     timeoutSeconds: 900,
     memoryMb: 1024,
     maxHeapMb: 128,
-    access: { table: 'ledger-write', exportBucket: ['put'] },
+    access: { table: { write: ['export'] }, exportBucket: ['put'] },
     env: ['EXPORT_BUCKET'],
   },
   {

@@ -374,17 +374,19 @@ export class LotledgerStack extends Stack {
           id: 'AwsSolutions-SQS3',
           reason: 'This queue is itself a dead-letter queue: the on-failure destination of the table stream event source mapping.',
         });
+        // The sweep's lost runs (EventBridge failing to invoke, or every asynchronous attempt failing) land in one queue.
+        const sweepDlq = job.sweep ? this.deadLetterQueue(scope, `${id}SweepDlq`, `${job.name}: scheduled sweeps that failed`) : undefined;
         const fn = this.fn(scope, id, job.name, job.handler, {
           timeout: JOB_TIMEOUT,
           ...(job.oneAtATime ? { reservedConcurrentExecutions: 1 } : {}),
+          ...(sweepDlq ? { deadLetterQueue: sweepDlq, retryAttempts: 2, maxEventAge: Duration.hours(1) } : {}),
         });
         fn.useAccess(job.access, job.env ?? [], this.targets);
-        if (job.sweep) {
-          const dlq = this.deadLetterQueue(scope, `${id}SweepDlq`, `${job.name}: scheduled sweeps that failed`);
+        if (job.sweep && sweepDlq) {
           new Rule(scope, `${id}Sweep`, {
             description: `lotledger ${job.name} (safety net)`,
             schedule: Schedule.cron(job.sweep),
-            targets: [new LambdaFunction(fn, { deadLetterQueue: dlq, retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+            targets: [new LambdaFunction(fn, { deadLetterQueue: sweepDlq, retryAttempts: 2, maxEventAge: Duration.hours(1) })],
           });
         }
         // The event source mapping reads the stream with the function's role; the stream is encrypted with the table
