@@ -5,15 +5,17 @@ import type { AnchorStore } from '../lib/domain/anchors.js';
 import type { CheckpointStore } from '../lib/domain/checkpoints.js';
 import type { Clock } from '../lib/domain/clock.js';
 import type { AlertPublisher } from '../lib/domain/expiry-ports.js';
+import type { LotDeps } from '../lib/domain/lots.js';
 import { verifyAll } from '../lib/domain/verify-ledger.js';
 import { withOwnLogger } from '../lib/http/own-logger.js';
 import { type Deps, deps, need } from './deps.js';
 
-export type VerifyLedgerJobDeps = Pick<Deps, 'ledger' | 'logger'> & {
-  exportFiles: Pick<CheckpointStore, 'latest'> & AnchorStore;
-  alertPublisher: AlertPublisher;
-  clock: Clock;
-};
+export type VerifyLedgerJobDeps = Pick<Deps, 'logger'> &
+  Pick<LotDeps, 'ledger'> & {
+    exportFiles: Pick<CheckpointStore, 'latest'> & AnchorStore;
+    alertPublisher: AlertPublisher;
+    clock: Clock;
+  };
 
 /**
  * Daily, after the 02:00 checkpoint: verify every lot's hash chain and compare every chain with the latest ledger

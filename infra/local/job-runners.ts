@@ -48,7 +48,7 @@ export const scheduledEvent = (job: Job, at = new Date()) => ({
 export const lotHeadStreamEvent = (lots: readonly LotKey[]) => ({
   Records: lots.map((l) => ({
     eventSource: 'aws:dynamodb',
-    eventName: 'MODIFY',
+    eventName: 'MODIFY' as const,
     dynamodb: {
       Keys: { pk: { S: `LOT#${l.gtin}#${l.lot}` }, sk: { S: 'LOT' } },
       NewImage: { pk: { S: `LOT#${l.gtin}#${l.lot}` }, sk: { S: 'LOT' }, entity: { S: 'lot' }, gtin: { S: l.gtin }, lot: { S: l.lot } },
