@@ -1,3 +1,4 @@
+import { readAnchorTrail } from '../lib/domain/anchor-trail.js';
 import { AppError } from '../lib/domain/errors.js';
 import { GtinSchema, LotSchema } from '../lib/domain/ids.js';
 import { verifyAllPage, verifyLot } from '../lib/domain/verify-ledger.js';
@@ -9,7 +10,7 @@ import { type Deps, deps } from './deps.js';
 /**
  * GET /ledger/verify?gtin=&lot=&limit=&cursor= : one lot's chain, or a page of every lot's (of one GTIN when only gtin
  * is given); with the export bucket (EXPORT_BUCKET), also against the latest ledger checkpoint (a consistent rewrite of
- * the table disagrees with it).
+ * the table disagrees with it) and every anchor written after it, read once per request.
  */
 export const makeGetLedgerVerify = (d: Pick<Deps, 'ledger' | 'exportFiles' | 'logger'>) =>
   httpHandler(d, async (d, event) => {
@@ -20,10 +21,17 @@ export const makeGetLedgerVerify = (d: Pick<Deps, 'ledger' | 'exportFiles' | 'lo
     const limit = queryParam(event, 'limit', LimitSchema);
     const cursor = queryParam(event, 'cursor', CursorSchema);
     const cp = await d.exportFiles?.latest();
+    const trail = d.exportFiles ? await readAnchorTrail(d.exportFiles, cp) : undefined;
     const report =
       gtin !== undefined && lot !== undefined
-        ? await verifyLot(d, { gtin, lot }, cp)
-        : await verifyAllPage(d, { ...(gtin ? { gtin } : {}), ...(cp ? { cp } : {}), ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}) });
+        ? await verifyLot(d, { gtin, lot }, cp, trail)
+        : await verifyAllPage(d, {
+            ...(gtin ? { gtin } : {}),
+            ...(cp ? { cp } : {}),
+            ...(trail ? { trail } : {}),
+            ...(limit ? { limit } : {}),
+            ...(cursor ? { cursor } : {}),
+          });
     if (!report.ok) d.logger.warn('ledger verification failed', { report });
     return json(200, report);
   });

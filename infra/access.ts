@@ -6,7 +6,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { TABLE } from '../lib/table-schema.js';
-import type { Access, EnvKey } from './routes.js';
+import type { Access, EnvKey, ItemKind } from './routes.js';
 
 /**
  * `Access` (infra/routes.ts, infra/jobs.ts) → IAM statements. Every action is written out here; no `grant*` helper
@@ -18,16 +18,31 @@ import type { Access, EnvKey } from './routes.js';
  * `PutItem` / `UpdateItem` / `ConditionCheckItem` it contains, and `TransactGetItems` as `GetItem`.
  */
 
-const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
-const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+export const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+/** Conditional puts and updates, never a delete; each only on the partition keys of the item kinds the function owns. */
+export const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
-export const TABLE_ACTIONS: Record<NonNullable<Access['table']>, readonly string[]> = {
-  read: TABLE_READ,
-  // Products and sites. Not narrowed with dynamodb:LeadingKeys: putProduct also raises the expiry-alert bound item.
-  'master-write': [...TABLE_READ, ...TABLE_WRITE],
-  // Movements, lots, serials, recalls, notices, alerts: conditional puts and updates, never a delete.
-  'ledger-write': [...TABLE_READ, ...TABLE_WRITE],
+/**
+ * The partition-key prefixes of each item kind (lib/store/keys.ts and the stores; lib/store/table.ts has the layout).
+ * A new kind of item, or a new prefix, goes here and in the Access of each function that writes it.
+ */
+export const KEY_PREFIXES: Record<ItemKind, readonly string[]> = {
+  product: ['PRODUCT#*'],
+  site: ['SITE#*'],
+  // META#EXPIRY_ALERT_DAYS: putProduct raises it, the expiry check completes it
+  meta: ['META#*'],
+  // lot heads and their entries (LOT#), eventId records (EVENT#), serials (SERIAL#)
+  ledger: ['LOT#*', 'EVENT#*', 'SERIAL#*'],
+  // recalls, their notices (the outbox) and acknowledgements
+  recall: ['RECALL#*'],
+  alert: ['ALERT#*'],
+  export: ['EXPORT#*'],
 };
+
+/** The prefixes a function may write under, in a stable order.
+ * @example writablePrefixes(['recall', 'ledger']) // ['EVENT#*', 'LOT#*', 'RECALL#*', 'SERIAL#*']
+ */
+export const writablePrefixes = (kinds: readonly ItemKind[]) => [...new Set(kinds.flatMap((k) => KEY_PREFIXES[k]))].sort();
 
 /** What DynamoDB asks KMS for, on the caller's behalf, when the table has a customer-managed key. */
 export const TABLE_KEY_ACTIONS = {
@@ -123,14 +138,22 @@ export function accessPolicy(access: Access, t: AccessTargets): AccessPolicy {
     const { table, key } = t.table;
     // Each index by name, not `index/*`: an index added later is not readable until TABLE names it.
     const indexes = TABLE.indexes.map((i) => `${table.tableArn}/index/${i.name}`);
-    const keyActions = access.table === 'read' ? TABLE_KEY_ACTIONS.read : TABLE_KEY_ACTIONS.write;
-    add({
-      statements: [
-        new PolicyStatement({ actions: [...TABLE_ACTIONS[access.table]], resources: [table.tableArn, ...indexes] }),
-        new PolicyStatement({ actions: [...keyActions], resources: [key.keyArn], conditions: via('dynamodb') }),
-      ],
-      findings: access.table === 'read' ? [] : [GENERATE_DATA_KEY],
-    });
+    const writes = access.table === 'read' ? [] : access.table.write;
+    const keyActions = writes.length ? TABLE_KEY_ACTIONS.write : TABLE_KEY_ACTIONS.read;
+    const statements = [
+      new PolicyStatement({ actions: [...TABLE_READ], resources: [table.tableArn, ...indexes] }),
+      new PolicyStatement({ actions: [...keyActions], resources: [key.keyArn], conditions: via('dynamodb') }),
+    ];
+    // ForAllValues: every partition key the request touches must match one of the prefixes (a transaction's items too).
+    if (writes.length)
+      statements.push(
+        new PolicyStatement({
+          actions: [...TABLE_WRITE],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writablePrefixes(writes) } },
+        }),
+      );
+    add({ statements, findings: writes.length ? [GENERATE_DATA_KEY] : [] });
   }
   if (access.exportBucket?.length) add(bucketPolicy('export bucket', t.exportBucket, access.exportBucket));
   if (access.ingestBucket?.length) add(bucketPolicy('ingest bucket', t.ingestBucket, access.ingestBucket));

@@ -1,4 +1,13 @@
+import { anchorSeconds } from '../lib/config.js';
 import type { Access, EnvKey } from './routes.js';
+
+/** EventBridge cron fields (UTC): a number, `*`, `a/b` (every b from a) or `a,b` */
+export type Cron = { minute: string; hour: string };
+
+/** Seconds an anchor run itself may take: the stream batches for the rest of the anchor interval. */
+const ANCHOR_RUN_SECONDS = 30;
+/** The anchor job's stream batching window: within LOTLEDGER_ANCHOR_SECONDS, at most Lambda's 300 s. */
+export const anchorWindowSeconds = (interval = anchorSeconds()) => Math.max(0, Math.min(interval - ANCHOR_RUN_SECONDS, 300));
 
 /** What every job has: its name, its file under functions/, what it may touch and the env keys it reads. */
 type JobBase = { name: string; handler: string; access: Access; env?: readonly EnvKey[] };
@@ -11,13 +20,18 @@ export type Job = JobBase &
   (
     | {
         kind: 'schedule';
-        /** EventBridge cron fields (UTC): a number, `*`, `a/b` (every b from a) or `a,b` */
-        cron: { minute: string; hour: string };
+        cron: Cron;
       }
     | {
         kind: 'table-stream';
         /** only stream records whose new image has one of these `entity` values trigger the function */
         entities: readonly string[];
+        /** how long the event source mapping gathers records before it invokes (default 1 s) */
+        batchWindowSeconds?: number;
+        /** a schedule that also invokes the same function with no Records: a safety net for batches lost to the DLQ */
+        sweep?: Cron;
+        /** one invocation at a time (reserved concurrency 1), for jobs whose output is a chain */
+        oneAtATime?: boolean;
       }
     | {
         kind: 'ingest-queue';
@@ -63,7 +77,7 @@ export const JOBS: readonly Job[] = [
     name: 'recall-notice-publisher',
     handler: 'publish-notices',
     entities: ['notice'],
-    access: { table: 'ledger-write', recallTopic: 'publish' },
+    access: { table: { write: ['recall'] }, recallTopic: 'publish' },
     env: ['RECALL_TOPIC_ARN'],
   },
   {
@@ -72,7 +86,7 @@ export const JOBS: readonly Job[] = [
     name: 'recall-notice-sweeper',
     handler: 'publish-notices',
     cron: { minute: '0/5', hour: '*' },
-    access: { table: 'ledger-write', recallTopic: 'publish' },
+    access: { table: { write: ['recall'] }, recallTopic: 'publish' },
     env: ['RECALL_TOPIC_ARN'],
   },
   {
@@ -80,7 +94,7 @@ export const JOBS: readonly Job[] = [
     name: 'recall-follow-ups',
     handler: 'recall-follow-ups-job',
     cron: { minute: '30', hour: '*' },
-    access: { table: 'ledger-write' },
+    access: { table: { write: ['recall'] } },
   },
   {
     kind: 'ingest-queue',
@@ -88,7 +102,7 @@ export const JOBS: readonly Job[] = [
     handler: 'ingest-file',
     prefix: 'incoming/',
     // alertsTopic: a defect return in a file may trigger the QA hold and its alert, as through POST /movements
-    access: { table: 'ledger-write', ingestBucket: ['read', 'put'], alertsTopic: 'publish' },
+    access: { table: { write: ['ledger', 'alert'] }, ingestBucket: ['read', 'put'], alertsTopic: 'publish' },
     env: ['INGEST_BUCKET', 'ALERTS_TOPIC_ARN'],
   },
   {
@@ -97,7 +111,7 @@ export const JOBS: readonly Job[] = [
     name: 'daily-expiry-check',
     handler: 'expiry-check-job',
     cron: { minute: '0', hour: '5' },
-    access: { table: 'ledger-write', alertsTopic: 'publish' },
+    access: { table: { write: ['alert', 'meta'] }, alertsTopic: 'publish' },
     env: ['ALERTS_TOPIC_ARN'],
   },
   {
@@ -110,7 +124,19 @@ export const JOBS: readonly Job[] = [
     timeoutSeconds: 900,
     memoryMb: 1024,
     maxHeapMb: 128,
-    access: { table: 'ledger-write', exportBucket: ['put'] },
+    access: { table: { write: ['export'] }, exportBucket: ['put'] },
+    env: ['EXPORT_BUCKET'],
+  },
+  {
+    // Heads of lots whose chain moved, into the Object-Lock bucket within LOTLEDGER_ANCHOR_SECONDS (anchors/{iso}.json).
+    kind: 'table-stream',
+    name: 'ledger-anchor',
+    handler: 'anchor-job',
+    entities: ['lot'],
+    batchWindowSeconds: anchorWindowSeconds(),
+    sweep: { minute: '45', hour: '*' },
+    oneAtATime: true,
+    access: { table: 'read', exportBucket: ['put', 'read'] },
     env: ['EXPORT_BUCKET'],
   },
   {

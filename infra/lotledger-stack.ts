@@ -374,8 +374,21 @@ export class LotledgerStack extends Stack {
           id: 'AwsSolutions-SQS3',
           reason: 'This queue is itself a dead-letter queue: the on-failure destination of the table stream event source mapping.',
         });
-        const fn = this.fn(scope, id, job.name, job.handler, { timeout: JOB_TIMEOUT });
+        // The sweep's lost runs (EventBridge failing to invoke, or every asynchronous attempt failing) land in one queue.
+        const sweepDlq = job.sweep ? this.deadLetterQueue(scope, `${id}SweepDlq`, `${job.name}: scheduled sweeps that failed`) : undefined;
+        const fn = this.fn(scope, id, job.name, job.handler, {
+          timeout: JOB_TIMEOUT,
+          ...(job.oneAtATime ? { reservedConcurrentExecutions: 1 } : {}),
+          ...(sweepDlq ? { deadLetterQueue: sweepDlq, retryAttempts: 2, maxEventAge: Duration.hours(1) } : {}),
+        });
         fn.useAccess(job.access, job.env ?? [], this.targets);
+        if (job.sweep && sweepDlq) {
+          new Rule(scope, `${id}Sweep`, {
+            description: `lotledger ${job.name} (safety net)`,
+            schedule: Schedule.cron(job.sweep),
+            targets: [new LambdaFunction(fn, { deadLetterQueue: sweepDlq, retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+          });
+        }
         // The event source mapping reads the stream with the function's role; the stream is encrypted with the table
         // key, which CDK's stream grant does not know about (see the table's encryption above).
         fn.addToRolePolicy(new PolicyStatement({ actions: ['kms:Decrypt'], resources: [this.targets.table.key.keyArn] }));
@@ -383,7 +396,7 @@ export class LotledgerStack extends Stack {
           new DynamoEventSource(this.table, {
             startingPosition: StartingPosition.TRIM_HORIZON,
             batchSize: 100,
-            maxBatchingWindow: Duration.seconds(1),
+            maxBatchingWindow: Duration.seconds(job.batchWindowSeconds ?? 1),
             retryAttempts: 5,
             onFailure: new SqsDlq(failures),
             filters: [FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: FilterRule.or(...job.entities) } } } })],

@@ -5,7 +5,8 @@
  * `access` is the least privilege the handler needs; infra/lotledger-stack.ts turns it into IAM actions.
  */
 export type Access = {
-  table?: 'read' | 'ledger-write' | 'master-write';
+  /** `read`, or read and write only the item kinds named (IAM `dynamodb:LeadingKeys` on their key prefixes) */
+  table?: 'read' | { write: readonly ItemKind[] };
   /** 'put' is PutObject only: export writers never get a grant that includes deletes */
   exportBucket?: readonly ('read' | 'put')[];
   ingestBucket?: readonly ('read' | 'put')[];
@@ -13,6 +14,13 @@ export type Access = {
   alertsTopic?: 'publish';
   exportQueue?: 'send';
 };
+
+/**
+ * The kinds of item a function may write. `ledger` (lot heads and entries, event records, serials) is written only by
+ * the ledger writers: movements, scans, batch files, lot hold and release, recalls (they quarantine lots) and the
+ * chain sequencer.
+ */
+export type ItemKind = 'product' | 'site' | 'meta' | 'ledger' | 'recall' | 'alert' | 'export';
 
 /** Environment keys a function may read beyond TABLE_NAME; the stack sets each to the resource it names. */
 export type EnvKey = 'EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL';
@@ -31,28 +39,34 @@ export type Route = {
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', handler: 'health', access: { table: 'read' }, env: ['EXPORT_BUCKET'] },
   { method: 'GET', path: '/openapi.json', handler: 'get-openapi', access: {} },
-  { method: 'PUT', path: '/products/{gtin}', handler: 'put-product', access: { table: 'master-write' } },
+  { method: 'PUT', path: '/products/{gtin}', handler: 'put-product', access: { table: { write: ['product', 'meta'] } } },
   { method: 'GET', path: '/products/{gtin}', handler: 'get-product', access: { table: 'read' } },
-  { method: 'PUT', path: '/sites/{siteId}', handler: 'put-site', access: { table: 'master-write' } },
+  { method: 'PUT', path: '/sites/{siteId}', handler: 'put-site', access: { table: { write: ['site'] } } },
   { method: 'GET', path: '/sites/{siteId}', handler: 'get-site', access: { table: 'read' } },
   // Movements may put a lot on QA hold and send a `qa.defect-rate` alert (the defect-rate check after a defect return).
   {
     method: 'POST',
     path: '/movements',
     handler: 'post-movements',
-    access: { table: 'ledger-write', alertsTopic: 'publish' },
+    access: { table: { write: ['ledger', 'alert'] }, alertsTopic: 'publish' },
     env: ['ALERTS_TOPIC_ARN'],
   },
-  { method: 'POST', path: '/scans', handler: 'post-scans', access: { table: 'ledger-write', alertsTopic: 'publish' }, env: ['ALERTS_TOPIC_ARN'] },
+  {
+    method: 'POST',
+    path: '/scans',
+    handler: 'post-scans',
+    access: { table: { write: ['ledger', 'alert'] }, alertsTopic: 'publish' },
+    env: ['ALERTS_TOPIC_ARN'],
+  },
   { method: 'GET', path: '/lots/{gtin}/{lot}', handler: 'get-lot', access: { table: 'read' } },
   { method: 'GET', path: '/lots/{gtin}/{lot}/movements', handler: 'get-lot-movements', access: { table: 'read' } },
-  { method: 'POST', path: '/lots/{gtin}/{lot}/hold', handler: 'post-lot-hold', access: { table: 'ledger-write' } },
-  { method: 'POST', path: '/lots/{gtin}/{lot}/release', handler: 'post-lot-release', access: { table: 'ledger-write' } },
+  { method: 'POST', path: '/lots/{gtin}/{lot}/hold', handler: 'post-lot-hold', access: { table: { write: ['ledger'] } } },
+  { method: 'POST', path: '/lots/{gtin}/{lot}/release', handler: 'post-lot-release', access: { table: { write: ['ledger'] } } },
   { method: 'GET', path: '/serials/{gtin}/{serial}', handler: 'get-serial', access: { table: 'read' } },
   { method: 'GET', path: '/lots/{gtin}/{lot}/trace', handler: 'get-lot-trace', access: { table: 'read' } },
-  { method: 'POST', path: '/recalls', handler: 'post-recalls', access: { table: 'ledger-write' } },
+  { method: 'POST', path: '/recalls', handler: 'post-recalls', access: { table: { write: ['recall', 'ledger'] } } },
   { method: 'GET', path: '/recalls/{recallId}', handler: 'get-recall', access: { table: 'read' } },
-  { method: 'POST', path: '/recalls/{recallId}/acknowledgements', handler: 'post-recall-acknowledgements', access: { table: 'ledger-write' } },
+  { method: 'POST', path: '/recalls/{recallId}/acknowledgements', handler: 'post-recall-acknowledgements', access: { table: { write: ['recall'] } } },
   { method: 'GET', path: '/recalls/{recallId}/report', handler: 'get-recall-report', access: { table: 'read' } },
   // Reads the latest ledger checkpoint from the export bucket too (a consistent rewrite of the table disagrees with it).
   { method: 'GET', path: '/ledger/verify', handler: 'get-ledger-verify', access: { table: 'read', exportBucket: ['read'] }, env: ['EXPORT_BUCKET'] },
@@ -69,7 +83,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/exports',
     handler: 'post-exports',
-    access: { table: 'ledger-write', exportQueue: 'send' },
+    access: { table: { write: ['export'] }, exportQueue: 'send' },
     env: ['EXPORT_BUCKET', 'EXPORT_QUEUE_URL'],
   },
   // `read` (GetObject): the presigned URL is signed with this function's credentials, and the manifest is read.
@@ -78,7 +92,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/expiry-checks',
     handler: 'post-expiry-checks',
-    access: { table: 'ledger-write', alertsTopic: 'publish' },
+    access: { table: { write: ['alert', 'meta'] }, alertsTopic: 'publish' },
     env: ['ALERTS_TOPIC_ARN'],
   },
   { method: 'GET', path: '/sites/{siteId}/pick', handler: 'get-site-pick', access: { table: 'read' } },

@@ -66,6 +66,16 @@ export function required<K extends EnvKey>(config: Pick<Config, K>, key: K): Non
   return v as NonNullable<Config[K]>;
 }
 
+/** How often, at most, chain heads wait to be anchored in the Object-Lock bucket. Read by the stack and by `npm start`. */
+const AnchorEnv = z.object({
+  LOTLEDGER_ANCHOR_SECONDS: WholeNumber.refine((n) => n >= 1, 'must be 1 second or more').default(300),
+});
+
+/** The anchor interval in seconds; a bad value fails naming its key.
+ * @example anchorSeconds({}) // 300
+ */
+export const anchorSeconds = (env: NodeJS.ProcessEnv = process.env): number => parse(AnchorEnv, env).LOTLEDGER_ANCHOR_SECONDS;
+
 const Flag = z.enum(['', '0', '1', 'false', 'true'], { error: 'must be 1 (or true) to switch on' }).transform((v) => v === '1' || v === 'true');
 
 /** What `npm start` reads: the local stack's own settings (the functions inside it read `Env`). */

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { LotKey } from '../../lib/domain/ledger.js';
 import { JOBS, type Job } from '../jobs.js';
 import { lambdaContext } from './lambda-event.js';
+import type { LotHeadWrites } from './lot-head-writes.js';
 
 type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -40,6 +42,18 @@ export const scheduledEvent = (job: Job, at = new Date()) => ({
   region: process.env.AWS_REGION ?? 'us-east-1',
   resources: [`arn:aws:events:us-east-1:000000000000:rule/${job.name}`],
   detail: {},
+});
+
+/** A DynamoDB stream batch of lot-head records, as the cloud's filtered event source mapping would deliver it. */
+export const lotHeadStreamEvent = (lots: readonly LotKey[]) => ({
+  Records: lots.map((l) => ({
+    eventSource: 'aws:dynamodb',
+    eventName: 'MODIFY' as const,
+    dynamodb: {
+      Keys: { pk: { S: `LOT#${l.gtin}#${l.lot}` }, sk: { S: 'LOT' } },
+      NewImage: { pk: { S: `LOT#${l.gtin}#${l.lot}` }, sk: { S: 'LOT' }, entity: { S: 'lot' }, gtin: { S: l.gtin }, lot: { S: l.lot } },
+    },
+  })),
 });
 
 /** An SQS event carrying one S3 ObjectCreated notification, as the cloud's bucket → queue → Lambda path delivers it. */
@@ -89,6 +103,8 @@ export type JobRunner = {
   pollIngest(): Promise<number>;
   /** run a table-stream job now, as a stream batch would (its handlers read what they need from the table) */
   runStream(name: string): Promise<unknown>;
+  /** hand the lot heads written since the last run to the lot-head stream jobs now, as the anchor poller does */
+  pollLotHeads(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -104,6 +120,8 @@ export function startJobRunners(opts: {
   ingestBucket: string;
   pollMs?: number;
   streamPollMs?: number;
+  /** the lot heads written through the stack's DynamoDB client, and how often to hand them on (the anchor interval) */
+  lotHeads?: { writes: LotHeadWrites; pollMs: number };
   jobs?: readonly Job[];
 }): JobRunner {
   const jobs = opts.jobs ?? JOBS;
@@ -122,6 +140,26 @@ export function startJobRunners(opts: {
     const job = jobs.find((j) => j.name === name && j.kind === 'table-stream');
     if (!job) throw new Error(`No table-stream job ${name}`);
     return (await load(job.handler))({ Records: [] }, lambdaContext(job.handler, 900_000));
+  };
+
+  /** Jobs fed by lot-head records run off LotHeadWrites at the anchor interval instead of the 250 ms outbox poll. */
+  const onLotHeads = (j: Job) => j.kind === 'table-stream' && j.entities.includes('lot') && opts.lotHeads !== undefined;
+  let lotHeadRun: Promise<void> | undefined;
+  const lotHeadsOnce = async () => {
+    const writes = opts.lotHeads?.writes;
+    const lots = writes?.drain() ?? [];
+    if (!writes || lots.length === 0) return;
+    for (const job of jobs.filter(onLotHeads))
+      await (await load(job.handler))(lotHeadStreamEvent(lots), lambdaContext(job.handler, 900_000)).catch((e: unknown) => {
+        for (const l of lots) writes.add(l); // as a failed stream batch is retried
+        opts.log('stream job failed', { job: job.name, error: String(e) });
+      });
+  };
+  const pollLotHeads = () => {
+    lotHeadRun ??= lotHeadsOnce().finally(() => {
+      lotHeadRun = undefined;
+    });
+    return lotHeadRun;
   };
 
   const pollOnce = async (): Promise<number> => {
@@ -173,7 +211,7 @@ export function startJobRunners(opts: {
     }
     // DynamoDB Local has streams, but a poll of the outbox is simpler and just as prompt for one developer's stack.
     for (const job of jobs) {
-      if (job.kind !== 'table-stream') continue;
+      if (job.kind !== 'table-stream' || onLotHeads(job)) continue;
       const tick = async () => {
         await runStream(job.name).catch((e) => opts.log('stream job failed', { job: job.name, error: String(e) }));
         if (!stopped) {
@@ -183,6 +221,17 @@ export function startJobRunners(opts: {
         }
       };
       void tick();
+    }
+    const lotHeads = opts.lotHeads;
+    if (lotHeads && jobs.some(onLotHeads)) {
+      // First the safety net (no Records) for heads written while the stack was down, then the interval poller.
+      for (const job of jobs.filter(onLotHeads))
+        void load(job.handler)
+          .then((h) => h(scheduledEvent(job), lambdaContext(job.handler, 900_000)))
+          .catch((e) => opts.log('stream job failed', { job: job.name, error: String(e) }));
+      const t = setInterval(() => void pollLotHeads(), lotHeads.pollMs);
+      t.unref();
+      timers.push(t);
     }
     if (jobs.some((j) => j.kind === 'ingest-queue')) {
       const tick = async () => {
@@ -201,10 +250,12 @@ export function startJobRunners(opts: {
     runSchedule,
     pollIngest,
     runStream,
+    pollLotHeads,
     stop: async () => {
       stopped = true;
       for (const t of timers) clearTimeout(t);
       await polling?.catch(() => undefined);
+      await lotHeadRun;
     },
   };
 }

@@ -6,11 +6,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type Clients, makeDeps, useDeps } from '../../functions/deps.js';
-import { loadConfig, loadLocalConfig } from '../../lib/config.js';
+import { anchorSeconds, loadConfig, loadLocalConfig } from '../../lib/config.js';
 import { documentClient } from '../../lib/store/document-client.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { createApiServer } from './http-server.js';
 import { type JobRunner, startJobRunners } from './job-runners.js';
+import { LotHeadWrites } from './lot-head-writes.js';
 import { ensureBucket, ensureTable, ensureTopic } from './provision.js';
 import { registerQueueConsumers } from './queue-consumers.js';
 import { type S3Local, S3RVER_CREDENTIALS, startS3Local } from './s3-local.js';
@@ -105,6 +106,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
     const snsClient = new SNSClient({ ...clientCfg, endpoint: snsUrl });
     const sqsClient = new SQSClient({ ...clientCfg, endpoint: sqsUrl });
+    const lotHeadWrites = new LotHeadWrites().observe(ddbClient);
     const clients: Clients = { doc: documentClient(ddbClient), s3: s3Client, sns: snsClient, sqs: sqsClient };
     stops.push(async () => {
       for (const c of [clients.doc, ddbClient, s3Client, snsClient, sqsClient]) c.destroy();
@@ -143,7 +145,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // The handlers run over this stack's own clients, built by the same composition root as in the cloud.
     useDeps(makeDeps(clients, loadConfig(env)));
 
-    const jobs = startJobRunners({ enabled: opts.runJobs ?? true, log, s3: s3Client, ingestBucket: LOCAL_NAMES.ingestBucket });
+    const jobs = startJobRunners({
+      enabled: opts.runJobs ?? true,
+      log,
+      s3: s3Client,
+      ingestBucket: LOCAL_NAMES.ingestBucket,
+      lotHeads: { writes: lotHeadWrites, pollMs: anchorSeconds() * 1000 },
+    });
     stops.push(() => jobs.stop());
 
     const server: Server = createApiServer({

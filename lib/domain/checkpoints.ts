@@ -1,10 +1,11 @@
+import { type AnchorStore, anchorsAfterTime, type ChainHead, type Link, latestAnchor } from './anchors.js';
 import { hashOf } from './canonical.js';
 import type { Clock } from './clock.js';
 import type { LedgerEntry, LotKey } from './ledger.js';
 import type { LotStore } from './lots.js';
 
 /** One lot's chain head at checkpoint time. */
-export type CheckpointLot = { gtin: string; lot: string; seq: number; hash: string };
+export type CheckpointLot = ChainHead;
 
 /**
  * A ledger checkpoint: every lot's chain head, written daily to the Object-Lock export bucket. Each names the one
@@ -14,7 +15,9 @@ export type CheckpointLot = { gtin: string; lot: string; seq: number; hash: stri
 export type Checkpoint = {
   checkpointVersion: 1;
   createdAt: string;
-  previous: { key: string; sha256: string } | null;
+  previous: Link | null;
+  /** the newest anchor when the checkpoint was written, so the next anchor finds its predecessor without a long listing */
+  anchor?: Link | null;
   lotCount: number;
   lots: CheckpointLot[];
   sha256: string;
@@ -26,7 +29,7 @@ export interface CheckpointStore {
   write(key: string, checkpoint: Checkpoint): Promise<void>;
 }
 
-export type CheckpointDeps = { ledger: Pick<LotStore, 'allGtins' | 'lotsOfGtin'>; exportFiles: CheckpointStore; clock: Clock };
+export type CheckpointDeps = { ledger: Pick<LotStore, 'allGtins' | 'lotsOfGtin'>; exportFiles: CheckpointStore & AnchorStore; clock: Clock };
 
 /** Seal a checkpoint body with its own hash. */
 export function sealCheckpoint(body: Omit<Checkpoint, 'sha256'>): Checkpoint {
@@ -54,10 +57,12 @@ export async function writeCheckpoint(d: CheckpointDeps): Promise<{ key: string;
       lots.push({ gtin: l.gtin, lot: l.lot, seq: l.seq, hash: l.headHash });
   }
   const at = d.clock.now();
+  const anchor = await latestAnchor(d.exportFiles, prev ? anchorsAfterTime(prev.checkpoint.createdAt) : undefined, prev?.checkpoint.anchor);
   const checkpoint = sealCheckpoint({
     checkpointVersion: 1,
     createdAt: at.toISOString(),
     previous: prev ? { key: prev.key, sha256: prev.checkpoint.sha256 } : null,
+    anchor: anchor ? { key: anchor.key, sha256: anchor.anchor.sha256 } : null,
     lotCount: lots.length,
     lots,
   });
@@ -66,7 +71,9 @@ export async function writeCheckpoint(d: CheckpointDeps): Promise<{ key: string;
   return { key, lots: lots.length, sha256: checkpoint.sha256, previous: checkpoint.previous };
 }
 
-export type CheckpointReason = 'checkpoint-hash' | 'checkpoint-truncated' | 'checkpoint-vanished';
+/** What a head was recorded in: the daily checkpoint or an anchor written after it. */
+export type HeadSource = 'checkpoint' | 'anchor';
+export type CheckpointReason = `${HeadSource}-${'hash' | 'truncated' | 'vanished'}`;
 export type CheckpointFinding = { seq: number; reason: CheckpointReason; problem: string };
 
 /**
@@ -74,26 +81,29 @@ export type CheckpointFinding = { seq: number; reason: CheckpointReason; problem
  * checkpoint's hash, and the chain may have grown but never shrunk.
  * @example checkAgainstCheckpoint(entries, { gtin, lot, seq: 3, hash }) // undefined when it agrees
  */
-export function checkAgainstCheckpoint(entries: readonly Pick<LedgerEntry, 'seq' | 'hash'>[], cp: CheckpointLot): CheckpointFinding | undefined {
+export function checkAgainstCheckpoint(
+  entries: readonly Pick<LedgerEntry, 'seq' | 'hash'>[],
+  cp: CheckpointLot,
+  source: HeadSource = 'checkpoint',
+): CheckpointFinding | undefined {
   const at = entries.find((e) => e.seq === cp.seq);
   if (!at) {
     const last = entries.reduce((n, e) => Math.max(n, e.seq), 0);
     return {
       seq: last + 1,
-      reason: 'checkpoint-truncated',
-      problem: `the checkpoint holds ${cp.seq} entries, the table ${last}`,
+      reason: `${source}-truncated`,
+      problem: `the ${source} holds ${cp.seq} entries, the table ${last}`,
     };
   }
-  if (at.hash !== cp.hash)
-    return { seq: cp.seq, reason: 'checkpoint-hash', problem: `entry ${cp.seq} has another hash than the checkpoint recorded` };
+  if (at.hash !== cp.hash) return { seq: cp.seq, reason: `${source}-hash`, problem: `entry ${cp.seq} has another hash than the ${source} recorded` };
   return undefined;
 }
 
-/** A lot the checkpoint names but the table no longer holds. */
-export const vanished = (cp: CheckpointLot): CheckpointFinding => ({
+/** A lot the checkpoint (or an anchor) names but the table no longer holds. */
+export const vanished = (cp: CheckpointLot, source: HeadSource = 'checkpoint'): CheckpointFinding => ({
   seq: 1,
-  reason: 'checkpoint-vanished',
-  problem: `the lot is in the checkpoint (${cp.seq} entries) but no longer in the table`,
+  reason: `${source}-vanished`,
+  problem: `the lot is in the ${source} (${cp.seq} entries) but no longer in the table`,
 });
 
 export const lotKeyId = (k: LotKey) => `${k.gtin}|${k.lot}`;

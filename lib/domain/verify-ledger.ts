@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { type AnchorSummary, type AnchorTrail, anchorSummary, type ExpectedHead, expectedHeads } from './anchor-trail.js';
 import {
   type Checkpoint,
   type CheckpointFinding,
-  type CheckpointLot,
   type CheckpointReason,
   checkAgainstCheckpoint,
   checkpointIntact,
@@ -27,6 +27,7 @@ export type LotVerifyReport = {
   /** why it failed: `chain` (hashes or links), or a disagreement with the latest checkpoint */
   reason?: VerifyReason;
   checkpoint?: CheckpointSummary;
+  anchors?: AnchorSummary;
 };
 export type VerifyReason = 'chain' | CheckpointReason;
 /** The checkpoint a verification also compared against (absent before the first checkpoint). */
@@ -37,6 +38,7 @@ export type VerifyAllReport = {
   entries: number;
   failures: { gtin: string; lot: string; seq: number; problem?: string; reason?: VerifyReason }[];
   checkpoint?: CheckpointSummary;
+  anchors?: AnchorSummary;
 };
 /** The latest checkpoint, when verification should compare against it too. */
 export type VerifyCheckpoint = { key: string; checkpoint: Checkpoint };
@@ -48,33 +50,51 @@ const summary = (c: VerifyCheckpoint): CheckpointSummary => ({
   intact: checkpointIntact(c.checkpoint),
 });
 
-/** What streaming a lot's partition learns: its head, the chain check, and the entries a checkpoint comparison needs. */
+/** What streaming a lot's partition learns: its head, the chain check, and the first expected head it disagrees with. */
 type LotScan = { head?: LotState; chain: ChainCheck; finding?: CheckpointFinding };
 
-/** Read a lot's head and entries page by page, checking the chain (and the checkpoint's entry) as they come. */
-async function scanLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, inCheckpoint?: CheckpointLot): Promise<LotScan> {
+/** The first head of `expected` (the checkpoint's, then each anchor's) the entries disagree with. */
+const againstHeads = (entries: readonly Pick<LedgerEntry, 'seq' | 'hash'>[], expected: readonly ExpectedHead[]) => {
+  for (const e of expected) {
+    const c = checkAgainstCheckpoint(entries, e.head, e.source);
+    if (c) return c;
+  }
+  return undefined;
+};
+
+/**
+ * Read a lot's head and entries page by page, checking the chain as they come; only the entries at an expected head's
+ * seq (and the last one) are kept for the comparison with the checkpoint and the anchors.
+ */
+async function scanLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, expected: readonly ExpectedHead[]): Promise<LotScan> {
   const chain = chainChecker();
-  let atCheckpoint: Pick<LedgerEntry, 'seq' | 'hash'> | undefined;
+  const wanted = new Set(expected.map((e) => e.head.seq));
+  const seen = new Map<number, Pick<LedgerEntry, 'seq' | 'hash'>>();
   let last: Pick<LedgerEntry, 'seq' | 'hash'> | undefined;
   const head = await forEachEntryPage(d.ledger, k, (page) => {
     chain.add(page);
-    for (const e of page) if (e.seq === inCheckpoint?.seq) atCheckpoint = { seq: e.seq, hash: e.hash };
+    for (const e of page) if (wanted.has(e.seq)) seen.set(e.seq, { seq: e.seq, hash: e.hash });
     const tail = page.at(-1);
     if (tail && (last === undefined || tail.seq > last.seq)) last = { seq: tail.seq, hash: tail.hash };
   });
   const r = chain.result(head);
-  const seen = [atCheckpoint, last].filter((e): e is Pick<LedgerEntry, 'seq' | 'hash'> => e !== undefined);
-  const finding = r.ok && inCheckpoint ? checkAgainstCheckpoint(seen, inCheckpoint) : undefined;
+  if (last) seen.set(last.seq, last);
+  const finding = r.ok ? againstHeads([...seen.values()], expected) : undefined;
   return { ...(head ? { head } : {}), chain: r, ...(finding ? { finding } : {}) };
 }
 
-/** Verify one lot's chain against its head and, when given, the latest checkpoint; its entries are streamed, not held. */
-export async function verifyLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, cp?: VerifyCheckpoint): Promise<LotVerifyReport> {
-  const inCheckpoint = cp?.checkpoint.lots.find((l) => l.gtin === k.gtin && l.lot === k.lot);
-  const { head: lot, chain: r, finding: c } = await scanLot(d, k, inCheckpoint);
+/**
+ * Verify one lot's chain against its head and, when given, the latest checkpoint and every anchor written after it;
+ * its entries are streamed, not held.
+ */
+export async function verifyLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, cp?: VerifyCheckpoint, trail?: AnchorTrail): Promise<LotVerifyReport> {
+  const expected = expectedHeads(cp, trail).get(lotKeyId(k)) ?? [];
+  const anchors = trail ? { anchors: anchorSummary(trail) } : {};
+  const { head: lot, chain: r, finding: c } = await scanLot(d, k, expected);
   if (!lot) {
-    if (!inCheckpoint || !cp) await requireLot(d, k);
-    const v = vanished(inCheckpoint as CheckpointLot);
+    if (!expected[0]) await requireLot(d, k);
+    const first = expected[0] as ExpectedHead;
+    const v = vanished(first.head, first.source);
     return {
       ok: false,
       entries: 0,
@@ -84,9 +104,10 @@ export async function verifyLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, cp?: Veri
       firstBadSeq: v.seq,
       reason: v.reason,
       ...(cp ? { checkpoint: summary(cp) } : {}),
+      ...anchors,
     };
   }
-  const intact = cp ? checkpointIntact(cp.checkpoint) : true;
+  const intact = (cp ? checkpointIntact(cp.checkpoint) : true) && (trail?.intact ?? true);
   return {
     ok: r.ok && !c && intact,
     entries: r.entries,
@@ -95,6 +116,7 @@ export async function verifyLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, cp?: Veri
     ...(r.problem ? { problem: r.problem, reason: 'chain' as const } : c ? { problem: c.problem, reason: c.reason } : {}),
     ...(r.firstBadSeq ? { firstBadSeq: r.firstBadSeq } : c ? { firstBadSeq: c.seq } : {}),
     ...(cp ? { checkpoint: summary(cp) } : {}),
+    ...anchors,
   };
 }
 
@@ -102,14 +124,14 @@ export async function verifyLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, cp?: Veri
 const VerifyCursor = z.strictObject({ g: z.string(), l: z.string() });
 const compareLots = (a: LotKey, b: LotKey) => compareText(a.gtin, b.gtin) || compareText(a.lot, b.lot);
 
-export type VerifyPageOptions = { gtin?: string; cp?: VerifyCheckpoint; limit?: number; cursor?: string };
+export type VerifyPageOptions = { gtin?: string; cp?: VerifyCheckpoint; trail?: AnchorTrail; limit?: number; cursor?: string };
 
 /**
  * The lots one page of verify-all covers, in (gtin, lot) order after `after`: those the table lists and those the
- * checkpoint names (a lot it names that the table lost is a failure of the page it falls in). One more than `limit`
+ * checkpoint or an anchor names (a lot they name that the table lost is a failure of the page it falls in). One more than `limit`
  * when there are more.
  */
-async function pageLots(d: Pick<LotDeps, 'ledger'>, expected: Map<string, CheckpointLot>, gtins: string[], limit: number, after?: LotKey) {
+async function pageLots(d: Pick<LotDeps, 'ledger'>, expected: Map<string, ExpectedHead[]>, gtins: string[], limit: number, after?: LotKey) {
   const out: { key: LotKey; listed: boolean }[] = [];
   for (const g of gtins) {
     if (out.length > limit) break;
@@ -117,7 +139,10 @@ async function pageLots(d: Pick<LotDeps, 'ledger'>, expected: Map<string, Checkp
     const listed = new Map((await d.ledger.lotsOfGtin(g)).map((l) => [lotKeyId(l), { gtin: l.gtin, lot: l.lot }]));
     const keys = new Map<string, { key: LotKey; listed: boolean }>();
     for (const [id, key] of listed) keys.set(id, { key, listed: true });
-    for (const [id, l] of expected) if (l.gtin === g && !keys.has(id)) keys.set(id, { key: { gtin: l.gtin, lot: l.lot }, listed: false });
+    for (const [id, heads] of expected) {
+      const l = heads[0]?.head;
+      if (l && l.gtin === g && !keys.has(id)) keys.set(id, { key: { gtin: l.gtin, lot: l.lot }, listed: false });
+    }
     const sorted = [...keys.values()].filter((x) => !after || compareLots(x.key, after) > 0).sort((a, b) => compareLots(a.key, b.key));
     out.push(...sorted.slice(0, limit + 1 - out.length));
   }
@@ -131,19 +156,20 @@ async function pageLots(d: Pick<LotDeps, 'ledger'>, expected: Map<string, Checkp
 export async function verifyAllPage(d: Pick<LotDeps, 'ledger'>, opts: VerifyPageOptions = {}): Promise<VerifyAllReport & { nextCursor?: string }> {
   const after = opts.cursor === undefined ? undefined : decodeCursor(VerifyCursor, opts.cursor);
   const limit = opts.limit ?? PAGE_LIMIT;
-  const expected = new Map<string, CheckpointLot>();
-  for (const l of opts.cp?.checkpoint.lots ?? []) if (!opts.gtin || l.gtin === opts.gtin) expected.set(lotKeyId(l), l);
-  const gtins = opts.gtin ? [opts.gtin] : [...new Set([...(await d.ledger.allGtins()), ...[...expected.values()].map((l) => l.gtin)])];
+  const expected = expectedHeads(opts.cp, opts.trail, opts.gtin);
+  const named = [...expected.values()].flatMap((heads) => (heads[0] ? [heads[0].head.gtin] : []));
+  const gtins = opts.gtin ? [opts.gtin] : [...new Set([...(await d.ledger.allGtins()), ...named])];
   gtins.sort(compareText);
   const candidates = await pageLots(d, expected, gtins, limit, after ? { gtin: after.g, lot: after.l } : undefined);
   const page = candidates.slice(0, limit);
   const report: VerifyAllReport = { ok: true, lots: 0, entries: 0, failures: [] };
   await forEachLimit(page, 8, async ({ key, listed }) => {
-    const inCheckpoint = expected.get(lotKeyId(key));
-    const scan = listed ? await scanLot(d, key, inCheckpoint) : undefined;
+    const heads = expected.get(lotKeyId(key)) ?? [];
+    const scan = listed ? await scanLot(d, key, heads) : undefined;
     if (!scan?.head) {
-      if (!inCheckpoint) return; // listed a moment ago, gone now, and never checkpointed: nothing to check
-      const v = vanished(inCheckpoint);
+      const first = heads[0];
+      if (!first) return; // listed a moment ago, gone now, and never checkpointed or anchored: nothing to check
+      const v = vanished(first.head, first.source);
       report.failures.push({ gtin: key.gtin, lot: key.lot, seq: v.seq, problem: v.problem, reason: v.reason });
       return;
     }
@@ -156,18 +182,31 @@ export async function verifyAllPage(d: Pick<LotDeps, 'ledger'>, opts: VerifyPage
       report.failures.push({ gtin: key.gtin, lot: key.lot, seq: scan.finding.seq, problem: scan.finding.problem, reason: scan.finding.reason });
   });
   if (opts.cp) report.checkpoint = summary(opts.cp);
-  report.ok = report.failures.length === 0 && (report.checkpoint?.intact ?? true);
+  if (opts.trail) report.anchors = anchorSummary(opts.trail);
+  report.ok = report.failures.length === 0 && (report.checkpoint?.intact ?? true) && (report.anchors?.intact ?? true);
   report.failures.sort(compareLots);
   const last = page.at(-1);
   return candidates.length > limit && last ? { ...report, nextCursor: encodeCursor({ g: last.key.gtin, l: last.key.lot }) } : report;
 }
 
-/** Verify every lot (of one GTIN, when given), page after page; with a checkpoint, also every lot it names. */
-export async function verifyAll(d: Pick<LotDeps, 'ledger'>, gtin?: string, cp?: VerifyCheckpoint): Promise<VerifyAllReport> {
-  const all: VerifyAllReport = { ok: true, lots: 0, entries: 0, failures: [], ...(cp ? { checkpoint: summary(cp) } : {}) };
+/** Verify every lot (of one GTIN, when given), page after page; with a checkpoint and anchors, also every lot they name. */
+export async function verifyAll(d: Pick<LotDeps, 'ledger'>, gtin?: string, cp?: VerifyCheckpoint, trail?: AnchorTrail): Promise<VerifyAllReport> {
+  const all: VerifyAllReport = {
+    ok: true,
+    lots: 0,
+    entries: 0,
+    failures: [],
+    ...(cp ? { checkpoint: summary(cp) } : {}),
+    ...(trail ? { anchors: anchorSummary(trail) } : {}),
+  };
   let cursor: string | undefined;
   do {
-    const { nextCursor, ...page } = await verifyAllPage(d, { ...(gtin ? { gtin } : {}), ...(cp ? { cp } : {}), ...(cursor ? { cursor } : {}) });
+    const { nextCursor, ...page } = await verifyAllPage(d, {
+      ...(gtin ? { gtin } : {}),
+      ...(cp ? { cp } : {}),
+      ...(trail ? { trail } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
     all.ok &&= page.ok;
     all.lots += page.lots;
     all.entries += page.entries;

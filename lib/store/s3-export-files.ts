@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { ANCHOR_PREFIX, type Anchor, type AnchorStore } from '../domain/anchors.js';
 import type { Checkpoint, CheckpointStore } from '../domain/checkpoints.js';
 import type { ExportFiles } from '../domain/exports.js';
 
@@ -33,7 +34,7 @@ const CHUNK = 256 * 1024;
  * ignores them, so the same code runs locally; parts are buffers, so the SDK never uses aws-chunked encoding.
  * Our own SHA-256 of the whole file is computed while streaming (S3's multipart checksum is a checksum of part checksums).
  */
-export class S3ExportFiles implements ExportFiles, CheckpointStore {
+export class S3ExportFiles implements ExportFiles, CheckpointStore, AnchorStore {
   constructor(
     private readonly s3: S3Client,
     readonly bucket: string,
@@ -136,5 +137,31 @@ export class S3ExportFiles implements ExportFiles, CheckpointStore {
 
   async write(key: string, checkpoint: Checkpoint): Promise<void> {
     await this.putJson(key, checkpoint);
+  }
+
+  /** Anchor keys after `startAfter`, in key (= time) order: S3 lists from there, so the read stays small. */
+  async anchorKeys(startAfter?: string): Promise<string[]> {
+    const out: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: ANCHOR_PREFIX,
+          ...(token ? { ContinuationToken: token } : startAfter ? { StartAfter: startAfter } : {}),
+        }),
+      );
+      for (const o of page.Contents ?? []) if (o.Key?.endsWith('.json')) out.push(o.Key);
+      token = page.NextContinuationToken;
+    } while (token);
+    return out.sort();
+  }
+
+  readAnchor(key: string): Promise<Anchor | undefined> {
+    return this.readJson<Anchor>(key);
+  }
+
+  async writeAnchor(key: string, anchor: Anchor): Promise<void> {
+    await this.putJson(key, anchor);
   }
 }

@@ -2,7 +2,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { JOBS, type Job } from '../../infra/jobs.js';
+import { anchorWindowSeconds, JOBS, type Job } from '../../infra/jobs.js';
 import { EXPORT_RETENTION_CONTEXT } from '../../infra/lotledger-stack.js';
 import { type Access, ROUTES } from '../../infra/routes.js';
 import { TABLE } from '../../lib/table-schema.js';
@@ -255,8 +255,7 @@ const PUBLISH = ['sns:Publish', 'kms:GenerateDataKey*', 'kms:Decrypt'];
 const ALLOW: { [K in keyof Access]-?: Record<string, readonly string[]> } = {
   table: {
     read: [...TABLE_READ, 'kms:Decrypt', 'kms:DescribeKey'],
-    'master-write': [...TABLE_WRITE, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'],
-    'ledger-write': [...TABLE_WRITE, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+    write: [...TABLE_WRITE, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'],
   },
   exportBucket: BUCKET,
   ingestBucket: BUCKET,
@@ -283,8 +282,10 @@ const TRIGGER: Record<Owner['kind'], readonly string[]> = {
 };
 function allowlist(o: Owner): Set<string> {
   const out = new Set([...ALWAYS, ...TRIGGER[o.kind]]);
-  for (const [resource, level] of Object.entries(o.access) as [keyof Access, string | readonly string[]][])
-    for (const l of list(level as string | string[])) for (const a of must(ALLOW[resource][l], `allowlist for ${resource}: ${l}`)) out.add(a);
+  for (const [resource, level] of Object.entries(o.access) as [keyof Access, string | readonly string[] | object][]) {
+    const levels = resource === 'table' ? [level === 'read' ? 'read' : 'write'] : list(level as string | string[]);
+    for (const l of levels) for (const a of must(ALLOW[resource][l], `allowlist for ${resource}: ${l}`)) out.add(a);
+  }
   return out;
 }
 const FORBIDDEN = [/^dynamodb:DeleteItem$/, /^dynamodb:BatchWriteItem$/, /^s3:DeleteObject/, /^s3:PutBucket/, /^\*$/, /^[a-z0-9-]+:\*$/];
@@ -300,6 +301,51 @@ describe('IAM', () => {
       const table = [...actions].filter((a) => a.startsWith('dynamodb:') && !/Stream|GetRecords|GetShardIterator/.test(a));
       expect(table.sort()).toEqual([...(o.access.table === 'read' ? TABLE_READ : TABLE_WRITE)].sort());
     }
+  });
+
+  // Written out per function, independently of infra/access.ts: who may write which partition keys.
+  const LEDGER = ['EVENT#*', 'LOT#*', 'SERIAL#*'];
+  const WRITES: Record<string, readonly string[]> = {
+    'put-product': ['META#*', 'PRODUCT#*'],
+    'put-site': ['SITE#*'],
+    'post-movements': ['ALERT#*', ...LEDGER],
+    'post-scans': ['ALERT#*', ...LEDGER],
+    'batch-file-ingest': ['ALERT#*', ...LEDGER],
+    'post-lot-hold': LEDGER,
+    'post-lot-release': LEDGER,
+    'post-recalls': [...LEDGER, 'RECALL#*'],
+    'post-recall-acknowledgements': ['RECALL#*'],
+    'recall-notice-publisher': ['RECALL#*'],
+    'recall-notice-sweeper': ['RECALL#*'],
+    'recall-follow-ups': ['RECALL#*'],
+    'post-exports': ['EXPORT#*'],
+    'export-worker': ['EXPORT#*'],
+    'post-expiry-checks': ['ALERT#*', 'META#*'],
+    'daily-expiry-check': ['ALERT#*', 'META#*'],
+  };
+  const writeStatements = (name: string) =>
+    statementsOf(roleOf(fnId(name))).filter((st) => st.Effect === 'Allow' && list(st.Action).some((a) => /dynamodb:(PutItem|UpdateItem)/.test(a)));
+
+  it.each(OWNERS)('$name writes the table only under the partition keys of the items it owns', (o) => {
+    const statements = writeStatements(o.name);
+    const expected = WRITES[o.name] ?? [];
+    if (expected.length === 0) {
+      expect(statements).toEqual([]);
+      return;
+    }
+    expect(statements).toHaveLength(1);
+    const st = must(statements[0], 'write statement');
+    expect(refs(st.Resource)).toEqual([tableId]); // the table itself: writes never name an index
+    expect(st.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...expected].sort() } });
+  });
+
+  it('lets only the ledger writers write lot heads, entries, events and serials', () => {
+    const ledgerWriters = OWNERS.filter((o) =>
+      writeStatements(o.name).some((st) => JSON.stringify(st.Condition ?? {}).match(/"(LOT|EVENT|SERIAL)#\*"/)),
+    ).map((o) => o.name);
+    expect(ledgerWriters.sort()).toEqual(
+      ['post-movements', 'post-scans', 'batch-file-ingest', 'post-lot-hold', 'post-lot-release', 'post-recalls'].sort(),
+    );
   });
 
   it.each(OWNERS)('$name reaches only the table, buckets, topics and keys its Access names', (o) => {
@@ -405,7 +451,8 @@ describe('jobs', () => {
   });
 
   it('has one rule per schedule job', () => {
-    expect(ofType('AWS::Events::Rule')).toHaveLength(JOBS.filter((j) => j.kind === 'schedule').length);
+    const sweeps = JOBS.filter((j) => j.kind === 'table-stream' && j.sweep).length;
+    expect(ofType('AWS::Events::Rule')).toHaveLength(JOBS.filter((j) => j.kind === 'schedule').length + sweeps);
   });
 
   it.each(JOBS.filter((j) => j.kind === 'ingest-queue'))('$name reads ingest notifications through a queue with a DLQ', (job) => {
@@ -444,6 +491,24 @@ describe('jobs', () => {
     const filters = (esm.Properties?.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([{ dynamodb: { NewImage: { entity: { S: [...job.entities] } } } }]);
     expect(RESOURCES[ref(esm.Properties?.DestinationConfig)]?.Type).toBe('AWS::SQS::Queue');
+    expect(esm.Properties?.MaximumBatchingWindowInSeconds).toBe(job.batchWindowSeconds ?? 1);
+  });
+
+  it('anchors lot heads off the stream within the anchor interval, one run at a time, with an hourly safety net', () => {
+    const job = must(
+      JOBS.find((j) => j.name === 'ledger-anchor'),
+      'the anchor job',
+    );
+    if (job.kind !== 'table-stream') throw new Error('ledger-anchor is a table-stream job');
+    expect(job.entities).toEqual(['lot']);
+    expect(anchorWindowSeconds(300)).toBe(270);
+    expect(anchorWindowSeconds(3600)).toBe(300);
+    expect(anchorWindowSeconds(10)).toBe(0);
+    expect(job.batchWindowSeconds).toBe(anchorWindowSeconds(300));
+    const fn = fnId(job.name);
+    expect(props(fn).ReservedConcurrentExecutions).toBe(1);
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => (r.Properties?.Targets as Json[]).some((t) => ref(t.Arn) === fn));
+    expect(rules.map(([, r]) => r.Properties?.ScheduleExpression)).toEqual(['cron(45 * * * ? *)']);
   });
 });
 

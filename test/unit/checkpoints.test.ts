@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type Checkpoint, type CheckpointStore, checkAgainstCheckpoint, checkpointIntact, writeCheckpoint } from '../../lib/domain/checkpoints.js';
+import { type Checkpoint, checkAgainstCheckpoint, checkpointIntact, writeCheckpoint } from '../../lib/domain/checkpoints.js';
 import { fixedClock } from '../../lib/domain/clock.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { verifyAll, verifyLot } from '../../lib/domain/verify-ledger.js';
 import { GTIN, mv } from '../support/fixtures.js';
+import { MemoryBucket } from '../support/memory-bucket.js';
 import { memoryLedger } from '../support/memory-ledger.js';
 import { forgeChain } from '../support/rewrite.js';
-
-class MemoryCheckpoints implements CheckpointStore {
-  files = new Map<string, Checkpoint>();
-  async latest() {
-    const key = [...this.files.keys()].sort().at(-1);
-    return key ? { key, checkpoint: structuredClone(this.files.get(key) as Checkpoint) } : undefined;
-  }
-  async write(key: string, cp: Checkpoint) {
-    this.files.set(key, structuredClone(cp));
-  }
-}
 
 async function ledgerWithTwoLots() {
   const d = await memoryLedger();
@@ -25,7 +15,7 @@ async function ledgerWithTwoLots() {
     mv({ type: 'sell', lot: 'C1', quantity: 2 }),
     mv({ type: 'receive', lot: 'C2', quantity: 5, counterparty: 'farm-1' }),
   ]);
-  const exportFiles = new MemoryCheckpoints();
+  const exportFiles = new MemoryBucket();
   return { ...d, exportFiles };
 }
 const C1 = { gtin: GTIN.romaine, lot: 'C1' };
