@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { AppError, type Issue } from '../domain/errors.js';
+import { NOT_WELL_FORMED } from '../domain/ids.js';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
 
@@ -49,9 +50,11 @@ export function parseValue<S extends z.ZodType>(schema: S, raw: unknown, prefix:
   throw new AppError('validation_failed', describeIssues(zodIssues(r.error, prefix)), zodIssues(r.error, prefix));
 }
 
-/** Validate one path or query parameter; its name becomes the detail's path. */
+/** Validate one path or query parameter; its name becomes the detail's path. A lone surrogate is refused whatever the schema. */
 export function parseParam<S extends z.ZodType>(schema: S, name: string, raw: string | undefined): z.output<S> {
   const value = raw === undefined ? undefined : safeDecode(raw);
+  if (value !== undefined && !value.isWellFormed())
+    throw new AppError('validation_failed', describeIssues([{ path: name, message: NOT_WELL_FORMED }]), [{ path: name, message: NOT_WELL_FORMED }]);
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const details = r.error.issues.map((i) => ({ path: name, message: i.message }));
