@@ -85,7 +85,17 @@ describe('site ids named like Object.prototype members, end to end through the h
   it('moves stock to and from every one of them in one batch, and each keeps its own balance', async () => {
     // Act: one lot received, then a batch of records of that lot, each at a reserved site
     const r1 = await post([
-      { eventId: 'rsv-recv', type: 'receive', occurredAt, gtin: GTIN.romaine, lot: LOT, quantity: 100, site: 'dc-1', counterparty: 'farm-1', expiry: '2026-03-04' },
+      {
+        eventId: 'rsv-recv',
+        type: 'receive',
+        occurredAt,
+        gtin: GTIN.romaine,
+        lot: LOT,
+        quantity: 100,
+        site: 'dc-1',
+        counterparty: 'farm-1',
+        expiry: '2026-03-04',
+      },
     ]);
     expect(r1.accepted).toBe(1);
     const transfers = RESERVED.map((id, i) => ({
@@ -152,7 +162,11 @@ describe('site ids named like Object.prototype members, end to end through the h
     });
 
     for (const [i, id] of RESERVED.entries()) {
-      const pick = await call<{ lots?: { lot: string; quantity: number }[] }>(makeGetSitePick(d), 'GET', `/sites/${id}/pick?gtin=${GTIN.romaine}&quantity=1`);
+      const pick = await call<{ lots?: { lot: string; quantity: number }[] }>(
+        makeGetSitePick(d),
+        'GET',
+        `/sites/${id}/pick?gtin=${GTIN.romaine}&quantity=1`,
+      );
       expect(pick.status, `${id}: ${JSON.stringify(pick.body)}`).toBe(200);
       expect(JSON.stringify(pick.body)).toContain(LOT);
       const tooMuch = await call(makeGetSitePick(d), 'GET', `/sites/${id}/pick?gtin=${GTIN.romaine}&quantity=${20 + i}`);
@@ -199,7 +213,7 @@ describe('site ids named like Object.prototype members, end to end through the h
     );
     expect(report.status).toBe(200);
     const acked = new Map(report.body.responded.items.map((a) => [a.siteId, a.quantityOnHand]));
-    RESERVED.forEach((id, i) => expect(acked.get(id), id).toBe(i));
+    for (const [i, id] of RESERVED.entries()) expect(acked.get(id), id).toBe(i);
   });
 
   it('exports their events', async () => {
