@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issuesOf } from './errors.js';
 import { parseGs1 } from './gs1.js';
 import { InstantSchema, SiteIdSchema, TextSchema, UnitAmountSchema } from './ids.js';
 import { MOVEMENT_TYPES, Movement, Reference } from './movement.js';
@@ -36,7 +37,7 @@ export function scanToMovement(raw: unknown, index: number): ParsedRecord {
   const prefix = `scans.${index}`;
   const reject = (errors: { path: string; message: string }[]) => invalidRecord(raw, index, errors);
   const s = ScanInput.safeParse(raw);
-  if (!s.success) return reject(s.error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message })));
+  if (!s.success) return reject(issuesOf(s.error, [prefix]));
   const { data, ...context } = s.data;
   const g = parseGs1(data, { referenceDate: context.occurredAt.slice(0, 10) });
   if (!g.ok) return reject(g.errors.map((e) => ({ path: `${prefix}.data`, message: e.message })));
