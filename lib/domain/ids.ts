@@ -53,7 +53,7 @@ export const TextSchema = (max: number, o: { min?: 0 | 1; trim?: boolean; error?
 /** The largest quantity one record may carry, and the largest unit price or cost. */
 export const MAX_QUANTITY = 1_000_000_000;
 export const MAX_UNIT_AMOUNT = 1_000_000_000;
-/** The smallest positive unit price or cost: below it a number cannot be stored exactly (DynamoDB allows 1e-130). */
+/** The smallest positive unit price or cost; DynamoDB refuses numbers below 1e-130 and above 9.99e125 outright. */
 export const MIN_UNIT_AMOUNT = 0.000001;
 
 /** A finite JSON number; out of range (e.g. 1e400, which JSON.parse makes Infinity) or NaN is refused. */
@@ -70,8 +70,8 @@ export const UnitAmountSchema = FiniteNumber()
   .max(MAX_UNIT_AMOUNT, `must be at most ${MAX_UNIT_AMOUNT}`)
   .refine((n) => n === 0 || n >= MIN_UNIT_AMOUNT, `must be 0 or at least ${MIN_UNIT_AMOUNT}`);
 
-/** A count someone reports (e.g. a recall acknowledgement's quantities): 0 to MAX_QUANTITY. */
-export const ReportedQuantitySchema = FiniteNumber().min(0, 'must be 0 or more').max(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`);
+/** A count someone reports (e.g. a recall acknowledgement's quantities): a quantity of 0 or more. */
+export const ReportedQuantitySchema = QuantitySchema.refine((n) => n >= 0, 'must be 0 or more');
 
 export const GtinSchema = z.string({ error: 'must be a string of digits' }).transform((raw, ctx) => {
   if (!/^\d+$/.test(raw) || ![8, 12, 13, 14].includes(raw.length)) {

@@ -89,8 +89,13 @@ describe('numbers outside what a field allows are 400 naming the field', () => {
     refuses(await call(makePutProduct(d), 'PUT', `/products/${GTIN.romaine}`, { description: 'R', expiryAlertDays: 2 ** 53 + 1 }), 'expiryAlertDays');
   });
 
-  it.each(['quantityOnHand', 'quantityRemoved'])('acknowledgements: %s 1e308', async (field) => {
-    const body = { siteId: 'store-1', quantityOnHand: 1, quantityRemoved: 1, [field]: 1e308 };
+  it.each([
+    ['quantityOnHand', 1e308],
+    ['quantityRemoved', 1e308],
+    ['quantityOnHand', 5e-324],
+    ['quantityRemoved', -1],
+  ])('acknowledgements: %s %d', async (field, value) => {
+    const body = { siteId: 'store-1', quantityOnHand: 1, quantityRemoved: 1, [field]: value };
     refuses(await call(makePostRecallAcknowledgements(d), 'POST', '/recalls/R-1/acknowledgements', body), field);
   });
 
