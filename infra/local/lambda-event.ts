@@ -19,12 +19,13 @@ export function toApiGatewayEvent(req: {
   sourceIp?: string;
 }): APIGatewayProxyEventV2 {
   const u = new URL(req.url, 'http://local');
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(req.headers)) {
     if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   }
-  const query: Record<string, string> = {};
-  for (const [k, v] of u.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  // Null prototypes: a header or parameter named `constructor` or `__proto__` is data like any other.
+  const query: Record<string, string> = Object.create(null);
+  for (const [k, v] of u.searchParams) query[k] = Object.hasOwn(query, k) ? `${query[k]},${v}` : v;
   const contentType = headers['content-type'] ?? '';
   const isText = req.body.length === 0 || contentType === '' || TEXT_TYPES.test(contentType);
   const now = new Date();

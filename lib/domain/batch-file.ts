@@ -18,8 +18,9 @@ const NUMERIC = new Set(['quantity', 'unitPrice', 'unitCost']);
  * @example csvRowToMovement({ eventId: 'e1', type: 'receive', quantity: '5', serials: '' }) // { eventId: 'e1', type: 'receive', quantity: 5 }
  */
 export function csvRowToMovement(row: Record<string, string>): Record<string, unknown> {
-  const m: Record<string, unknown> = {};
-  const reference: Record<string, string> = {};
+  // Null prototypes: a column named `__proto__` must reach validation as an unknown field, not vanish into the prototype.
+  const m: Record<string, unknown> = Object.create(null);
+  const reference: Record<string, string> = Object.create(null);
   for (const [rawKey, rawVal] of Object.entries(row)) {
     const key = rawKey.trim();
     const val = rawVal.trim();

@@ -39,9 +39,18 @@ export function partyUri(lookup: EpcisLookup, siteId: string): string {
 }
 
 /** UN/ECE Rec 20 codes of the units we know; other units (ea, case, ...) are counts, written without `uom`. */
-const UOM: Record<string, string> = { kg: 'KGM', g: 'GRM', lb: 'LBR', lbs: 'LBR', oz: 'ONZ', l: 'LTR', ml: 'MLT', t: 'TNE' };
+const UOM = new Map([
+  ['kg', 'KGM'],
+  ['g', 'GRM'],
+  ['lb', 'LBR'],
+  ['lbs', 'LBR'],
+  ['oz', 'ONZ'],
+  ['l', 'LTR'],
+  ['ml', 'MLT'],
+  ['t', 'TNE'],
+]);
 export function uomOf(unit: string): string | undefined {
-  const known = UOM[unit.toLowerCase()];
+  const known = UOM.get(unit.toLowerCase());
   if (known) return known;
   return /^[A-Z0-9]{2,3}$/.test(unit) && unit !== 'EA' ? unit : undefined;
 }

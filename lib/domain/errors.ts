@@ -1,5 +1,20 @@
+import type { z } from 'zod';
+
 /** One issue with a request, pointing at the field by its dotted path (`movements.3.gtin`). */
 export type Issue = { path: string; message: string };
+
+/**
+ * zod issues as Issues, `prefix` before each path. An unknown field is named by its own path (`colour`, not the
+ * object holding it), so every issue of a JSON object body points at a field.
+ * @example issuesOf(error, ['movements', 3]) // [{ path: 'movements.3.gtin', message: 'GTIN check digit is wrong' }]
+ */
+export const issuesOf = (error: z.ZodError, prefix: (string | number)[] = []): Issue[] =>
+  error.issues.flatMap((i) => {
+    const at = (more: PropertyKey[]) => [...prefix, ...i.path, ...more].map(String).join('.');
+    return i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ path: at([k]), message: 'is not a known field' }))
+      : [{ path: at([]), message: i.message }];
+  });
 
 /** Every machine code the API can answer with, and its HTTP status. Mapped to HTTP in one place: lib/http. */
 export const ERROR_STATUS = {

@@ -123,7 +123,7 @@ export function parseGs1(input: string, opts: Gs1ParseOptions): Gs1ParseResult {
  */
 export function parseElementString(input: string, opts: Gs1ParseOptions): Gs1ParseResult {
   const { symbology, data } = splitSymbology(input.trim());
-  if (symbology !== undefined && GS1_SYMBOLOGIES[symbology] === undefined) {
+  if (symbology !== undefined && !Object.hasOwn(GS1_SYMBOLOGIES, symbology)) {
     return fail({ kind: 'syntax', message: `Symbology identifier ${symbology} does not carry GS1 data (expected ]C1, ]d2, ]Q3, ]e0 or ]J1)` });
   }
   const pairs: Pair[] = [];
@@ -288,7 +288,7 @@ function aiAt(data: string, i: number): AiSpec | undefined {
 }
 
 function pathAi(segment: string): AiSpec | undefined {
-  return lookupAi(DL_SHORT_NAMES[segment] ?? segment);
+  return lookupAi((Object.hasOwn(DL_SHORT_NAMES, segment) ? DL_SHORT_NAMES[segment] : undefined) ?? segment);
 }
 
 function isKeyPath(key: AiSpec, qualifiers: readonly string[]): boolean {

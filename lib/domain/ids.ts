@@ -35,6 +35,44 @@ export function toGtin14(raw: string): Gtin | undefined {
 /** GS1 AI encodable character set 82 (used by AI 10 lot and AI 21 serial). */
 export const SET82 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]+$/;
 
+/** The message of a string that is not well-formed Unicode. */
+export const NOT_WELL_FORMED = 'must be well-formed Unicode (no lone surrogates)';
+
+/** Any string the API takes: well-formed Unicode only, so two different inputs never store or hash as one.
+ * @example UnicodeString().safeParse('a\uD800').success // false
+ */
+export const UnicodeString = (error = 'must be a string') => z.string({ error }).refine((s) => s.isWellFormed(), NOT_WELL_FORMED);
+
+/** Free text of at most `max` characters, well-formed, trimmed first when `trim`; `min` 1 unless told (0: may be empty). */
+export const TextSchema = (max: number, o: { min?: 0 | 1; trim?: boolean; error?: string } = {}) => {
+  const base = o.trim ? UnicodeString(o.error).trim() : UnicodeString(o.error);
+  const bounded = base.max(max, `must be at most ${max} characters`);
+  return (o.min ?? 1) === 1 ? bounded.min(1, 'must not be empty') : bounded;
+};
+
+/** The largest quantity one record may carry, and the largest unit price or cost. */
+export const MAX_QUANTITY = 1_000_000_000;
+export const MAX_UNIT_AMOUNT = 1_000_000_000;
+/** The smallest positive unit price or cost; DynamoDB refuses numbers below 1e-130 and above 9.99e125 outright. */
+export const MIN_UNIT_AMOUNT = 0.000001;
+
+/** A finite JSON number; out of range (e.g. 1e400, which JSON.parse makes Infinity) or NaN is refused. */
+export const FiniteNumber = (error = 'must be a number') => z.number({ error }).finite('must be a finite number');
+
+/** A quantity: finite, at most MAX_QUANTITY in magnitude, at most 3 decimal places. Signs are up to the caller. */
+export const QuantitySchema = FiniteNumber()
+  .refine((n) => Math.abs(n) <= MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`)
+  .refine((n) => Number.isInteger(n * 1000), 'must have at most 3 decimal places');
+
+/** A unit price or cost: 0, or MIN_UNIT_AMOUNT to MAX_UNIT_AMOUNT. */
+export const UnitAmountSchema = FiniteNumber()
+  .min(0, 'must be 0 or more')
+  .max(MAX_UNIT_AMOUNT, `must be at most ${MAX_UNIT_AMOUNT}`)
+  .refine((n) => n === 0 || n >= MIN_UNIT_AMOUNT, `must be 0 or at least ${MIN_UNIT_AMOUNT}`);
+
+/** A count someone reports (e.g. a recall acknowledgement's quantities): a quantity of 0 or more. */
+export const ReportedQuantitySchema = QuantitySchema.refine((n) => n >= 0, 'must be 0 or more');
+
 export const GtinSchema = z.string({ error: 'must be a string of digits' }).transform((raw, ctx) => {
   if (!/^\d+$/.test(raw) || ![8, 12, 13, 14].includes(raw.length)) {
     ctx.addIssue({ code: 'custom', message: 'GTIN must be 8, 12, 13 or 14 digits' });

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
-import { GlnSchema, type Gtin, SiteIdSchema } from './ids.js';
+import { GlnSchema, type Gtin, SiteIdSchema, TextSchema } from './ids.js';
 
 export const PRODUCT_UNITS_MAX = 16;
 
 export const ProductInput = z.strictObject({
-  description: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(500),
-  unit: z.string().trim().min(1, 'must not be empty').max(PRODUCT_UNITS_MAX, `must be at most ${PRODUCT_UNITS_MAX} characters`).default('ea'),
+  description: TextSchema(500, { trim: true, error: 'is required' }),
+  unit: TextSchema(PRODUCT_UNITS_MAX, { trim: true }).default('ea'),
   ftl: z.boolean({ error: 'must be true or false' }).default(false),
   expiryAlertDays: z
     .number({ error: 'must be a whole number of days' })
@@ -26,7 +26,7 @@ export type SiteKind = (typeof SITE_KINDS)[number];
 export const INTERNAL_KINDS: readonly SiteKind[] = ['warehouse', 'store'];
 export const isInternal = (kind: SiteKind) => INTERNAL_KINDS.includes(kind);
 
-const text = (max: number) => z.string({ error: 'must be a string' }).trim().max(max, `must be at most ${max} characters`);
+const text = (max: number) => TextSchema(max, { trim: true, min: 0 });
 
 export const SiteInput = z.strictObject({
   kind: z.enum(SITE_KINDS, { error: `must be one of ${SITE_KINDS.join(', ')}` }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DateSchema, GtinSchema, InstantSchema, LotSchema, SerialSchema, SiteIdSchema } from './ids.js';
+import { DateSchema, GtinSchema, InstantSchema, LotSchema, QuantitySchema, SerialSchema, SiteIdSchema, TextSchema, UnitAmountSchema } from './ids.js';
 
 export const MOVEMENT_TYPES = [
   'receive',
@@ -19,14 +19,8 @@ export type MovementType = (typeof MOVEMENT_TYPES)[number];
 
 export const REFERENCE_TYPES = ['BOL', 'PO', 'INV', 'ASN', 'RMA', 'OTHER'] as const;
 
-const MAX_QUANTITY = 1_000_000_000;
-const quantity = z
-  .number({ error: 'must be a number' })
-  .finite('must be a finite number')
-  .refine((n) => Math.abs(n) <= MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`)
-  .refine((n) => Number.isInteger(n * 1000), 'must have at most 3 decimal places');
-
-const text = (max: number) => z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const quantity = QuantitySchema;
+const text = (max: number) => TextSchema(max);
 
 export const TransformInput = z.strictObject({
   gtin: GtinSchema,
@@ -58,8 +52,8 @@ export const Movement = z
     tlcSourceReference: text(200).optional(),
     reference: Reference.optional(),
     reason: text(500).optional(),
-    unitPrice: z.number({ error: 'must be a number' }).finite().min(0, 'must be 0 or more').optional(),
-    unitCost: z.number({ error: 'must be a number' }).finite().min(0, 'must be 0 or more').optional(),
+    unitPrice: UnitAmountSchema.optional(),
+    unitCost: UnitAmountSchema.optional(),
     inputs: z.array(TransformInput).min(1, 'a transform needs 1-50 inputs').max(50, 'a transform takes at most 50 inputs').optional(),
   })
   .superRefine((m, ctx) => {

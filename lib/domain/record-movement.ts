@@ -5,6 +5,7 @@ import type { LedgerStore, MasterCache } from './ledger-ports.js';
 import type { Movement } from './movement.js';
 import { planMovement } from './plan-movement.js';
 import { jittered, retry, type Sleep } from './retry.js';
+import { isTransientError } from './transient-errors.js';
 
 export type LedgerDeps = {
   ledger: LedgerStore;
@@ -32,14 +33,27 @@ export type RecordResult = {
 const MAX_ATTEMPTS = 40;
 const delayMs = jittered(10, 500);
 
-/** What the attempts of one record share: the plan last made, and the last error an attempt threw. */
-type Attempts = { plan?: Plan; lastError?: unknown };
+/** What the attempts of one record share: the plan last made. */
+type Attempts = { plan?: Plan };
+
+/** Another writer moved a lot, serial or eventId of the record between its read and its commit: re-read and re-plan. */
+class LedgerMovedMeanwhile extends Error {
+  constructor() {
+    super('the ledger moved meanwhile');
+    this.name = 'LedgerMovedMeanwhile';
+  }
+}
+
+/** Worth another attempt: a lost race with another writer, or a throttled, overloaded or timed-out call. */
+const isRetryable = (e: unknown) => e instanceof LedgerMovedMeanwhile || isTransientError(e);
 
 /**
  * Record one validated movement: 1. read a snapshot 2. check the rules and plan 3. commit under conditions, retrying
- * from 1 when another writer got there first. The eventId record is written in the same transaction, so a retry of
- * a movement that did commit finds it and answers `duplicate` (or `accepted` when it was this very call's write).
- * A record handed over from the fast path keeps the token it was planned with: if that commit landed, it is ours.
+ * from 1 when another writer got there first or the table was throttled. The eventId record is written in the same
+ * transaction, so a retry of a movement that did commit finds it and answers `duplicate` (or `accepted` when it was
+ * this very call's write). A record handed over from the fast path keeps the token it was planned with: if that
+ * commit landed, it is ours. When the retries run out the record is `busy`; an error no retry can pass (a bug, a
+ * store refusing the data) is thrown, for the caller to answer 500 and log.
  * @example await recordMovement(deps, movement, 0, cache) // { index: 0, eventId: 'e1', status: 'accepted' }
  */
 export async function recordMovement(d: LedgerDeps, m: Movement, index: number, cache: MasterCache, plannedToken?: string): Promise<RecordResult> {
@@ -47,60 +61,51 @@ export async function recordMovement(d: LedgerDeps, m: Movement, index: number, 
   const run: Attempts = {};
   let result: RecordResult;
   try {
-    result = await retry(
-      async () => {
-        const r = await attempt(d, m, index, cache, token, run);
-        if (!r) throw new Error('the ledger moved meanwhile');
-        return r;
-      },
-      { attempts: MAX_ATTEMPTS, delayMs, ...(d.sleep ? { sleep: d.sleep } : {}) },
-    );
-  } catch {
-    return busy(m, index, run.lastError);
+    result = await retry(() => attempt(d, m, index, cache, token, run), {
+      attempts: MAX_ATTEMPTS,
+      delayMs,
+      retryable: isRetryable,
+      ...(d.sleep ? { sleep: d.sleep } : {}),
+    });
+  } catch (e) {
+    if (isRetryable(e)) return busy(m, index, e);
+    throw e;
   }
   // Our own write landed (seen directly or found after a lost response): run the hook, which never fails the record.
   if (result.status === 'accepted' && run.plan && d.afterAccepted) await d.afterAccepted(m, run.plan).catch(() => undefined);
   return result;
 }
 
-/** One read-plan-commit; undefined when it must be tried again (a conflict, or an error before the write was known to land). */
-async function attempt(
-  d: LedgerDeps,
-  m: Movement,
-  index: number,
-  cache: MasterCache,
-  token: string,
-  run: Attempts,
-): Promise<RecordResult | undefined> {
+/** One read-plan-commit. Throws LedgerMovedMeanwhile on a lost race, or the error of a write not known to have landed. */
+async function attempt(d: LedgerDeps, m: Movement, index: number, cache: MasterCache, token: string, run: Attempts): Promise<RecordResult> {
   const seen = (e: EventRecord | undefined) => (e ? verdictOnExisting(e, m, index, token) : undefined);
+  let known: RecordResult | undefined;
   try {
     const snap = await d.ledger.snapshot(m, cache);
-    const known = seen(snap.event);
+    known = seen(snap.event);
     if (known) return known;
     const planned = planMovement(m, snap, d.clock.now().toISOString(), token);
     if (!planned.ok) return { index, eventId: m.eventId, status: 'rejected', ...planned.rejection };
     run.plan = planned.plan;
     const outcome = await d.ledger.commit(planned.plan);
     if (outcome === 'committed') return { index, eventId: m.eventId, status: 'accepted' };
-    if (outcome === 'event-exists') return seen(await d.ledger.getEvent(m.eventId));
-    return undefined;
+    if (outcome === 'event-exists') known = seen(await d.ledger.getEvent(m.eventId));
   } catch (e) {
     // The commit may have landed before the error (a lost response): the event record tells.
-    run.lastError = e;
-    return d.ledger.getEvent(m.eventId).then(seen, () => undefined);
+    known = await d.ledger.getEvent(m.eventId).then(seen, () => undefined);
+    if (known) return known;
+    throw e;
   }
+  if (known) return known;
+  throw new LedgerMovedMeanwhile();
 }
 
-function busy(m: Movement, index: number, lastError: unknown): RecordResult {
-  const message = 'The ledger is busy; nothing was written for this record. Sending it again is safe.';
-  return {
-    index,
-    eventId: m.eventId,
-    status: 'rejected',
-    code: 'busy',
-    message,
-    errors: [{ path: '', message: `${message} (${String(lastError ?? 'conflicts')})` }],
-  };
+/** The answer for a record whose retries ran out: what kept it from landing, and that resending it is safe. */
+function busy(m: Movement, index: number, last: unknown): RecordResult {
+  const why =
+    last instanceof LedgerMovedMeanwhile ? 'other writers kept changing the same lot or serial' : 'the table kept throttling or not answering';
+  const message = `The ledger is busy (${why}, ${MAX_ATTEMPTS} attempts); nothing was written for this record. Sending it again is safe.`;
+  return { index, eventId: m.eventId, status: 'rejected', code: 'busy', message, errors: [{ path: '', message }] };
 }
 
 /** The answer for a record whose eventId is already recorded: ours (same token), a duplicate, or a conflict. */

@@ -1,5 +1,5 @@
 import { forEachLimit } from './concurrency.js';
-import type { Issue } from './errors.js';
+import { type Issue, issuesOf } from './errors.js';
 import { groupCommit } from './group-commit.js';
 import { isBulk, type MasterCache } from './ledger-ports.js';
 import { Movement } from './movement.js';
@@ -81,11 +81,7 @@ export function invalidRecord(raw: unknown, index: number, errors: Issue[]): Par
 export function parseRecord(r: unknown, index: number, prefix = 'movements'): ParsedRecord {
   const p = Movement.safeParse(r);
   if (p.success) return { ok: true, movement: p.data };
-  return invalidRecord(
-    r,
-    index,
-    p.error.issues.map((i) => ({ path: [prefix, index, ...i.path.map(String)].join('.'), message: i.message })),
-  );
+  return invalidRecord(r, index, issuesOf(p.error, [prefix, index]));
 }
 
 export function summarize(results: RecordResult[]): BatchReport {

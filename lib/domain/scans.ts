@@ -1,24 +1,25 @@
 import { z } from 'zod';
+import { issuesOf } from './errors.js';
 import { parseGs1 } from './gs1.js';
-import { InstantSchema, SiteIdSchema } from './ids.js';
+import { InstantSchema, SiteIdSchema, TextSchema, UnitAmountSchema } from './ids.js';
 import { MOVEMENT_TYPES, Movement, Reference } from './movement.js';
 import { invalidRecord, type ParsedRecord } from './record-movements.js';
 
 /** One scan as a store or warehouse system sends it: the movement's context plus the raw barcode data. */
 export const ScanInput = z.strictObject({
-  eventId: z.string({ error: 'is required' }).min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
+  eventId: TextSchema(128, { error: 'is required' }),
   type: z.enum(MOVEMENT_TYPES, { error: `must be one of ${MOVEMENT_TYPES.join(', ')}` }),
   site: SiteIdSchema,
   counterparty: SiteIdSchema.optional(),
   occurredAt: InstantSchema,
-  data: z.string({ error: 'must be the scanned GS1 data as a string' }).min(1, 'must not be empty').max(2000, 'is too long for a GS1 barcode'),
+  data: TextSchema(2000, { error: 'must be the scanned GS1 data as a string' }),
   // Optional context a scan cannot carry; same meaning as in POST /movements.
-  reason: z.string().min(1).max(500).optional(),
+  reason: TextSchema(500).optional(),
   reference: Reference.optional(),
-  unitPrice: z.number().finite().min(0).optional(),
-  unitCost: z.number().finite().min(0).optional(),
+  unitPrice: UnitAmountSchema.optional(),
+  unitCost: UnitAmountSchema.optional(),
   tlcSource: SiteIdSchema.optional(),
-  tlcSourceReference: z.string().min(1).max(200).optional(),
+  tlcSourceReference: TextSchema(200).optional(),
 });
 
 export const ScanBatch = z.strictObject({
@@ -36,7 +37,7 @@ export function scanToMovement(raw: unknown, index: number): ParsedRecord {
   const prefix = `scans.${index}`;
   const reject = (errors: { path: string; message: string }[]) => invalidRecord(raw, index, errors);
   const s = ScanInput.safeParse(raw);
-  if (!s.success) return reject(s.error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message })));
+  if (!s.success) return reject(issuesOf(s.error, [prefix]));
   const { data, ...context } = s.data;
   const g = parseGs1(data, { referenceDate: context.occurredAt.slice(0, 10) });
   if (!g.ok) return reject(g.errors.map((e) => ({ path: `${prefix}.data`, message: e.message })));

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { AppError, type Issue } from '../domain/errors.js';
+import { AppError, type Issue, issuesOf } from '../domain/errors.js';
+import { NOT_WELL_FORMED } from '../domain/ids.js';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
 
@@ -10,10 +11,6 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
   headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   body: JSON.stringify(body),
 });
-
-/** zod issues as the contract's `details`, with `prefix` (e.g. `movements`) before each path. */
-export const zodIssues = (error: z.ZodError, prefix: (string | number)[] = []): Issue[] =>
-  error.issues.map((i) => ({ path: [...prefix, ...i.path.map(String)].join('.'), message: i.message }));
 
 /** Map any error to the contract's error body; internal errors never leak their message. */
 export const toHttp = (e: unknown): HttpResult =>
@@ -46,12 +43,15 @@ export function parseBody<S extends z.ZodType>(schema: S, event: Pick<APIGateway
 export function parseValue<S extends z.ZodType>(schema: S, raw: unknown, prefix: (string | number)[] = []): z.output<S> {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
-  throw new AppError('validation_failed', describeIssues(zodIssues(r.error, prefix)), zodIssues(r.error, prefix));
+  const details = issuesOf(r.error, prefix);
+  throw new AppError('validation_failed', describeIssues(details), details);
 }
 
-/** Validate one path or query parameter; its name becomes the detail's path. */
+/** Validate one path or query parameter; its name becomes the detail's path. A lone surrogate is refused whatever the schema. */
 export function parseParam<S extends z.ZodType>(schema: S, name: string, raw: string | undefined): z.output<S> {
   const value = raw === undefined ? undefined : safeDecode(raw);
+  if (value !== undefined && !value.isWellFormed())
+    throw new AppError('validation_failed', describeIssues([{ path: name, message: NOT_WELL_FORMED }]), [{ path: name, message: NOT_WELL_FORMED }]);
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const details = r.error.issues.map((i) => ({ path: name, message: i.message }));

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { GtinSchema, LotSchema } from '../domain/ids.js';
+import { GtinSchema, LotSchema, TextSchema, UnicodeString } from '../domain/ids.js';
 import type { LotKey } from '../domain/ledger.js';
 import { parseParam } from './http.js';
 
@@ -22,6 +22,6 @@ export const LimitSchema = z.coerce
   .min(1, 'must be 1-1000')
   .max(1000, 'must be 1-1000');
 
-export const CursorSchema = z.string().max(200, 'cursor is too long').describe('opaque: the nextCursor of the previous page');
+export const CursorSchema = UnicodeString().max(200, 'cursor is too long').describe('opaque: the nextCursor of the previous page');
 
-export const ReasonBody = z.strictObject({ reason: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(500) });
+export const ReasonBody = z.strictObject({ reason: TextSchema(500, { trim: true, error: 'is required' }) });

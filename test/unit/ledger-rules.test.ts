@@ -168,7 +168,9 @@ describe('recording movements', () => {
     const r = await recordMovements({ ...d, ledger }, [receive()]);
     // Assess
     expect(r.results[0]).toMatchObject({ status: 'rejected', code: 'busy', errors: [{ path: '' }] });
-    expect(r.results[0]?.message).toBe('The ledger is busy; nothing was written for this record. Sending it again is safe.');
+    expect(r.results[0]?.message).toBe(
+      'The ledger is busy (other writers kept changing the same lot or serial, 40 attempts); nothing was written for this record. Sending it again is safe.',
+    );
     expect(commits).toBe(40);
     expect(d.ledger.commits).toBe(0);
   });
