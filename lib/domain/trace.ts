@@ -167,8 +167,8 @@ export type TraceOptions = { movements?: boolean; limit?: number; cursor?: strin
  */
 export async function traceLot(d: TraceDeps, root: LotKey, direction: TraceDirection, opts: TraceOptions = {}): Promise<TraceResult> {
   const after = opts.cursor === undefined ? undefined : decodeCursor(TraceCursor, opts.cursor);
-  await requireLot(d, root);
   const traced = await walkLots(d, [root], direction);
+  if (!traced.has(lotId(root))) await requireLot(d, root); // the walk read the root's partition: no head, no lot
   const kinds = await siteKinds(d, mentionedSites(traced.values()));
   const kindOf = (id: string) => kinds.get(id) ?? 'unknown';
   const lots = [...traced.values()]

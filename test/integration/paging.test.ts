@@ -60,6 +60,7 @@ describe('paged answers against DynamoDB Local', () => {
     expect(bare.body).toMatchObject({ movements: [], movementsTotal: 10 });
     expect(bare.body.lots).toHaveLength(4);
     expect(bare.body.nextCursor).toBeUndefined();
+    expect((await call(h, 'GET', `/lots/${root.gtin}/NOPE/trace?movements=true`)).body).toMatchObject({ error: { code: 'lot_not_found' } });
     const seen: Page['movements'] = [];
     let path = `/lots/${root.gtin}/${root.lot}/trace?movements=true&limit=3`;
     for (;;) {
