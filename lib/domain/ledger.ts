@@ -152,3 +152,15 @@ export const isDefectReturn = (m: { type: string; reason?: string | undefined })
 
 /** Units on hand across all internal sites. */
 export const onHand = (lot: Pick<LotState, 'balances'>) => q3(Object.values(lot.balances).reduce((s, b) => s + b.q, 0));
+
+/**
+ * A lot's balance at one site. Balances are keyed by siteId, and any siteId the contract allows is data: `__proto__`
+ * or `constructor` must read and write an own property, never the object's prototype.
+ */
+export const balanceAt = (lot: Pick<LotState, 'balances'>, siteId: string): SiteBalance | undefined =>
+  Object.hasOwn(lot.balances, siteId) ? lot.balances[siteId] : undefined;
+
+/** Set a lot's balance at one site as an own property (see balanceAt). */
+export function setBalance(lot: Pick<LotState, 'balances'>, siteId: string, b: SiteBalance): void {
+  Object.defineProperty(lot.balances, siteId, { value: b, enumerable: true, writable: true, configurable: true });
+}

@@ -3,7 +3,7 @@ import { todayOf } from './dates.js';
 import { AppError } from './errors.js';
 import type { LotIndex } from './expiry-ports.js';
 import type { Gtin } from './ids.js';
-import { effectiveStatus, type LotState, q3 } from './ledger.js';
+import { balanceAt, effectiveStatus, type LotState, q3 } from './ledger.js';
 import { isInternal, type MasterDataStore, requireProduct, requireSite } from './master-data.js';
 
 export type PickDeps = { lotIndex: Pick<LotIndex, 'lotsByExpiry'>; master: MasterDataStore; clock: Clock };
@@ -27,7 +27,7 @@ export function fefoTake(
   let available = 0;
   for (const lot of lots) {
     if (remaining <= 0) break;
-    const atSite = lot.balances[siteId]?.q ?? 0;
+    const atSite = balanceAt(lot, siteId)?.q ?? 0;
     if (atSite <= 0 || effectiveStatus(lot, today) !== 'active') continue;
     const take = Math.min(atSite, remaining);
     picks.push({ lot: lot.lot, expiry: lot.expiry ?? null, quantity: take, available: atSite });

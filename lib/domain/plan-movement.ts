@@ -2,6 +2,7 @@ import { GENESIS_HASH } from './canonical.js';
 import type { Issue } from './errors.js';
 import {
   actionCount,
+  balanceAt,
   contentHash,
   type Delta,
   effectiveStatus,
@@ -18,6 +19,7 @@ import {
   type SerialStatus,
   type Snapshot,
   sealEntry,
+  setBalance,
 } from './ledger.js';
 import { isInternal, type Product, type Site } from './master-data.js';
 import { localDate, type Movement } from './movement.js';
@@ -223,7 +225,7 @@ function stockDeltas(m: Movement, rule: MovementRule): Delta[] {
  */
 function applyDeltas(lot: LotState, deltas: Delta[], stock: { type: LedgerEntryType; arrives: boolean }, path: string): Rejection | undefined {
   for (const d of deltas) {
-    const cur = lot.balances[d.siteId] ?? { q: 0, r: 0 };
+    const cur = balanceAt(lot, d.siteId) ?? { q: 0, r: 0 };
     const next = q3(cur.q + d.quantity);
     if (next < 0)
       return {
@@ -232,7 +234,7 @@ function applyDeltas(lot: LotState, deltas: Delta[], stock: { type: LedgerEntryT
         errors: [{ path, message: `only ${cur.q} on hand at ${d.siteId}` }],
       };
     const arrived = d.quantity > 0 && stock.arrives ? d.quantity : 0;
-    lot.balances[d.siteId] = { q: next, r: q3(cur.r + arrived) };
+    setBalance(lot, d.siteId, { q: next, r: q3(cur.r + arrived) });
     if (next === 0 && cur.r + arrived === 0) delete lot.balances[d.siteId];
   }
   return undefined;

@@ -5,7 +5,7 @@ import type { LedgerEntry, LotKey, LotState } from '../domain/ledger.js';
 import { jittered, realSleep, retry, type Sleep } from '../domain/retry.js';
 import { isTransientError } from '../domain/transient-errors.js';
 import { written } from './conditional.js';
-import { fromItem } from './items.js';
+import { fromItem, lotFromItem } from './items.js';
 import { keys } from './keys.js';
 
 type Item = Record<string, unknown>;
@@ -140,7 +140,7 @@ export class DynamoEntryReader {
     await retry(
       async () => {
         const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
-        for (const it of r.Responses?.[this.table] ?? []) out.push(fromItem<LotState>(it));
+        for (const it of r.Responses?.[this.table] ?? []) out.push(lotFromItem<LotState>(it));
         pending = (r.UnprocessedKeys?.[this.table]?.Keys as Item[] | undefined) ?? [];
         if (pending.length) throw new AppError('busy', 'The table kept returning unprocessed keys');
       },

@@ -25,7 +25,7 @@ import type { LotPartitionPage } from '../domain/lot-partition.js';
 import type { Product, Site } from '../domain/master-data.js';
 import type { Movement } from '../domain/movement.js';
 import { batchGetAll } from './batch-get.js';
-import { fromItem } from './items.js';
+import { balancesToItem, fromItem, lotFromItem } from './items.js';
 import { keys } from './keys.js';
 import { queryAll } from './query-all.js';
 
@@ -42,6 +42,7 @@ export function lotItem(l: LotState): Item {
     ...keys.lot(l),
     entity: 'lot',
     ...l,
+    balances: balancesToItem(l.balances),
     gsi1pk: `GTIN#${l.gtin}`,
     gsi1sk: `${l.expiry ?? NO_EXPIRY}#${l.lot}`,
     ...(l.expiry && stock ? { gsi2pk: 'EXPIRY', gsi2sk: `${l.expiry}#${l.gtin}#${l.lot}` } : {}),
@@ -101,7 +102,7 @@ export class DynamoLedgerStore implements BulkLedgerStore {
           snap.event = fromItem<EventRecord>(it);
           break;
         case 'lot': {
-          const l = fromItem<LotState>(it);
+          const l = lotFromItem<LotState>(it);
           snap.lots.set(lotId(l), l);
           break;
         }
@@ -155,7 +156,7 @@ export class DynamoLedgerStore implements BulkLedgerStore {
     const overlay: Overlay = { events: new Map(), lots: new Map(), serials: new Map() };
     for (const it of items) {
       if (it.entity === 'event') overlay.events.set(String(it.eventId), fromItem<EventRecord>(it));
-      else if (it.entity === 'lot') overlay.lots.set(lotId(it as LotKey), fromItem<LotState>(it));
+      else if (it.entity === 'lot') overlay.lots.set(lotId(it as LotKey), lotFromItem<LotState>(it));
       else if (it.entity === 'serial') overlay.serials.set(`${it.gtin}|${it.serial}`, fromItem<SerialState>(it));
       else if (it.entity === 'product') cache.products.set(String(it.gtin), fromItem<Product>(it));
       else if (it.entity === 'site') cache.sites.set(String(it.siteId), fromItem<Site>(it));
@@ -282,7 +283,7 @@ export class DynamoLedgerStore implements BulkLedgerStore {
 
   async getLot(k: LotKey): Promise<LotState | undefined> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.lot(k), ConsistentRead: true }));
-    return r.Item ? fromItem<LotState>(r.Item) : undefined;
+    return r.Item ? lotFromItem<LotState>(r.Item) : undefined;
   }
 
   async getSerial(gtin: string, serial: string): Promise<SerialState | undefined> {
@@ -340,7 +341,7 @@ export class DynamoLedgerStore implements BulkLedgerStore {
     let head: LotState | undefined;
     const entries: LedgerEntry[] = [];
     for (const it of r.Items ?? []) {
-      if (it.sk === headSk) head = fromItem<LotState>(it);
+      if (it.sk === headSk) head = lotFromItem<LotState>(it);
       else if (String(it.sk).startsWith(ENTRY_SK_PREFIX)) entries.push(fromItem<LedgerEntry>(it));
     }
     const next = r.LastEvaluatedKey?.sk;
@@ -357,7 +358,7 @@ export class DynamoLedgerStore implements BulkLedgerStore {
   /** All lots of a GTIN in expiry order (lots without expiry last). */
   async lotsOfGtin(gtin: string): Promise<LotState[]> {
     return this.queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `GTIN#${gtin}` } }).then(
-      (items) => items.map((i) => fromItem<LotState>(i)),
+      (items) => items.map((i) => lotFromItem<LotState>(i)),
     );
   }
 

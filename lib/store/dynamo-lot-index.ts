@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryComman
 import type { LotIndex } from '../domain/expiry-ports.js';
 import type { LotState } from '../domain/ledger.js';
 import { written } from './conditional.js';
-import { fromItem } from './items.js';
+import { fromItem, lotFromItem } from './items.js';
 
 type Item = Record<string, unknown>;
 
@@ -88,7 +88,7 @@ export class DynamoLotIndex implements LotIndex {
         new QueryCommand({ ...q, TableName: this.table, Limit: this.pageSize, ...(start ? { ExclusiveStartKey: start } : {}) }),
       );
       const items = (r.Items ?? []) as Item[];
-      if (items.length) yield items.map((i) => fromItem<T>(i));
+      if (items.length) yield items.map((i) => (i.entity === 'lot' ? lotFromItem<LotState>(i) : fromItem<T>(i)) as T);
       start = r.LastEvaluatedKey;
     } while (start);
   }

@@ -89,7 +89,7 @@ describe('POST /movements', () => {
       [`LOT#${GTIN.romaine}#L1`, 'attribute_not_exists(pk)'],
       [`LOT#${GTIN.romaine}#L1`, 'attribute_not_exists(pk)'],
     ]);
-    expect(tx?.TransactItems?.[1]?.Put?.Item).toMatchObject({ gsi1pk: `GTIN#${GTIN.romaine}`, balances: { 'dc-1': { q: 10, r: 10 } } });
+    expect(tx?.TransactItems?.[1]?.Put?.Item).toMatchObject({ gsi1pk: `GTIN#${GTIN.romaine}`, balances: [{ siteId: 'dc-1', q: 10, r: 10 }] });
   });
 
   it('never answers 5xx to an arbitrary body', async () => {
