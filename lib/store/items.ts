@@ -22,7 +22,10 @@ export function lotFromItem<T extends { balances: Balances }>(item: Item): T {
   const out = fromItem<T & { balances: unknown }>(item);
   const stored = out.balances;
   const balances: Balances = {};
-  const rows = Array.isArray(stored) ? (stored as { siteId: string; q: number; r: number }[]) : [];
+  // Items written before balances were a list hold a map: its entries are read the same way.
+  const rows = Array.isArray(stored)
+    ? (stored as { siteId: string; q: number; r: number }[])
+    : Object.entries((stored ?? {}) as Balances).map(([siteId, v]) => ({ siteId, q: v.q, r: v.r }));
   for (const row of rows)
     Object.defineProperty(balances, row.siteId, { value: { q: row.q, r: row.r }, enumerable: true, writable: true, configurable: true });
   return { ...out, balances } as T;
