@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -244,7 +244,15 @@ export class LotledgerStack extends Stack {
       }),
     );
 
+    // Not a resource but a deploy-time setting: the company prefix SSCCs are numbered under (POST /labels/sscc).
+    const gs1CompanyPrefix = new CfnParameter(this, 'Gs1CompanyPrefix', {
+      type: 'String',
+      description: 'GS1 company prefix (4-12 digits) that POST /labels/sscc numbers SSCCs under',
+      allowedPattern: '^\\d{4,12}$',
+      // no default: a deploy names its own prefix, or SSCCs would be issued under someone else's
+    });
     this.targets = {
+      gs1CompanyPrefix: gs1CompanyPrefix.valueAsString,
       table: { table: this.table, key: tableKey },
       exportBucket: { bucket: this.exportBucket, key: exportKey },
       ingestBucket: { bucket: this.ingestBucket, key: ingestKey },

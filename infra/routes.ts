@@ -20,10 +20,10 @@ export type Access = {
  * the ledger writers: movements, scans, batch files, lot hold and release, recalls (they quarantine lots) and the
  * chain sequencer.
  */
-export type ItemKind = 'product' | 'site' | 'meta' | 'ledger' | 'recall' | 'alert' | 'export';
+export type ItemKind = 'product' | 'site' | 'meta' | 'ledger' | 'recall' | 'alert' | 'export' | 'label';
 
 /** Environment keys a function may read beyond TABLE_NAME; the stack sets each to the resource it names. */
-export type EnvKey = 'EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL';
+export type EnvKey = 'EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL' | 'GS1_COMPANY_PREFIX';
 
 export type Route = {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -97,6 +97,11 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'GET', path: '/sites/{siteId}/pick', handler: 'get-site-pick', access: { table: 'read' } },
   { method: 'GET', path: '/reports/lots', handler: 'get-reports-lots', access: { table: 'read' } },
+  // Labels (docs: README "Labels"): rendered on request; SSCCs are numbered from one counter item under LABEL#.
+  { method: 'GET', path: '/labels/lots/{gtin}/{lot}', handler: 'get-label-lot', access: { table: 'read' } },
+  { method: 'GET', path: '/labels/serials/{gtin}/{serial}', handler: 'get-label-serial', access: { table: 'read' } },
+  { method: 'POST', path: '/labels/sscc', handler: 'post-label-sscc', access: { table: { write: ['label'] } }, env: ['GS1_COMPANY_PREFIX'] },
+  { method: 'GET', path: '/labels/sscc/{sscc}', handler: 'get-label-sscc', access: { table: 'read' } },
 ];
 
 /** Match a concrete path against a route template; returns the decoded-later raw path parameters. */

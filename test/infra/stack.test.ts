@@ -218,7 +218,7 @@ const OWNERS: Owner[] = [
   ...ROUTES.map((r) => ({ name: r.handler, handler: r.handler, access: r.access, env: r.env ?? [], kind: 'route' as const })),
   ...JOBS.map((j) => ({ name: j.name, handler: j.handler, access: j.access, env: j.env ?? [], kind: j.kind })),
 ];
-const ENV_KEYS = ['TABLE_NAME', 'EXPORT_BUCKET', 'INGEST_BUCKET', 'RECALL_TOPIC_ARN', 'ALERTS_TOPIC_ARN', 'EXPORT_QUEUE_URL'];
+const ENV_KEYS = ['TABLE_NAME', 'EXPORT_BUCKET', 'INGEST_BUCKET', 'RECALL_TOPIC_ARN', 'ALERTS_TOPIC_ARN', 'EXPORT_QUEUE_URL', 'GS1_COMPANY_PREFIX'];
 
 describe('functions', () => {
   it('are one per route and per job, plus only CDK’s bucket-notifications handler', () => {
@@ -322,6 +322,7 @@ describe('IAM', () => {
     'export-worker': ['EXPORT#*'],
     'post-expiry-checks': ['ALERT#*', 'META#*'],
     'daily-expiry-check': ['ALERT#*', 'META#*'],
+    'post-label-sscc': ['LABEL#*'],
   };
   const writeStatements = (name: string) =>
     statementsOf(roleOf(fnId(name))).filter((st) => st.Effect === 'Allow' && list(st.Action).some((a) => /dynamodb:(PutItem|UpdateItem)/.test(a)));
