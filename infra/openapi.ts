@@ -235,6 +235,21 @@ export const API_DOCS: Record<string, ApiDoc> = {
     query: labelQuery({}),
     responses: { 200: 'the label', 400: E400, 404: 'sscc_not_found' },
   },
+  'get-digital-link-lot': {
+    tag: 'digital link',
+    summary: 'GS1 Digital Link resolver for a lot (no auth, throttled): public facts as JSON, or a page in large letters',
+    description:
+      'With Accept: application/json (and not text/html): {gtin, lot, description, expiry, expired, recalled, recall?: {title, reason, instructions}}; ' +
+      'otherwise an HTML page for whoever scanned the QR code. Stock, sites and holds are never shown.',
+    params: lotParams,
+    responses: { 200: 'the public facts (JSON) or the page (text/html)', 400: E400, 404: 'lot_not_found' },
+  },
+  'get-digital-link-serial': {
+    tag: 'digital link',
+    summary: 'GS1 Digital Link resolver for a unit (no auth, throttled): the public facts of its lot, with the serial',
+    params: { gtin: GtinSchema, serial: SerialSchema },
+    responses: { 200: 'the public facts (JSON) or the page (text/html)', 400: E400, 404: 'serial_not_found' },
+  },
   'post-exports': {
     tag: 'exports',
     summary:
@@ -302,7 +317,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       ...(parameters.length ? { parameters } : {}),
       ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body) } } } } : {}),
       responses,
-      'x-amazon-apigateway-auth': { type: 'AWS_IAM' },
+      'x-amazon-apigateway-auth': { type: r.auth === 'none' ? 'NONE' : 'AWS_IAM' },
     };
   }
   return {

@@ -34,7 +34,14 @@ export type Route = {
   access: Access;
   /** env keys the handler reads beyond TABLE_NAME */
   env?: readonly EnvKey[];
+  /** `none`: a public route, no IAM auth (the contract's exceptions); it must then have its own, tighter throttle */
+  auth?: 'none';
+  /** requests per second and burst of this route alone (API Gateway route settings), below the stage's default */
+  throttle?: { rateLimit: number; burstLimit: number };
 };
+
+/** The throttle of the public GS1 Digital Link resolver: a phone scanning a QR code needs one request, not hundreds. */
+const RESOLVER_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', handler: 'health', access: { table: 'read' }, env: ['EXPORT_BUCKET'] },
@@ -102,6 +109,23 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/labels/serials/{gtin}/{serial}', handler: 'get-label-serial', access: { table: 'read' } },
   { method: 'POST', path: '/labels/sscc', handler: 'post-label-sscc', access: { table: { write: ['label'] } }, env: ['GS1_COMPANY_PREFIX'] },
   { method: 'GET', path: '/labels/sscc/{sscc}', handler: 'get-label-sscc', access: { table: 'read' } },
+  // The GS1 Digital Link resolver: public (no auth), throttled, read only; it shows public facts of a lot only.
+  {
+    method: 'GET',
+    path: '/01/{gtin}/10/{lot}',
+    handler: 'get-digital-link-lot',
+    access: { table: 'read' },
+    auth: 'none',
+    throttle: RESOLVER_THROTTLE,
+  },
+  {
+    method: 'GET',
+    path: '/01/{gtin}/21/{serial}',
+    handler: 'get-digital-link-serial',
+    access: { table: 'read' },
+    auth: 'none',
+    throttle: RESOLVER_THROTTLE,
+  },
 ];
 
 /** Match a concrete path against a route template; returns the decoded-later raw path parameters. */

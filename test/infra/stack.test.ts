@@ -405,16 +405,35 @@ describe('IAM', () => {
 describe('the HTTP API', () => {
   const routes = ofType('AWS::ApiGatewayV2::Route');
 
-  it('has one route per ROUTES entry, each with IAM auth, integrated with that route’s function', () => {
+  /** The contract's only public routes. A new public route is a deliberate change to this list, never a side effect. */
+  const PUBLIC = ['GET /01/{gtin}/10/{lot}', 'GET /01/{gtin}/21/{serial}'];
+
+  it('has one route per ROUTES entry, each with IAM auth unless public, integrated with that route’s function', () => {
     expect(routes.map(([, r]) => r.Properties?.RouteKey).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
     for (const route of ROUTES) {
       const [, r] = must(
         routes.find(([, x]) => x.Properties?.RouteKey === `${route.method} ${route.path}`),
         route.path,
       );
-      expect(r.Properties?.AuthorizationType).toBe('AWS_IAM');
+      expect(r.Properties?.AuthorizationType).toBe(PUBLIC.includes(`${route.method} ${route.path}`) ? 'NONE' : 'AWS_IAM');
       const integration = ref(r.Properties?.Target);
       expect(ref(props(integration).IntegrationUri)).toBe(fnId(route.handler));
+    }
+  });
+
+  it('leaves exactly the intended routes unauthenticated, each read only and with a throttle tighter than the stage default', () => {
+    const open = routes.filter(([, r]) => r.Properties?.AuthorizationType !== 'AWS_IAM').map(([, r]) => String(r.Properties?.RouteKey));
+    expect(open.sort()).toEqual([...PUBLIC].sort());
+    const stage = props(must(ofType('AWS::ApiGatewayV2::Stage')[0], 'stage')[0]);
+    const settings = stage.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    for (const key of PUBLIC) {
+      expect(settings[key]?.ThrottlingRateLimit).toBeLessThan(100);
+      expect(settings[key]?.ThrottlingBurstLimit).toBeLessThan(200);
+      const route = must(
+        ROUTES.find((r) => `${r.method} ${r.path}` === key),
+        key,
+      );
+      expect(route.access).toEqual({ table: 'read' });
     }
   });
 
