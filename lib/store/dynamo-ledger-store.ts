@@ -26,6 +26,7 @@ import {
   type SerialState,
   type Snapshot,
   type StockHead,
+  type UnchainedEntry,
 } from '../domain/ledger.js';
 import type { BulkLedgerStore, CommitOutcome, MasterCache, Overlay } from '../domain/ledger-ports.js';
 import type { LotPartitionPage } from '../domain/lot-partition.js';
@@ -555,7 +556,8 @@ export class DynamoLedgerStore implements BulkLedgerStore, ChainStore {
    * One page (up to 1 MB) of a lot's partition `LOT#{gtin}#{lot}`, in one consistent Query over the sk range
    * BAL#..SEQ#999999999999: the first page holds the lot (its stock heads, which sort first, summed with its meta;
    * when a lot has so many sites that they fill more than a page, the Query goes on until the meta) and the first
-   * chained entries; pending entries are counted into the lot's `unchained` and skipped.
+   * chained entries; pending entries (accepted, not chained yet) are counted into the lot's `unchained` and returned
+   * apart, for readers that must see every accepted movement (trace, the recall blast radius).
    */
   async lotPartition(k: LotKey, opts: { cursor?: string } = {}): Promise<LotPartitionPage> {
     const { pk } = keys.lot(k);
@@ -563,6 +565,7 @@ export class DynamoLedgerStore implements BulkLedgerStore, ChainStore {
     let meta: LotMeta | undefined;
     const heads: StockHead[] = [];
     const entries: LedgerEntry[] = [];
+    const pending: UnchainedEntry[] = [];
     let unchained = 0;
     for (;;) {
       const r: QueryCommandOutput = await this.doc.send(
@@ -578,7 +581,10 @@ export class DynamoLedgerStore implements BulkLedgerStore, ChainStore {
         const sk = String(it.sk);
         if (sk === META_SK) meta = metaFromItem(it);
         else if (sk.startsWith(STOCK_SK_PREFIX)) heads.push(fromItem<StockHead>(it));
-        else if (sk.startsWith(PENDING_SK_PREFIX)) unchained++;
+        else if (sk.startsWith(PENDING_SK_PREFIX)) {
+          unchained++;
+          pending.push(fromItem<PendingEntry>(it).entry);
+        }
         else if (sk.startsWith(ENTRY_SK_PREFIX)) entries.push(fromItem<LedgerEntry>(it));
       }
       const next = r.LastEvaluatedKey?.sk;
@@ -588,7 +594,7 @@ export class DynamoLedgerStore implements BulkLedgerStore, ChainStore {
       if (!(headsOnly && cursor !== undefined)) break;
     }
     const head = meta ? aggregateLot(meta, heads, unchained) : undefined;
-    return { ...(head ? { head } : {}), entries, ...(cursor === undefined ? {} : { cursor }) };
+    return { ...(head ? { head } : {}), entries, ...(pending.length ? { pending } : {}), ...(cursor === undefined ? {} : { cursor }) };
   }
 
   /** Fetch the entries a serial's refs name: by seq, or by eventId through the event record (chained ones only). */

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chainLots, sweepUnchained } from '../../lib/domain/chain-ledger.js';
 import { lotView } from '../../lib/domain/lots.js';
+import { blastRadius } from '../../lib/domain/recall-blast-radius.js';
 import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
 import type { RecordResult } from '../../lib/domain/record-movement.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
@@ -123,4 +124,25 @@ describe('a hot lot under simulated transaction conflicts', () => {
     sim.uninstall();
     client.destroy();
   }, 120_000);
+
+  it('counts a sale not chained yet in the recall blast radius: its customer is notified', async () => {
+    const d = depsFor(t.doc, t.tableName, undefined, { chain: 'deferred' });
+    const sell = {
+      eventId: 'hl-cust-1',
+      type: 'sell',
+      occurredAt: '2026-03-01T10:00:00.000Z',
+      gtin: k.gtin,
+      lot: LOT,
+      quantity: 1,
+      site: 'hl-store-a',
+      counterparty: 'cust-1',
+    };
+    expect((await recordMovements(d, [sell])).accepted).toBe(1);
+    expect((await lotView(d, k)).unchained).toBeGreaterThan(0);
+    const radius = await blastRadius(d, [k], true);
+    expect(radius.sites.find((s) => s.siteId === 'cust-1')).toMatchObject({ kind: 'customer', received: 1 });
+    await sweepUnchained(d);
+    expect((await lotView(d, k)).unchained).toBe(0);
+    expect((await blastRadius(d, [k], false)).sites.find((s) => s.siteId === 'cust-1')).toMatchObject({ received: 1 });
+  });
 });

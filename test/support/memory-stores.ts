@@ -279,7 +279,13 @@ export class InMemoryLedger implements BulkLedgerStore, LotStore, ChainStore {
     const end = start + page.length;
     const pageHead = start === 0 && head ? (page[0] as LotState) : undefined;
     const entries = (pageHead ? page.slice(1) : page) as LedgerEntry[];
-    return { ...(pageHead ? { head: pageHead } : {}), entries, ...(end < items.length ? { cursor: String(end) } : {}) };
+    const pending = pageHead ? [...(this.pendingLog.get(lotId(k))?.values() ?? [])].map((p) => structuredClone(p.entry)) : [];
+    return {
+      ...(pageHead ? { head: pageHead } : {}),
+      entries,
+      ...(pending.length ? { pending } : {}),
+      ...(end < items.length ? { cursor: String(end) } : {}),
+    };
   }
   async allEntries(k: LotKey) {
     return structuredClone(this.entryLog.get(lotId(k)) ?? []);
