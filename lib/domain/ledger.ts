@@ -22,6 +22,8 @@ export type LotState = LotKey & {
   productionDate?: string;
   tlcSource?: string;
   tlcSourceReference?: string;
+  /** the movement type that first recorded the lot (FSMA 204: a cooling after its initial packing is no Cooling CTE); absent on older lots */
+  createdBy?: MovementType;
   unit: string;
   createdAt: string;
   /** internal siteId -> balance */
@@ -86,6 +88,13 @@ export type LedgerEntry = LotKey & {
   unitCost?: number;
   inputs?: { gtin: string; lot: string; quantity: number }[];
   output?: LotKey;
+  // FSMA 204 KDEs (issue 14), as the movement gave them
+  receivedAt?: string;
+  references?: { type: string; number: string }[];
+  harvest?: { date?: string; farm?: string; field?: string; container?: string; harvester?: { name: string; phone?: string } };
+  cooling?: { site?: string; date: string };
+  received?: { date: string; quantity: number; unit?: string; commodity?: string; variety?: string; from?: string };
+  landing?: { harvestDateBegin: string; harvestDateEnd: string; area: string };
   recallId?: string;
   /** stock change per internal site caused by this entry */
   deltas: Delta[];
@@ -119,6 +128,8 @@ export type Plan = {
   entries: LedgerEntry[];
   /** `expectedVersion` 0 = the serial must not exist yet */
   serials: { expectedVersion: number; next: SerialState }[];
+  /** FSMA 204 KDEs the record lacks (issue 14): reported with `accepted`, never written */
+  warnings?: { path: string; message: string }[];
 };
 
 /** DynamoDB's limit on actions in one transaction. */
@@ -131,7 +142,7 @@ export const q3 = (n: number) => Math.round(n * 1000) / 1000;
 /** The keys a movement's snapshot must hold. */
 export function keysOf(m: Movement): { lots: LotKey[]; serials: string[]; gtins: string[]; sites: string[] } {
   const lots: LotKey[] = [{ gtin: m.gtin, lot: m.lot }, ...(m.inputs ?? []).map((i) => ({ gtin: i.gtin, lot: i.lot }))];
-  const sites = [m.site, m.counterparty, m.tlcSource].filter((s): s is string => s !== undefined);
+  const sites = [m.site, m.counterparty, m.tlcSource, m.harvest?.farm, m.cooling?.site, m.received?.from].filter((s): s is string => s !== undefined);
   return { lots, serials: m.serials ?? [], gtins: [...new Set(lots.map((l) => l.gtin))], sites: [...new Set(sites)] };
 }
 

@@ -90,13 +90,22 @@ export async function runExport(d: RunExportDeps, exportId: string): Promise<Exp
 async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
   const r = job.request;
   const lookup = new ExportLookup(d.sources);
-  const produced: Produced = { rowCount: 0, lots: new Map() };
+  const produced: Produced = { rowCount: 0, lots: new Map(), kdeGaps: 0 };
   const format = writerOf(job.format);
   const contentType = format.contentType;
   const file = d.exportFiles.open(job.key, contentType);
   let result: { bytes: number; sha256: string };
   try {
-    await format.write({ request: r, days: d.days, lookup, out: file, produced, clock: d.clock });
+    await format.write({
+      request: r,
+      days: d.days,
+      lookup,
+      out: file,
+      produced,
+      clock: d.clock,
+      requestedBy: job.requestedBy,
+      requestedAt: job.createdAt,
+    });
     result = await file.end();
   } catch (e) {
     await file.abort();
@@ -116,6 +125,7 @@ async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
     rowCount: produced.rowCount,
     bytes: result.bytes,
     sha256: result.sha256,
+    ...(job.format === 'epcis-jsonld' ? {} : { kdeGaps: produced.kdeGaps }),
     lots: [...produced.lots.values()]
       .sort((a, b) => (a.gtin < b.gtin ? -1 : a.gtin > b.gtin ? 1 : a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0))
       .map((l) => {
@@ -130,6 +140,7 @@ async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
     rowCount: produced.rowCount,
     bytes: result.bytes,
     sha256: result.sha256,
+    ...(job.format === 'epcis-jsonld' ? {} : { kdeGaps: produced.kdeGaps }),
     completedAt: generatedAt,
     updatedAt: generatedAt,
   };

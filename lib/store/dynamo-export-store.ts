@@ -126,6 +126,19 @@ export class DynamoEntryReader {
     return (r.Count ?? 0) > 0;
   }
 
+  /** The first entries of a lot's chain (one Query of at most 10 items): a harvested lot's harvest and cool. */
+  async firstEntries(lot: LotKey): Promise<LedgerEntry[]> {
+    const r = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seq)',
+        ExpressionAttributeValues: { ':pk': keys.lot(lot).pk, ':seq': 'SEQ#' },
+        Limit: 10,
+      }),
+    );
+    return (r.Items ?? []).map((i) => fromItem<LedgerEntry>(i));
+  }
+
   /** Lot heads by key (eventually consistent BatchGetItem, 100 keys a request, unprocessed keys retried). */
   async heads(lots: LotKey[]): Promise<LotState[]> {
     const out: LotState[] = [];

@@ -121,6 +121,7 @@ export function memoryRunDeps(l: Awaited<ReturnType<typeof ledgerWith>>): RunExp
     sources: {
       master: l.master,
       heads: async (keys: LotKey[]) => keys.map((k) => l.ledger.lots.get(`${k.gtin}|${k.lot}`)).filter((x): x is LotState => x !== undefined),
+      firstEntries: async (k: LotKey) => (l.ledger.entryLog.get(`${k.gtin}|${k.lot}`) ?? []).slice(0, 10),
     },
     clock: l.clock,
   };
