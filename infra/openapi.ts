@@ -188,6 +188,18 @@ export const API_DOCS: Record<string, ApiDoc> = {
     query: { gtin: { schema: GtinSchema, required: true }, from: { schema: DateSchema }, to: { schema: DateSchema }, ...pageQuery },
     responses: { 200: '{gtin, from, to, lots, nextCursor?}', 400: E400_PAGE, 413: E413 },
   },
+  'get-compliance-kde-gaps': {
+    tag: 'exports',
+    summary: 'FSMA 204 rows of FTL movements that lack a required key data element (KDE), with what is missing and why',
+    description: 'The same rows as the KDE Gaps tab of fsma204-xlsx; paged by limit/cursor over the whole list, total counts all of it.',
+    query: {
+      from: { schema: DateSchema, required: true },
+      to: { schema: DateSchema, required: true },
+      gtin: { schema: GtinSchema },
+      ...pageQuery,
+    },
+    responses: { 200: '{items: [{eventId, cte, gtin, lot, eventTime, missing, why}], total, nextCursor?}', 400: E400_PAGE },
+  },
   'post-exports': {
     tag: 'exports',
     summary:

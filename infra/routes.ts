@@ -97,6 +97,8 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'GET', path: '/sites/{siteId}/pick', handler: 'get-site-pick', access: { table: 'read' } },
   { method: 'GET', path: '/reports/lots', handler: 'get-reports-lots', access: { table: 'read' } },
+  // FSMA 204 KDE gaps (issue 14): the rows of FTL movements that lack a required KDE
+  { method: 'GET', path: '/compliance/kde-gaps', handler: 'get-compliance-kde-gaps', access: { table: 'read' } },
 ];
 
 /** Match a concrete path against a route template; returns the decoded-later raw path parameters. */
