@@ -106,7 +106,12 @@ export function makeDeps(clients: Clients, config: Config): Deps {
     exports: new DynamoExportStore(doc, table),
     queue: new SqsExportQueue(sqs, () => required(config, 'EXPORT_QUEUE_URL')),
     days,
-    sources: { master, heads: (lots) => days.heads(lots), firstEntries: (lot) => days.firstEntries(lot) },
+    sources: {
+      master,
+      heads: (lots) => days.heads(lots),
+      firstEntries: (lot) => days.firstEntries(lot),
+      lastEntryAt: (lot, at, below) => days.lastEntryAt(lot, at, below),
+    },
     ...(config.EXPORT_BUCKET ? { exportFiles: new S3ExportFiles(s3, config.EXPORT_BUCKET) } : {}),
     ...(config.RECALL_TOPIC_ARN ? { senders: { sns: new SnsNoticePublisher(sns, config.RECALL_TOPIC_ARN) } } : {}),
     ...(config.INGEST_BUCKET ? { ingestFiles: new S3FileStore(s3, config.INGEST_BUCKET) } : {}),

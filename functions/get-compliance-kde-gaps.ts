@@ -15,7 +15,7 @@ const required = (name: string) =>
  * GET /compliance/kde-gaps?from=&to=&gtin=&limit=&cursor= : the FSMA 204 rows of FTL movements that lack a required
  * KDE, with what is missing and why (shared/FSMA204.md, "Required KDEs and gaps").
  */
-export const makeGetComplianceKdeGaps = (d: Pick<Deps, 'days' | 'sources' | 'logger'>) =>
+export const makeGetComplianceKdeGaps = (d: Pick<Deps, 'days' | 'sources' | 'clock' | 'logger'>) =>
   httpHandler(d, async (d, event) => {
     const from = queryParam(event, 'from', DateSchema);
     const to = queryParam(event, 'to', DateSchema);

@@ -16,7 +16,7 @@ export async function writeEpcis(run: ExportRun): Promise<void> {
     if (page === undefined) continue;
     await lookup.prepare(page);
     for (const e of page) {
-      if (!entryMatches(e, r) || !inCut(e, lookup)) continue;
+      if (!entryMatches(e, r) || !inCut(e, run.cut)) continue;
       const events = epcisEvents(e, lookup, scope);
       if (events.length === 0) continue;
       track(produced, e);

@@ -9,6 +9,8 @@ export type ExportSources = {
   heads(lots: LotKey[]): Promise<LotState[]>;
   /** the first entries of a lot's chain (a harvested lot's harvest and cool), for the KDEs of the initial pack that names it */
   firstEntries?(lot: LotKey): Promise<LedgerEntry[]>;
+  /** the last entry of a lot's chain recorded up to `at`, looking below seq `below` (the consistent cut's head) */
+  lastEntryAt?(lot: LotKey, at: string, below: number): Promise<LedgerEntry | undefined>;
 };
 
 /** The little an export keeps of a lot's head: the chain head for the manifest and the TLC source for the rows. */

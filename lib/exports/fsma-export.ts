@@ -44,7 +44,7 @@ export async function writeFsma(run: ExportRun, writer: FsmaWriter): Promise<voi
     }
     await lookup.prepare(page);
     for (const e of page) {
-      if (!entryMatches(e, r) || !inCut(e, lookup)) continue;
+      if (!entryMatches(e, r) || !inCut(e, run.cut)) continue;
       const rows = fsmaRows(e, lookup);
       if (rows.length === 0) continue;
       track(produced, e);

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import type { Clock } from '../domain/clock.js';
 import { kdeGaps } from '../domain/fsma-kdes.js';
 import { type Cte, compareRows, fsmaRows } from '../domain/fsma204.js';
 import { decodeCursor, encodeCursor } from '../domain/paging.js';
 import { type EntryDays, entryMatches, pagesByDay } from './day-pages.js';
 import { ExportLookup, type ExportSources } from './export-lookup.js';
-import { inCut } from './export-run.js';
+import { inCut, LedgerCut } from './export-run.js';
 
 /** One FSMA 204 row that lacks required KDEs (CONTRACT.md, GET /compliance/kde-gaps). */
 export type KdeGapItem = { eventId: string; cte: Cte; gtin: string; lot: string; eventTime: string; missing: string[]; why: string };
@@ -19,17 +20,18 @@ const Position = z.strictObject({ offset: z.number().int().min(0) });
  * @example await kdeGapReport({ days, sources }, { from: '2026-03-01', to: '2026-03-31' }) // { items: [...], total: 3 }
  */
 export async function kdeGapReport(
-  d: { days: EntryDays; sources: ExportSources },
+  d: { days: EntryDays; sources: ExportSources; clock: Clock },
   q: { from: string; to: string; gtin?: string; limit?: number; cursor?: string },
 ): Promise<KdeGapReport> {
   const request = { format: 'fsma204-csv' as const, from: q.from, to: q.to, ...(q.gtin ? { gtin: q.gtin } : {}) };
   const lookup = new ExportLookup(d.sources);
+  const cut = new LedgerCut(d.clock.now().toISOString());
   const items: (KdeGapItem & { time: number })[] = [];
   for await (const { page } of pagesByDay(d.days, request)) {
     if (page === undefined) continue;
     await lookup.prepare(page);
     for (const e of page) {
-      if (!entryMatches(e, request) || !inCut(e, lookup)) continue;
+      if (!entryMatches(e, request) || !inCut(e, cut)) continue;
       for (const row of fsmaRows(e, lookup)) {
         const gaps = kdeGaps(row);
         if (gaps.length === 0) continue;

@@ -131,7 +131,7 @@ describe('GET /compliance/kde-gaps', () => {
   const handler = async (movements: Movement[]) => {
     const l = await fullKdeLedger(movements);
     const run = memoryRunDeps(l);
-    return makeGetComplianceKdeGaps({ days: run.days, sources: run.sources, logger: new Logger({ logLevel: 'SILENT' }) });
+    return makeGetComplianceKdeGaps({ days: run.days, sources: run.sources, clock: run.clock, logger: new Logger({ logLevel: 'SILENT' }) });
   };
 
   it('lists the rows that lack a required KDE, with what is missing and why, and nothing for complete ones', async () => {
