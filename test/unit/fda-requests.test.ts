@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
+import { checkPackage } from '../../cli/commands/fda-request.js';
 import { makePostFdaRequests } from '../../functions/post-fda-requests.js';
 import { type FdaRequest, type FdaRequestStore, markFdaSent, requestFda, signOffFda } from '../../lib/domain/fda-requests.js';
 import { runFdaPackage } from '../../lib/exports/fda-package.js';
@@ -100,6 +101,15 @@ describe('FDA requests: the 24-hour workflow', () => {
     expect(ready?.files?.find((f) => f.name === 'manifest.json')?.sha256).toBe(
       sha(Buffer.from(await (zip.file('manifest.json')?.async('uint8array') ?? new Uint8Array()))),
     );
+    // the CLI's check passes on the package and catches a file changed inside it
+    expect(await checkPackage(zipBytes, ready ?? {})).toEqual([]);
+    const tampered = await JSZip.loadAsync(zipBytes);
+    tampered.file('fsma204-2026-03-01-2026-03-01.csv', 'changed');
+    const again = await tampered.generateAsync({ type: 'uint8array' });
+    expect(await checkPackage(again, { files: ready?.files ?? [] })).toEqual([
+      expect.stringMatching(/^fsma204-2026-03-01-2026-03-01\.csv: sha256 [0-9a-f]{64} is not the manifest's/),
+      "fsma204-2026-03-01-2026-03-01.csv: sha256 does not match the API's " + (ready?.files?.find((f) => f.name.endsWith('.csv'))?.sha256 ?? ''),
+    ]);
     // a redelivered message does nothing twice
     expect((await runFdaPackage(d, r.requestId))?.version).toBe(1);
     // Act 3: sign-off makes version 2 with the same cut and the sign-off in its manifest
