@@ -3,6 +3,7 @@ import { LABEL_FORMATS, type LabelFormat, SYMBOLOGIES, type Symbology } from '..
 import { ApiClient, DEFAULT_API_URL } from './api-client.js';
 import { expiryCheck } from './commands/expiry.js';
 import { EXPORT_KINDS, type ExportKind, exportCommand } from './commands/export.js';
+import { fdaRequestCommand } from './commands/fda-request.js';
 import { ingest } from './commands/ingest.js';
 import { label } from './commands/label.js';
 import { showLot, showSerial, verify } from './commands/lots.js';
@@ -202,6 +203,40 @@ export function buildProgram(): Command {
       });
   }
 
+  const collect = (v: string, prev: string[] = []) => [...prev, v];
+  program
+    .command('fda-request')
+    .description('answer an FDA records request (21 CFR 1.1455(c)): start it, wait for the package, download it and check every SHA-256')
+    .requiredOption('--reference <ref>', "FDA's reference of the request")
+    .requiredOption('--requested-at <instant>', 'when FDA asked (ISO-8601 with offset); the deadline is 24 hours later')
+    .requiredOption('--name <name>', 'who asked')
+    .option('--agency <agency>', 'their agency or office')
+    .option('--email <email>', 'their email')
+    .requiredOption('--from <date>', 'first event date (YYYY-MM-DD, inclusive)', asDate)
+    .requiredOption('--to <date>', 'last event date (inclusive)', asDate)
+    .option('--gtin <gtin>', 'a product FDA named (repeat for several)', collect)
+    .option('--lot <gtin/lot>', 'a lot FDA named, as GTIN/LOT (repeat for several)', collect)
+    .requiredOption('-o, --output <file>', 'where to write the ZIP package')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ npx lotledger fda-request --reference FDA-2026-0042 --requested-at 2026-03-02T09:00:00-05:00 --name "R. Inspector" \\\n      --from 2026-02-01 --to 2026-03-01 --gtin 00614141000012 -o fda-2026-0042.zip\n\nExit 1 when the package fails or a SHA-256 does not match.',
+    )
+    .action(
+      async (o: {
+        reference: string;
+        requestedAt: string;
+        name: string;
+        agency?: string;
+        email?: string;
+        from: string;
+        to: string;
+        gtin?: string[];
+        lot?: string[];
+        output: string;
+      }) => {
+        process.exitCode = await fdaRequestCommand(api(), { ...o, json: json() });
+      },
+    );
   return program;
 }
 

@@ -8,6 +8,7 @@ import { type Config, ConfigError, type EnvKey, loadConfig, qaConfig, required }
 import { type Clock, systemClock } from '../lib/domain/clock.js';
 import type { AlertPublisher, AlertStore, LotIndex } from '../lib/domain/expiry-ports.js';
 import type { ExportJobStore, ExportQueue } from '../lib/domain/exports.js';
+import type { FdaQueue, FdaRequestStore } from '../lib/domain/fda-requests.js';
 import type { FileStore } from '../lib/domain/ingest-file.js';
 import type { LabelSettings } from '../lib/domain/label-requests.js';
 import type { SsccStore } from '../lib/domain/labels.js';
@@ -22,6 +23,7 @@ import { SqsExportQueue } from '../lib/notify/sqs-export-queue.js';
 import { documentClient } from '../lib/store/document-client.js';
 import { DynamoAlertStore } from '../lib/store/dynamo-alert-store.js';
 import { DynamoEntryReader, DynamoExportStore } from '../lib/store/dynamo-export-store.js';
+import { DynamoFdaRequestStore } from '../lib/store/dynamo-fda-store.js';
 import { DynamoLedgerStore } from '../lib/store/dynamo-ledger-store.js';
 import { DynamoLotIndex } from '../lib/store/dynamo-lot-index.js';
 import { DynamoMasterDataStore } from '../lib/store/dynamo-master-data-store.js';
@@ -50,6 +52,9 @@ export type Deps = {
   /** export jobs, the queue the worker reads, the ledger by day and the lookups of the export rows */
   exports: ExportJobStore;
   queue: ExportQueue;
+  /** FDA requests (issue 14): their records, and the export queue their packages ride */
+  fda: FdaRequestStore;
+  fdaQueue: FdaQueue;
   days: RunExportDeps['days'];
   sources: ExportSources;
   /** the export bucket: export files, their manifests and the ledger checkpoints (when EXPORT_BUCKET is set) */
@@ -99,6 +104,7 @@ export function makeDeps(clients: Clients, config: Config): Deps {
   const master = new DynamoMasterDataStore(doc, table);
   const days = new DynamoEntryReader(doc, table);
   const logger = new Logger({ serviceName: 'lotledger' });
+  const exportQueue = new SqsExportQueue(sqs, () => required(config, 'EXPORT_QUEUE_URL'));
   return {
     tableName: table,
     doc,
@@ -110,9 +116,16 @@ export function makeDeps(clients: Clients, config: Config): Deps {
     alertPublisher: new SnsAlertPublisher(sns, () => required(config, 'ALERTS_TOPIC_ARN')),
     lotIndex: new DynamoLotIndex(doc, table),
     exports: new DynamoExportStore(doc, table),
-    queue: new SqsExportQueue(sqs, () => required(config, 'EXPORT_QUEUE_URL')),
+    queue: exportQueue,
+    fda: new DynamoFdaRequestStore(doc, table),
+    fdaQueue: exportQueue,
     days,
-    sources: { master, heads: (lots) => days.heads(lots) },
+    sources: {
+      master,
+      heads: (lots) => days.heads(lots),
+      firstEntries: (lot) => days.firstEntries(lot),
+      lastEntryAt: (lot, at, below) => days.lastEntryAt(lot, at, below),
+    },
     ...(config.EXPORT_BUCKET ? { exportFiles: new S3ExportFiles(s3, config.EXPORT_BUCKET) } : {}),
     ...(config.RECALL_TOPIC_ARN ? { senders: { sns: new SnsNoticePublisher(sns, config.RECALL_TOPIC_ARN) } } : {}),
     ...(config.INGEST_BUCKET ? { ingestFiles: new S3FileStore(s3, config.INGEST_BUCKET) } : {}),

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { ExportIdParam } from '../functions/get-export.js';
+import { FdaRequestIdParam } from '../functions/get-fda-request.js';
 import { Direction, Flag } from '../functions/get-lot-trace.js';
 import { RecallIdParam } from '../functions/get-recall.js';
 import { Quantity } from '../functions/get-site-pick.js';
 import { ExpiryCheckBody } from '../functions/post-expiry-checks.js';
 import { ExportRequest } from '../lib/domain/exports.js';
+import { FdaRequestInput, SentInput, SignOffInput } from '../lib/domain/fda-requests.js';
 import { DateSchema, GtinSchema, LotSchema, SerialSchema, SiteIdSchema } from '../lib/domain/ids.js';
 import { LabelCount, SsccRequest, SsccSchema } from '../lib/domain/label-requests.js';
 import { LabelFormatSchema, SymbologySchema } from '../lib/domain/labels.js';
@@ -249,6 +251,45 @@ export const API_DOCS: Record<string, ApiDoc> = {
     summary: 'GS1 Digital Link resolver for a unit (no auth, throttled): the public facts of its lot, with the serial',
     params: { gtin: GtinSchema, serial: SerialSchema },
     responses: { 200: 'the public facts (JSON) or the page (text/html)', 400: E400, 404: 'serial_not_found' },
+  },
+  'get-compliance-kde-gaps': {
+    tag: 'exports',
+    summary: 'FSMA 204 rows of FTL movements that lack a required key data element (KDE), with what is missing and why',
+    description: 'The same rows as the KDE Gaps tab of fsma204-xlsx; paged by limit/cursor over the whole list, total counts all of it.',
+    query: {
+      from: { schema: DateSchema, required: true },
+      to: { schema: DateSchema, required: true },
+      gtin: { schema: GtinSchema },
+      ...pageQuery,
+    },
+    responses: { 200: '{items: [{eventId, cte, gtin, lot, eventTime, missing, why}], total, nextCursor?}', 400: E400_PAGE },
+  },
+  'post-fda-requests': {
+    tag: 'fda requests',
+    summary: 'Record an FDA records request (21 CFR 1.1455(c)): due 24 hours after requestedAt; its package is built asynchronously',
+    body: FdaRequestInput,
+    responses: { 201: '{requestId, dueBy, status: preparing, timeLeft, ...}', 400: E400, 503: 'busy: the export queue did not take it' },
+  },
+  'get-fda-requests': { tag: 'fda requests', summary: 'Every FDA request, open ones first', responses: { 200: '{items}' } },
+  'get-fda-request': {
+    tag: 'fda requests',
+    summary: 'An FDA request: status, deadline, time left (seconds), package files with SHA-256, KDE gaps, download URL once ready',
+    params: { requestId: FdaRequestIdParam },
+    responses: { 200: 'the request', 404: 'fda_request_not_found' },
+  },
+  'post-fda-request-sign-off': {
+    tag: 'fda requests',
+    summary: 'Sign off the package (who checked it); a new package version carries the sign-off in its manifest',
+    params: { requestId: FdaRequestIdParam },
+    body: SignOffInput,
+    responses: { 200: 'the request (preparing the signed version)', 400: E400, 404: 'fda_request_not_found', 409: 'invalid_state: not ready' },
+  },
+  'post-fda-request-sent': {
+    tag: 'fda requests',
+    summary: 'Record when and how the package went to FDA',
+    params: { requestId: FdaRequestIdParam },
+    body: SentInput,
+    responses: { 200: 'the request (sent)', 400: E400, 404: 'fda_request_not_found', 409: 'invalid_state: not ready' },
   },
   'post-exports': {
     tag: 'exports',

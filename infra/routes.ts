@@ -129,6 +129,32 @@ export const ROUTES: readonly Route[] = [
     auth: 'none',
     throttle: RESOLVER_THROTTLE,
   },
+  // FSMA 204 KDE gaps (issue 14): the rows of FTL movements that lack a required KDE
+  { method: 'GET', path: '/compliance/kde-gaps', handler: 'get-compliance-kde-gaps', access: { table: 'read' } },
+  // FDA requests (issue 14): the 24-hour workflow; packages are built by the export-worker job into the Object-Lock bucket.
+  {
+    method: 'POST',
+    path: '/fda-requests',
+    handler: 'post-fda-requests',
+    access: { table: { write: ['export'] }, exportQueue: 'send' },
+    env: ['EXPORT_BUCKET', 'EXPORT_QUEUE_URL'],
+  },
+  { method: 'GET', path: '/fda-requests', handler: 'get-fda-requests', access: { table: 'read' } },
+  {
+    method: 'GET',
+    path: '/fda-requests/{requestId}',
+    handler: 'get-fda-request',
+    access: { table: 'read', exportBucket: ['read'] },
+    env: ['EXPORT_BUCKET'],
+  },
+  {
+    method: 'POST',
+    path: '/fda-requests/{requestId}/sign-off',
+    handler: 'post-fda-request-sign-off',
+    access: { table: { write: ['export'] }, exportQueue: 'send' },
+    env: ['EXPORT_QUEUE_URL'],
+  },
+  { method: 'POST', path: '/fda-requests/{requestId}/sent', handler: 'post-fda-request-sent', access: { table: { write: ['export'] } } },
 ];
 
 /** Match a concrete path against a route template; returns the decoded-later raw path parameters. */

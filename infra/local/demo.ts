@@ -7,7 +7,7 @@
 type Call = (method: string, path: string, body?: unknown) => Promise<unknown>;
 
 export const DEMO = {
-  gtin: { romaine: '00614141000012', tomato: '00614141000029', saladKit: '00614141000036', phone: '00614141000043' },
+  gtin: { romaine: '00614141000012', tomato: '00614141000029', saladKit: '00614141000036', phone: '00614141000043', tuna: '00614141000074' },
   grower: 'grower-sunny-acres',
   farm: 'farm-green-valley',
   packer: 'packer-coastal',
@@ -50,9 +50,26 @@ export async function loadDemo(call: Call, today = new Date(), seed = 204): Prom
   const g = DEMO.gtin;
 
   const products = [
-    [g.romaine, { description: 'Romaine hearts 3ct', unit: 'case', ftl: true, expiryAlertDays: 4 }],
-    [g.tomato, { description: 'Roma tomatoes 25 lb', unit: 'case', ftl: true, expiryAlertDays: 5 }],
-    [g.saladKit, { description: 'Garden salad kit 12 oz', unit: 'ea', ftl: true, expiryAlertDays: 3 }],
+    [
+      g.romaine,
+      {
+        description: 'Romaine hearts 3ct',
+        unit: 'case',
+        ftl: true,
+        expiryAlertDays: 4,
+        brand: 'Coastal Greens',
+        commodity: 'Romaine lettuce',
+        variety: 'Green Forest',
+        packSize: '12 x 3 ct',
+        packStyle: 'carton',
+      },
+    ],
+    [
+      g.tomato,
+      { description: 'Roma tomatoes 25 lb', unit: 'case', ftl: true, expiryAlertDays: 5, commodity: 'Tomatoes', variety: 'Roma', packStyle: 'box' },
+    ],
+    [g.saladKit, { description: 'Garden salad kit 12 oz', unit: 'ea', ftl: true, expiryAlertDays: 3, brand: 'FreshMart', packStyle: 'bag' }],
+    [g.tuna, { description: 'Yellowfin tuna loins', unit: 'kg', ftl: true, expiryAlertDays: 3, commodity: 'Tuna', variety: 'Yellowfin' }],
     [g.phone, { description: 'Handset X200', unit: 'ea', ftl: false, expiryAlertDays: 7 }],
   ] as const;
   for (const [gtin, p] of products) await call('PUT', `/products/${gtin}`, p);
@@ -83,9 +100,20 @@ export async function loadDemo(call: Call, today = new Date(), seed = 204): Prom
         ffrn: '12345678901',
       },
     ],
-    [DEMO.dcs[0], { kind: 'warehouse', name: 'East Distribution Center', address: addr('400 Logistics Way', 'Reno', 'NV', '89502') }],
-    [DEMO.dcs[1], { kind: 'warehouse', name: 'West Distribution Center', address: addr('77 Harbor Blvd', 'Oakland', 'CA', '94607') }],
-    [DEMO.distributor, { kind: 'distributor', name: 'Metro Foods Distribution', address: addr('9 Market St', 'Sacramento', 'CA', '95814') }],
+    [
+      DEMO.dcs[0],
+      { kind: 'warehouse', name: 'East Distribution Center', phone: '+1 775 555 0130', address: addr('400 Logistics Way', 'Reno', 'NV', '89502') },
+    ],
+    [
+      DEMO.dcs[1],
+      { kind: 'warehouse', name: 'West Distribution Center', phone: '+1 510 555 0140', address: addr('77 Harbor Blvd', 'Oakland', 'CA', '94607') },
+    ],
+    [
+      DEMO.distributor,
+      { kind: 'distributor', name: 'Metro Foods Distribution', phone: '+1 916 555 0150', address: addr('9 Market St', 'Sacramento', 'CA', '95814') },
+    ],
+    // A fishing vessel's landing place (first land-based receiving is at dc-west's dock).
+    ['vessel-sea-star', { kind: 'supplier', name: 'F/V Sea Star', phone: '+1 808 555 0160', coordinates: { lat: 21.3069, lon: -157.8583 } }],
     [DEMO.phoneSupplier, { kind: 'supplier', name: 'PhonCo Devices' }],
     ...DEMO.stores.map((s, i): [string, Record<string, unknown>] => [
       s,
@@ -131,8 +159,17 @@ export async function loadDemo(call: Call, today = new Date(), seed = 204): Prom
       expiry,
       productionDate: date(at),
       reference: { type: 'OTHER', number: `HARV-${lot}` },
+      // FSMA 204 initial-packing KDEs; a deliberate gap: the first week's harvest date and field were not recorded
+      received: { date: date(at), quantity: 40, unit: 'bin', commodity: 'Romaine lettuce', variety: 'Green Forest', from: DEMO.farm },
+      harvest: {
+        farm: DEMO.farm,
+        ...(w === 0 ? {} : { date: date(at), field: `Block ${w + 1}` }),
+        harvester: { name: 'Valley Harvest Crew', phone: '+1 831 555 0199' },
+      },
+      cooling: { site: DEMO.packer, date: date(at) },
     });
-    mv.push({ eventId: ev('cool'), type: 'cool', occurredAt: day(at, 7), gtin: g.romaine, lot, quantity: 400, site: DEMO.packer });
+    // A deliberate warning: the last week's lot was cooled again after packing, which is no Cooling CTE.
+    if (w === 6) mv.push({ eventId: ev('cool'), type: 'cool', occurredAt: day(at, 7), gtin: g.romaine, lot, quantity: 400, site: DEMO.packer });
     for (const [i, dc] of DEMO.dcs.entries())
       mv.push({
         eventId: ev('xfer'),
@@ -162,10 +199,23 @@ export async function loadDemo(call: Call, today = new Date(), seed = 204): Prom
       lot,
       quantity: 300,
       site: DEMO.grower,
+      counterparty: DEMO.dcs[0],
       expiry,
       productionDate: date(at),
+      harvest: { date: date(at), field: `Row ${w + 1}` },
+      references: [{ type: 'OTHER', number: `HARV-${lot}` }],
     });
-    mv.push({ eventId: ev('cool'), type: 'cool', occurredAt: day(at, 6), gtin: g.tomato, lot, quantity: 300, site: DEMO.grower });
+    mv.push({
+      eventId: ev('cool'),
+      type: 'cool',
+      occurredAt: day(at, 6),
+      gtin: g.tomato,
+      lot,
+      quantity: 300,
+      site: DEMO.grower,
+      counterparty: DEMO.dcs[0],
+      references: [{ type: 'OTHER', number: `COOL-${lot}` }],
+    });
     mv.push({
       eventId: ev('xfer'),
       type: 'transfer',
@@ -199,6 +249,7 @@ export async function loadDemo(call: Call, today = new Date(), seed = 204): Prom
         { gtin: g.romaine, lot: rl.lot, quantity: 40 },
         { gtin: g.tomato, lot: tl.lot, quantity: 20 },
       ],
+      references: [{ type: 'OTHER', number: `WO-${lot}` }],
     });
   }
   // To stores, the distributor and customers.
@@ -234,6 +285,8 @@ export async function loadDemo(call: Call, today = new Date(), seed = 204): Prom
           quantity: group.per,
           site: group.dc,
           counterparty: store,
+          receivedAt: day(at, 9, s),
+          references: [{ type: 'BOL', number: `BOL-${n}` }],
         });
         let left = group.per;
         for (let k = 0; k < 6 && left > 2 && at + k <= 0; k++) {
@@ -266,10 +319,59 @@ export async function loadDemo(call: Call, today = new Date(), seed = 204): Prom
           quantity: 20,
           site: group.dc,
           counterparty: DEMO.distributor,
-          reference: { type: 'BOL', number: `BOL-${n}` },
+          // A deliberate gap: the first shipment to the distributor has no reference document.
+          ...(l === group.lots[0] && group.gtin === g.romaine ? {} : { reference: { type: 'BOL' as const, number: `BOL-${n}` } }),
         });
     }
   }
+  // Seafood: tuna landed from a vessel at dc-west's dock (first land-based receiving), shipped to the distributor; and
+  // tomatoes bought in from Green Valley (receiving), their lot code assigned there.
+  mv.push({
+    eventId: ev('land'),
+    type: 'first-land-receive',
+    occurredAt: day(-6, 5),
+    gtin: g.tuna,
+    lot: 'TUNA-001',
+    quantity: 850.5,
+    site: DEMO.dcs[1],
+    counterparty: 'vessel-sea-star',
+    expiry: date(4),
+    landing: { harvestDateBegin: date(-12), harvestDateEnd: date(-8), area: 'FAO 77 (Pacific, Eastern Central)' },
+    references: [{ type: 'OTHER', number: 'LANDING-7731' }],
+  });
+  lots.push(`${g.tuna}/TUNA-001`);
+  mv.push({
+    eventId: ev('ship'),
+    type: 'ship',
+    occurredAt: day(-5, 8),
+    gtin: g.tuna,
+    lot: 'TUNA-001',
+    quantity: 300,
+    site: DEMO.dcs[1],
+    counterparty: DEMO.distributor,
+    references: [
+      { type: 'BOL', number: 'BOL-T1' },
+      { type: 'INV', number: 'INV-T1' },
+    ],
+  });
+  mv.push({
+    eventId: ev('rcv'),
+    type: 'receive',
+    occurredAt: day(-4, 9),
+    gtin: g.tomato,
+    lot: 'GV-TOM-9',
+    quantity: 60,
+    site: DEMO.dcs[1],
+    counterparty: DEMO.farm,
+    tlcSource: DEMO.farm,
+    expiry: date(6),
+    references: [
+      { type: 'BOL', number: 'BOL-GV9' },
+      { type: 'PO', number: 'PO-GV9' },
+    ],
+  });
+  lots.push(`${g.tomato}/GV-TOM-9`);
+
   // Serialized handsets: received with serials at dc-west, a few to each store, some sold.
   const serials = Array.from({ length: 40 }, (_, i) => `X200-${String(1000 + i)}`);
   const phoneLot = 'PH-001';

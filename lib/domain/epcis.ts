@@ -1,4 +1,4 @@
-import { sha256Hex } from './canonical.js';
+import { createHash } from 'node:crypto';
 import { isStatusType, ruleOfEntry, type StatusEntryType } from './entry-rules.js';
 import type { LedgerEntry } from './ledger.js';
 import type { Product, Site } from './master-data.js';
@@ -11,9 +11,12 @@ export const EPCIS_CONTEXT = [
 ] as const;
 
 export type EpcisLookup = {
-  site(siteId: string): Pick<Site, 'siteId' | 'gln'> | undefined;
-  product(gtin: string): Pick<Product, 'unit'> | undefined;
+  site(siteId: string): (Pick<Site, 'siteId' | 'gln' | 'name' | 'kind'> & Partial<Pick<Site, 'phone' | 'address' | 'coordinates'>>) | undefined;
+  product(gtin: string): (Pick<Product, 'unit'> & Partial<Pick<Product, 'ftl'>>) | undefined;
 };
+
+/** What an EPCIS export includes: FTL products only and no consumer sales or returns, unless `includeNonFtl`. */
+export type EpcisScope = { includeNonFtl: boolean };
 
 export type EpcisEvent = Record<string, unknown> & { type: 'ObjectEvent' | 'TransformationEvent'; eventTime: string; eventTimeZoneOffset: string };
 
@@ -65,9 +68,26 @@ export function eventTimeOf(instant: string): { eventTime: string; eventTimeZone
   return { eventTime: `${m[1]}${m[2] ?? ':00'}${m[3]}`, eventTimeZoneOffset: offset };
 }
 
-/** CBV 2.0 hash event id from the ledger entry's own hash (`suffix` tells apart the two events of a transfer). */
-export const eventIdOf = (e: Pick<LedgerEntry, 'hash'>, suffix = '') =>
-  `ni:///sha-256;${suffix ? sha256Hex(`${e.hash}:${suffix}`) : e.hash}?ver=CBV2.0`;
+/** The namespace of lotledger's name-based event UUIDs (a v4 UUID chosen once). */
+const EVENT_NAMESPACE = Buffer.from('6f1c1a8e4b2d4e0f9a3c5d7e8f901234', 'hex');
+
+/**
+ * The event's `eventID`: a name-based (RFC 9562 version 5) `urn:uuid:` of the ledger entry's own hash, so the same
+ * entry always gets the same id in every export (`suffix` tells apart the two events of a transfer). Not the GS1 CBV
+ * 2.0 event hash (`ni:///sha-256;...`), which CONTRACT.md allows as the other choice: lotledger does not compute it.
+ * @example eventIdOf({ hash: 'ab'.repeat(32) }) // 'urn:uuid:xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx'
+ */
+export function eventIdOf(e: Pick<LedgerEntry, 'hash'>, suffix = ''): string {
+  const h = createHash('sha1')
+    .update(EVENT_NAMESPACE)
+    .update(suffix ? `${e.hash}:${suffix}` : e.hash, 'utf8')
+    .digest();
+  const b = h.subarray(0, 16);
+  b[6] = ((b[6] as number) & 0x0f) | 0x50;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  const x = b.toString('hex');
+  return `urn:uuid:${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
 
 type Step = { bizStep: string; disposition?: string; action: 'ADD' | 'OBSERVE' | 'DELETE' };
 
@@ -109,13 +129,26 @@ function what(e: LedgerEntry): Record<string, unknown> {
 const ilmdOf = (e: LedgerEntry) => ({ 'cbvmda:lotNumber': e.lot, ...(e.expiry ? { 'cbvmda:itemExpirationDate': e.expiry } : {}) });
 
 function bizTransactions(e: LedgerEntry) {
-  if (!e.reference) return {};
-  const type = BIZ_TRANSACTION_TYPE[e.reference.type];
+  const refs = e.references ?? (e.reference ? [e.reference] : []);
+  if (refs.length === 0) return {};
   return {
-    bizTransactionList: [
-      { ...(type ? { type } : {}), bizTransaction: `urn:lotledger:bt:${e.reference.type.toLowerCase()}:${encodeURIComponent(e.reference.number)}` },
-    ],
+    bizTransactionList: refs.map((r) => {
+      const type = BIZ_TRANSACTION_TYPE[r.type];
+      return { ...(type ? { type } : {}), bizTransaction: `urn:lotledger:bt:${r.type.toLowerCase()}:${encodeURIComponent(r.number)}` };
+    }),
   };
+}
+
+/** Whether an entry's events go into the document: FTL products only (a transform: its output or an input), no consumer sale or return. */
+export function epcisIncludes(e: LedgerEntry, lookup: EpcisLookup, scope: EpcisScope): boolean {
+  if (scope.includeNonFtl) return true;
+  const ftl = (g: string) => lookup.product(g)?.ftl === true;
+  if (!ftl(e.gtin) && !(e.role === 'output' && (e.inputs ?? []).some((i) => ftl(i.gtin)))) return false;
+  if (isStatusType(e.type)) return true;
+  const rule = MOVEMENT_RULES[e.type];
+  if (rule.epcis.flow === 'sale') return false;
+  if (rule.trace.returnedFrom === true && e.counterparty !== undefined && lookup.site(e.counterparty)?.kind === 'customer') return false;
+  return true;
 }
 
 const sourceDest = (lookup: EpcisLookup, from: string | undefined, to: string | undefined) => ({
@@ -143,8 +176,8 @@ const sourceDest = (lookup: EpcisLookup, from: string | undefined, to: string | 
  * none (their lots are in the output's inputQuantityList).
  * @example epcisEvents(receiptEntry, lookup)[0]?.bizStep // 'receiving'
  */
-export function epcisEvents(e: LedgerEntry, lookup: EpcisLookup): EpcisEvent[] {
-  if (e.role === 'input') return [];
+export function epcisEvents(e: LedgerEntry, lookup: EpcisLookup, scope: EpcisScope = { includeNonFtl: true }): EpcisEvent[] {
+  if (e.role === 'input' || !epcisIncludes(e, lookup, scope)) return [];
   const time = eventTimeOf(e.occurredAt);
   const common = {
     ...time,
@@ -174,9 +207,9 @@ export function epcisEvents(e: LedgerEntry, lookup: EpcisLookup): EpcisEvent[] {
   }
   // A signed stock change (adjust) loses its sign in the quantity element, so the delta goes beside it.
   const signed = ruleOfEntry(e.type)?.site === 'signed';
-  const event = (s: Step, site: string | undefined, flows: Record<string, unknown>, suffix = ''): EpcisEvent => ({
+  const event = (s: Step, site: string | undefined, flows: Record<string, unknown>, suffix = '', time = common): EpcisEvent => ({
     type: 'ObjectEvent',
-    ...common,
+    ...time,
     eventID: eventIdOf(e, suffix),
     ...what(e),
     action: s.action,
@@ -192,7 +225,11 @@ export function epcisEvents(e: LedgerEntry, lookup: EpcisLookup): EpcisEvent[] {
     case 'transfer':
       return [
         event(step, e.site, sourceDest(lookup, e.site, e.counterparty)),
-        event(RECEIVING_AT_DESTINATION, e.counterparty, sourceDest(lookup, e.site, e.counterparty), 'receiving'),
+        // The receipt happens when the goods arrived (`receivedAt`), not when they left.
+        event(RECEIVING_AT_DESTINATION, e.counterparty, sourceDest(lookup, e.site, e.counterparty), 'receiving', {
+          ...common,
+          ...eventTimeOf(e.receivedAt ?? e.occurredAt),
+        }),
       ];
     case 'outbound':
       return [event(step, e.site, sourceDest(lookup, e.site, e.counterparty))];
@@ -213,10 +250,57 @@ const unknownFlow = (flow: never): never => {
   throw new Error(`unknown EPCIS flow ${String(flow)}`);
 };
 
-/** The document around the events, as a head and a tail to stream the event list between.
- * @example const { head, tail } = epcisDocumentFrame('2026-03-01T12:00:00.000Z'); write(head); events.forEach(...); write(tail)
+/** The sites an entry's events name, as location (readPoint, bizLocation) or party (source, destination). */
+export const sitesOf = (e: LedgerEntry): string[] => [e.site, e.counterparty].filter((s): s is string => s !== undefined);
+
+const MDA = 'urn:epcglobal:cbv:mda#';
+
+/** A site's CBV master-data attributes: name, address parts, coordinates (only those it has). */
+function siteAttributes(site: NonNullable<ReturnType<EpcisLookup['site']>>) {
+  const a = site.address ?? {};
+  const pairs: [string, string | number | undefined][] = [
+    ['name', site.name],
+    ['streetAddressOne', a.street],
+    ['city', a.city],
+    ['state', a.state],
+    ['postalCode', a.postalCode],
+    ['countryCode', a.country],
+    ['latitude', site.coordinates?.lat],
+    ['longitude', site.coordinates?.lon],
+  ];
+  return pairs.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => ({ id: `${MDA}${k}`, attribute: v as string | number }));
+}
+
+/**
+ * The header's `epcisMasterData`: every location (BusinessLocation vocabulary, by the location URI the events use)
+ * and every party (SourceDest vocabulary, by the party URI) of the named sites, with name and address.
+ * @example epcisMasterData(['dc-1'], lookup).vocabularyList[0].type // 'urn:epcglobal:epcis:vtype:BusinessLocation'
  */
-export function epcisDocumentFrame(creationDate: string): { head: string; tail: string } {
+export function epcisMasterData(siteIds: Iterable<string>, lookup: EpcisLookup) {
+  const ids = [...new Set(siteIds)].sort();
+  const known = ids.flatMap((id) => {
+    const site = lookup.site(id);
+    return site ? [{ id, site }] : [];
+  });
+  return {
+    vocabularyList: [
+      {
+        type: 'urn:epcglobal:epcis:vtype:BusinessLocation',
+        vocabularyElementList: known.map(({ id, site }) => ({ id: locationUri(lookup, id), attributes: siteAttributes(site) })),
+      },
+      {
+        type: 'urn:epcglobal:epcis:vtype:SourceDest',
+        vocabularyElementList: known.map(({ id, site }) => ({ id: partyUri(lookup, id), attributes: siteAttributes(site) })),
+      },
+    ],
+  };
+}
+
+/** The document around the events, as a head and a tail to stream the event list between; the header, which names
+ * every location the events do, comes after the body (JSON members have no order), once they are all known.
+ * @example const { head } = epcisDocumentFrame('2026-03-01T12:00:00.000Z'); write(head); events.forEach(...); write(epcisDocumentTail(md))
+ */
+export function epcisDocumentFrame(creationDate: string): { head: string; tail: (masterData: ReturnType<typeof epcisMasterData>) => string } {
   const head = `{"@context":${JSON.stringify(EPCIS_CONTEXT)},"type":"EPCISDocument","schemaVersion":"2.0","creationDate":${JSON.stringify(creationDate)},"epcisBody":{"eventList":[`;
-  return { head, tail: ']}}\n' };
+  return { head, tail: (masterData) => `]},"epcisHeader":${JSON.stringify({ epcisMasterData: masterData })}}\n` };
 }

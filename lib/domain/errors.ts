@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   recall_not_found: 404,
   export_not_found: 404,
   sscc_not_found: 404,
+  fda_request_not_found: 404,
   route_not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -20,6 +20,14 @@ export const ExportRequest = z
     to: DateSchema,
     gtin: GtinSchema.optional(),
     lot: LotSchema.optional(),
+    // FDA may name several foods or lot codes at once (issue 14)
+    gtins: z.array(GtinSchema).min(1, 'must hold 1-100 GTINs when given').max(100, 'at most 100 GTINs').optional(),
+    lots: z
+      .array(z.strictObject({ gtin: GtinSchema, lot: LotSchema }))
+      .min(1, 'must hold 1-500 lots when given')
+      .max(500, 'at most 500 lots')
+      .optional(),
+    includeNonFtl: z.boolean({ error: 'must be true or false' }).optional(),
   })
   .superRefine((r, ctx) => {
     if (r.to < r.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
@@ -28,6 +36,19 @@ export const ExportRequest = z
     if (r.lot !== undefined && r.gtin === undefined) ctx.addIssue({ code: 'custom', path: ['gtin'], message: 'is required with lot' });
   });
 export type ExportRequest = z.infer<typeof ExportRequest>;
+
+/** What an export covers: every GTIN and lot named by `gtin`/`lot`, `gtins` and `lots`; empty sets = everything. */
+export type ExportScope = { gtins: ReadonlySet<string>; lots: ReadonlySet<string>; all: boolean };
+
+/** The scope of a request, once.
+ * @example scopeOf({ gtins: ['00614141000012'], lots: [{ gtin: '09506000134352', lot: 'L1' }] }).lots.has('09506000134352|L1') // true
+ */
+export function scopeOf(r: Pick<ExportRequest, 'gtin' | 'lot' | 'gtins' | 'lots'>): ExportScope {
+  const gtins = new Set<string>(r.gtins ?? []);
+  const lots = new Set<string>((r.lots ?? []).map((l) => `${l.gtin}|${l.lot}`));
+  if (r.gtin !== undefined) r.lot !== undefined ? lots.add(`${r.gtin}|${r.lot}`) : gtins.add(r.gtin);
+  return { gtins, lots, all: gtins.size === 0 && lots.size === 0 };
+}
 
 export type ExportStatus = 'pending' | 'running' | 'complete' | 'failed';
 
@@ -51,6 +72,8 @@ export type ExportJob = {
   rowCount?: number;
   bytes?: number;
   sha256?: string;
+  /** fsma204 formats: how many required KDEs the rows lack */
+  kdeGaps?: number;
   error?: string;
 };
 
@@ -69,7 +92,9 @@ export type ExportManifest = {
   bytes: number;
   /** SHA-256 (hex) of the whole file, computed while it was streamed out */
   sha256: string;
-  /** each lot in the file: its chain head as read during the export */
+  /** fsma204 formats: how many required KDEs the rows lack (the xlsx KDE Gaps tab lists them) */
+  kdeGaps?: number;
+  /** each lot in the file: its chain head as read during the export; the file holds its entries up to that head only */
   lots: { gtin: string; lot: string; seq: number; hash: string }[];
 };
 
@@ -185,7 +210,19 @@ async function queue(d: ExportDeps, job: ExportJob): Promise<ExportJob> {
 
 export type ExportView = Pick<
   ExportJob,
-  'exportId' | 'status' | 'format' | 'request' | 'requestedBy' | 'createdAt' | 'completedAt' | 'rowCount' | 'bytes' | 'bucket' | 'key' | 'error'
+  | 'exportId'
+  | 'status'
+  | 'format'
+  | 'request'
+  | 'requestedBy'
+  | 'createdAt'
+  | 'completedAt'
+  | 'rowCount'
+  | 'bytes'
+  | 'bucket'
+  | 'key'
+  | 'error'
+  | 'kdeGaps'
 > & {
   sha256: string | null;
   url?: string;
@@ -216,6 +253,7 @@ export async function exportView(d: Pick<ExportDeps, 'exports' | 'exportFiles' |
     ...view,
     ...(job.completedAt ? { completedAt: job.completedAt } : {}),
     ...(job.rowCount !== undefined ? { rowCount: job.rowCount } : {}),
+    ...(job.kdeGaps !== undefined ? { kdeGaps: job.kdeGaps } : {}),
     ...(job.bytes !== undefined ? { bytes: job.bytes } : {}),
     url: await d.exportFiles.presignGet(job.key, URL_TTL_SECONDS, filename),
     urlExpiresAt: new Date(d.clock.now().getTime() + URL_TTL_SECONDS * 1000).toISOString(),

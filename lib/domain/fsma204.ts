@@ -1,36 +1,14 @@
 import { ruleOfEntry } from './entry-rules.js';
 import type { LedgerEntry, LotState } from './ledger.js';
 import type { Product, Site } from './master-data.js';
-import { localDate } from './movement.js';
+import { localDate, type MovementType } from './movement.js';
+import { tlcReferenceType, tlcReferenceValue } from './movement-kdes.js';
 import type { FsmaCte, MovementRule } from './movement-types.js';
 
-/** The FDA electronic sortable spreadsheet's columns, in order (shared/FSMA204.md). */
-export const FSMA_COLUMNS = [
-  'Event ID',
-  'Critical Tracking Event',
-  'Event Date',
-  'Traceability Lot Code',
-  'GTIN',
-  'Product Description',
-  'Quantity',
-  'Unit of Measure',
-  'Location Description',
-  'Location ID',
-  'Counterparty Role',
-  'Counterparty Location Description',
-  'Counterparty Location ID',
-  'TLC Source Location Description',
-  'TLC Source Location ID',
-  'TLC Source Reference',
-  'Input Traceability Lot Code',
-  'Input GTIN',
-  'Input Product Description',
-  'Input Quantity',
-  'Input Unit of Measure',
-  'Reference Document Type',
-  'Reference Document Number',
-] as const;
-export type FsmaColumn = (typeof FSMA_COLUMNS)[number];
+/**
+ * The FDA electronic sortable spreadsheet, v2 (shared/FSMA204.md): one tab per critical tracking event (CTE), that
+ * CTE's key data elements (KDEs) as columns, a location description always split into its parts per role.
+ */
 
 /** The critical tracking events, in the order the xlsx export lays out their worksheets. */
 export const CTES = [
@@ -44,112 +22,259 @@ export const CTES = [
 ] as const satisfies readonly FsmaCte[];
 export type Cte = (typeof CTES)[number];
 
-/** One spreadsheet row: every column as text (quantities too, so the CSV shows them exactly as recorded). */
-export type FsmaRow = Record<FsmaColumn, string>;
+/** The nine columns of a location description (§1.1310) for one role, in order. */
+export const LOCATION_PARTS = ['Business Name', 'Phone', 'Street', 'City', 'State', 'ZIP', 'Country', 'Coordinates', 'ID'] as const;
+export type LocationPart = (typeof LOCATION_PARTS)[number];
+const R = <const Role extends string>(role: Role) => LOCATION_PARTS.map((p) => `${role} ${p}` as const);
 
-const COUNTERPARTY: readonly FsmaColumn[] = ['Counterparty Role', 'Counterparty Location Description', 'Counterparty Location ID'];
-const TLC_SOURCE: readonly FsmaColumn[] = ['TLC Source Location Description', 'TLC Source Location ID', 'TLC Source Reference'];
-const INPUTS: readonly FsmaColumn[] = [
-  'Input Traceability Lot Code',
-  'Input GTIN',
-  'Input Product Description',
-  'Input Quantity',
-  'Input Unit of Measure',
-];
+const COMMON = ['Event ID', 'Event Time', 'Traceability Lot Code', 'GTIN'] as const;
+const REFS = ['Reference Document Type', 'Reference Document Number'] as const;
+const TLC_REF = ['TLC Source Reference Type', 'TLC Source Reference'] as const;
 
+/** Each CTE tab's columns, exactly as FSMA204.md v2 lists them, in order. */
+export const CTE_COLUMNS = {
+  Harvesting: [
+    ...COMMON,
+    'Commodity',
+    'Variety',
+    'Quantity',
+    'Unit of Measure',
+    ...R('Harvest Farm'),
+    'Field or Growing Area Name',
+    'Container Name',
+    'Harvest Date',
+    ...R('Immediate Subsequent Recipient'),
+    ...REFS,
+  ],
+  Cooling: [
+    ...COMMON,
+    'Commodity',
+    'Variety',
+    'Quantity',
+    'Unit of Measure',
+    ...R('Cooling Location'),
+    'Cooling Date',
+    ...R('Harvest Farm'),
+    ...R('Immediate Subsequent Recipient'),
+    ...REFS,
+  ],
+  'Initial Packing': [
+    ...COMMON,
+    'Product Description',
+    'Quantity',
+    'Unit of Measure',
+    ...R('Packing Location (TLC Source)'),
+    ...TLC_REF,
+    'Packing Date',
+    'Commodity Received',
+    'Variety Received',
+    'Quantity Received',
+    'Unit of Measure Received',
+    'Date Received',
+    ...R('Harvest Farm'),
+    'Field or Growing Area Name',
+    'Container Name',
+    'Harvester Business Name',
+    'Harvester Phone',
+    'Harvest Date',
+    ...R('Cooling Location'),
+    'Cooling Date',
+    ...R('Received From'),
+    ...REFS,
+  ],
+  'First Land-Based Receiving': [
+    ...COMMON,
+    'Product Description',
+    'Quantity',
+    'Unit of Measure',
+    'Harvest Date Begin',
+    'Harvest Date End',
+    'Harvest Area',
+    ...R('Receiving Location (TLC Source)'),
+    ...TLC_REF,
+    'Date Landed',
+    ...REFS,
+  ],
+  Shipping: [
+    ...COMMON,
+    'Quantity',
+    'Unit of Measure',
+    'Product Description',
+    ...R('Immediate Subsequent Recipient (Ship-To)'),
+    ...R('Ship-From Location'),
+    'Ship Date',
+    ...R('TLC Source'),
+    ...TLC_REF,
+    ...REFS,
+  ],
+  Receiving: [
+    ...COMMON,
+    'Quantity',
+    'Unit of Measure',
+    'Product Description',
+    ...R('Immediate Previous Source (Ship-From)'),
+    ...R('Receiving Location'),
+    'Receive Date',
+    ...R('TLC Source'),
+    ...TLC_REF,
+    ...REFS,
+  ],
+  Transformation: [
+    ...COMMON,
+    'Input Traceability Lot Code',
+    'Input GTIN',
+    'Input Product Description',
+    'Input Quantity Used',
+    'Input Unit of Measure',
+    'New Traceability Lot Code',
+    'New GTIN',
+    'New Product Description',
+    'New Quantity',
+    'New Unit of Measure',
+    ...R('Transformation Location (TLC Source)'),
+    ...TLC_REF,
+    'Date Transformation Completed',
+    ...REFS,
+  ],
+} as const satisfies Record<Cte, readonly string[]>;
+
+export type FsmaColumn = (typeof CTE_COLUMNS)[Cte][number];
+
+/** The union of every tab's columns, in the order they first appear (Harvesting's first, Transformation's last). */
+export const ALL_COLUMNS: readonly FsmaColumn[] = [...new Set(CTES.flatMap((c) => CTE_COLUMNS[c] as readonly FsmaColumn[]))];
+/** The one sortable CSV sheet: the CTE first, then the union of all tab columns. */
+export const CSV_COLUMNS: readonly string[] = ['Critical Tracking Event', ...ALL_COLUMNS];
+
+/** Columns holding quantities (numbers in xlsx). */
+export const NUMERIC_COLUMNS: ReadonlySet<string> = new Set(['Quantity', 'Quantity Received', 'Input Quantity Used', 'New Quantity']);
+/** Columns holding `YYYY-MM-DD` dates (real dates in xlsx). */
+export const DATE_COLUMNS: ReadonlySet<string> = new Set(
+  ALL_COLUMNS.filter((c) => c.endsWith(' Date') || c.startsWith('Date ') || c.startsWith('Harvest Date ')),
+);
 /**
- * The columns each CTE's worksheet carries (xlsx): the 23 columns minus those that never apply to it. Harvesting and
- * Cooling happen before a lot code is assigned (no TLC source); only Transformation has inputs and no counterparty.
+ * Free-text columns: names, descriptions, addresses. Only these pass the formula guard; identifiers (GTIN, GLN, lot
+ * codes, ZIP, reference numbers) are never altered.
  */
-export const CTE_COLUMNS: Record<Cte, readonly FsmaColumn[]> = {
-  Harvesting: FSMA_COLUMNS.filter((c) => !TLC_SOURCE.includes(c) && !INPUTS.includes(c)),
-  Cooling: FSMA_COLUMNS.filter((c) => !TLC_SOURCE.includes(c) && !INPUTS.includes(c)),
-  'Initial Packing': FSMA_COLUMNS.filter((c) => !INPUTS.includes(c)),
-  'First Land-Based Receiving': FSMA_COLUMNS.filter((c) => !INPUTS.includes(c)),
-  Shipping: FSMA_COLUMNS.filter((c) => !INPUTS.includes(c)),
-  Receiving: FSMA_COLUMNS.filter((c) => !INPUTS.includes(c)),
-  Transformation: FSMA_COLUMNS.filter((c) => !COUNTERPARTY.includes(c)),
-};
+export const FREE_TEXT_COLUMNS: ReadonlySet<string> = new Set(
+  ALL_COLUMNS.filter(
+    (c) =>
+      / (Business Name|Street|City|State|Country)$/.test(c) ||
+      c.endsWith('Description') ||
+      [
+        'Commodity',
+        'Variety',
+        'Commodity Received',
+        'Variety Received',
+        'Field or Growing Area Name',
+        'Container Name',
+        'Harvest Area',
+        'Harvester Business Name',
+      ].includes(c),
+  ),
+);
 
-/** What each column means, for the xlsx Glossary worksheet. */
-export const COLUMN_MEANINGS: Record<FsmaColumn, string> = {
-  'Event ID': 'The movement event id recorded in lotledger; rows of one event (a transfer, a transformation) share it.',
-  'Critical Tracking Event': `The CTE of 21 CFR 1.1325-1.1350: ${CTES.join(', ')}.`,
-  'Event Date': 'Date of the event (YYYY-MM-DD) in the time zone offset it was recorded with.',
-  'Traceability Lot Code': 'The lot code (GS1 AI 10). For Transformation, the new lot produced.',
-  GTIN: 'GS1 GTIN-14 of the product; with the lot code it names the lot uniquely.',
-  'Product Description': 'The product description from lotledger master data.',
-  Quantity: 'Quantity of the lot in this event, in the unit of measure.',
-  'Unit of Measure': "The product's unit of measure (see Units below).",
-  'Location Description': 'Where the event happened: business name; phone; street, city, state ZIP, country.',
-  'Location ID': 'GLN of that location when known, else its lotledger site id.',
-  'Counterparty Role': 'Immediate Subsequent Recipient (Shipping, Harvesting, Cooling) or Immediate Previous Source (Receiving).',
-  'Counterparty Location Description': 'The counterparty location: business name; phone; street, city, state ZIP, country.',
-  'Counterparty Location ID': 'GLN of the counterparty location when known, else its lotledger site id.',
-  'TLC Source Location Description': 'Where the traceability lot code was assigned.',
-  'TLC Source Location ID': 'GLN (else site id) of the place the lot code was assigned.',
-  'TLC Source Reference': 'A reference to the TLC source (GLN, FDA Food Facility Registration Number or URL) when no location is recorded.',
-  'Input Traceability Lot Code': 'Transformation only: the lot code of the food used as input (one row per input lot).',
-  'Input GTIN': 'Transformation only: GTIN of the input lot.',
-  'Input Product Description': 'Transformation only: description of the input product.',
-  'Input Quantity': 'Transformation only: quantity of the input lot used.',
-  'Input Unit of Measure': 'Transformation only: unit of measure of the input quantity.',
-  'Reference Document Type': 'Type of the reference document: BOL, PO, INV, ASN, RMA or OTHER.',
-  'Reference Document Number': 'Number of the reference document.',
-};
+/** One spreadsheet row: its CTE, its sort key and its cells (absent = empty). */
+export type FsmaRow = { cte: Cte; eventId: string; time: number; cells: Partial<Record<FsmaColumn, string>> };
 
-/** What the mapping reads besides the entry: master data and the lot's TLC source. */
+/** What the mapping reads besides the entry: master data, the lot's head and the RAC history of packed lots. */
 export type FsmaLookup = {
   product(gtin: string): Product | undefined;
   site(siteId: string): Site | undefined;
-  lot(gtin: string, lot: string): Pick<LotState, 'tlcSource' | 'tlcSourceReference'> | undefined;
+  lot(gtin: string, lot: string): (Pick<LotState, 'tlcSource' | 'tlcSourceReference'> & { createdBy?: MovementType }) | undefined;
+  /** the harvest and cooling entries of a harvested (RAC) lot recorded here, when the lookup has read them */
+  rac?(gtin: string, lot: string): { harvest?: LedgerEntry; cool?: LedgerEntry } | undefined;
 };
-
-/** The FSMA 204 location description, empty parts left out: `Name; Phone; Street, City, State ZIP, Country`.
- * @example locationDescription({ name: 'DC One', address: { city: 'Salinas', state: 'CA', postalCode: '93901' } }) // 'DC One; Salinas, CA 93901'
- */
-export function locationDescription(site: Pick<Site, 'name' | 'phone' | 'address'>): string {
-  const a = site.address ?? {};
-  const stateZip = [a.state, a.postalCode].filter((s) => s?.trim()).join(' ');
-  const address = [a.street, a.city, stateZip, a.country].filter((s) => s?.trim()).join(', ');
-  return [site.name, site.phone, address].filter((s) => s?.trim()).join('; ');
-}
 
 /** A location's id in the spreadsheet: its GLN when it has one, else its siteId. */
 export const locationId = (site: Pick<Site, 'gln' | 'siteId'>) => site.gln ?? site.siteId;
 
-/** Descriptions per site record, so a million rows share a handful of strings instead of building one each. */
-const placeOfSite = new WeakMap<Site, { description: string; id: string }>();
-
-/** The site's description and id, or the bare siteId when the site is unknown. */
-function place(lookup: FsmaLookup, siteId: string | undefined): { description: string; id: string } {
-  if (siteId === undefined) return { description: '', id: '' };
-  const s = lookup.site(siteId);
-  if (!s) return { description: '', id: siteId };
-  let p = placeOfSite.get(s);
-  if (!p) {
-    p = { description: locationDescription(s), id: locationId(s) };
-    placeOfSite.set(s, p);
-  }
-  return p;
+/** The nine location cells of a site (unknown site: only its id). */
+export function locationCells(site: Site | undefined, siteId: string): Record<LocationPart, string> {
+  const a = site?.address ?? {};
+  const c = site?.coordinates;
+  return {
+    'Business Name': site?.name ?? '',
+    Phone: site?.phone ?? '',
+    Street: a.street ?? '',
+    City: a.city ?? '',
+    State: a.state ?? '',
+    ZIP: a.postalCode ?? '',
+    Country: a.country ?? '',
+    Coordinates: c ? `${c.lat},${c.lon}` : '',
+    ID: site ? locationId(site) : siteId,
+  };
 }
 
-/** Every column empty; rows start as a copy of it (a spread of one frozen object, not 23 pairs made per row). */
-const EMPTY_ROW: Readonly<FsmaRow> = Object.freeze(Object.fromEntries(FSMA_COLUMNS.map((c) => [c, ''])) as FsmaRow);
-const empty = (): FsmaRow => ({ ...EMPTY_ROW });
-
-const num = (n: number) => String(Math.abs(n));
-
-/** Does the export include this entry's rows: the lot (or, for a transformation, any input) is an FTL product. */
-const isFtl = (lookup: FsmaLookup, gtin: string) => lookup.product(gtin)?.ftl === true;
+/** Location cells per site record, so a million rows share a handful of objects. */
+const cellsOfSite = new WeakMap<Site, Record<LocationPart, string>>();
 
 /**
- * The spreadsheet rows of one ledger entry (shared/FSMA204.md): one per CTE its movement rule names (none for sell,
- * adjust, dispose and the status entries hold, release, recall), none for a consumer return or a non-FTL product. A
- * rule's CTEs follow the goods: the first happens at `site`, a second at `counterparty` (a transfer: Shipping, then
- * Receiving at the destination). Transformation gives one row per input lot (from its output entry; the inputs' own
- * entries give no rows, so nothing doubles). Cells are raw; the writers guard them (formula-guard.ts).
- * @example fsmaRows(shipEntry, lookup)[0]?.['Critical Tracking Event'] // 'Shipping'
+ * The Product Description KDE: the product's description with brand, commodity, variety, pack size and style where it
+ * has them and the description does not already say them.
+ * @example productDescription({ description: 'Romaine hearts', brand: 'Sunny', packSize: '24 ct', packStyle: 'carton' }) // 'Romaine hearts; Sunny; 24 ct; carton'
+ */
+export function productDescription(
+  p: Pick<Product, 'description' | 'brand' | 'commodity' | 'variety' | 'packSize' | 'packStyle'> | undefined,
+): string {
+  if (!p) return '';
+  const lower = p.description.toLowerCase();
+  const extra = [p.brand, p.commodity, p.variety, p.packSize, p.packStyle].filter(
+    (s): s is string => s !== undefined && s !== '' && !lower.includes(s.toLowerCase()),
+  );
+  return [p.description, ...extra].join('; ');
+}
+
+const num = (n: number) => String(Math.abs(n));
+const isFtl = (lookup: FsmaLookup, gtin: string) => lookup.product(gtin)?.ftl === true;
+
+/** The lot types that are packed, landed or made: a cooling of such a lot comes after initial packing and is no Cooling CTE. */
+const PACKED_ORIGINS: ReadonlySet<string> = new Set(['initial-pack', 'first-land-receive', 'transform']);
+/** Whether a `cool` entry of this lot is a Cooling CTE (§1.1325(b): only a cooling before initial packing). */
+export const coolingIsCte = (createdBy: string | undefined) => createdBy === undefined || !PACKED_ORIGINS.has(createdBy);
+
+/** The documents of an entry: `references`, else the single `reference` of v1. */
+export const referencesOf = (e: Pick<LedgerEntry, 'reference' | 'references'>) => e.references ?? (e.reference ? [e.reference] : []);
+
+/** A row under construction: cells are set by name, locations by role. */
+class RowBuilder {
+  readonly cells: Partial<Record<FsmaColumn, string>> = {};
+  constructor(private readonly lookup: FsmaLookup) {}
+  set(c: FsmaColumn, v: string | undefined) {
+    if (v !== undefined && v !== '') this.cells[c] = v;
+  }
+  place(role: string, siteId: string | undefined) {
+    if (siteId === undefined) return;
+    const site = this.lookup.site(siteId);
+    let cells = site ? cellsOfSite.get(site) : undefined;
+    if (!cells) {
+      cells = locationCells(site, siteId);
+      if (site) cellsOfSite.set(site, cells);
+    }
+    for (const p of LOCATION_PARTS) this.set(`${role} ${p}` as FsmaColumn, cells[p]);
+  }
+}
+
+/**
+ * The TLC source of a lot (§1.1310): its `tlcSource` site, else the site of the movement that created it here; its
+ * reference: the lot's own reference, else the source site's GLN, else its FFRN.
+ */
+function tlcSourceOf(e: LedgerEntry, rule: MovementRule, lookup: FsmaLookup): { site?: string; refType?: string; ref?: string } {
+  const lot = lookup.lot(e.gtin, e.lot);
+  const site = lot?.tlcSource ?? e.tlcSource ?? (rule.lotCodeOrigin === 'site' || rule.lotCodeOrigin === 'tlcSourceOrSite' ? e.site : undefined);
+  const own = lot?.tlcSourceReference ?? e.tlcSourceReference;
+  if (own !== undefined) return { ...(site ? { site } : {}), refType: tlcReferenceType(own) ?? '', ref: tlcReferenceValue(own) };
+  const s = site ? lookup.site(site) : undefined;
+  if (s?.gln) return { ...(site ? { site } : {}), refType: 'GLN', ref: s.gln };
+  if (s?.ffrn) return { ...(site ? { site } : {}), refType: 'FFRN', ref: s.ffrn };
+  return site ? { site } : {};
+}
+
+/**
+ * The spreadsheet rows of one ledger entry (shared/FSMA204.md v2): one per CTE its movement rule names (none for sell,
+ * adjust, dispose and the status entries), none for a consumer return, a non-FTL product or a cooling after packing.
+ * A transfer gives Shipping at `site` (at `occurredAt`) and Receiving at `counterparty` (at `receivedAt`).
+ * Transformation gives one row per FTL input lot (from the output entry). Cells are raw; the writers guard free text.
+ * @example fsmaRows(shipEntry, lookup)[0]?.cte // 'Shipping'
  */
 export function fsmaRows(e: LedgerEntry, lookup: FsmaLookup): FsmaRow[] {
   if (e.role === 'input') return [];
@@ -157,66 +282,174 @@ export function fsmaRows(e: LedgerEntry, lookup: FsmaLookup): FsmaRow[] {
   if (!rule || isConsumerReturn(e, rule, lookup)) return [];
   const ftl = isFtl(lookup, e.gtin);
   const product = lookup.product(e.gtin);
-  const base = (cte: Cte, at: string | undefined, counterparty: string | undefined): FsmaRow => {
-    const row = empty();
-    row['Event ID'] = e.eventId;
-    row['Critical Tracking Event'] = cte;
-    row['Event Date'] = localDate(e.occurredAt);
-    row['Traceability Lot Code'] = e.lot;
-    row.GTIN = e.gtin;
-    row['Product Description'] = product?.description ?? '';
-    row.Quantity = num(e.quantity);
-    row['Unit of Measure'] = e.unit;
-    const loc = place(lookup, at);
-    row['Location Description'] = loc.description;
-    row['Location ID'] = loc.id;
-    const cp = place(lookup, counterparty);
-    row['Counterparty Role'] = COUNTERPARTY_ROLE[cte];
-    row['Counterparty Location Description'] = cp.description;
-    row['Counterparty Location ID'] = cp.id;
-    if (cte !== 'Harvesting' && cte !== 'Cooling') {
-      const lot = lookup.lot(e.gtin, e.lot);
-      const source = lot?.tlcSource ?? e.tlcSource ?? (rule.lotCodeOrigin === 'site' ? e.site : undefined);
-      const src = place(lookup, source);
-      row['TLC Source Location Description'] = src.description;
-      row['TLC Source Location ID'] = src.id;
-      row['TLC Source Reference'] = lot?.tlcSourceReference ?? e.tlcSourceReference ?? '';
-    }
-    if (e.reference) {
-      row['Reference Document Type'] = e.reference.type;
-      row['Reference Document Number'] = e.reference.number;
-    }
-    return row;
+  const out: FsmaRow[] = [];
+  const start = (cte: Cte, instant: string) => {
+    const b = new RowBuilder(lookup);
+    b.set('Event ID', e.eventId);
+    b.set('Event Time', instant);
+    b.set('Traceability Lot Code', e.lot);
+    b.set('GTIN', e.gtin);
+    const row: FsmaRow = { cte, eventId: e.eventId, time: Date.parse(instant), cells: b.cells };
+    out.push(row);
+    return b;
   };
-  return rule.cte.flatMap((cte: Cte, i) => {
-    if (cte === 'Transformation')
-      return (e.inputs ?? [])
-        .filter((input) => ftl || isFtl(lookup, input.gtin))
-        .map((input) => {
-          const row = base(cte, e.site, undefined);
+  const refs = (b: RowBuilder) => {
+    const rs = referencesOf(e);
+    b.set('Reference Document Type', rs.map((r) => r.type).join('; '));
+    b.set('Reference Document Number', rs.map((r) => r.number).join('; '));
+  };
+  const qty = (b: RowBuilder) => {
+    b.set('Quantity', num(e.quantity));
+    b.set('Unit of Measure', e.unit);
+  };
+  const tlc = (b: RowBuilder, role: string) => {
+    const src = tlcSourceOf(e, rule, lookup);
+    b.place(role, src.site);
+    b.set('TLC Source Reference Type', src.refType);
+    b.set('TLC Source Reference', src.ref);
+  };
+  const date = localDate(e.occurredAt);
+  for (const cte of rule.cte) {
+    if (cte !== 'Transformation' && !ftl) continue;
+    switch (cte) {
+      case 'Harvesting': {
+        const b = start(cte, e.occurredAt);
+        b.set('Commodity', product?.commodity);
+        b.set('Variety', product?.variety);
+        qty(b);
+        b.place('Harvest Farm', e.harvest?.farm ?? e.site);
+        b.set('Field or Growing Area Name', e.harvest?.field);
+        b.set('Container Name', e.harvest?.container);
+        b.set('Harvest Date', e.harvest?.date ?? date);
+        b.place('Immediate Subsequent Recipient', e.counterparty);
+        refs(b);
+        break;
+      }
+      case 'Cooling': {
+        if (!coolingIsCte(lookup.lot(e.gtin, e.lot)?.createdBy)) break;
+        const b = start(cte, e.occurredAt);
+        b.set('Commodity', product?.commodity);
+        b.set('Variety', product?.variety);
+        qty(b);
+        b.place('Cooling Location', e.site);
+        b.set('Cooling Date', date);
+        const lot = lookup.lot(e.gtin, e.lot);
+        b.place('Harvest Farm', lot?.createdBy === 'harvest' ? lot.tlcSource : undefined);
+        b.place('Immediate Subsequent Recipient', e.counterparty);
+        refs(b);
+        break;
+      }
+      case 'Initial Packing': {
+        const b = start(cte, e.occurredAt);
+        b.set('Product Description', productDescription(product));
+        qty(b);
+        tlc(b, 'Packing Location (TLC Source)');
+        b.set('Packing Date', date);
+        packingKdes(b, e, lookup, date);
+        refs(b);
+        break;
+      }
+      case 'First Land-Based Receiving': {
+        const b = start(cte, e.occurredAt);
+        b.set('Product Description', productDescription(product));
+        qty(b);
+        b.set('Harvest Date Begin', e.landing?.harvestDateBegin);
+        b.set('Harvest Date End', e.landing?.harvestDateEnd);
+        b.set('Harvest Area', e.landing?.area);
+        tlc(b, 'Receiving Location (TLC Source)');
+        b.set('Date Landed', date);
+        refs(b);
+        break;
+      }
+      case 'Shipping': {
+        const b = start(cte, e.occurredAt);
+        qty(b);
+        b.set('Product Description', productDescription(product));
+        b.place('Immediate Subsequent Recipient (Ship-To)', e.counterparty);
+        b.place('Ship-From Location', e.site);
+        b.set('Ship Date', date);
+        tlc(b, 'TLC Source');
+        refs(b);
+        break;
+      }
+      case 'Receiving': {
+        // A transfer's receipt happens at its destination, when the goods arrived; a receipt at `site` from `counterparty`.
+        const transfer = rule.counterparty === 1;
+        const at = transfer ? (e.receivedAt ?? e.occurredAt) : e.occurredAt;
+        const b = start(cte, at);
+        qty(b);
+        b.set('Product Description', productDescription(product));
+        b.place('Immediate Previous Source (Ship-From)', transfer ? e.site : e.counterparty);
+        b.place('Receiving Location', transfer ? e.counterparty : e.site);
+        b.set('Receive Date', localDate(at));
+        tlc(b, 'TLC Source');
+        refs(b);
+        break;
+      }
+      case 'Transformation': {
+        for (const input of e.inputs ?? []) {
+          if (!ftl && !isFtl(lookup, input.gtin)) continue;
+          const b = start(cte, e.occurredAt);
           const ip = lookup.product(input.gtin);
-          row['Input Traceability Lot Code'] = input.lot;
-          row['Input GTIN'] = input.gtin;
-          row['Input Product Description'] = ip?.description ?? '';
-          row['Input Quantity'] = num(input.quantity);
-          row['Input Unit of Measure'] = ip?.unit ?? '';
-          return row;
-        });
-    if (!ftl) return [];
-    return [i === 0 ? base(cte, e.site, e.counterparty) : base(cte, e.counterparty, e.site)];
-  });
+          b.set('Input Traceability Lot Code', input.lot);
+          b.set('Input GTIN', input.gtin);
+          b.set('Input Product Description', productDescription(ip));
+          b.set('Input Quantity Used', num(input.quantity));
+          b.set('Input Unit of Measure', ip?.unit);
+          b.set('New Traceability Lot Code', e.lot);
+          b.set('New GTIN', e.gtin);
+          b.set('New Product Description', productDescription(product));
+          b.set('New Quantity', num(e.quantity));
+          b.set('New Unit of Measure', e.unit);
+          tlc(b, 'Transformation Location (TLC Source)');
+          b.set('Date Transformation Completed', date);
+          refs(b);
+        }
+        break;
+      }
+      default:
+        unknownCte(cte);
+    }
+  }
+  return out;
 }
 
-/** The counterparty a CTE names: where the food goes next, or where it came from. */
-const COUNTERPARTY_ROLE: Record<Cte, string> = {
-  Harvesting: 'Immediate Subsequent Recipient',
-  Cooling: 'Immediate Subsequent Recipient',
-  'Initial Packing': '',
-  'First Land-Based Receiving': '',
-  Shipping: 'Immediate Subsequent Recipient',
-  Receiving: 'Immediate Previous Source',
-  Transformation: '',
+const unknownCte = (cte: never): never => {
+  throw new Error(`unknown CTE ${String(cte)}`);
 };
+
+/**
+ * The received-RAC, harvest and cooling KDEs of an initial pack (§1.1330(a)(1)-(10)): from the movement's own
+ * `received`, `harvest` and `cooling` fields, else from the harvest and cool entries of the RAC lots it names in `inputs`.
+ * A cooling dated after the packing is no cooling before packing, and is left out.
+ */
+function packingKdes(b: RowBuilder, e: LedgerEntry, lookup: FsmaLookup, packDate: string) {
+  const first = e.inputs?.[0];
+  const rac = first ? lookup.rac?.(first.gtin, first.lot) : undefined;
+  const racProduct = first ? lookup.product(first.gtin) : undefined;
+  const harvest = e.harvest ?? rac?.harvest?.harvest;
+  const received = e.received;
+  b.set('Commodity Received', received?.commodity ?? racProduct?.commodity);
+  b.set('Variety Received', received?.variety ?? racProduct?.variety);
+  const inputQty = e.inputs?.reduce((s, i) => s + i.quantity, 0);
+  b.set('Quantity Received', received ? num(received.quantity) : inputQty !== undefined ? num(inputQty) : undefined);
+  b.set('Unit of Measure Received', received?.unit ?? (received ? undefined : racProduct?.unit));
+  b.set('Date Received', received?.date ?? (rac?.harvest ? packDate : undefined));
+  b.place('Harvest Farm', harvest?.farm ?? rac?.harvest?.site);
+  b.set('Field or Growing Area Name', harvest?.field);
+  b.set('Container Name', harvest?.container);
+  const farm = harvest?.farm ?? rac?.harvest?.site;
+  const farmSite = farm ? lookup.site(farm) : undefined;
+  b.set('Harvester Business Name', harvest?.harvester?.name ?? (rac?.harvest ? farmSite?.name : undefined));
+  b.set('Harvester Phone', harvest?.harvester?.phone ?? (rac?.harvest ? farmSite?.phone : undefined));
+  b.set('Harvest Date', harvest?.date ?? (rac?.harvest ? localDate(rac.harvest.occurredAt) : undefined));
+  const cooling = e.cooling ?? (rac?.cool ? { site: rac.cool.site, date: localDate(rac.cool.occurredAt) } : undefined);
+  if (cooling && cooling.date <= packDate) {
+    b.place('Cooling Location', cooling.site);
+    b.set('Cooling Date', cooling.date);
+  }
+  b.place('Received From', received?.from);
+}
 
 /** A consumer handing food back is no CTE; a business returning it is a receipt. */
 function isConsumerReturn(e: LedgerEntry, rule: MovementRule, lookup: FsmaLookup): boolean {
@@ -224,16 +457,8 @@ function isConsumerReturn(e: LedgerEntry, rule: MovementRule, lookup: FsmaLookup
   return lookup.site(e.counterparty)?.kind === 'customer';
 }
 
-/** Order rows by Event Date, then Event ID; rows of one event keep the order they were made in (Shipping before Receiving).
+/** Order rows by Event Time (the instant, whatever its offset), then Event ID; rows of one event keep their order.
  * @example rows.sort(compareRows)
  */
-export const compareRows = (a: Pick<FsmaRow, 'Event Date' | 'Event ID'>, b: Pick<FsmaRow, 'Event Date' | 'Event ID'>) =>
-  a['Event Date'] < b['Event Date']
-    ? -1
-    : a['Event Date'] > b['Event Date']
-      ? 1
-      : a['Event ID'] < b['Event ID']
-        ? -1
-        : a['Event ID'] > b['Event ID']
-          ? 1
-          : 0;
+export const compareRows = (a: Pick<FsmaRow, 'time' | 'eventId'>, b: Pick<FsmaRow, 'time' | 'eventId'>) =>
+  a.time - b.time || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);

@@ -5,7 +5,7 @@ import type { Product, Site } from './master-data.js';
 import type { Movement } from './movement.js';
 import { planMovement } from './plan-movement.js';
 import { groupByShared, type Pending } from './record-groups.js';
-import { type LedgerDeps, type RecordResult, verdictOnExisting } from './record-movement.js';
+import { type LedgerDeps, type RecordResult, verdictOnExisting, warningsOf } from './record-movement.js';
 
 /** Transactions of one window in flight at once (they touch disjoint items). */
 const LANES = 4;
@@ -158,7 +158,7 @@ async function commitLanes(d: GroupDeps, lanes: Lane[], results: RecordResult[])
       }
       for (const c of chunk) {
         committed.add(c.index);
-        results[c.index] = { index: c.index, eventId: c.m.eventId, status: 'accepted' };
+        results[c.index] = { index: c.index, eventId: c.m.eventId, status: 'accepted', ...warningsOf(c.plan) };
         if (d.afterAccepted) await d.afterAccepted(c.m, c.plan).catch(() => undefined);
       }
     }

@@ -30,6 +30,8 @@ export type LotMeta = LotKey & {
   productionDate?: string;
   tlcSource?: string;
   tlcSourceReference?: string;
+  /** the movement type that first recorded the lot (FSMA 204: a cooling after its initial packing is no Cooling CTE); absent on older lots */
+  createdBy?: MovementType;
   unit: string;
   createdAt: string;
 };
@@ -179,6 +181,13 @@ export type LedgerEntry = LotKey & {
   unitCost?: number;
   inputs?: { gtin: string; lot: string; quantity: number }[];
   output?: LotKey;
+  // FSMA 204 KDEs (issue 14), as the movement gave them
+  receivedAt?: string;
+  references?: { type: string; number: string }[];
+  harvest?: { date?: string; farm?: string; field?: string; container?: string; harvester?: { name: string; phone?: string } };
+  cooling?: { site?: string; date: string };
+  received?: { date: string; quantity: number; unit?: string; commodity?: string; variety?: string; from?: string };
+  landing?: { harvestDateBegin: string; harvestDateEnd: string; area: string };
   recallId?: string;
   /** stock change per internal site caused by this entry */
   deltas: Delta[];
@@ -216,6 +225,8 @@ export type Plan = {
   pending: PendingEntry[];
   /** `expectedVersion` 0 = the serial must not exist yet */
   serials: { expectedVersion: number; next: SerialState }[];
+  /** FSMA 204 KDEs the record lacks (issue 14): reported with `accepted`, never written */
+  warnings?: { path: string; message: string }[];
 };
 
 /** DynamoDB's limit on actions in one transaction. */
@@ -246,7 +257,7 @@ export function keysOf(m: Movement): {
   const main = { gtin: m.gtin, lot: m.lot };
   const inputs = (m.inputs ?? []).map((i) => ({ gtin: i.gtin, lot: i.lot }));
   const lots: LotKey[] = [main, ...inputs];
-  const sites = [m.site, m.counterparty, m.tlcSource].filter((s): s is string => s !== undefined);
+  const sites = [m.site, m.counterparty, m.tlcSource, m.harvest?.farm, m.cooling?.site, m.received?.from].filter((s): s is string => s !== undefined);
   const heads = [
     { lot: main, siteId: m.site },
     ...(m.counterparty !== undefined ? [{ lot: main, siteId: m.counterparty }] : []),

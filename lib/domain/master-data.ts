@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { GlnSchema, type Gtin, SiteIdSchema, TextSchema } from './ids.js';
+import { FfrnSchema } from './movement-kdes.js';
 
 export const PRODUCT_UNITS_MAX = 16;
 
@@ -15,6 +16,12 @@ export const ProductInput = z.strictObject({
     .min(0, 'must be 0 or more')
     .max(3650, 'must be at most 3650')
     .default(7),
+  // FSMA 204 product description parts (issue 14): the spreadsheet's Product Description names them
+  brand: TextSchema(100, { trim: true }).optional(),
+  commodity: TextSchema(100, { trim: true }).optional(),
+  variety: TextSchema(100, { trim: true }).optional(),
+  packSize: TextSchema(60, { trim: true }).optional(),
+  packStyle: TextSchema(60, { trim: true }).optional(),
 });
 export type ProductInput = z.infer<typeof ProductInput>;
 
@@ -41,10 +48,15 @@ export const SiteInput = z.strictObject({
       country: text(60).optional(),
     })
     .optional(),
-  gln: GlnSchema.optional(),
-  ffrn: text(20)
-    .regex(/^[A-Za-z0-9-]+$/, 'must be letters, digits and dashes')
+  // FSMA 204: a farm or a landing place may be located by coordinates instead of a street (issue 14)
+  coordinates: z
+    .strictObject({
+      lat: z.number({ error: 'must be a number' }).min(-90, 'must be -90 to 90').max(90, 'must be -90 to 90'),
+      lon: z.number({ error: 'must be a number' }).min(-180, 'must be -180 to 180').max(180, 'must be -180 to 180'),
+    })
     .optional(),
+  gln: GlnSchema.optional(),
+  ffrn: FfrnSchema.optional(),
   contact: z
     .strictObject({
       email: z.email('must be an email address').max(254).optional(),

@@ -24,8 +24,11 @@ export type MovementRule = Refusal & {
   tally?: 'sold' | 'defectReturns';
   /** refused for a recalled, on-hold or expired lot */
   blockedWhenUnsellable: boolean;
-  /** where a lot first recorded by this type got its lot code: `site` (assigned here) or the record's `tlcSource` */
-  lotCodeOrigin: 'site' | 'tlcSource';
+  /**
+   * where a lot first recorded by this type got its lot code: `site` (assigned here), the record's `tlcSource`, or
+   * `tlcSourceOrSite` (a harvest: the record's `tlcSource`, else the farm that recorded it)
+   */
+  lotCodeOrigin: 'site' | 'tlcSource' | 'tlcSourceOrSite';
   /** the FSMA 204 critical tracking events one entry of this type gives (transfer: shipping and the receipt) */
   cte: readonly FsmaCte[];
   /** the site a counterparty of this type names, as the trace counts it */
@@ -75,7 +78,7 @@ export const MOVEMENT_RULES: Readonly<Record<MovementType, MovementRule>> = {
   },
   harvest: {
     ...inbound,
-    lotCodeOrigin: 'tlcSource',
+    lotCodeOrigin: 'tlcSourceOrSite',
     cte: ['Harvesting'],
     firstIn: true,
     epcis: { bizStep: 'commissioning', disposition: 'active', action: 'OBSERVE', addOnCreate: true, flow: 'inbound' },

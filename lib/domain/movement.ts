@@ -17,7 +17,9 @@ export const MOVEMENT_TYPES = [
 ] as const;
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
 
-export const REFERENCE_TYPES = ['BOL', 'PO', 'INV', 'ASN', 'RMA', 'OTHER'] as const;
+import { MOVEMENT_KDE_FIELDS, REFERENCE_TYPES, Reference, refineKdes, TlcSourceReferenceSchema } from './movement-kdes.js';
+
+export { Reference, REFERENCE_TYPES };
 
 const quantity = QuantitySchema;
 const text = (max: number) => TextSchema(max);
@@ -26,11 +28,6 @@ export const TransformInput = z.strictObject({
   gtin: GtinSchema,
   lot: LotSchema,
   quantity: quantity.refine((n) => n > 0, 'must be greater than 0'),
-});
-
-export const Reference = z.strictObject({
-  type: z.enum(REFERENCE_TYPES, { error: `must be one of ${REFERENCE_TYPES.join(', ')}` }),
-  number: text(64),
 });
 
 /** One movement record as the API takes it (CONTRACT.md, Movements). */
@@ -49,12 +46,14 @@ export const Movement = z
     expiry: DateSchema.optional(),
     productionDate: DateSchema.optional(),
     tlcSource: SiteIdSchema.optional(),
-    tlcSourceReference: text(200).optional(),
+    tlcSourceReference: TlcSourceReferenceSchema.optional(),
     reference: Reference.optional(),
     reason: text(500).optional(),
     unitPrice: UnitAmountSchema.optional(),
     unitCost: UnitAmountSchema.optional(),
     inputs: z.array(TransformInput).min(1, 'a transform needs 1-50 inputs').max(50, 'a transform takes at most 50 inputs').optional(),
+    // FSMA 204 KDEs (issue 14): receivedAt, references, harvest, cooling, received, landing
+    ...MOVEMENT_KDE_FIELDS,
   })
   .superRefine((m, ctx) => {
     if (m.type === 'adjust') {
@@ -72,21 +71,24 @@ export const Movement = z
       ctx.addIssue({ code: 'custom', path: ['counterparty'], message: 'is required for transfer (the destination site)' });
     if (m.type === 'transfer' && m.counterparty === m.site)
       ctx.addIssue({ code: 'custom', path: ['counterparty'], message: 'must differ from site for transfer' });
-    if (m.type === 'transform') {
-      if (!m.inputs) ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'is required for transform (1-50 input lots)' });
-      else {
+    if (m.type === 'transform' && !m.inputs)
+      ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'is required for transform (1-50 input lots)' });
+    // initial-pack may name the harvested RAC lots it packed (FSMA 204 KDEs; they are not consumed)
+    if (m.type === 'transform' || m.type === 'initial-pack') {
+      if (m.inputs) {
         const seen = new Set<string>();
         m.inputs.forEach((i, n) => {
           const k = `${i.gtin}|${i.lot}`;
           if (seen.has(k)) ctx.addIssue({ code: 'custom', path: ['inputs', n], message: `input lot ${i.gtin}/${i.lot} is listed twice` });
           if (i.gtin === m.gtin && i.lot === m.lot)
-            ctx.addIssue({ code: 'custom', path: ['inputs', n], message: 'a transform cannot consume the lot it produces' });
+            ctx.addIssue({ code: 'custom', path: ['inputs', n], message: `a ${m.type} cannot take the lot it produces as input` });
           seen.add(k);
         });
       }
     } else if (m.inputs) {
-      ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'is only allowed for transform' });
+      ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'is only allowed for transform and initial-pack' });
     }
+    refineKdes(m, ctx);
   });
 export type Movement = z.infer<typeof Movement>;
 

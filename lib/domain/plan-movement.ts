@@ -1,5 +1,6 @@
 import { GENESIS_HASH } from './canonical.js';
 import type { Issue } from './errors.js';
+import { movementWarnings } from './kde-warnings.js';
 import {
   actionCount,
   balanceAt,
@@ -7,6 +8,7 @@ import {
   type Delta,
   effectiveStatus,
   isDefectReturn,
+  type LedgerEntry,
   type LedgerEntryType,
   type LotMeta,
   type LotRead,
@@ -160,6 +162,9 @@ export function planMovement(m: Movement, snap: Snapshot, now: string, txToken: 
     pending,
     serials,
   };
+  const [head] = entries;
+  const warnings = head ? movementWarnings(head, lot, snap) : [];
+  if (warnings.length) plan.warnings = warnings;
   return withinOneTransaction(m, plan);
 }
 
@@ -197,6 +202,19 @@ function checkCounterparty(m: Movement, rule: MovementRule, snap: Snapshot): Rej
 function checkTlcSource(m: Movement, snap: Snapshot): Rejection | undefined {
   if (m.tlcSource !== undefined && !snap.sites.has(m.tlcSource))
     return refusal('site_not_found', `Unknown tlcSource site ${m.tlcSource}`, 'tlcSource');
+  return checkKdeSites(m, snap);
+}
+
+/** The sites the FSMA 204 KDE fields name (farm, cooling location, who the RAC came from) must be known. */
+function checkKdeSites(m: Movement, snap: Snapshot): Rejection | undefined {
+  const named: [string | undefined, string][] = [
+    [m.harvest?.farm, 'harvest.farm'],
+    [m.cooling?.site, 'cooling.site'],
+    [m.received?.from, 'received.from'],
+  ];
+  for (const [siteId, path] of named)
+    if (siteId !== undefined && !snap.sites.has(siteId))
+      return refusal('site_not_found', `Unknown site ${siteId} in ${path}: PUT /sites/${siteId} first`, path);
   return undefined;
 }
 
@@ -246,12 +264,25 @@ function newLot(m: Movement, rule: MovementRule, product: Product, now: string):
     ...(m.expiry ? { expiry: m.expiry } : {}),
     ...(m.productionDate ? { productionDate: m.productionDate } : {}),
     ...lotCodeOrigin(m, rule),
+    createdBy: m.type,
+  };
+}
+
+/** The FSMA 204 KDE fields a movement carries over to its entries (issue 14), only those given. */
+function kdeFieldsOf(m: Movement): Partial<Pick<LedgerEntry, 'receivedAt' | 'references' | 'harvest' | 'cooling' | 'received' | 'landing'>> {
+  return {
+    ...(m.receivedAt ? { receivedAt: m.receivedAt } : {}),
+    ...(m.references ? { references: m.references } : {}),
+    ...(m.harvest ? { harvest: m.harvest } : {}),
+    ...(m.cooling ? { cooling: m.cooling } : {}),
+    ...(m.received ? { received: m.received } : {}),
+    ...(m.landing ? { landing: m.landing } : {}),
   };
 }
 
 /** Lots whose code is assigned here name this site as its source; received lots say where theirs came from. */
 function lotCodeOrigin(m: Movement, rule: MovementRule): Pick<LotState, 'tlcSource' | 'tlcSourceReference'> {
-  const source = rule.lotCodeOrigin === 'site' ? m.site : m.tlcSource;
+  const source = rule.lotCodeOrigin === 'site' ? m.site : rule.lotCodeOrigin === 'tlcSourceOrSite' ? (m.tlcSource ?? m.site) : m.tlcSource;
   return { ...(source ? { tlcSource: source } : {}), ...(m.tlcSourceReference ? { tlcSourceReference: m.tlcSourceReference } : {}) };
 }
 
@@ -345,6 +376,8 @@ function consumeInputs(m: Movement, snap: Snapshot, consumed: Consumed[]): Rejec
     if (!snap.products.get(input.gtin)) return refusal('product_not_found', `Unknown product ${input.gtin}`, `inputs.${n}.gtin`);
     const read = snap.lots.get(lotId(input));
     if (!read) return refusal('lot_not_found', `Input lot ${input.lot} of ${input.gtin} has no stock anywhere`, `inputs.${n}.lot`);
+    // initial-pack names the harvested lots it packed, for their FSMA 204 KDEs; only a transform consumes its inputs.
+    if (m.type !== 'transform') continue;
     const st = effectiveStatus(read.meta, date);
     if (st !== 'active') return refusal('lot_blocked', blockedMessage(input.lot, st, read.meta, 'used as a transform input'), `inputs.${n}.lot`);
     const next = working(read);
@@ -376,6 +409,7 @@ function writeEntries(m: Movement, rule: MovementRule, w: Written): [UnchainedEn
     ...(m.counterparty ? { counterparty: m.counterparty } : {}),
     ...(m.reference ? { reference: m.reference } : {}),
     ...(m.reason ? { reason: m.reason } : {}),
+    ...kdeFieldsOf(m),
   };
   const head: UnchainedEntry = {
     ...common,
@@ -384,7 +418,8 @@ function writeEntries(m: Movement, rule: MovementRule, w: Written): [UnchainedEn
     quantity: m.quantity,
     unit: w.unit,
     deltas: w.deltas,
-    ...(m.inputs ? { role: 'output' as const, inputs: m.inputs } : {}),
+    ...(m.inputs && m.type === 'transform' ? { role: 'output' as const, inputs: m.inputs } : {}),
+    ...(m.inputs && m.type !== 'transform' ? { inputs: m.inputs } : {}),
     ...(m.serials ? { serials: m.serials } : {}),
     ...(m.expiry ? { expiry: m.expiry } : w.lot.expiry ? { expiry: w.lot.expiry } : {}),
     ...(m.productionDate ? { productionDate: m.productionDate } : {}),

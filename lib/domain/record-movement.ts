@@ -27,6 +27,8 @@ export type RecordResult = {
   code?: string;
   message?: string;
   errors?: Issue[];
+  /** FSMA 204 KDEs an accepted record lacks (CONTRACT.md, Movements) */
+  warnings?: Issue[];
 };
 
 // Contention on one lot (many writers at once) resolves by retrying; ~20 s at most, inside the API's 29 s.
@@ -88,7 +90,7 @@ async function attempt(d: LedgerDeps, m: Movement, index: number, cache: MasterC
     if (!planned.ok) return { index, eventId: m.eventId, status: 'rejected', ...planned.rejection };
     run.plan = planned.plan;
     const outcome = await d.ledger.commit(planned.plan);
-    if (outcome === 'committed') return { index, eventId: m.eventId, status: 'accepted' };
+    if (outcome === 'committed') return { index, eventId: m.eventId, status: 'accepted', ...warningsOf(planned.plan) };
     if (outcome === 'event-exists') known = seen(await d.ledger.getEvent(m.eventId));
   } catch (e) {
     // The commit may have landed before the error (a lost response): the event record tells.
@@ -99,6 +101,9 @@ async function attempt(d: LedgerDeps, m: Movement, index: number, cache: MasterC
   if (known) return known;
   throw new LedgerMovedMeanwhile();
 }
+
+/** The `warnings` of an accepted record's plan, when it has any. */
+export const warningsOf = (p: Plan): { warnings?: Issue[] } => (p.warnings?.length ? { warnings: p.warnings } : {});
 
 /** The answer for a record whose retries ran out: what kept it from landing, and that resending it is safe. */
 function busy(m: Movement, index: number, last: unknown): RecordResult {

@@ -1,5 +1,5 @@
-import type { ExportRequest } from '../domain/exports.js';
-import { utcDaysFor } from '../domain/exports.js';
+import type { ExportRequest, ExportScope } from '../domain/exports.js';
+import { scopeOf, utcDaysFor } from '../domain/exports.js';
 import type { LedgerEntry } from '../domain/ledger.js';
 import { localDate } from '../domain/movement.js';
 
@@ -10,13 +10,33 @@ export type EntryDays = {
   anyOnDay(day: string): Promise<boolean>;
 };
 
+/** Scopes per request object, so a million entries do not rebuild the sets. */
+const scopes = new WeakMap<object, ExportScope>();
+
 /** Does the entry fall in the request: its local date in range, and its lot (or, for a transform, an input) asked for. */
-export function entryMatches(e: LedgerEntry, r: Pick<ExportRequest, 'from' | 'to' | 'gtin' | 'lot'>): boolean {
+export function entryMatches(e: LedgerEntry, r: Pick<ExportRequest, 'from' | 'to' | 'gtin' | 'lot' | 'gtins' | 'lots'>): boolean {
   const date = localDate(e.occurredAt);
   if (date < r.from || date > r.to) return false;
-  if (r.gtin === undefined) return true;
-  const hit = (gtin: string, lot: string) => gtin === r.gtin && (r.lot === undefined || lot === r.lot);
+  let scope = scopes.get(r);
+  if (!scope) {
+    scope = scopeOf(r);
+    scopes.set(r, scope);
+  }
+  if (scope.all) return true;
+  const s = scope;
+  const hit = (gtin: string, lot: string) => s.gtins.has(gtin) || s.lots.has(`${gtin}|${lot}`);
   return hit(e.gtin, e.lot) || (e.role === 'output' && (e.inputs ?? []).some((i) => hit(i.gtin, i.lot)));
+}
+
+/** The loose filter the day reader runs in DynamoDB: only when the request names exactly one GTIN (and maybe one lot). */
+function dayFilter(r: ExportRequest): { gtin?: string; lot?: string } {
+  const s = scopeOf(r);
+  if (s.gtins.size === 1 && s.lots.size === 0) return { gtin: [...s.gtins][0] as string };
+  if (s.gtins.size === 0 && s.lots.size === 1) {
+    const [gtin, lot] = ([...s.lots][0] as string).split('|') as [string, string];
+    return { gtin, lot };
+  }
+  return {};
 }
 
 /** Days probed ahead for any entry at all: each probe is a one-item Query, so many can be in flight. */
@@ -34,7 +54,7 @@ export async function* pagesByDay(
   depth = 3,
 ): AsyncGenerator<{ index: number; page: LedgerEntry[] | undefined }> {
   const days = utcDaysFor(r.from, r.to);
-  const filter = { ...(r.gtin ? { gtin: r.gtin } : {}), ...(r.lot ? { lot: r.lot } : {}) };
+  const filter = dayFilter(r);
   /** each probed day: its probe, and its answer once it came (so read-ahead can look without waiting) */
   const probes = new Map<number, { answer: Promise<boolean>; has?: boolean }>();
   const probe = (i: number) => {

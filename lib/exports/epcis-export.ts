@@ -1,22 +1,28 @@
-import { epcisDocumentFrame, epcisEvents } from '../domain/epcis.js';
+import { epcisDocumentFrame, epcisEvents, epcisMasterData, sitesOf } from '../domain/epcis.js';
 import { entryMatches, pagesByDay } from './day-pages.js';
-import { type ExportRun, track } from './export-run.js';
+import { type ExportRun, inCut, track } from './export-run.js';
 
-/** EPCIS events in GSI3 (instant) order, streamed into the document between its head and tail. */
+/**
+ * EPCIS events in GSI3 (instant) order, streamed into the document between its head and tail; the header's master
+ * data describes every site the events name. FTL products only and no consumer sales unless `includeNonFtl`.
+ */
 export async function writeEpcis(run: ExportRun): Promise<void> {
   const { request: r, lookup, out, produced } = run;
   const frame = epcisDocumentFrame(run.clock.now().toISOString());
+  const scope = { includeNonFtl: r.includeNonFtl === true };
+  const sites = new Set<string>();
   await out.write(frame.head);
   for await (const { page } of pagesByDay(run.days, r)) {
     if (page === undefined) continue;
     await lookup.prepare(page);
     for (const e of page) {
-      if (!entryMatches(e, r)) continue;
-      const events = epcisEvents(e, lookup);
+      if (!entryMatches(e, r) || !inCut(e, run.cut)) continue;
+      const events = epcisEvents(e, lookup, scope);
       if (events.length === 0) continue;
       track(produced, e);
+      for (const s of sitesOf(e)) sites.add(s);
       for (const ev of events) await out.write(`${produced.rowCount++ === 0 ? '' : ','}${JSON.stringify(ev)}`);
     }
   }
-  await out.write(frame.tail);
+  await out.write(frame.tail(epcisMasterData(sites, lookup)));
 }

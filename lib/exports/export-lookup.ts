@@ -7,10 +7,20 @@ import type { MasterDataStore, Product, Site } from '../domain/master-data.js';
 export type ExportSources = {
   master: Pick<MasterDataStore, 'getProduct' | 'getSite'>;
   heads(lots: LotKey[]): Promise<LotMeta[]>;
+  /** the first entries of a lot's chain (a harvested lot's harvest and cool), for the KDEs of the initial pack that names it */
+  firstEntries?(lot: LotKey): Promise<LedgerEntry[]>;
+  /** the last entry of a lot's chain recorded up to `at`, looking below seq `below` (the consistent cut's head) */
+  lastEntryAt?(lot: LotKey, at: string, below: number): Promise<LedgerEntry | undefined>;
 };
 
 /** The little an export keeps of a lot's head: the chain head for the manifest and the TLC source for the rows. */
-export type CompactHead = { seq: number; hash: string; tlcSource?: string; tlcSourceReference?: string };
+export type CompactHead = {
+  seq: number;
+  hash: string;
+  tlcSource?: string;
+  tlcSourceReference?: string;
+  createdBy?: LotMeta['createdBy'];
+};
 
 const id = (gtin: string, lot: string) => `${gtin}|${lot}`;
 
@@ -23,6 +33,7 @@ export class ExportLookup implements FsmaLookup, EpcisLookup {
   private readonly products = new Map<string, Product | null>();
   private readonly sites = new Map<string, Site | null>();
   private readonly lots = new Map<string, CompactHead | null>();
+  private readonly racs = new Map<string, { harvest?: LedgerEntry; cool?: LedgerEntry }>();
 
   constructor(private readonly src: ExportSources) {}
 
@@ -31,15 +42,29 @@ export class ExportLookup implements FsmaLookup, EpcisLookup {
     const gtins = new Set<string>();
     const sites = new Set<string>();
     const lots = new Map<string, LotKey>();
+    const racs = new Map<string, LotKey>();
     const wantLot = (gtin: string, lot: string) => {
       if (!this.lots.has(id(gtin, lot))) lots.set(id(gtin, lot), { gtin, lot });
     };
     for (const e of entries) {
       for (const g of [e.gtin, ...(e.inputs ?? []).map((i) => i.gtin)]) if (!this.products.has(g)) gtins.add(g);
-      for (const s of [e.site, e.counterparty, e.tlcSource]) if (s !== undefined && !this.sites.has(s)) sites.add(s);
+      for (const s of [e.site, e.counterparty, e.tlcSource, e.harvest?.farm, e.cooling?.site, e.received?.from])
+        if (s !== undefined && !this.sites.has(s)) sites.add(s);
       wantLot(e.gtin, e.lot);
       for (const i of e.inputs ?? []) wantLot(i.gtin, i.lot);
+      // An initial pack names the harvested lots it packed: their harvest and cool entries carry its harvest KDEs.
+      const first = e.type === 'initial-pack' ? e.inputs?.[0] : undefined;
+      if (first && this.src.firstEntries && !this.racs.has(id(first.gtin, first.lot))) racs.set(id(first.gtin, first.lot), first);
     }
+    await Promise.all(
+      [...racs].map(async ([k, key]) => {
+        const entries = (await this.src.firstEntries?.(key)) ?? [];
+        const harvest = entries.find((x) => x.type === 'harvest');
+        const cool = entries.find((x) => x.type === 'cool');
+        this.racs.set(k, { ...(harvest ? { harvest } : {}), ...(cool ? { cool } : {}) });
+        for (const x of [harvest?.site, harvest?.harvest?.farm, cool?.site]) if (x !== undefined && !this.sites.has(x)) sites.add(x);
+      }),
+    );
     const [, , heads] = await Promise.all([
       Promise.all([...gtins].map(async (g) => this.products.set(g, (await this.src.master.getProduct(g)) ?? null))),
       Promise.all([...sites].map(async (s) => this.sites.set(s, (await this.src.master.getSite(s)) ?? null))),
@@ -53,6 +78,7 @@ export class ExportLookup implements FsmaLookup, EpcisLookup {
         hash: h.headHash,
         ...(h.tlcSource ? { tlcSource: h.tlcSource } : {}),
         ...(h.tlcSourceReference ? { tlcSourceReference: h.tlcSourceReference } : {}),
+        ...(h.createdBy ? { createdBy: h.createdBy } : {}),
       });
       if (h.tlcSource && !this.sites.has(h.tlcSource)) tlcSites.add(h.tlcSource);
     }
@@ -62,4 +88,5 @@ export class ExportLookup implements FsmaLookup, EpcisLookup {
   product = (gtin: string) => this.products.get(gtin) ?? undefined;
   site = (siteId: string) => this.sites.get(siteId) ?? undefined;
   lot = (gtin: string, lot: string) => this.lots.get(id(gtin, lot)) ?? undefined;
+  rac = (gtin: string, lot: string) => this.racs.get(id(gtin, lot));
 }

@@ -7,7 +7,20 @@ import { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { guardCell } from '../domain/formula-guard.js';
-import { COLUMN_MEANINGS, CTE_COLUMNS, CTES, type Cte, FSMA_COLUMNS, type FsmaRow } from '../domain/fsma204.js';
+import { KDES } from '../domain/fsma-kdes.js';
+import {
+  ALL_COLUMNS,
+  CSV_COLUMNS,
+  CTE_COLUMNS,
+  CTES,
+  type Cte,
+  DATE_COLUMNS,
+  FREE_TEXT_COLUMNS,
+  type FsmaRow,
+  LOCATION_PARTS,
+  NUMERIC_COLUMNS,
+} from '../domain/fsma204.js';
+import { REFERENCE_TYPES } from '../domain/movement-kdes.js';
 
 /** Where an export's bytes go (the streaming upload). */
 export type ByteSink = { write(chunk: string | Buffer): Promise<void> };
@@ -15,28 +28,40 @@ export type ByteSink = { write(chunk: string | Buffer): Promise<void> };
 /** A row as a writer keeps it while it waits to be sorted: an array of its cells, smaller than the row object. */
 export type EncodedRow = readonly string[];
 
+/** One KDE gap of a row, for the xlsx `KDE Gaps` tab. */
+export type GapRow = { eventId: string; cte: Cte; lot: string; gtin: string; missing: string; why: string };
+
 /**
- * Rows go in twice: `encode` turns each row, as it is made, into the cells the writer will need (so the row object of
- * 23 named strings is dropped at once); `write` then takes the encoded rows in their final order.
+ * Rows go in twice: `encode` turns each row, as it is made, into the cells the writer will need (so the row object is
+ * dropped at once); `write` then takes the encoded rows in their final order. `gaps` takes KDE gaps in the same order.
  */
 export interface FsmaWriter {
   encode(r: FsmaRow): EncodedRow;
   /** encoded rows in their final order */
   write(encoded: readonly EncodedRow[]): Promise<void>;
+  gaps(gaps: readonly GapRow[]): Promise<void>;
   end(): Promise<void>;
 }
 
 /** RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled. */
 const CSV_OPTIONS = { record_delimiter: 'windows' } as const;
+/** UTF-8 byte-order mark, so spreadsheet programs read the CSV as UTF-8. */
+export const BOM = '\uFEFF';
 
-/** The sortable spreadsheet as one CSV: header row, then rows as they come (the caller sorts), every cell guarded. */
+/** A free-text cell is guarded against formula injection; identifiers are never altered. */
+const guardIfText = (column: string, v: string) => (FREE_TEXT_COLUMNS.has(column) ? guardCell(v) : v);
+
+/**
+ * The sortable spreadsheet as one CSV (FSMA204.md v2, fsma204-csv): a BOM, one header row (`Critical Tracking Event`,
+ * then the union of all tab columns), then rows as they come (the caller sorts), free text guarded.
+ */
 export class FsmaCsvWriter implements FsmaWriter {
   private started = false;
   constructor(private readonly out: ByteSink) {}
 
-  /** The row's cells, guarded, in column order. */
   encode(r: FsmaRow): EncodedRow {
-    return FSMA_COLUMNS.map((c) => guardCell(r[c]));
+    const cells = r.cells as Record<string, string | undefined>;
+    return [r.cte, ...ALL_COLUMNS.map((c) => guardIfText(c, cells[c] ?? ''))];
   }
 
   /** csv-stringify per 1,000 rows: one call per row costs more than the DynamoDB reads it follows. */
@@ -45,9 +70,12 @@ export class FsmaCsvWriter implements FsmaWriter {
     for (let i = 0; i < encoded.length; i += 1000) await this.out.write(stringify(encoded.slice(i, i + 1000), CSV_OPTIONS));
   }
 
+  /** The CSV is one sheet of events; its gaps are in the xlsx and in GET /compliance/kde-gaps. */
+  async gaps(): Promise<void> {}
+
   private async header() {
     this.started = true;
-    await this.out.write(stringify([[...FSMA_COLUMNS]], CSV_OPTIONS));
+    await this.out.write(BOM + stringify([[...CSV_COLUMNS]], CSV_OPTIONS));
   }
 
   async end(): Promise<void> {
@@ -59,36 +87,41 @@ export class FsmaCsvWriter implements FsmaWriter {
 export type GlossaryFacts = {
   from: string;
   to: string;
-  gtin?: string;
-  lot?: string;
+  gtins: string[];
+  lots: { gtin: string; lot: string }[];
   products: { gtin: string; description: string }[];
-  lots: number;
+  lotCount: number;
   units: string[];
+  kdeGaps: number;
+  requestedBy: string;
+  requestedAt: string;
   generatedAt: string;
+  reference?: string;
 };
 
 /** An xlsx worksheet has at most 1,048,576 rows; one is the header. */
 export const XLSX_MAX_DATA_ROWS = 1_048_575;
 
-const NUMERIC = new Set(['Quantity', 'Input Quantity']);
-const WIDTH: Partial<Record<string, number>> = {
-  'Event ID': 24,
-  'Location Description': 48,
-  'Counterparty Location Description': 48,
-  'TLC Source Location Description': 48,
-};
+export const GAP_COLUMNS = ['Event ID', 'CTE', 'Traceability Lot Code', 'GTIN', 'Missing KDE', 'Why'] as const;
+const GAP_SHEET = 'KDE Gaps';
+
+const WIDTH = (c: string) =>
+  c === 'Event ID' || c === 'Event Time' ? 26 : c.endsWith('Description') || c === 'Why' ? 48 : Math.max(12, Math.min(40, c.length + 2));
+
+/** `YYYY-MM-DD` as a real date (UTC midnight, shown as the same day). */
+const asDate = (v: string) => new Date(`${v}T00:00:00Z`);
 
 /**
- * The sortable spreadsheet as xlsx, written with exceljs's streaming WorkbookWriter: one worksheet per CTE that has
- * rows (header frozen, auto-filter on), then the Glossary. exceljs zips sheets one after another and would buffer a
- * sheet written while another is open, so rows are first spooled per CTE to temporary NDJSON files and each sheet is
- * then streamed from its file: memory stays flat. An xlsx sheet holds at most 1,048,576 rows (1,048,575 under the
- * header): a CTE with more continues in `Shipping (2)`, `Shipping (3)`… each with the header again, and the Glossary says so.
+ * The sortable spreadsheet as xlsx (FSMA204.md v2, fsma204-xlsx), written with exceljs's streaming WorkbookWriter: one
+ * worksheet per CTE that has rows, then `KDE Gaps` and `Glossary`; header frozen and bold, auto-filter on,
+ * identifiers as text cells, dates as real dates, quantities as numbers. exceljs zips sheets one after another and
+ * would buffer a sheet written while another is open, so rows are first spooled per sheet to temporary NDJSON files
+ * and each sheet is then streamed from its file: memory stays flat. A CTE with more rows than an xlsx sheet holds
+ * continues in `Shipping (2)`, ... each with the header again, and the Glossary says so.
  */
 export class FsmaXlsxWriter implements FsmaWriter {
   private readonly dir = mkdtempSync(join(tmpdir(), 'lotledger-xlsx-'));
-  private readonly spools = new Map<Cte, { file: string; out: WriteStream; rows: number }>();
-
+  private readonly spools = new Map<string, { file: string; out: WriteStream; rows: number }>();
   private readonly continued: string[] = [];
 
   constructor(
@@ -98,24 +131,29 @@ export class FsmaXlsxWriter implements FsmaWriter {
     private readonly maxRowsPerSheet = XLSX_MAX_DATA_ROWS,
   ) {}
 
-  /** The CTE, then the cells its worksheet has (raw: the sheet guards them as it writes). */
+  /** The CTE, then the cells its worksheet has (raw: the sheet guards free text as it writes). */
   encode(r: FsmaRow): EncodedRow {
-    const cte = r['Critical Tracking Event'] as Cte;
-    return [cte, ...CTE_COLUMNS[cte].map((c) => r[c])];
+    const cells = r.cells as Record<string, string | undefined>;
+    return [r.cte, ...CTE_COLUMNS[r.cte].map((c) => cells[c] ?? '')];
+  }
+
+  private async spool(name: string, cells: readonly string[]) {
+    let spool = this.spools.get(name);
+    if (!spool) {
+      const file = join(this.dir, `${this.spools.size}.ndjson`);
+      spool = { file, out: createWriteStream(file), rows: 0 };
+      this.spools.set(name, spool);
+    }
+    spool.rows++;
+    if (!spool.out.write(`${JSON.stringify(cells)}\n`)) await once(spool.out, 'drain');
   }
 
   async write(encoded: readonly EncodedRow[]): Promise<void> {
-    for (const e of encoded) {
-      const cte = e[0] as Cte;
-      let spool = this.spools.get(cte);
-      if (!spool) {
-        const file = join(this.dir, `${CTES.indexOf(cte)}.ndjson`);
-        spool = { file, out: createWriteStream(file), rows: 0 };
-        this.spools.set(cte, spool);
-      }
-      spool.rows++;
-      if (!spool.out.write(`${JSON.stringify(e.slice(1))}\n`)) await once(spool.out, 'drain');
-    }
+    for (const e of encoded) await this.spool(e[0] as string, e.slice(1));
+  }
+
+  async gaps(gaps: readonly GapRow[]): Promise<void> {
+    for (const g of gaps) await this.spool(GAP_SHEET, [g.eventId, g.cte, g.lot, g.gtin, g.missing, g.why]);
   }
 
   async end(): Promise<void> {
@@ -132,32 +170,7 @@ export class FsmaXlsxWriter implements FsmaWriter {
       const finished = once(sink, 'finish');
       const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
       wb.creator = 'lotledger';
-      for (const cte of CTES) {
-        const spool = this.spools.get(cte);
-        if (!spool) continue;
-        const cols = CTE_COLUMNS[cte];
-        let part = 1;
-        let ws = this.sheet(wb, cte, cols);
-        let inSheet = 0;
-        const lines = createInterface({ input: createReadStream(spool.file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
-        for await (const line of lines) {
-          if (!line) continue;
-          if (inSheet === this.maxRowsPerSheet) {
-            ws.commit();
-            part++;
-            const name = `${cte} (${part})`;
-            this.continued.push(name);
-            ws = this.sheet(wb, name, cols);
-            inSheet = 0;
-          }
-          inSheet++;
-          const cells = JSON.parse(line) as string[];
-          ws.addRow(
-            cells.map((v, i) => (NUMERIC.has(cols[i] as string) && v !== '' && Number.isFinite(Number(v)) ? Number(v) : guardCell(v))),
-          ).commit();
-        }
-        ws.commit();
-      }
+      for (const name of [...CTES, GAP_SHEET]) await this.sheetFromSpool(wb, name, name === GAP_SHEET ? GAP_COLUMNS : CTE_COLUMNS[name as Cte]);
       this.glossary(wb);
       await wb.commit();
       await finished;
@@ -166,9 +179,38 @@ export class FsmaXlsxWriter implements FsmaWriter {
     }
   }
 
+  private async sheetFromSpool(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, cols: readonly string[]) {
+    const spool = this.spools.get(name);
+    if (!spool) return;
+    let part = 1;
+    let ws = this.sheet(wb, name, cols);
+    let inSheet = 0;
+    const lines = createInterface({ input: createReadStream(spool.file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const line of lines) {
+      if (!line) continue;
+      if (inSheet === this.maxRowsPerSheet) {
+        ws.commit();
+        part++;
+        const next = `${name} (${part})`;
+        this.continued.push(next);
+        ws = this.sheet(wb, next, cols);
+        inSheet = 0;
+      }
+      inSheet++;
+      const cells = JSON.parse(line) as string[];
+      ws.addRow(cells.map((v, i) => cellValue(cols[i] as string, v))).commit();
+    }
+    ws.commit();
+  }
+
   private sheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, cols: readonly string[]) {
     const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = cols.map((c) => ({ header: c, key: c, width: WIDTH[c] ?? Math.max(12, c.length + 2) }));
+    ws.columns = cols.map((c) => ({
+      header: c,
+      key: c,
+      width: WIDTH(c),
+      ...(DATE_COLUMNS.has(c) ? { style: { numFmt: 'yyyy-mm-dd' } } : NUMERIC_COLUMNS.has(c) ? {} : { style: { numFmt: '@' } }),
+    }));
     ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: cols.length } };
     ws.getRow(1).font = { bold: true };
     return ws;
@@ -177,31 +219,80 @@ export class FsmaXlsxWriter implements FsmaWriter {
   private glossary(wb: ExcelJS.stream.xlsx.WorkbookWriter) {
     const f = this.facts();
     const ws = this.sheet(wb, 'Glossary', ['Section', 'Term', 'Meaning']);
-    const add = (section: string, term: string, meaning: string) => ws.addRow([section, term, guardCell(meaning)]).commit();
+    const add = (section: string, term: string, meaning: string) => ws.addRow([section, guardCell(term), guardCell(meaning)]).commit();
     add('Request', 'Date range', `${f.from} to ${f.to} (event dates, inclusive)`);
-    add('Request', 'Products', f.gtin ? `GTIN ${f.gtin}` : 'all products on the Food Traceability List');
-    add('Request', 'Lots', f.lot ? `lot ${f.lot}` : 'all lots');
+    add('Request', 'Products', f.gtins.length ? f.gtins.map((g) => `GTIN ${g}`).join(', ') : 'all products on the Food Traceability List');
+    add('Request', 'Lots', f.lots.length ? f.lots.map((l) => `${l.gtin} lot ${l.lot}`).join(', ') : 'all lots');
+    if (f.reference) add('Request', 'Reference', f.reference);
+    add('Request', 'Requested by', f.requestedBy);
+    add('Request', 'Requested at', f.requestedAt);
     add('Request', 'Generated at', f.generatedAt);
-    add('Content', 'Lots included', String(f.lots));
+    add('Content', 'Lots included', String(f.lotCount));
+    add('Content', 'KDE gaps', `${f.kdeGaps} missing required KDEs, listed on the ${GAP_SHEET} sheet`);
     for (const p of f.products) add('Content', `Product ${p.gtin}`, p.description);
-    for (const c of FSMA_COLUMNS) add('Column', c, COLUMN_MEANINGS[c]);
+    const kdesOf = new Map<string, string[]>();
+    for (const k of KDES) {
+      const cols = k.role ? LOCATION_PARTS.map((p) => `${k.role} ${p}`) : k.columns;
+      for (const c of cols)
+        kdesOf.set(c, [...(kdesOf.get(c) ?? []), `${k.cte}: ${k.cfr} ${k.kde}${k.need === 'required' ? '' : ' (if applicable)'}`]);
+    }
+    for (const c of ALL_COLUMNS) add('Column', c, columnMeaning(c, kdesOf.get(c)));
     const cteMeaning: Record<Cte, string> = {
-      Harvesting: 'Harvesting of a raw agricultural commodity (21 CFR 1.1325).',
-      Cooling: 'Cooling before initial packing (1.1325).',
+      Harvesting: 'Harvesting of a raw agricultural commodity (21 CFR 1.1325(a)).',
+      Cooling: 'Cooling of a raw agricultural commodity before its initial packing (1.1325(b)).',
       'Initial Packing': 'Initial packing of a raw agricultural commodity; the lot code is assigned here (1.1330).',
-      'First Land-Based Receiving': 'First land-based receiving of food from a fishing vessel; lot code assigned (1.1335).',
+      'First Land-Based Receiving': 'First land-based receiving of food from a fishing vessel; the lot code is assigned here (1.1335).',
       Shipping: 'Shipping to another location, intracompany moves included (1.1340).',
       Receiving: 'Receiving from another location (1.1345).',
-      Transformation: 'Transformation: new lot made from input lots, one row per input lot (1.1350).',
+      Transformation: 'Transformation: a new lot made from input lots, one row per input lot (1.1350).',
     };
     for (const c of CTES) add('Critical Tracking Event', c, cteMeaning[c]);
+    for (const u of f.units) add('Unit of Measure', u, u === 'ea' ? 'each (count of units)' : `unit "${u}" as recorded for the product`);
+    for (const t of REFERENCE_TYPES) add('Reference Document Type', t, REFERENCE_MEANING[t]);
+    add(
+      'Site ID',
+      'Scheme',
+      "A location's ID is its GS1 GLN (13 digits) when it has one, else its lotledger site id (1-64 characters A-Z a-z 0-9 . _ -).",
+    );
     for (const name of this.continued)
       add(
         'Worksheet',
         name,
         `continues the sheet before it: an xlsx worksheet holds at most ${this.maxRowsPerSheet.toLocaleString('en-US')} rows under its header`,
       );
-    for (const u of f.units) add('Unit of Measure', u, u === 'ea' ? 'each (count of units)' : `unit "${u}" as recorded for the product`);
     ws.commit();
   }
+}
+
+const REFERENCE_MEANING: Record<(typeof REFERENCE_TYPES)[number], string> = {
+  BOL: 'bill of lading',
+  PO: 'purchase order',
+  INV: 'invoice',
+  ASN: 'advance shipping notice',
+  RMA: 'return merchandise authorization',
+  OTHER: 'another document',
+};
+
+function columnMeaning(c: string, kdes: string[] | undefined): string {
+  const base: Record<string, string> = {
+    'Event ID': 'The movement event id recorded in lotledger; rows of one event (a transfer, a transformation) share it.',
+    'Event Time': 'When the event happened: ISO-8601 instant with the offset it was recorded with (a receipt: when the goods arrived).',
+    'Traceability Lot Code': 'The lot code (GS1 AI 10). For Transformation, the new lot produced.',
+    GTIN: 'GS1 GTIN-14 of the product; with the lot code it names the lot.',
+  };
+  const part = LOCATION_PARTS.find((p) => c.endsWith(` ${p}`));
+  const meaning =
+    base[c] ??
+    (part && kdes?.length
+      ? `${part} of the location (${part === 'ID' ? 'GLN, else site id' : part === 'Coordinates' ? 'lat,lon' : 'location description part'}).`
+      : `${c}.`);
+  return kdes?.length ? `${meaning} KDE: ${[...new Set(kdes)].join('; ')}` : meaning;
+}
+
+/** A cell as the xlsx stores it: a number, a real date, or text (free text guarded, identifiers as given). */
+function cellValue(column: string, v: string): string | number | Date | null {
+  if (v === '') return null;
+  if (NUMERIC_COLUMNS.has(column) && Number.isFinite(Number(v))) return Number(v);
+  if (DATE_COLUMNS.has(column) && /^\d{4}-\d{2}-\d{2}$/.test(v)) return asDate(v);
+  return guardIfText(column, v);
 }

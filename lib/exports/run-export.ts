@@ -5,7 +5,7 @@ import { jittered, retry, type Sleep } from '../domain/retry.js';
 import { isTransientError } from '../domain/transient-errors.js';
 import type { EntryDays } from './day-pages.js';
 import { ExportLookup, type ExportSources } from './export-lookup.js';
-import type { Produced } from './export-run.js';
+import { LedgerCut, type Produced, resolveCutHeads } from './export-run.js';
 import { writerOf } from './formats.js';
 import type { ByteSink } from './fsma-writers.js';
 
@@ -90,13 +90,24 @@ export async function runExport(d: RunExportDeps, exportId: string): Promise<Exp
 async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
   const r = job.request;
   const lookup = new ExportLookup(d.sources);
-  const produced: Produced = { rowCount: 0, lots: new Map() };
+  const produced: Produced = { rowCount: 0, lots: new Map(), kdeGaps: 0 };
+  const cut = new LedgerCut(d.clock.now().toISOString());
   const format = writerOf(job.format);
   const contentType = format.contentType;
   const file = d.exportFiles.open(job.key, contentType);
   let result: { bytes: number; sha256: string };
   try {
-    await format.write({ request: r, days: d.days, lookup, out: file, produced, clock: d.clock });
+    await format.write({
+      request: r,
+      days: d.days,
+      lookup,
+      out: file,
+      produced,
+      clock: d.clock,
+      requestedBy: job.requestedBy,
+      requestedAt: job.createdAt,
+      cut,
+    });
     result = await file.end();
   } catch (e) {
     await file.abort();
@@ -116,12 +127,8 @@ async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
     rowCount: produced.rowCount,
     bytes: result.bytes,
     sha256: result.sha256,
-    lots: [...produced.lots.values()]
-      .sort((a, b) => (a.gtin < b.gtin ? -1 : a.gtin > b.gtin ? 1 : a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0))
-      .map((l) => {
-        const h = lookup.lot(l.gtin, l.lot);
-        return { gtin: l.gtin, lot: l.lot, seq: h?.seq ?? 0, hash: h?.hash ?? '' };
-      }),
+    ...(job.format === 'epcis-jsonld' ? {} : { kdeGaps: produced.kdeGaps }),
+    lots: await resolveCutHeads(d.sources, lookup, cut, produced),
   };
   await d.exportFiles.putJson(job.manifestKey, manifest);
   return {
@@ -130,6 +137,7 @@ async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
     rowCount: produced.rowCount,
     bytes: result.bytes,
     sha256: result.sha256,
+    ...(job.format === 'epcis-jsonld' ? {} : { kdeGaps: produced.kdeGaps }),
     completedAt: generatedAt,
     updatedAt: generatedAt,
   };

@@ -126,6 +126,47 @@ export class DynamoEntryReader {
     return (r.Count ?? 0) > 0;
   }
 
+  /** The first entries of a lot's chain (one Query of at most 10 items): a harvested lot's harvest and cool. */
+  async firstEntries(lot: LotKey): Promise<LedgerEntry[]> {
+    const r = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seq)',
+        ExpressionAttributeValues: { ':pk': keys.lot(lot).pk, ':seq': 'SEQ#' },
+        Limit: 10,
+      }),
+    );
+    return (r.Items ?? []).map((i) => fromItem<LedgerEntry>(i));
+  }
+
+  /** The last entry of a lot's chain recorded up to `at`, below seq `below`: its chain read backwards, a page at a time. */
+  async lastEntryAt(lot: LotKey, at: string, below: number): Promise<LedgerEntry | undefined> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r: QueryCommandOutput = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+          ExpressionAttributeValues: {
+            ':pk': keys.lot(lot).pk,
+            ':first': keys.entry(lot, 1).sk,
+            ':last': keys.entry(lot, Math.max(1, below - 1)).sk,
+          },
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          Limit: 25,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of r.Items ?? []) {
+        const e = fromItem<LedgerEntry>(item);
+        if (e.recordedAt <= at) return e;
+      }
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return undefined;
+  }
+
   /** Lot heads by key (eventually consistent BatchGetItem, 100 keys a request, unprocessed keys retried). */
   async heads(lots: LotKey[]): Promise<LotMeta[]> {
     const out: LotMeta[] = [];

@@ -85,7 +85,7 @@ describe('the README tour', () => {
     }
     for (const f of ['fsma204.csv', 'fsma204.xlsx']) expect(existsSync(join(work, f)), f).toBe(true);
     expect(readFileSync(join(work, 'fsma204.csv'), 'utf8').split('\n')[0]).toMatch(
-      /^Event ID,Critical Tracking Event,Event Date,Traceability Lot Code/,
+      /^\uFEFFCritical Tracking Event,Event ID,Event Time,Traceability Lot Code/,
     );
   }, 400_000);
 });

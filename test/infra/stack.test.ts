@@ -328,6 +328,10 @@ describe('IAM', () => {
     'recall-follow-ups': ['RECALL#*'],
     'post-exports': ['EXPORT#*'],
     'export-worker': ['EXPORT#*'],
+    // FDA requests are export items (EXPORT#FDA#{id})
+    'post-fda-requests': ['EXPORT#*'],
+    'post-fda-request-sign-off': ['EXPORT#*'],
+    'post-fda-request-sent': ['EXPORT#*'],
     'post-expiry-checks': ['ALERT#*', 'META#*'],
     'daily-expiry-check': ['ALERT#*', 'META#*'],
     'post-label-sscc': ['LABEL#*'],

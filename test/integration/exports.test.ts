@@ -107,7 +107,7 @@ describe('exports on DynamoDB Local and the S3 server', () => {
     expect(sha).toBe(view.sha256);
     expect(view.manifest).toMatchObject({ sha256: sha, rowCount: 12, bytes: download.length, key: view.key, request: { format: 'fsma204-csv' } });
     expect(view.manifest?.lots.map((l) => l.lot)).toEqual(['H1', 'P1', 'R1', 'F1', 'T1', 'K1']);
-    expect(download.toString('utf8').split('\r\n')[0]).toMatch(/^Event ID,Critical Tracking Event,Event Date/);
+    expect(download.toString('utf8').split('\r\n')[0]).toMatch(/^\uFEFFCritical Tracking Event,Event ID,Event Time,Traceability Lot Code/);
     const head = await bucket.s3.send(new HeadObjectCommand({ Bucket: bucket.bucket, Key: view.manifestKey }));
     expect(head.ContentType).toBe('application/json');
   });

@@ -121,6 +121,9 @@ export function memoryRunDeps(l: Awaited<ReturnType<typeof ledgerWith>>): RunExp
     sources: {
       master: l.master,
       heads: async (keys: LotKey[]) => keys.map((k) => l.ledger.lots.get(`${k.gtin}|${k.lot}`)).filter((x): x is LotState => x !== undefined),
+      firstEntries: async (k: LotKey) => (l.ledger.entryLog.get(`${k.gtin}|${k.lot}`) ?? []).slice(0, 10),
+      lastEntryAt: async (k: LotKey, at: string, below: number) =>
+        (l.ledger.entryLog.get(`${k.gtin}|${k.lot}`) ?? []).filter((e) => e.seq < below && e.recordedAt <= at).at(-1),
     },
     clock: l.clock,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventTimeOf, lotClassUri } from '../../lib/domain/epcis.js';
+import { eventIdOf, eventTimeOf, lotClassUri, uomOf } from '../../lib/domain/epcis.js';
 import { changeLotStatus } from '../../lib/domain/lots.js';
 import type { Movement } from '../../lib/domain/movement.js';
 import { planStatusChange } from '../../lib/domain/plan-movement.js';
@@ -7,7 +7,17 @@ import { runExport } from '../../lib/exports/run-export.js';
 import { epcisValidator, ledgerWith, memoryRunDeps, pendingJob } from '../support/exports.js';
 import { GTIN, mv } from '../support/fixtures.js';
 
-type Doc = { '@context': unknown; type: string; schemaVersion: string; epcisBody: { eventList: Record<string, unknown>[] } };
+type Doc = {
+  '@context': unknown;
+  type: string;
+  schemaVersion: string;
+  epcisBody: { eventList: Record<string, unknown>[] };
+  epcisHeader: {
+    epcisMasterData: {
+      vocabularyList: { type: string; vocabularyElementList: { id: string; attributes: { id: string; attribute: unknown }[] }[] }[];
+    };
+  };
+};
 const validate = epcisValidator();
 const at = (t: string) => `2026-03-01T${t}-05:00`;
 
@@ -95,8 +105,8 @@ const movements = (): Movement[] => [
   }),
 ];
 
-async function exportDoc() {
-  const l = await ledgerWith(movements());
+async function exportDoc(includeNonFtl?: boolean, extra: Movement[] = []) {
+  const l = await ledgerWith([...movements(), ...extra]);
   // Status changes are stamped with the clock: 2026-03-01T12:00:00Z.
   await changeLotStatus(l, { gtin: GTIN.tomato, lot: 'T1' }, 'hold', 'qa', 'r1');
   await changeLotStatus(l, { gtin: GTIN.tomato, lot: 'T1' }, 'release', 'ok', 'r2');
@@ -110,7 +120,12 @@ async function exportDoc() {
   await l.ledger.commitLotChange(k1.statusVersion, next, pending);
   const entries = [...l.ledger.entryLog.values()].flat();
   const d = { ...memoryRunDeps({ ...l, entries }) };
-  const job = pendingJob('X-epcis', { format: 'epcis-jsonld', from: '2026-03-01', to: '2026-03-01' });
+  const job = pendingJob('X-epcis', {
+    format: 'epcis-jsonld',
+    from: '2026-03-01',
+    to: '2026-03-01',
+    ...(includeNonFtl !== undefined ? { includeNonFtl } : {}),
+  });
   await d.jobs.create(job);
   const done = await runExport(d, job.exportId);
   return { doc: JSON.parse(d.bucketMem.objects.get(job.key)?.toString('utf8') ?? '') as Doc, done };
@@ -127,8 +142,8 @@ describe('EPCIS 2.0 export', () => {
     expect(done?.rowCount).toBe(doc.epcisBody.eventList.length);
   });
 
-  it('maps each entry type to its CBV business step, disposition and action', async () => {
-    const { doc } = await exportDoc();
+  it('maps each entry type to its CBV business step, disposition and action (includeNonFtl: everything)', async () => {
+    const { doc } = await exportDoc(true);
     const steps = doc.epcisBody.eventList.map((e) => [e.type, e.action ?? '-', e.bizStep, e.disposition ?? '-']);
     expect(steps).toEqual([
       ['ObjectEvent', 'ADD', 'receiving', 'in_progress'], // receive 09:00Z creates the lot
@@ -152,7 +167,7 @@ describe('EPCIS 2.0 export', () => {
   });
 
   it('names lots as Digital Link class URIs, serials as item URIs, with ilmd, locations and business transactions', async () => {
-    const { doc } = await exportDoc();
+    const { doc } = await exportDoc(true);
     const byStep = (step: string) => doc.epcisBody.eventList.filter((e) => e.bizStep === step);
     const receive = byStep('receiving')[0] as Record<string, unknown>;
     expect(receive).toMatchObject({
@@ -171,7 +186,7 @@ describe('EPCIS 2.0 export', () => {
         { type: 'location', destination: 'urn:lotledger:site:dc-1' },
       ],
     });
-    expect(receive.eventID).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
+    expect(receive.eventID).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(byStep('shipping')[0]?.bizTransactionList).toEqual([{ type: 'desadv', bizTransaction: 'urn:lotledger:bt:asn:A1' }]);
     const transform = doc.epcisBody.eventList.find((e) => e.type === 'TransformationEvent');
     expect(transform).toMatchObject({
@@ -199,5 +214,65 @@ describe('EPCIS 2.0 export', () => {
     const { doc } = await exportDoc();
     delete (doc.epcisBody.eventList[0] as Record<string, unknown>).action;
     expect(validate(doc)).toBe(false);
+  });
+
+  it('leaves non-FTL products and consumer sales out by default, and stays valid', async () => {
+    const { doc } = await exportDoc();
+    expect(validate(doc)).toBe(true);
+    const steps = doc.epcisBody.eventList.map((e) => e.bizStep);
+    expect(steps).not.toContain('retail_selling');
+    expect(doc.epcisBody.eventList.some((e) => JSON.stringify(e).includes(GTIN.phone))).toBe(false);
+    expect(doc.epcisBody.eventList).toHaveLength(15);
+  });
+
+  it('describes every location and party the events name in epcisMasterData', async () => {
+    const { doc } = await exportDoc(true);
+    const [locations, parties] = doc.epcisHeader.epcisMasterData.vocabularyList;
+    expect(locations?.type).toBe('urn:epcglobal:epcis:vtype:BusinessLocation');
+    expect(parties?.type).toBe('urn:epcglobal:epcis:vtype:SourceDest');
+    const named = new Set<string>();
+    for (const e of doc.epcisBody.eventList) {
+      for (const k of ['readPoint', 'bizLocation'] as const) {
+        const id = (e[k] as { id?: string } | undefined)?.id;
+        if (id) named.add(id);
+      }
+      for (const x of [...((e.sourceList as { source: string }[]) ?? []), ...((e.destinationList as { destination: string }[]) ?? [])])
+        named.add('source' in x ? x.source : x.destination);
+    }
+    const described = new Set([...(locations?.vocabularyElementList ?? []), ...(parties?.vocabularyElementList ?? [])].map((v) => v.id));
+    expect([...named].filter((id) => !described.has(id))).toEqual([]);
+    const dc = locations?.vocabularyElementList.find((v) => v.id === 'urn:lotledger:site:dc-1');
+    expect(dc?.attributes).toContainEqual({ id: 'urn:epcglobal:cbv:mda#name', attribute: 'DC One' });
+  });
+
+  it("dates a transfer's receiving event at the receipt, and gives measured units a UN/ECE uom", async () => {
+    const { doc } = await exportDoc(undefined, [
+      mv({
+        eventId: 'late-transfer',
+        type: 'transfer',
+        lot: 'A/1(x)',
+        quantity: 1,
+        site: 'dc-1',
+        counterparty: 'store-2',
+        occurredAt: at('18:00'),
+        receivedAt: at('21:30'),
+      }),
+    ]);
+    expect(validate(doc)).toBe(true);
+    const toStore2 = doc.epcisBody.eventList.filter((e) => JSON.stringify(e).includes('store-2'));
+    expect(toStore2.map((e) => [e.bizStep, e.eventTime])).toEqual([
+      ['shipping', '2026-03-01T18:00:00-05:00'],
+      ['receiving', '2026-03-01T21:30:00-05:00'],
+    ]);
+    expect(uomOf('kg')).toBe('KGM');
+    expect(uomOf('lb')).toBe('LBR');
+    expect(uomOf('case')).toBeUndefined();
+  });
+
+  it('gives each event the same urn:uuid in every export, and the two events of a transfer different ones', async () => {
+    const a = (await exportDoc(true)).doc.epcisBody.eventList.map((e) => e.eventID);
+    const b = (await exportDoc(true)).doc.epcisBody.eventList.map((e) => e.eventID);
+    expect(a).toEqual(b);
+    expect(eventIdOf({ hash: 'a'.repeat(64) })).not.toBe(eventIdOf({ hash: 'a'.repeat(64) }, 'receiving'));
   });
 });
