@@ -179,7 +179,10 @@ export const API_DOCS: Record<string, ApiDoc> = {
     tag: 'expiry',
     summary: 'Run the expiry check now (it also runs daily)',
     body: ExpiryCheckBody,
-    responses: { 200: '{asOf, expiringSoon, expired, alertsPublished}', 400: E400 },
+    responses: {
+      200: '{asOf, expiringSoon, expired, atRisk: [{gtin, lot, siteId, expiry, daysLeft, onHand, dailySales, projectedUnsold}], alertsPublished, alertsPending}',
+      400: E400,
+    },
   },
   'get-site-pick': {
     tag: 'expiry',
