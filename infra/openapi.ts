@@ -238,6 +238,15 @@ export const API_DOCS: Record<string, ApiDoc> = {
     query: labelQuery({}),
     responses: { 200: 'the label', 400: E400, 404: 'sscc_not_found' },
   },
+  'get-serial-compatibility': {
+    tag: 'serials',
+    summary: 'What this very unit, of its lot, works with: one product with ?with=, else every product its rules name',
+    description:
+      "With with: {compatible: true|false|null, rule?, reason}; a rule naming the unit's lot wins over one for every lot. Without: {compatible: [{gtin, description, note?}], incompatible: [...]}.",
+    params: { gtin: GtinSchema, serial: SerialSchema },
+    query: { with: { schema: GtinSchema } },
+    responses: { 200: 'the answer', 400: E400, 404: 'serial_not_found or product_not_found' },
+  },
   'get-digital-link-lot': {
     tag: 'digital link',
     summary: 'GS1 Digital Link resolver for a lot (no auth, throttled): public facts as JSON, or a page in large letters',
