@@ -1,6 +1,6 @@
 import type { QaDeps } from '../lib/domain/quality.js';
 import { recordMovements } from '../lib/domain/record-movements.js';
-import { ScanBatch, scanToMovement } from '../lib/domain/scans.js';
+import { ScanBatch, scanToMovement, serialLotsOf } from '../lib/domain/scans.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json, parseBody } from '../lib/http/http.js';
 import { type Deps, deps, withQaCheck } from './deps.js';
@@ -9,7 +9,8 @@ import { type Deps, deps, withQaCheck } from './deps.js';
 export const makePostScans = (d: QaDeps & Pick<Deps, 'ledger' | 'clock' | 'newToken' | 'logger'>) =>
   httpHandler(d, async (d, event) => {
     const batch = parseBody(ScanBatch, event);
-    const report = await recordMovements(withQaCheck(d), batch.scans, scanToMovement);
+    const serialLots = await serialLotsOf(batch.scans, (gtin, serial) => d.ledger.getSerial(gtin, serial));
+    const report = await recordMovements(withQaCheck(d), batch.scans, (raw, i) => scanToMovement(raw, i, serialLots));
     d.logger.info('scans recorded', { accepted: report.accepted, duplicates: report.duplicates, rejected: report.rejected });
     return json(200, report);
   });

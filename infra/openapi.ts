@@ -181,7 +181,10 @@ export const API_DOCS: Record<string, ApiDoc> = {
     tag: 'expiry',
     summary: 'Run the expiry check now (it also runs daily)',
     body: ExpiryCheckBody,
-    responses: { 200: '{asOf, expiringSoon, expired, alertsPublished}', 400: E400 },
+    responses: {
+      200: '{asOf, expiringSoon, expired, atRisk: [{gtin, lot, siteId, expiry, daysLeft, onHand, dailySales, projectedUnsold}], alertsPublished, alertsPending}',
+      400: E400,
+    },
   },
   'get-site-pick': {
     tag: 'expiry',
@@ -236,6 +239,15 @@ export const API_DOCS: Record<string, ApiDoc> = {
     params: { sscc: SsccSchema },
     query: labelQuery({}),
     responses: { 200: 'the label', 400: E400, 404: 'sscc_not_found' },
+  },
+  'get-serial-compatibility': {
+    tag: 'serials',
+    summary: 'What this very unit, of its lot, works with: one product with ?with=, else every product its rules name',
+    description:
+      "With with: {compatible: true|false|null, rule?, reason}; a rule naming the unit's lot wins over one for every lot. Without: {compatible: [{gtin, description, note?}], incompatible: [...]}.",
+    params: { gtin: GtinSchema, serial: SerialSchema },
+    query: { with: { schema: GtinSchema } },
+    responses: { 200: 'the answer', 400: E400, 404: 'serial_not_found or product_not_found' },
   },
   'get-digital-link-lot': {
     tag: 'digital link',

@@ -73,6 +73,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/lots/{gtin}/{lot}/hold', handler: 'post-lot-hold', access: { table: { write: ['ledger'] } } },
   { method: 'POST', path: '/lots/{gtin}/{lot}/release', handler: 'post-lot-release', access: { table: { write: ['ledger'] } } },
   { method: 'GET', path: '/serials/{gtin}/{serial}', handler: 'get-serial', access: { table: 'read' } },
+  { method: 'GET', path: '/serials/{gtin}/{serial}/compatibility', handler: 'get-serial-compatibility', access: { table: 'read' } },
   { method: 'GET', path: '/lots/{gtin}/{lot}/trace', handler: 'get-lot-trace', access: { table: 'read' } },
   { method: 'POST', path: '/recalls', handler: 'post-recalls', access: { table: { write: ['recall', 'ledger'] } } },
   { method: 'GET', path: '/recalls/{recallId}', handler: 'get-recall', access: { table: 'read' } },

@@ -19,7 +19,15 @@ export async function expiryCheck(api: ApiClient, opts: { asOf?: string; json?: 
   console.log(`${bold(`Expiry check as of ${r.asOf}`)}: ${r.expiringSoon.length} lots expiring soon, ${r.expired.length} expired with stock on hand`);
   if (r.expiringSoon.length) console.log(`\nExpiring soon\n${rows(r.expiringSoon)}`);
   if (r.expired.length) console.log(`\n${bad('Expired')}\n${rows(r.expired)}`);
-  if (!r.expiringSoon.length && !r.expired.length) console.log(ok('nothing near expiry'));
+  const atRisk = r.atRisk ?? [];
+  if (atRisk.length)
+    console.log(
+      `\nAt risk (will not sell out in time at the last 14 days' pace)\n${table([
+        ['gtin', 'lot', 'site', 'expiry', 'days left', 'on hand', 'sold/day', 'unsold'],
+        ...atRisk.map((l) => [l.gtin, l.lot, l.siteId, l.expiry, l.daysLeft, l.onHand, l.dailySales, l.projectedUnsold]),
+      ])}`,
+    );
+  if (!r.expiringSoon.length && !r.expired.length && !atRisk.length) console.log(ok('nothing near expiry'));
   console.log(
     dim(`\nalerts published by this run: ${r.alertsPublished}${r.alertsPending ? `, ${r.alertsPending} still pending (retried next run)` : ''}`),
   );

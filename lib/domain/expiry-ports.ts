@@ -19,7 +19,7 @@ export interface LotIndex {
 }
 
 /** The alerts lotledger sends to the alerts topic (besides the daily `ledger.tamper`). */
-export type AlertKind = 'expiry.expiring' | 'expiry.expired' | 'qa.defect-rate';
+export type AlertKind = 'expiry.expiring' | 'expiry.expired' | 'expiry.at-risk' | 'qa.defect-rate';
 
 /**
  * One alert, stored before it is sent. Its id names what it is about, so the same (kind, lot, site) can only ever

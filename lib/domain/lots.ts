@@ -18,6 +18,7 @@ import type { LotPartitions } from './lot-partition.js';
 import type { MasterDataStore } from './master-data.js';
 import { planStatusChange, withStatus } from './plan-movement.js';
 import { noSleep, retry } from './retry.js';
+import { soldOnOf, type Warranty, warrantyOf } from './warranty.js';
 
 /** Read side of the ledger, plus the writes of a status change: the lot's meta with a pending entry, then its stock heads. */
 export interface LotStore extends LotPartitions {
@@ -129,6 +130,8 @@ export type SerialView = {
   status: SerialState['status'];
   siteId?: string;
   history: LedgerEntry[];
+  /** when the product has `warrantyMonths`: counted from the day the unit was sold */
+  warranty?: Warranty & { claims: unknown[] };
 };
 
 /** A serial's state and every ledger entry that moved it. */
@@ -136,7 +139,16 @@ export async function serialView(d: LotDeps, gtin: string, serial: string): Prom
   const s = await d.ledger.getSerial(gtin, serial);
   if (!s) throw new AppError('serial_not_found', `Serial ${serial} of ${gtin} not found`, [{ path: 'serial', message: 'unknown serial' }]);
   const history = await d.ledger.entriesByRef(gtin, s.refs);
-  return { gtin, serial, lot: s.lot, status: s.status, siteId: s.siteId, history };
+  const months = (await d.master.getProduct(gtin))?.warrantyMonths;
+  return {
+    gtin,
+    serial,
+    lot: s.lot,
+    status: s.status,
+    siteId: s.siteId,
+    history,
+    ...(months ? { warranty: { ...warrantyOf(months, soldOnOf(history), today(d.clock)), claims: [] } } : {}),
+  };
 }
 
 const MAX_STATUS_ATTEMPTS = 10;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
-import { GlnSchema, type Gtin, SiteIdSchema, TextSchema } from './ids.js';
+import { GlnSchema, type Gtin, GtinSchema, LotSchema, SiteIdSchema, TextSchema } from './ids.js';
 import { FfrnSchema } from './movement-kdes.js';
 
 export const PRODUCT_UNITS_MAX = 16;
@@ -22,6 +22,25 @@ export const ProductInput = z.strictObject({
   variety: TextSchema(100, { trim: true }).optional(),
   packSize: TextSchema(60, { trim: true }).optional(),
   packStyle: TextSchema(60, { trim: true }).optional(),
+  /** the warranty of each serialized unit, in months from the day it is sold */
+  warrantyMonths: z
+    .number({ error: 'must be a whole number of months' })
+    .int('must be a whole number of months')
+    .min(1, 'must be 1 or more')
+    .max(1200, 'must be at most 1200')
+    .optional(),
+  /** which other products units of this product work with; a rule with `lots` applies to units of those lots only */
+  compatibility: z
+    .array(
+      z.strictObject({
+        with: GtinSchema,
+        lots: z.array(LotSchema).min(1, 'must name 1-100 lots').max(100, 'must name 1-100 lots').optional(),
+        compatible: z.boolean({ error: 'must be true or false' }).default(true),
+        note: TextSchema(500, { trim: true }).optional(),
+      }),
+    )
+    .max(200, 'must hold at most 200 rules')
+    .optional(),
 });
 export type ProductInput = z.infer<typeof ProductInput>;
 

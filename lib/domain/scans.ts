@@ -34,7 +34,7 @@ export const ScanBatch = z.strictObject({
  * `scans.N.data`.
  * @example scanToMovement({ eventId: 's1', type: 'receive', site: 'dc-1', occurredAt: '2026-03-01T08:00:00Z', data: '(01)09506000134352(17)261231(10)ABC123' }, 0)
  */
-export function scanToMovement(raw: unknown, index: number): ParsedRecord {
+export function scanToMovement(raw: unknown, index: number, serialLots: ReadonlyMap<string, string> = new Map()): ParsedRecord {
   const prefix = `scans.${index}`;
   const reject = (errors: { path: string; message: string }[]) => invalidRecord(raw, index, errors);
   const s = ScanInput.safeParse(raw);
@@ -43,14 +43,16 @@ export function scanToMovement(raw: unknown, index: number): ParsedRecord {
   const g = parseGs1(data, { referenceDate: context.occurredAt.slice(0, 10) });
   if (!g.ok) return reject(g.errors.map((e) => ({ path: `${prefix}.data`, message: e.message })));
   const gtin = g.gtin ?? g.contentGtin;
-  const missing = [!gtin && 'GTIN (01)', !g.lot && 'lot (10)'].filter(Boolean);
+  // A unit label carries (01) and (21) only: the lot is the one that serial belongs to.
+  const lot = g.lot ?? (gtin && g.serial ? serialLots.get(serialKey(gtin, g.serial)) : undefined);
+  const missing = [!gtin && 'GTIN (01)', !lot && (g.serial ? 'lot (10), and its serial is not known here' : 'lot (10)')].filter(Boolean);
   if (missing.length) return reject([{ path: `${prefix}.data`, message: `the barcode carries no ${missing.join(' and no ')}` }]);
   if (g.serial && g.quantity !== undefined && g.quantity !== 1)
     return reject([{ path: `${prefix}.data`, message: `a serialised item is one unit; the barcode says quantity ${g.quantity}` }]);
   const movement = {
     ...context,
     gtin,
-    lot: g.lot,
+    lot,
     quantity: g.serial ? 1 : (g.quantity ?? 1),
     ...(g.serial ? { serials: [g.serial] } : {}),
     ...(g.expiry ? { expiry: g.expiry } : {}),
@@ -67,4 +69,30 @@ export function scanToMovement(raw: unknown, index: number): ParsedRecord {
     );
   }
   return { ok: true, movement: m.data };
+}
+
+const serialKey = (gtin: string, serial: string) => `${gtin}|${serial}`;
+
+/**
+ * The lots of the serials that scans name without a lot ((01) and (21) only, as on a unit label), read from the
+ * ledger before the batch is mapped, so `scanToMovement` stays pure.
+ * @example const lots = await serialLotsOf(batch.scans, (g, s) => ledger.getSerial(g, s)); scanToMovement(raw, 0, lots)
+ */
+export async function serialLotsOf(
+  scans: readonly unknown[],
+  getSerial: (gtin: string, serial: string) => Promise<{ lot: string } | undefined>,
+): Promise<Map<string, string>> {
+  const wanted = new Map<string, { gtin: string; serial: string }>();
+  for (const raw of scans) {
+    const s = ScanInput.safeParse(raw);
+    if (!s.success) continue;
+    const g = parseGs1(s.data.data, { referenceDate: s.data.occurredAt.slice(0, 10) });
+    if (g.ok && g.gtin && g.serial && !g.lot) wanted.set(serialKey(g.gtin, g.serial), { gtin: g.gtin, serial: g.serial });
+  }
+  const out = new Map<string, string>();
+  for (const [key, w] of wanted) {
+    const found = await getSerial(w.gtin, w.serial);
+    if (found) out.set(key, found.lot);
+  }
+  return out;
 }

@@ -74,6 +74,39 @@ describe('labels over the real table', () => {
     expect((await decodePdf(pdf)).map((x) => x.scannerData)).toEqual([`]Q1https://id.gs1.org/01/${GTIN.phone}/21/SN-77`]);
   });
 
+  it('prints a unit label that, scanned into POST /scans, sells that serial of its lot (the label carries no lot)', async () => {
+    // Prepare
+    const recv = await call(makePostMovements(d), 'POST', '/movements', {
+      movements: [
+        {
+          eventId: 'lb-u1',
+          type: 'receive',
+          occurredAt: at,
+          gtin: GTIN.phone,
+          lot: 'H-1',
+          quantity: 1,
+          serials: ['U-77'],
+          site: 'store-1',
+          counterparty: 'farm-1',
+        },
+      ],
+    });
+    expect(recv.body).toMatchObject({ accepted: 1 });
+    const res = await raw(makeGetLabelSerial(d), `/labels/serials/${GTIN.phone}/U-77?format=png&symbology=gs1-128`);
+    const [symbol] = await decodePng(Buffer.from(res.body, 'base64'));
+    // Act
+    const scan = await call(makePostScans(d), 'POST', '/scans', {
+      scans: [
+        { eventId: 'lb-u2', type: 'sell', site: 'store-1', occurredAt: at, data: symbol?.scannerData },
+        { eventId: 'lb-u3', type: 'sell', site: 'store-1', occurredAt: at, data: `(01)${GTIN.phone}(21)NEVER-SEEN` },
+      ],
+    });
+    // Assess
+    expect(scan.body).toMatchObject({ accepted: 1, rejected: 1 });
+    expect((scan.body as { results: { errors?: { message: string }[] }[] }).results[1]?.errors?.[0]?.message).toMatch(/serial is not known/);
+    expect(await d.ledger.getSerial(GTIN.phone, 'U-77')).toMatchObject({ lot: 'H-1', status: 'sold' });
+  });
+
   it('answers a bad GTIN check digit, a lot outside set 82, an unknown product and a bad format with 4xx naming the field', async () => {
     const h = makeGetLabelLot(d);
     const bad = await Promise.all([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyExpiry, type ExpiryDeps, runExpiryCheck } from '../../lib/domain/expiry.js';
+import { atRisk, classifyExpiry, type ExpiryDeps, runExpiryCheck, salesBySite } from '../../lib/domain/expiry.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { FakeAlertPublisher, InMemoryAlertStore, InMemoryLotIndex } from '../support/alerts.js';
 import { GTIN, mv } from '../support/fixtures.js';
@@ -82,8 +82,10 @@ describe('runExpiryCheck', () => {
         ],
       },
     ]);
-    expect(r.alertsPublished).toBe(2);
-    const store = alertPublisher.sent.find((s) => s.attributes.siteId === 'store-1');
+    // two expiring alerts, and two at-risk ones: nothing sold there, so none of the stock sells out in 2 days
+    expect(r.alertsPublished).toBe(4);
+    const expiring = alertPublisher.sent.filter((s) => s.attributes.eventType === 'expiry.expiring');
+    const store = expiring.find((s) => s.attributes.siteId === 'store-1');
     expect(store?.attributes).toEqual({ eventType: 'expiry.expiring', audience: 'store', siteId: 'store-1' });
     expect(store?.body).toEqual({
       type: 'expiry.expiring',
@@ -97,7 +99,7 @@ describe('runExpiryCheck', () => {
       quantity: 4,
       asOf: '2026-03-01',
     });
-    expect(alertPublisher.sent.find((s) => s.attributes.siteId === 'dc-1')?.attributes.audience).toBe('warehouse');
+    expect(expiring.find((s) => s.attributes.siteId === 'dc-1')?.attributes.audience).toBe('warehouse');
   });
 
   it('publishes each alert once however often the check runs', async () => {
@@ -107,9 +109,10 @@ describe('runExpiryCheck', () => {
     // Act
     const runs = [await runExpiryCheck(d), await runExpiryCheck(d), await runExpiryCheck(d, '2026-03-02')];
     // Assess
-    expect(runs.map((r) => r.alertsPublished)).toEqual([1, 0, 0]);
+    expect(runs.map((r) => r.alertsPublished)).toEqual([2, 0, 0]);
     expect(runs[2]?.expiringSoon).toHaveLength(1);
-    expect(alertPublisher.sent).toHaveLength(1);
+    expect(runs[2]?.atRisk).toHaveLength(1);
+    expect(alertPublisher.sent.map((s) => s.attributes.eventType)).toEqual(['expiry.expiring', 'expiry.at-risk']);
   });
 
   it('sends the expired alert too once a lot that was expiring passes its date', async () => {
@@ -121,7 +124,7 @@ describe('runExpiryCheck', () => {
     const later = await runExpiryCheck(d, '2026-03-03');
     // Assess
     expect(later.expired.map((l) => l.lot)).toEqual(['L1']);
-    expect(alertPublisher.sent.map((s) => s.attributes.eventType)).toEqual(['expiry.expiring', 'expiry.expired']);
+    expect(alertPublisher.sent.map((s) => s.attributes.eventType)).toEqual(['expiry.expiring', 'expiry.at-risk', 'expiry.expired']);
   });
 
   it('after SNS failed, a re-run publishes every missed alert exactly once', async () => {
@@ -135,10 +138,11 @@ describe('runExpiryCheck', () => {
     const rerun = await runExpiryCheck(d);
     const third = await runExpiryCheck(d);
     // Assess
-    expect(failed).toMatchObject({ alertsPublished: 0, alertsPending: 2 });
-    expect(rerun).toMatchObject({ alertsPublished: 2, alertsPending: 0 });
+    expect(failed).toMatchObject({ alertsPublished: 0, alertsPending: 3 });
+    expect(rerun).toMatchObject({ alertsPublished: 3, alertsPending: 0 });
     expect(third.alertsPublished).toBe(0);
     expect(alertPublisher.sent.map((s) => s.alertId).sort()).toEqual([
+      `expiry.at-risk#${GTIN.romaine}#L1#dc-1`,
       `expiry.expired#${GTIN.romaine}#L2#dc-1`,
       `expiry.expiring#${GTIN.romaine}#L1#dc-1`,
     ]);
@@ -155,8 +159,11 @@ describe('runExpiryCheck', () => {
     const first = await runExpiryCheck(d);
     const second = await runExpiryCheck(d);
     // Assess
-    expect([first.alertsPublished, first.alertsPending, second.alertsPublished]).toEqual([1, 1, 1]);
-    expect(alertPublisher.sent.map((s) => s.alertId)).toEqual([`expiry.expiring#${GTIN.romaine}#L1#dc-1`, `expiry.expiring#${GTIN.romaine}#L2#dc-1`]);
+    expect([first.alertsPublished, first.alertsPending, second.alertsPublished]).toEqual([3, 1, 1]);
+    expect(alertPublisher.sent.filter((s) => s.attributes.eventType === 'expiry.expiring').map((s) => s.alertId)).toEqual([
+      `expiry.expiring#${GTIN.romaine}#L1#dc-1`,
+      `expiry.expiring#${GTIN.romaine}#L2#dc-1`,
+    ]);
   });
 
   it('re-sends an alert whose publish was not recorded (a crash) with the same alertId and body, once its lease lapses', async () => {
@@ -172,11 +179,12 @@ describe('runExpiryCheck', () => {
     const again = await runExpiryCheck(d);
     // Assess
     expect([whileLeased.alertsPublished, afterLease.alertsPublished, again.alertsPublished]).toEqual([0, 1, 0]);
-    expect(alertPublisher.sent).toHaveLength(2);
-    expect(alertPublisher.sent[1]).toEqual(alertPublisher.sent[0]);
+    const expiring = alertPublisher.sent.filter((s) => s.attributes.eventType === 'expiry.expiring');
+    expect(expiring).toHaveLength(2);
+    expect(expiring[1]).toEqual(expiring[0]);
   });
 
-  it('reads the index only up to asOf plus the largest expiryAlertDays', async () => {
+  it('reads the index only up to asOf plus the at-risk horizon, three times the largest expiryAlertDays', async () => {
     // Prepare
     const { d, receive, lotIndex } = await setup();
     for (let i = 0; i < 5; i++) await receive(`FAR-${i}`, '2026-06-01');
@@ -186,5 +194,73 @@ describe('runExpiryCheck', () => {
     // Assess
     expect(r.expiringSoon.map((l) => l.lot)).toEqual(['NEAR']);
     expect(lotIndex.reads).toBe(1);
+  });
+});
+
+describe('at-risk stock', () => {
+  it.each([
+    // onHand, sold in 14 days, daysLeft, alertDays -> dailySales, projectedUnsold (or not at risk)
+    [100, 28, 10, 7, { dailySales: 2, projectedUnsold: 80 }],
+    [20, 28, 10, 7, undefined], // sells 2 a day: 20 go in 10 days
+    [21, 28, 10, 7, { dailySales: 2, projectedUnsold: 1 }],
+    [5, 0, 0, 7, { dailySales: 0, projectedUnsold: 5 }], // expires today, nothing sells: all of it
+    [50, 0, 21, 7, { dailySales: 0, projectedUnsold: 50 }], // the last day of the 3 x 7 horizon
+    [50, 0, 22, 7, undefined], // beyond it
+    [50, 0, -1, 7, undefined], // expired: reported as expired, not at risk
+    [10, 7, 3, 1, { dailySales: 0.5, projectedUnsold: 8.5 }],
+    [1, 1, 14, 5, undefined], // 1/14 a day for 14 days is the one unit
+  ])('onHand %d, %d sold in 14 days, %d days left, %d alert days -> %o', (onHand, sold14, daysLeft, alertDays, expected) => {
+    expect(atRisk({ onHand, sold14, daysLeft, alertDays })).toEqual(expected);
+  });
+
+  it('counts sales at each site in the 14 days before asOf, asOf itself and transfers excluded', () => {
+    const e = (type: string, site: string, quantity: number, occurredAt: string) =>
+      ({ type, site, quantity, occurredAt }) as Parameters<typeof salesBySite>[0][number];
+    const sold = salesBySite(
+      [
+        e('sell', 's1', 1, '2026-02-14T23:00:00-05:00'), // 15 days before: outside
+        e('sell', 's1', 2, '2026-02-15T08:00:00Z'), // day 14: inside
+        e('sell', 's1', 3, '2026-02-28T08:00:00Z'),
+        e('sell', 's1', 4, '2026-03-01T08:00:00Z'), // asOf: outside
+        e('sell', 's2', 5, '2026-02-20T08:00:00Z'),
+        e('transfer', 's1', 6, '2026-02-20T08:00:00Z'),
+      ],
+      '2026-03-01',
+    );
+    expect(Object.fromEntries(sold)).toEqual({ s1: 5, s2: 5 });
+  });
+
+  it('lists a (lot, site) that will not sell out in time and alerts marketing once, however often the check runs', async () => {
+    // Prepare: 40 at dc-1, 20 moved to store-1, which sold 14 in the last two weeks (1 a day); 9 days to expiry
+    const { d, receive, alertPublisher } = await setup();
+    await receive('SLOW', '2026-03-10', { type: 'receive', quantity: 40, occurredAt: '2026-02-10T08:00:00Z' });
+    const moves = await recordMovements(d, [
+      mv({ type: 'transfer', lot: 'SLOW', quantity: 20, counterparty: 'store-1', occurredAt: '2026-02-12T08:00:00Z' }),
+      mv({ type: 'sell', lot: 'SLOW', quantity: 7, site: 'store-1', occurredAt: '2026-02-20T08:00:00Z' }),
+      mv({ type: 'sell', lot: 'SLOW', quantity: 7, site: 'store-1', occurredAt: '2026-02-27T08:00:00Z' }),
+    ]);
+    expect(moves.accepted).toBe(3);
+    // Act
+    const runs = [await runExpiryCheck(d), await runExpiryCheck(d), await runExpiryCheck(d, '2026-03-02')];
+    // Assess
+    expect(runs[0]?.atRisk).toEqual([
+      {
+        gtin: GTIN.romaine,
+        lot: 'SLOW',
+        description: 'Romaine hearts 3ct',
+        siteId: 'dc-1',
+        expiry: '2026-03-10',
+        daysLeft: 9,
+        onHand: 20,
+        dailySales: 0,
+        projectedUnsold: 20,
+      },
+    ]);
+    // store-1: 6 left, selling 1 a day, 9 days: it sells out in time
+    expect(runs[2]?.atRisk.map((l) => l.siteId)).toEqual(['dc-1']);
+    const marketing = alertPublisher.sent.filter((s) => s.attributes.eventType === 'expiry.at-risk');
+    expect(marketing).toHaveLength(1);
+    expect(marketing[0]?.attributes).toEqual({ eventType: 'expiry.at-risk', audience: 'marketing', siteId: 'dc-1' });
+    expect(marketing[0]?.body).toMatchObject({ type: 'expiry.at-risk', lot: 'SLOW', projectedUnsold: 20, asOf: '2026-03-01' });
   });
 });
