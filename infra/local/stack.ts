@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type Clients, makeDeps, useDeps } from '../../functions/deps.js';
@@ -15,6 +16,7 @@ import { LotHeadWrites } from './lot-head-writes.js';
 import { ensureBucket, ensureTable, ensureTopic } from './provision.js';
 import { registerQueueConsumers } from './queue-consumers.js';
 import { type S3Local, S3RVER_CREDENTIALS, startS3Local } from './s3-local.js';
+import { type SesLocal, startSesLocal } from './ses-local.js';
 import { SnsEmulator } from './sns-emulator.js';
 import { SqsEmulator } from './sqs-emulator.js';
 
@@ -56,9 +58,14 @@ export type LocalStackOptions = {
   log?: (msg: string, extra?: object) => void;
 };
 
+/** The recalling firm notices name locally unless RECALLING_FIRM_NAME, _PHONE and _EMAIL are set. */
+export const LOCAL_FIRM = { name: 'Local Recalling Firm (set RECALLING_FIRM_NAME)', phone: '+1 555 0100', email: 'recalls@lotledger.test' } as const;
+
 export type LocalStack = {
   url: string;
-  endpoints: { dynamodb: string; s3: string; sns: string };
+  endpoints: { dynamodb: string; s3: string; sns: string; ses: string };
+  /** the SES v2 emulator (aws-ses-v2-local): what was emailed */
+  ses: SesLocal;
   env: Record<string, string>;
   sns: SnsEmulator;
   /** the local SQS (export queue): `drain()` delivers waiting messages when jobs are off */
@@ -93,6 +100,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const sqsUrl = await sqs.start(0);
     stops.push(() => sqs.stop());
     const queueEnv = registerQueueConsumers(sqs);
+    const ses = await startSesLocal({ file: join(dataDir, 'ses-emails.jsonl'), log });
+    stops.push(() => ses.stop());
 
     const clientCfg = { region: LOCAL_REGION, credentials: S3RVER_CREDENTIALS };
     const ddbClient = new DynamoDBClient({ ...clientCfg, endpoint: ddb.endpoint });
@@ -106,10 +115,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
     const snsClient = new SNSClient({ ...clientCfg, endpoint: snsUrl });
     const sqsClient = new SQSClient({ ...clientCfg, endpoint: sqsUrl });
+    const sesClient = new SESv2Client({ ...clientCfg, endpoint: ses.endpoint });
     const lotHeadWrites = new LotHeadWrites().observe(ddbClient);
-    const clients: Clients = { doc: documentClient(ddbClient), s3: s3Client, sns: snsClient, sqs: sqsClient };
+    const clients: Clients = { doc: documentClient(ddbClient), s3: s3Client, sns: snsClient, sqs: sqsClient, ses: sesClient };
     stops.push(async () => {
-      for (const c of [clients.doc, ddbClient, s3Client, snsClient, sqsClient]) c.destroy();
+      for (const c of [clients.doc, ddbClient, s3Client, snsClient, sqsClient, sesClient]) c.destroy();
     });
     const created = await ensureTable(ddbClient, LOCAL_NAMES.table);
     await ensureBucket(s3Client, LOCAL_NAMES.exportBucket);
@@ -117,42 +127,6 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const recallTopicArn = await ensureTopic(snsClient, LOCAL_NAMES.recallTopic);
     const alertsTopicArn = await ensureTopic(snsClient, LOCAL_NAMES.alertsTopic);
     log('provisioned', { table: created });
-
-    const env: Record<string, string> = {
-      AWS_REGION: LOCAL_REGION,
-      AWS_DEFAULT_REGION: LOCAL_REGION,
-      // One key pair for every local service: s3rver only accepts its own account's keys; the others accept any.
-      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_SNS: snsUrl,
-      AWS_ENDPOINT_URL_SQS: sqsUrl,
-      ...queueEnv,
-      // s3rver predates flexible checksums: only send them when an operation requires one.
-      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-      TABLE_NAME: LOCAL_NAMES.table,
-      EXPORT_BUCKET: LOCAL_NAMES.exportBucket,
-      INGEST_BUCKET: LOCAL_NAMES.ingestBucket,
-      RECALL_TOPIC_ARN: recallTopicArn,
-      ALERTS_TOPIC_ARN: alertsTopicArn,
-      POWERTOOLS_SERVICE_NAME: 'lotledger',
-      POWERTOOLS_LOG_LEVEL: loadLocalConfig().LOTLEDGER_LOG_LEVEL,
-    };
-    // For what still reads the environment: /health's endpoints, and child processes such as the export benchmark.
-    Object.assign(process.env, env);
-    // The handlers run over this stack's own clients, built by the same composition root as in the cloud.
-    useDeps(makeDeps(clients, loadConfig(env)));
-
-    const jobs = startJobRunners({
-      enabled: opts.runJobs ?? true,
-      log,
-      s3: s3Client,
-      ingestBucket: LOCAL_NAMES.ingestBucket,
-      lotHeads: { writes: lotHeadWrites, pollMs: anchorSeconds() * 1000 },
-    });
-    stops.push(() => jobs.stop());
 
     const server: Server = createApiServer({
       log,
@@ -170,6 +144,25 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
             return { status: 200, body: { items: sns.inbox(filter) } };
           },
         },
+        {
+          method: 'GET',
+          path: '/_local/emails',
+          handle: async (url) => {
+            const items = await ses.emails(url.searchParams.get('to') ?? undefined);
+            return {
+              status: 200,
+              body: { items: items.map((e) => ({ to: e.to, subject: e.subject, body: e.body, html: e.html, sentAt: e.sentAt })) },
+            };
+          },
+        },
+        {
+          method: 'GET',
+          path: '/_local/sms',
+          handle: async (url) => {
+            const items = sns.texts(url.searchParams.get('to') ?? undefined);
+            return { status: 200, body: { items: items.map((t) => ({ to: t.phoneNumber, body: t.body, sentAt: t.publishedAt })) } };
+          },
+        },
       ],
     });
     await new Promise<void>((ok, fail) => {
@@ -185,9 +178,55 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     );
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+    const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+    const env: Record<string, string> = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      // One key pair for every local service: s3rver only accepts its own account's keys; the others accept any.
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SNS: snsUrl,
+      AWS_ENDPOINT_URL_SQS: sqsUrl,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      ...queueEnv,
+      // s3rver predates flexible checksums: only send them when an operation requires one.
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      TABLE_NAME: LOCAL_NAMES.table,
+      EXPORT_BUCKET: LOCAL_NAMES.exportBucket,
+      INGEST_BUCKET: LOCAL_NAMES.ingestBucket,
+      RECALL_TOPIC_ARN: recallTopicArn,
+      ALERTS_TOPIC_ARN: alertsTopicArn,
+      // Acknowledgement links point at this server, which serves the console's /ack/{token} page.
+      CONSOLE_URL: url,
+      RECALLING_FIRM_NAME: process.env.RECALLING_FIRM_NAME ?? LOCAL_FIRM.name,
+      RECALLING_FIRM_PHONE: process.env.RECALLING_FIRM_PHONE ?? LOCAL_FIRM.phone,
+      RECALLING_FIRM_EMAIL: process.env.RECALLING_FIRM_EMAIL ?? LOCAL_FIRM.email,
+      ...(process.env.RECALL_ESCALATE_AFTER ? { RECALL_ESCALATE_AFTER: process.env.RECALL_ESCALATE_AFTER } : {}),
+      ...(process.env.RECALL_FOLLOW_UP_HOURS ? { RECALL_FOLLOW_UP_HOURS: process.env.RECALL_FOLLOW_UP_HOURS } : {}),
+      POWERTOOLS_SERVICE_NAME: 'lotledger',
+      POWERTOOLS_LOG_LEVEL: loadLocalConfig().LOTLEDGER_LOG_LEVEL,
+    };
+    // For what still reads the environment: /health's endpoints, and child processes such as the export benchmark.
+    Object.assign(process.env, env);
+    // The handlers run over this stack's own clients, built by the same composition root as in the cloud.
+    useDeps(makeDeps(clients, loadConfig(env)));
+
+    const jobs = startJobRunners({
+      enabled: opts.runJobs ?? true,
+      log,
+      s3: s3Client,
+      ingestBucket: LOCAL_NAMES.ingestBucket,
+      lotHeads: { writes: lotHeadWrites, pollMs: anchorSeconds() * 1000 },
+    });
+    stops.push(() => jobs.stop());
+
     return {
-      url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
-      endpoints: { dynamodb: ddb.endpoint, s3: s3.endpoint, sns: snsUrl },
+      url,
+      endpoints: { dynamodb: ddb.endpoint, s3: s3.endpoint, sns: snsUrl, ses: ses.endpoint },
+      ses,
       env,
       sns,
       sqs,
