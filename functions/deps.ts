@@ -71,6 +71,8 @@ export type Deps = {
   confirmsDelivery: NoticeChannel[];
   /** follow-ups before escalation to the other channel */
   escalateAfter: number;
+  /** how long a notifier run holds what it took (RECALL_NOTIFIER_LEASE_SECONDS) */
+  leaseMs: number;
   /** an acknowledgement link token: 256 random bits, base64url */
   newAckToken: () => string;
   /** batch files and their reports (when INGEST_BUCKET is set) */
@@ -149,6 +151,7 @@ export function makeDeps(clients: Clients, config: Config): Deps {
     ...(config.CONSOLE_URL && firm ? { notify: { firm, consoleUrl: config.CONSOLE_URL } } : {}),
     confirmsDelivery: config.SES_CONFIGURATION_SET ? ['email'] : [],
     escalateAfter: config.RECALL_ESCALATE_AFTER,
+    leaseMs: config.RECALL_NOTIFIER_LEASE_SECONDS * 1000,
     newAckToken: () => randomBytes(32).toString('base64url'),
     ...(config.INGEST_BUCKET ? { ingestFiles: new S3FileStore(s3, config.INGEST_BUCKET) } : {}),
     qa: qaConfig(config),

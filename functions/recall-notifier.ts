@@ -12,7 +12,7 @@ import { type Deps, deps, need } from './deps.js';
 
 export type NotifierDeps = Pick<
   Deps,
-  'recalls' | 'master' | 'senders' | 'contacts' | 'clock' | 'newAckToken' | 'confirmsDelivery' | 'shardQueue' | 'logger' | 'notify'
+  'recalls' | 'master' | 'senders' | 'contacts' | 'clock' | 'newAckToken' | 'confirmsDelivery' | 'shardQueue' | 'logger' | 'notify' | 'leaseMs'
 >;
 
 const isSqs = (e: unknown): e is SQSEvent =>

@@ -33,6 +33,8 @@ const Env = z.object({
   RECALLING_FIRM_EMAIL: z.email('must be an email address').optional(),
   /** the SES configuration set whose events confirm delivery and report bounces (cloud only) */
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** how long a notifier run holds the notices and shards it took before a sweep may send or queue them again */
+  RECALL_NOTIFIER_LEASE_SECONDS: WholeNumber.refine((n) => n >= 1, 'must be 1 second or more').default(120),
   /** follow-ups by the same channel before the next one goes by the recipient's other channel */
   RECALL_ESCALATE_AFTER: WholeNumber.default(2),
   /** hours without an acknowledgement before a consignee gets a follow-up notice */

@@ -205,6 +205,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       RECALLING_FIRM_PHONE: process.env.RECALLING_FIRM_PHONE ?? LOCAL_FIRM.phone,
       RECALLING_FIRM_EMAIL: process.env.RECALLING_FIRM_EMAIL ?? LOCAL_FIRM.email,
       ...(process.env.RECALL_ESCALATE_AFTER ? { RECALL_ESCALATE_AFTER: process.env.RECALL_ESCALATE_AFTER } : {}),
+      ...(process.env.RECALL_NOTIFIER_LEASE_SECONDS ? { RECALL_NOTIFIER_LEASE_SECONDS: process.env.RECALL_NOTIFIER_LEASE_SECONDS } : {}),
       ...(process.env.RECALL_FOLLOW_UP_HOURS ? { RECALL_FOLLOW_UP_HOURS: process.env.RECALL_FOLLOW_UP_HOURS } : {}),
       POWERTOOLS_SERVICE_NAME: 'lotledger',
       POWERTOOLS_LOG_LEVEL: loadLocalConfig().LOTLEDGER_LOG_LEVEL,

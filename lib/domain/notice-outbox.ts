@@ -2,7 +2,7 @@ import { mapLimit } from './concurrency.js';
 import { mintToken, type Ready, type SendCounts, type SendDeps, sendNotices } from './notice-send.js';
 import type { Notice, OutboxStore, RecallRecord } from './recall-store.js';
 
-export type OutboxDeps = Omit<SendDeps, 'recalls'> & { recalls: OutboxStore };
+export type OutboxDeps = Omit<SendDeps, 'recalls'> & { recalls: OutboxStore; leaseMs?: number };
 
 const LEASE_MS = 60_000;
 /** How many notices are claimed at once. */
@@ -21,7 +21,7 @@ export async function publishDue(d: OutboxDeps, opts: { maxRounds?: number } = {
     const now = d.clock.now();
     const due = await d.recalls.duePending(500, now.toISOString());
     if (due.length === 0) break;
-    const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
+    const leaseUntil = new Date(now.getTime() + Math.min(d.leaseMs ?? LEASE_MS, LEASE_MS)).toISOString();
     const taken = await mapLimit(due, CLAIMS_IN_FLIGHT, async (n) => ((await d.recalls.claim(n, now.toISOString(), leaseUntil)) ? n : undefined));
     const claimed = taken.filter((n): n is Notice => n !== undefined);
     if (claimed.length === 0) break;
@@ -31,16 +31,20 @@ export async function publishDue(d: OutboxDeps, opts: { maxRounds?: number } = {
       if (!recalls.has(recallId)) recalls.set(recallId, await d.recalls.getRecall(recallId));
       const r = recalls.get(recallId);
       if (!r) continue;
-      const ready: Ready[] = [];
-      for (const n of list) {
+      const ready = await mapLimit(list, CLAIMS_IN_FLIGHT, async (n): Promise<Ready | undefined> => {
         if ((n.followUp > 0 && n.acknowledgedAt) || r.status === 'closed') {
           // Answered after its follow-up was queued, or the recall closed: nothing to send.
           await d.recalls.markPublished(n, n.messageId ?? 'not-sent', d.clock.now().toISOString(), { delivered: true, channels: [] });
-          continue;
+          return undefined;
         }
-        ready.push({ notice: n, token: await mintToken(d, n) });
-      }
-      await sendNotices(d, r, ready, counts);
+        return { notice: n, token: await mintToken(d, n) };
+      });
+      await sendNotices(
+        d,
+        r,
+        ready.filter((x): x is Ready => x !== undefined),
+        counts,
+      );
     }
   }
   return counts;

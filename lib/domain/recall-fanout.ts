@@ -44,6 +44,8 @@ export function shardsOf(recallId: string, radius: Pick<BlastRadius, 'sites' | '
 }
 
 export type FanoutDeps = Omit<SendDeps, 'recalls'> & {
+  /** how long a notifier run holds what it wrote (default NOTIFIER_LEASE_MS) */
+  leaseMs?: number;
   recalls: FanoutStore & SendDeps['recalls'];
   master: Pick<MasterDataStore, 'getSites'>;
   clock: Clock;
@@ -62,7 +64,7 @@ export async function notifyShard(d: FanoutDeps, recallId: string, shardNo: numb
   const ids = shard.recipients.map((x) => x.siteId);
   const [existing, sites, contacts] = await Promise.all([d.recalls.noticesOf(recallId, ids), d.master.getSites(ids), d.contacts.contacts(ids)]);
   const now = d.clock.now();
-  const lease = new Date(now.getTime() + NOTIFIER_LEASE_MS).toISOString();
+  const lease = new Date(now.getTime() + (d.leaseMs ?? NOTIFIER_LEASE_MS)).toISOString();
   const fresh: { notice: Notice; token: AckToken; plain: string }[] = [];
   for (const x of shard.recipients) {
     if (existing.has(x.siteId)) continue;
@@ -103,9 +105,9 @@ export async function notifyShard(d: FanoutDeps, recallId: string, shardNo: numb
 }
 
 /** The shard messages of a recall still notifying whose shards are not done: the sweeper queues them again. */
-export async function openShardsOf(d: { recalls: FanoutStore; clock: Clock }): Promise<{ recallId: string; shard: number }[]> {
+export async function openShardsOf(d: { recalls: FanoutStore; clock: Clock; leaseMs?: number }): Promise<{ recallId: string; shard: number }[]> {
   const now = d.clock.now();
-  const before = new Date(now.getTime() - NOTIFIER_LEASE_MS).toISOString();
+  const before = new Date(now.getTime() - (d.leaseMs ?? NOTIFIER_LEASE_MS)).toISOString();
   const out: { recallId: string; shard: number }[] = [];
   for (const r of await d.recalls.notifyingRecalls())
     for (const shard of await d.recalls.openShards(r.recallId))
