@@ -2,4 +2,5 @@ import { deps } from './deps.js';
 import { makeGetAck } from './get-ack.js';
 
 /** POST /ack/{token} (no auth): the acknowledgement through a notice's link; the same handler as GET /ack/{token}. */
-export const handler = makeGetAck(deps());
+export const makePostAck = makeGetAck;
+export const handler = makePostAck(deps());
