@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -13,15 +14,22 @@ import type { FileStore } from '../lib/domain/ingest-file.js';
 import type { LabelSettings } from '../lib/domain/label-requests.js';
 import type { SsccStore } from '../lib/domain/labels.js';
 import type { MasterDataStore } from '../lib/domain/master-data.js';
-import type { NoticeSenders } from '../lib/domain/notice-channels.js';
+import type { NoticeChannel, NoticeSenders } from '../lib/domain/notice-channels.js';
+import type { RecallingFirm } from '../lib/domain/notice-message.js';
+import type { ContactBook } from '../lib/domain/notice-send.js';
 import { type QaConfig, type QaDeps, qaAfterAccepted } from '../lib/domain/quality.js';
+import type { ShardQueue } from '../lib/domain/recall.js';
 import type { ExportSources } from '../lib/exports/export-lookup.js';
 import type { RunExportDeps } from '../lib/exports/run-export.js';
+import { SesEmailSender } from '../lib/notify/ses-email-sender.js';
 import { SnsAlertPublisher } from '../lib/notify/sns-alert-publisher.js';
 import { SnsNoticePublisher } from '../lib/notify/sns-notice-publisher.js';
+import { SnsSmsSender } from '../lib/notify/sns-sms-sender.js';
 import { SqsExportQueue } from '../lib/notify/sqs-export-queue.js';
+import { SqsShardQueue } from '../lib/notify/sqs-shard-queue.js';
 import { documentClient } from '../lib/store/document-client.js';
 import { DynamoAlertStore } from '../lib/store/dynamo-alert-store.js';
+import { DynamoContactBook } from '../lib/store/dynamo-contact-book.js';
 import { DynamoEntryReader, DynamoExportStore } from '../lib/store/dynamo-export-store.js';
 import { DynamoFdaRequestStore } from '../lib/store/dynamo-fda-store.js';
 import { DynamoLedgerStore } from '../lib/store/dynamo-ledger-store.js';
@@ -33,7 +41,7 @@ import { S3ExportFiles } from '../lib/store/s3-export-files.js';
 import { S3FileStore } from '../lib/store/s3-file-store.js';
 
 /** The SDK clients every adapter is built over. */
-export type Clients = { doc: DynamoDBDocumentClient; s3: S3Client; sns: SNSClient; sqs: SQSClient };
+export type Clients = { doc: DynamoDBDocumentClient; s3: S3Client; sns: SNSClient; sqs: SQSClient; ses?: SESv2Client };
 
 /** Everything a handler or job needs. One object per store, each under one name. */
 export type Deps = {
@@ -59,8 +67,22 @@ export type Deps = {
   sources: ExportSources;
   /** the export bucket: export files, their manifests and the ledger checkpoints (when EXPORT_BUCKET is set) */
   exportFiles?: S3ExportFiles;
-  /** the recall topic (when RECALL_TOPIC_ARN is set) */
+  /** the recall topic, SES email and SNS SMS (when RECALL_TOPIC_ARN is set) */
   senders?: NoticeSenders;
+  /** the notifier's queue of recall shards (NOTIFY_QUEUE_URL, read when first used) */
+  shardQueue: ShardQueue;
+  /** recipients' contact details: only the notifier reads them */
+  contacts: ContactBook;
+  /** what notices name and link to (when CONSOLE_URL and RECALLING_FIRM_* are set) */
+  notify?: { firm: RecallingFirm; consoleUrl: string };
+  /** channels whose delivery an event confirms later (email, with an SES configuration set) */
+  confirmsDelivery: NoticeChannel[];
+  /** follow-ups before escalation to the other channel */
+  escalateAfter: number;
+  /** how long a notifier run holds what it took (RECALL_NOTIFIER_LEASE_SECONDS) */
+  leaseMs: number;
+  /** an acknowledgement link token: 256 random bits, base64url */
+  newAckToken: () => string;
   /** batch files and their reports (when INGEST_BUCKET is set) */
   ingestFiles?: FileStore;
   /** issued SSCCs and their counter, and what labels are numbered and linked with */
@@ -78,10 +100,12 @@ export type Deps = {
 };
 
 /** The parts that exist only when their setting is set, and that setting. */
-const SETTING_OF = { exportFiles: 'EXPORT_BUCKET', senders: 'RECALL_TOPIC_ARN', ingestFiles: 'INGEST_BUCKET' } as const satisfies Record<
-  string,
-  EnvKey
->;
+const SETTING_OF = {
+  exportFiles: 'EXPORT_BUCKET',
+  senders: 'RECALL_TOPIC_ARN',
+  ingestFiles: 'INGEST_BUCKET',
+  notify: 'CONSOLE_URL',
+} as const satisfies Record<string, EnvKey>;
 type Optional = keyof typeof SETTING_OF;
 export type Needs<K extends Optional, D extends Partial<Pick<Deps, Optional>> = Deps> = D & { [P in K]-?: NonNullable<D[P]> };
 
@@ -100,6 +124,11 @@ export const withQaCheck = <D extends QaDeps>(d: D) => ({ ...d, afterAccepted: q
 /** The composition root: every adapter over the given clients and settings. Tests and the local server call it too. */
 export function makeDeps(clients: Clients, config: Config): Deps {
   const { doc, s3, sns, sqs } = clients;
+  const ses = clients.ses ?? new SESv2Client({});
+  const firm =
+    config.RECALLING_FIRM_NAME && config.RECALLING_FIRM_PHONE && config.RECALLING_FIRM_EMAIL
+      ? { name: config.RECALLING_FIRM_NAME, phone: config.RECALLING_FIRM_PHONE, email: config.RECALLING_FIRM_EMAIL }
+      : undefined;
   const table = config.TABLE_NAME;
   const master = new DynamoMasterDataStore(doc, table);
   const days = new DynamoEntryReader(doc, table);
@@ -127,7 +156,22 @@ export function makeDeps(clients: Clients, config: Config): Deps {
       lastEntryAt: (lot, at, below) => days.lastEntryAt(lot, at, below),
     },
     ...(config.EXPORT_BUCKET ? { exportFiles: new S3ExportFiles(s3, config.EXPORT_BUCKET) } : {}),
-    ...(config.RECALL_TOPIC_ARN ? { senders: { sns: new SnsNoticePublisher(sns, config.RECALL_TOPIC_ARN) } } : {}),
+    ...(config.RECALL_TOPIC_ARN
+      ? {
+          senders: {
+            sns: new SnsNoticePublisher(sns, config.RECALL_TOPIC_ARN),
+            email: new SesEmailSender(ses, () => required(config, 'RECALLING_FIRM_EMAIL'), config.SES_CONFIGURATION_SET),
+            sms: new SnsSmsSender(sns),
+          },
+        }
+      : {}),
+    shardQueue: new SqsShardQueue(sqs, () => required(config, 'NOTIFY_QUEUE_URL')),
+    contacts: new DynamoContactBook(doc, table),
+    ...(config.CONSOLE_URL && firm ? { notify: { firm, consoleUrl: config.CONSOLE_URL } } : {}),
+    confirmsDelivery: config.SES_CONFIGURATION_SET ? ['email'] : [],
+    escalateAfter: config.RECALL_ESCALATE_AFTER,
+    leaseMs: config.RECALL_NOTIFIER_LEASE_SECONDS * 1000,
+    newAckToken: () => randomBytes(32).toString('base64url'),
     ...(config.INGEST_BUCKET ? { ingestFiles: new S3FileStore(s3, config.INGEST_BUCKET) } : {}),
     ssccs: new DynamoSsccStore(doc, table),
     labelSettings: {
@@ -145,7 +189,13 @@ export function makeDeps(clients: Clients, config: Config): Deps {
 }
 
 /** The real clients. Endpoints come from the SDK's standard `AWS_ENDPOINT_URL_*` variables, never from code. */
-export const awsClients = (): Clients => ({ doc: documentClient(), s3: new S3Client({}), sns: new SNSClient({}), sqs: new SQSClient({}) });
+export const awsClients = (): Clients => ({
+  doc: documentClient(),
+  s3: new S3Client({}),
+  sns: new SNSClient({}),
+  sqs: new SQSClient({}),
+  ses: new SESv2Client({}),
+});
 
 let cached: Deps | undefined;
 /** The handlers' Deps, built once per cold start; a bad setting fails the boot, naming its key. */

@@ -24,6 +24,7 @@ export const makeHealth = (d: Pick<Deps, 'doc' | 'tableName' | 'exportFiles' | '
         dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL ?? null,
         s3: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? null,
         sns: env.AWS_ENDPOINT_URL_SNS ?? env.AWS_ENDPOINT_URL ?? null,
+        ses: env.AWS_ENDPOINT_URL_SESV2 ?? env.AWS_ENDPOINT_URL ?? null,
       },
     });
   });

@@ -11,11 +11,11 @@ export const callerOf = (event: APIGatewayProxyEventV2): string => {
   return iam?.userArn ?? iam?.callerId ?? 'local';
 };
 
-/** POST /recalls: the blast radius, lots quarantined, one notice per affected site queued for SNS. `mock` changes nothing. */
-export const makePostRecalls = (d: Pick<Deps, 'ledger' | 'master' | 'recalls' | 'clock' | 'newToken' | 'logger'>) =>
+/** POST /recalls: the blast radius, lots quarantined, the recipients queued for the notifier; answers at once. `mock` changes nothing. */
+export const makePostRecalls = (d: Pick<Deps, 'ledger' | 'master' | 'recalls' | 'shardQueue' | 'clock' | 'newToken' | 'logger'>) =>
   httpHandler(d, async (d, event) => {
     const input = parseBody(RecallInput, event);
-    const key = event.headers?.['idempotency-key'];
+    const key = event.headers?.['idempotency-key']?.trim();
     const answer = await startRecall(d, input, { requestedBy: callerOf(event), ...(key ? { idempotencyKey: key.slice(0, 200) } : {}) });
     // Counts only: recipients may be customers, and their details stay out of logs.
     d.logger.info('recall started', { recallId: answer.recallId, mock: answer.mock, lots: answer.affected.lots.length, notices: answer.notices });

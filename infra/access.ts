@@ -86,6 +86,12 @@ export type AccessTargets = {
   exportQueue?: IQueue;
   /** deploy-time settings that are not resources: the GS1 company prefix SSCCs are numbered under */
   gs1CompanyPrefix?: string;
+  /** the recall notifier's queue, when a notify-queue job is defined */
+  notifyQueue?: IQueue;
+  /** the notifier's settings from context (CONSOLE_URL, RECALLING_FIRM_*, SES_CONFIGURATION_SET) */
+  settings?: Partial<Record<EnvKey, string>>;
+  /** the SES identity and configuration set the notifier sends through */
+  ses?: { identityArn: string; configurationSetArn: string };
 };
 
 /** A cdk-nag `AwsSolutions-IAM5[...]` finding that a statement raises on purpose, with the reason. */
@@ -184,6 +190,23 @@ export function accessPolicy(access: Access, t: AccessTargets): AccessPolicy {
       throw new Error('Access.exportQueue: the stack has no export queue yet; add it (and its consumer) to infra/lotledger-stack.ts');
     add({ statements: [new PolicyStatement({ actions: [...QUEUE_ACTIONS], resources: [t.exportQueue.queueArn] })], findings: [] });
   }
+  if (access.notifyQueue === 'send') {
+    if (!t.notifyQueue) throw new Error('Access.notifyQueue: the stack has no notifier queue; add a notify-queue job');
+    add({ statements: [new PolicyStatement({ actions: [...QUEUE_ACTIONS], resources: [t.notifyQueue.queueArn] })], findings: [] });
+  }
+  if (access.contacts === 'read-and-send') {
+    if (!t.ses) throw new Error('Access.contacts: the stack has no SES identity');
+    add({
+      statements: [
+        new PolicyStatement({ actions: ['ses:SendEmail'], resources: [t.ses.identityArn, t.ses.configurationSetArn] }),
+        // SMS: SNS Publish to a phone number has no topic ARN; `*` is the only resource it takes, and a deny keeps it off topics.
+        new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'], conditions: { Null: { 'sns:Protocol': 'true' } } }),
+      ],
+      findings: [
+        { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'SNS SMS (Publish to a PhoneNumber) has no resource ARN: only the recall notifier has it.' },
+      ],
+    });
+  }
   const unique = new Map(out.findings.map((f) => [f.id, f]));
   return { statements: out.statements, findings: [...unique.values()] };
 }
@@ -205,5 +228,17 @@ export function environmentValue(key: EnvKey, t: AccessTargets): string {
     case 'GS1_COMPANY_PREFIX':
       if (t.gs1CompanyPrefix === undefined) throw new Error('GS1_COMPANY_PREFIX: the stack has no GS1 company prefix parameter');
       return t.gs1CompanyPrefix;
+    case 'NOTIFY_QUEUE_URL':
+      if (!t.notifyQueue) throw new Error('NOTIFY_QUEUE_URL: the stack has no notifier queue; add a notify-queue job');
+      return t.notifyQueue.queueUrl;
+    case 'CONSOLE_URL':
+    case 'RECALLING_FIRM_NAME':
+    case 'RECALLING_FIRM_PHONE':
+    case 'RECALLING_FIRM_EMAIL':
+    case 'SES_CONFIGURATION_SET': {
+      const v = t.settings?.[key];
+      if (v === undefined) throw new Error(`${key}: no value in the stack's settings (context lotledger:notifier)`);
+      return v;
+    }
   }
 }

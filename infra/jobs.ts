@@ -34,6 +34,15 @@ export type Job = JobBase &
         oneAtATime?: boolean;
       }
     | {
+        /** the recall notifier's queue (POST /recalls sends shards to it, NOTIFY_QUEUE_URL); DLQ after maxReceiveCount */
+        kind: 'notify-queue';
+        batchSize: number;
+        maxReceiveCount: number;
+        timeoutSeconds: number;
+        /** the event source's maximum concurrency: enough notifiers for a national recall, bounded for SES's rate */
+        maxConcurrency: number;
+      }
+    | {
         kind: 'ingest-queue';
         /** S3 key prefix in the ingest bucket whose ObjectCreated events feed the queue */
         prefix: string;
@@ -62,6 +71,18 @@ export type Job = JobBase &
       }
   );
 
+/** What the recall notifier may do: the only function that reads contact details and sends email and SMS. */
+const NOTIFIER_ACCESS: Access = { table: { write: ['recall'] }, recallTopic: 'publish', notifyQueue: 'send', contacts: 'read-and-send' };
+const NOTIFIER_ENV: readonly EnvKey[] = [
+  'RECALL_TOPIC_ARN',
+  'NOTIFY_QUEUE_URL',
+  'CONSOLE_URL',
+  'RECALLING_FIRM_NAME',
+  'RECALLING_FIRM_PHONE',
+  'RECALLING_FIRM_EMAIL',
+  'SES_CONFIGURATION_SET',
+];
+
 export const JOBS: readonly Job[] = [
   {
     kind: 'schedule',
@@ -73,28 +94,43 @@ export const JOBS: readonly Job[] = [
     env: ['ALERTS_TOPIC_ARN', 'EXPORT_BUCKET'],
   },
   {
-    kind: 'table-stream',
-    name: 'recall-notice-publisher',
-    handler: 'publish-notices',
-    entities: ['notice'],
-    access: { table: { write: ['recall'] }, recallTopic: 'publish' },
-    env: ['RECALL_TOPIC_ARN'],
+    // The fan-out: one message per shard of recipients; writes their notices and sends them (topic, email, SMS).
+    kind: 'notify-queue',
+    name: 'recall-notifier',
+    handler: 'recall-notifier',
+    batchSize: 1,
+    maxReceiveCount: 5,
+    timeoutSeconds: 300,
+    maxConcurrency: 50,
+    access: NOTIFIER_ACCESS,
+    env: NOTIFIER_ENV,
   },
   {
-    // Sweeper: the stream trigger publishes at once; this catches anything whose retry came due later.
+    // The outbox: retries, follow-ups and reroutes, sent as soon as they are written.
+    kind: 'table-stream',
+    name: 'recall-notice-publisher',
+    handler: 'recall-notifier',
+    entities: ['notice'],
+    access: NOTIFIER_ACCESS,
+    env: NOTIFIER_ENV,
+  },
+  {
+    // Sweeper: notices whose retry came due later, and shards whose message or run was lost.
     kind: 'schedule',
     name: 'recall-notice-sweeper',
-    handler: 'publish-notices',
+    handler: 'recall-notifier',
     cron: { minute: '0/5', hour: '*' },
-    access: { table: { write: ['recall'] }, recallTopic: 'publish' },
-    env: ['RECALL_TOPIC_ARN'],
+    access: NOTIFIER_ACCESS,
+    env: NOTIFIER_ENV,
   },
   {
     kind: 'schedule',
     name: 'recall-follow-ups',
     handler: 'recall-follow-ups-job',
     cron: { minute: '30', hour: '*' },
-    access: { table: { write: ['recall'] } },
+    // Class I non-responders are reported on the alerts topic.
+    access: { table: { write: ['recall'] }, alertsTopic: 'publish' },
+    env: ['ALERTS_TOPIC_ARN'],
   },
   {
     kind: 'ingest-queue',

@@ -11,13 +11,14 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SnsEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectLockRetention, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { ConfigurationSet, EmailIdentity, EmailSendingEvent, EventDestination, Identity } from 'aws-cdk-lib/aws-ses';
 import { Subscription, SubscriptionFilter, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
-import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { TABLE } from '../lib/table-schema.js';
@@ -52,6 +53,33 @@ export function storeSubscriptions(scope: Construct): StoreSubscription[] {
   });
 }
 
+/**
+ * Context key of the recall notifier's settings: `{"consoleUrl", "firmName", "firmPhone", "firmEmail", "smsMonthlySpendUsd"}`.
+ * The firm's email is the SES identity notices are sent from; the SMS spend limit is the account's SNS MonthlySpendLimit.
+ */
+export const NOTIFIER_CONTEXT = 'lotledger:notifier';
+export type NotifierSettings = { consoleUrl: string; firmName: string; firmPhone: string; firmEmail: string; smsMonthlySpendUsd: number };
+
+/** The notifier's settings from context; each missing or malformed one is named. */
+export function notifierSettings(scope: Construct): NotifierSettings {
+  const raw: unknown = scope.node.tryGetContext(NOTIFIER_CONTEXT);
+  const v = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Partial<Record<keyof NotifierSettings, unknown>> | undefined;
+  const str = (k: keyof NotifierSettings, ok: (s: string) => boolean) => {
+    const x = v?.[k];
+    if (typeof x !== 'string' || !ok(x)) throw new Error(`${NOTIFIER_CONTEXT}.${k} is missing or malformed`);
+    return x;
+  };
+  const spend = Number(v?.smsMonthlySpendUsd);
+  if (!Number.isInteger(spend) || spend < 1) throw new Error(`${NOTIFIER_CONTEXT}.smsMonthlySpendUsd must be a whole number of US dollars >= 1`);
+  return {
+    consoleUrl: str('consoleUrl', (s) => s.startsWith('https://')),
+    firmName: str('firmName', (s) => s.length > 0),
+    firmPhone: str('firmPhone', (s) => s.length > 0),
+    firmEmail: str('firmEmail', (s) => /^[^@\s]+@[^@\s]+$/.test(s)),
+    smsMonthlySpendUsd: spend,
+  };
+}
+
 /** API handlers answer inside API Gateway's 30 s integration limit; jobs get five minutes. */
 const ROUTE_TIMEOUT = Duration.seconds(29);
 const JOB_TIMEOUT = Duration.minutes(5);
@@ -84,8 +112,13 @@ export class LotledgerStack extends Stack {
   readonly ingestBucket: Bucket;
   readonly recallTopic: Topic;
   readonly alertsTopic: Topic;
-  /** customer recall notices (audience = customer), for the service that emails or texts customers */
-  readonly customerNotices: Queue;
+  /** SES: the firm's sending identity and the configuration set whose events reach the notifier */
+  readonly emailIdentity: EmailIdentity;
+  readonly configurationSet: ConfigurationSet;
+  /** SES bounce, complaint and delivery events, for the notifier */
+  readonly emailEvents: Topic;
+  /** the recall notifier's queue of recipient shards */
+  notifyQueue?: Queue;
   readonly api: HttpApi;
   readonly stage: HttpStage;
   /** by route handler or job name */
@@ -198,32 +231,6 @@ export class LotledgerStack extends Stack {
         filterPolicy: { siteId: SubscriptionFilter.stringFilter({ allowlist: [s.siteId] }) },
       });
     }
-    // Customer notices go to a queue the customer-notification service reads; contact details are looked up there,
-    // never carried in the message attributes.
-    const customerDlq = this.deadLetterQueue(this, 'CustomerNoticesDlq', 'customer recall notices that could not be processed');
-    this.customerNotices = new Queue(this, 'CustomerNotices', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: recallKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      deadLetterQueue: { queue: customerDlq, maxReceiveCount: 5 },
-    });
-    // SNS delivers into a queue encrypted with the topic's key: the key must let SNS use it (for this account's topics;
-    // naming the topic's ARN here would make the key and the topic depend on each other).
-    recallKey.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('sns.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
-    );
-    this.recallTopic.addSubscription(
-      new SqsSubscription(this.customerNotices, {
-        rawMessageDelivery: true,
-        filterPolicy: { audience: SubscriptionFilter.stringFilter({ allowlist: ['customer'] }) },
-      }),
-    );
     // CloudWatch alarms publish to the alerts topic as the CloudWatch service: the topic policy and key must let it.
     this.alertsTopic.addToResourcePolicy(
       new PolicyStatement({
@@ -251,6 +258,45 @@ export class LotledgerStack extends Stack {
       allowedPattern: '^\\d{4,12}$',
       // no default: a deploy names its own prefix, or SSCCs would be issued under someone else's
     });
+    // --- email and SMS: the firm's identity, a configuration set whose events come back to the notifier, the SMS spend limit
+    const notifier = notifierSettings(this);
+    this.emailIdentity = new EmailIdentity(this, 'FirmEmailIdentity', { identity: Identity.email(notifier.firmEmail) });
+    this.configurationSet = new ConfigurationSet(this, 'NoticeConfigurationSet', { reputationMetrics: true });
+    this.emailEvents = new Topic(this, 'EmailEventsTopic', { displayName: 'lotledger SES events', masterKey: recallKey, enforceSSL: true });
+    recallKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    this.configurationSet.addEventDestination('NoticeEvents', {
+      destination: EventDestination.snsTopic(this.emailEvents),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.DELIVERY, EmailSendingEvent.REJECT],
+    });
+    const smsLimit = new AwsCustomResource(this, 'SmsSpendLimit', {
+      onUpdate: {
+        service: 'SNS',
+        action: 'setSMSAttributes',
+        parameters: { attributes: { MonthlySpendLimit: String(notifier.smsMonthlySpendUsd), DefaultSMSType: 'Transactional' } },
+        physicalResourceId: PhysicalResourceId.of(`sms-spend-${notifier.smsMonthlySpendUsd}`),
+      },
+      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: AwsCustomResourcePolicy.ANY_RESOURCE }),
+      installLatestAwsSdk: false,
+    });
+    Validations.of(smsLimit).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'SNS SetSMSAttributes is an account setting with no resource ARN; the deploy-time custom resource calls only it.',
+    });
+    const provider = this.node.tryFindChild(AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'));
+    if (provider)
+      Validations.of(provider).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          "CDK's AwsCustomResource provider, run only by CloudFormation during deployments, has the basic execution role; CDK offers no way to replace it.",
+      });
+
     this.targets = {
       gs1CompanyPrefix: gs1CompanyPrefix.valueAsString,
       table: { table: this.table, key: tableKey },
@@ -258,6 +304,17 @@ export class LotledgerStack extends Stack {
       ingestBucket: { bucket: this.ingestBucket, key: ingestKey },
       recallTopic: { topic: this.recallTopic, key: recallKey },
       alertsTopic: { topic: this.alertsTopic, key: alertsKey },
+      settings: {
+        CONSOLE_URL: notifier.consoleUrl,
+        RECALLING_FIRM_NAME: notifier.firmName,
+        RECALLING_FIRM_PHONE: notifier.firmPhone,
+        RECALLING_FIRM_EMAIL: notifier.firmEmail,
+        SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
+      },
+      ses: {
+        identityArn: `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:identity/${notifier.firmEmail}`,
+        configurationSetArn: `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:configuration-set/${this.configurationSet.configurationSetName}`,
+      },
     };
 
     // --- the HTTP API: IAM auth on every route, access logs and throttling on the one stage
@@ -316,6 +373,19 @@ export class LotledgerStack extends Stack {
       this.targets.exportQueue = this.exportQueue;
     }
 
+    // The notifier's queue exists before POST /recalls, which sends to it.
+    const notifyJob = (props.jobs ?? JOBS).find((j) => j.kind === 'notify-queue');
+    if (notifyJob?.kind === 'notify-queue') {
+      const dlq = this.deadLetterQueue(this, 'NotifyQueueDlq', `${notifyJob.name}: recall shards that failed ${notifyJob.maxReceiveCount} times`);
+      this.notifyQueue = new Queue(this, 'NotifyQueue', {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(notifyJob.timeoutSeconds * 6),
+        deadLetterQueue: { queue: dlq, maxReceiveCount: notifyJob.maxReceiveCount },
+      });
+      this.targets.notifyQueue = this.notifyQueue;
+    }
+
     const routes = new Construct(this, 'Routes');
     for (const route of props.routes ?? ROUTES) this.addRoute(routes, route);
     const jobs = new Construct(this, 'Jobs');
@@ -326,7 +396,6 @@ export class LotledgerStack extends Stack {
     new CfnOutput(this, 'ExportBucketName', { value: this.exportBucket.bucketName });
     new CfnOutput(this, 'IngestBucketName', { value: this.ingestBucket.bucketName });
     new CfnOutput(this, 'RecallTopicArn', { value: this.recallTopic.topicArn });
-    new CfnOutput(this, 'CustomerNoticesQueueUrl', { value: this.customerNotices.queueUrl });
     new CfnOutput(this, 'AlertsTopicArn', { value: this.alertsTopic.topicArn });
   }
 
@@ -359,7 +428,8 @@ export class LotledgerStack extends Stack {
       for (const r of added) {
         Validations.of(r).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: 'A public route of the contract (the GS1 Digital Link resolver): no auth by design, its own throttle, read only.',
+          reason:
+            'A public route of the contract (the GS1 Digital Link resolver, read only; or an acknowledgement link, whose unguessable token is the credential of a clerk, distributor or customer without an account): no auth by design, its own throttle.',
         });
       }
     }
@@ -440,6 +510,17 @@ export class LotledgerStack extends Stack {
         });
         fn.useAccess(job.access, job.env ?? [], this.targets);
         fn.addEventSource(new SqsEventSource(this.exportQueue, { batchSize: job.batchSize, reportBatchItemFailures: true }));
+        return;
+      }
+      case 'notify-queue': {
+        if (!this.notifyQueue) throw new Error('notifier queue missing');
+        const fn = this.fn(scope, id, job.name, job.handler, { timeout: Duration.seconds(job.timeoutSeconds) });
+        fn.useAccess(job.access, job.env ?? [], this.targets);
+        fn.addEventSource(
+          new SqsEventSource(this.notifyQueue, { batchSize: job.batchSize, reportBatchItemFailures: true, maxConcurrency: job.maxConcurrency }),
+        );
+        // SES's bounce, complaint and delivery events: a bounce sends the notice by the other channel.
+        fn.addEventSource(new SnsEventSource(this.emailEvents));
         return;
       }
       case 'ingest-queue': {

@@ -12,7 +12,7 @@ import { LabelCount, SsccRequest, SsccSchema } from '../lib/domain/label-request
 import { LabelFormatSchema, SymbologySchema } from '../lib/domain/labels.js';
 import { ProductInput, SiteInput } from '../lib/domain/master-data.js';
 import { Movement } from '../lib/domain/movement.js';
-import { AckInput, RecallInput } from '../lib/domain/recall-request.js';
+import { AckInput, CheckInput, CloseInput, LinkAckInput, RecallInput } from '../lib/domain/recall-request.js';
 import { ScanInput } from '../lib/domain/scans.js';
 import { CursorSchema, LimitSchema, ReasonBody } from '../lib/http/params.js';
 import { ROUTES } from './routes.js';
@@ -176,6 +176,36 @@ export const API_DOCS: Record<string, ApiDoc> = {
     summary: 'The 21 CFR 7.53 status report figures',
     params: { recallId: RecallIdParam },
     responses: { 200: 'the report', 404: 'recall_not_found' },
+  },
+  'post-recall-effectiveness-checks': {
+    tag: 'recalls',
+    summary: 'An effectiveness check of one consignee (21 CFR 7.42(b)(3)); GET /recalls/{id} says how many the level still needs',
+    params: { recallId: RecallIdParam },
+    body: CheckInput,
+    responses: { 201: 'the check', 400: E400, 404: 'recall_not_found', 409: 'invalid_state: not a consignee; recall_closed' },
+  },
+  'post-recall-close': {
+    tag: 'recalls',
+    summary: 'Close a recall: follow-ups end and acknowledgement links stop working',
+    params: { recallId: RecallIdParam },
+    body: CloseInput,
+    responses: { 200: '{recallId, status, closedAt, closeReason}', 400: E400, 404: 'recall_not_found', 409: 'recall_closed' },
+  },
+  'get-ack': {
+    tag: 'recalls',
+    summary: 'An acknowledgement link (no auth): the notice as JSON, or a plain page for a browser (Accept: text/html)',
+    params: { token: z.string() },
+    responses: {
+      200: '{recallId, classification, urgent, title, reason, hazard, instructions, products, recipient: {name, kind}, acknowledged?}',
+      404: 'ack_token_not_found: unknown, made-up or closed',
+    },
+  },
+  'post-ack': {
+    tag: 'recalls',
+    summary: "Acknowledge through a notice's link (no auth): the same as an acknowledgement for the link's site",
+    params: { token: z.string() },
+    body: LinkAckInput,
+    responses: { 200: 'the acknowledgement', 400: E400, 404: 'ack_token_not_found: unknown, made-up or closed' },
   },
   'post-expiry-checks': {
     tag: 'expiry',

@@ -16,6 +16,10 @@ export type Access = {
   recallTopic?: 'publish';
   alertsTopic?: 'publish';
   exportQueue?: 'send';
+  /** the recall notifier's queue of recipient shards */
+  notifyQueue?: 'send';
+  /** recipients' contact details, and sending email (SES) and SMS: the notifier only */
+  contacts?: 'read-and-send';
 };
 
 /**
@@ -26,7 +30,19 @@ export type Access = {
 export type ItemKind = 'product' | 'site' | 'meta' | 'ledger' | 'pending' | 'recall' | 'alert' | 'export' | 'label';
 
 /** Environment keys a function may read beyond TABLE_NAME; the stack sets each to the resource it names. */
-export type EnvKey = 'EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL' | 'GS1_COMPANY_PREFIX';
+export type EnvKey =
+  | 'EXPORT_BUCKET'
+  | 'INGEST_BUCKET'
+  | 'RECALL_TOPIC_ARN'
+  | 'ALERTS_TOPIC_ARN'
+  | 'EXPORT_QUEUE_URL'
+  | 'NOTIFY_QUEUE_URL'
+  | 'CONSOLE_URL'
+  | 'RECALLING_FIRM_NAME'
+  | 'RECALLING_FIRM_PHONE'
+  | 'RECALLING_FIRM_EMAIL'
+  | 'SES_CONFIGURATION_SET'
+  | 'GS1_COMPANY_PREFIX';
 
 export type Route = {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -45,6 +61,8 @@ export type Route = {
 
 /** The throttle of the public GS1 Digital Link resolver: a phone scanning a QR code needs one request, not hundreds. */
 const RESOLVER_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
+/** The acknowledgement links: opened by people, a few per notice; a token is unguessable, so this only bounds the cost of guessing. */
+const ACK_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', handler: 'health', access: { table: 'read' }, env: ['EXPORT_BUCKET'] },
@@ -75,10 +93,27 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/serials/{gtin}/{serial}', handler: 'get-serial', access: { table: 'read' } },
   { method: 'GET', path: '/serials/{gtin}/{serial}/compatibility', handler: 'get-serial-compatibility', access: { table: 'read' } },
   { method: 'GET', path: '/lots/{gtin}/{lot}/trace', handler: 'get-lot-trace', access: { table: 'read' } },
-  { method: 'POST', path: '/recalls', handler: 'post-recalls', access: { table: { write: ['recall', 'ledger'] } } },
+  // Answers once the recall is recorded; the notifier (infra/jobs.ts) writes and sends the notices from its queue.
+  {
+    method: 'POST',
+    path: '/recalls',
+    handler: 'post-recalls',
+    access: { table: { write: ['recall', 'ledger'] }, notifyQueue: 'send' },
+    env: ['NOTIFY_QUEUE_URL'],
+  },
   { method: 'GET', path: '/recalls/{recallId}', handler: 'get-recall', access: { table: 'read' } },
   { method: 'POST', path: '/recalls/{recallId}/acknowledgements', handler: 'post-recall-acknowledgements', access: { table: { write: ['recall'] } } },
   { method: 'GET', path: '/recalls/{recallId}/report', handler: 'get-recall-report', access: { table: 'read' } },
+  {
+    method: 'POST',
+    path: '/recalls/{recallId}/effectiveness-checks',
+    handler: 'post-recall-effectiveness-checks',
+    access: { table: { write: ['recall'] } },
+  },
+  { method: 'POST', path: '/recalls/{recallId}/close', handler: 'post-recall-close', access: { table: { write: ['recall'] } } },
+  // The acknowledgement links: the only routes without IAM auth (a clerk or a customer has no account).
+  { method: 'GET', path: '/ack/{token}', handler: 'get-ack', access: { table: 'read' }, auth: 'none', throttle: ACK_THROTTLE },
+  { method: 'POST', path: '/ack/{token}', handler: 'post-ack', access: { table: { write: ['recall'] } }, auth: 'none', throttle: ACK_THROTTLE },
   // Reads the latest ledger checkpoint from the export bucket too (a consistent rewrite of the table disagrees with it).
   { method: 'GET', path: '/ledger/verify', handler: 'get-ledger-verify', access: { table: 'read', exportBucket: ['read'] }, env: ['EXPORT_BUCKET'] },
   // Extension: write a ledger checkpoint now (the daily-ledger-checkpoint job does it every night).

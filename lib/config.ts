@@ -23,6 +23,20 @@ const Env = z.object({
   RECALL_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   ALERTS_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   EXPORT_QUEUE_URL: z.url().optional(),
+  /** the recall notifier's queue of recipient shards */
+  NOTIFY_QUEUE_URL: z.url().optional(),
+  /** where acknowledgement links point: `{CONSOLE_URL}/ack/{token}` */
+  CONSOLE_URL: z.url().optional(),
+  /** the recalling firm every notice names (21 CFR 7.49(c)(1)(iv)); its email is the sender of notice emails */
+  RECALLING_FIRM_NAME: z.string().trim().min(1).max(200).optional(),
+  RECALLING_FIRM_PHONE: z.string().trim().min(1).max(40).optional(),
+  RECALLING_FIRM_EMAIL: z.email('must be an email address').optional(),
+  /** the SES configuration set whose events confirm delivery and report bounces (cloud only) */
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** how long a notifier run holds the notices and shards it took before a sweep may send or queue them again */
+  RECALL_NOTIFIER_LEASE_SECONDS: WholeNumber.refine((n) => n >= 1, 'must be 1 second or more').default(120),
+  /** follow-ups by the same channel before the next one goes by the recipient's other channel */
+  RECALL_ESCALATE_AFTER: WholeNumber.default(2),
   /** hours without an acknowledgement before a consignee gets a follow-up notice */
   RECALL_FOLLOW_UP_HOURS: z
     .string()

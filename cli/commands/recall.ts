@@ -77,13 +77,20 @@ export async function recallStart(
   return 0;
 }
 
-/** Poll the recall until SNS has accepted every notice (the publisher runs in the background), for up to 2 minutes. */
+/**
+ * Poll the recall until every notice was handed to its channels (the notifier runs in the background), for up to 2
+ * minutes. A recipient with no channel at all, or one every channel refused for good, counts as settled.
+ */
 async function waitForNotices(api: ApiClient, recallId: string, json: boolean): Promise<number> {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const r = await api.get<{ notices: { total: number; published: number } }>(`/recalls/${encodeURIComponent(recallId)}`);
-    if (r.notices.published >= r.notices.total) {
-      if (!json) console.log(ok(`all ${r.notices.total} notices published`));
+    const r = await api.get<{ status: string; notices: { total: number; published: number; failed?: number; notNotifiable?: number } }>(
+      `/recalls/${encodeURIComponent(recallId)}`,
+    );
+    const settled = r.notices.published + (r.notices.failed ?? 0) + (r.notices.notNotifiable ?? 0);
+    if (r.status !== 'notifying' && settled >= r.notices.total) {
+      const unreached = r.notices.total - r.notices.published;
+      if (!json) console.log(ok(`all ${r.notices.total} notices sent${unreached ? ` (${unreached} not notifiable or failed: see the report)` : ''}`));
       return 0;
     }
     if (Date.now() > deadline) {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -25,6 +25,25 @@ export function assertJava(): void {
   }
 }
 
+const PID_FILE = 'lotledger-dynamodb-local.pid';
+
+/**
+ * A DynamoDB Local left running on this data directory by an `npm start` that was killed (SIGKILL leaves its Java child
+ * behind, holding the database): stop it, by the process id it recorded, before starting another on the same files.
+ * Only a process whose command line is DynamoDB Local on this very directory is stopped.
+ */
+async function stopLeftover(dbPath: string): Promise<void> {
+  const file = join(dbPath, PID_FILE);
+  if (!existsSync(file)) return;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  rmSync(file, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  const args = () => spawnSync('ps', ['-p', String(pid), '-o', 'args='], { encoding: 'utf8' }).stdout ?? '';
+  if (!(args().includes('DynamoDBLocal.jar') && args().includes(dbPath))) return;
+  process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 50 && args().includes('DynamoDBLocal.jar'); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
 export type DynamoDbLocal = { endpoint: string; port: number; stop(): Promise<void> };
 
 /**
@@ -38,12 +57,14 @@ export async function startDynamoDbLocal(opts: { dbPath?: string; port?: number 
   const args = [`-Djava.library.path=${lib}`, '-Xms64m', '-Xmx1g', '-jar', jar, '-port', String(port), '-disableTelemetry'];
   if (opts.dbPath) {
     mkdirSync(opts.dbPath, { recursive: true });
+    await stopLeftover(opts.dbPath);
     // -sharedDb: one database file whatever region or credentials a client uses.
     args.push('-dbPath', opts.dbPath, '-sharedDb');
   } else {
     args.push('-inMemory', '-sharedDb');
   }
   const child: ChildProcess = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dirname(jar) });
+  if (opts.dbPath && child.pid) writeFileSync(join(opts.dbPath, PID_FILE), String(child.pid));
   let output = '';
   const keep = (b: Buffer) => {
     output = (output + b.toString()).slice(-4000);
@@ -72,6 +93,7 @@ export async function startDynamoDbLocal(opts: { dbPath?: string; port?: number 
     port,
     stop: () =>
       new Promise<void>((resolve) => {
+        if (opts.dbPath) rmSync(join(opts.dbPath, PID_FILE), { force: true });
         if (exited !== undefined) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');

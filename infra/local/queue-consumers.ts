@@ -7,7 +7,10 @@ type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
 const load = async (name: string): Promise<AnyHandler> => ((await import(`../../functions/${name}.ts`)) as { handler: AnyHandler }).handler;
 
 /** The local queue behind each queue-fed job kind; its URL goes into the env key the senders read. */
-export const LOCAL_QUEUES = { 'export-queue': { queue: 'lotledger-exports', env: 'EXPORT_QUEUE_URL' } } as const;
+export const LOCAL_QUEUES = {
+  'export-queue': { queue: 'lotledger-exports', env: 'EXPORT_QUEUE_URL' },
+  'notify-queue': { queue: 'lotledger-notify', env: 'NOTIFY_QUEUE_URL' },
+} as const;
 
 /**
  * Register every `export-queue` job of JOBS as the consumer of its local queue on the SQS emulator (the stand-in for
@@ -16,7 +19,7 @@ export const LOCAL_QUEUES = { 'export-queue': { queue: 'lotledger-exports', env:
 export function registerQueueConsumers(sqs: SqsEmulator, jobs: readonly Job[] = JOBS): Record<string, string> {
   const env: Record<string, string> = {};
   for (const job of jobs) {
-    if (job.kind !== 'export-queue') continue;
+    if (job.kind !== 'export-queue' && job.kind !== 'notify-queue') continue;
     const q = LOCAL_QUEUES[job.kind];
     sqs.register(q.queue, {
       maxReceiveCount: job.maxReceiveCount,

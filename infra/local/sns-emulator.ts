@@ -32,6 +32,8 @@ export type InboxItem = {
   attributes: Record<string, string>;
   body: string;
   publishedAt: string;
+  /** an SMS (Publish to a PhoneNumber): the number it went to; such items are listed by `texts`, not `inbox` */
+  phoneNumber?: string;
 };
 /** `topic` is a name or an ARN; `audience` and `siteId` must equal the message attribute of that name. */
 export type InboxFilter = { topic?: string; audience?: string; siteId?: string; since?: Date | string };
@@ -233,11 +235,18 @@ export class SnsEmulator {
     const since = filter.since === undefined ? undefined : new Date(filter.since).getTime();
     return this.items.filter(
       (i) =>
+        i.phoneNumber === undefined &&
         (!filter.topic || i.topic === filter.topic || i.topicArn === filter.topic) &&
         (!filter.audience || i.attributes.audience === filter.audience) &&
         (!filter.siteId || i.attributes.siteId === filter.siteId) &&
         (since === undefined || Date.parse(i.publishedAt) >= since),
     );
+  }
+
+  /** The text messages sent (Publish with PhoneNumber), oldest first; `to` in any spacing matches the E.164 number. */
+  texts(to?: string): InboxItem[] {
+    const want = to?.replace(/[\s().-]/g, '');
+    return this.items.filter((i) => i.phoneNumber !== undefined && (!want || i.phoneNumber === want));
   }
 
   clearInbox(): void {
@@ -364,6 +373,8 @@ export class SnsEmulator {
         return null;
       }
       case 'Publish': {
+        const phone = str(f.PhoneNumber);
+        if (phone !== undefined) return el('MessageId', esc(this.text(phone, checkPublish(f))));
         const arn = f.TopicArn ?? f.TargetArn;
         if (arn === undefined) throw invalid('TopicArn or TargetArn Reason: no value for required parameter');
         const [item] = this.accept(this.topic(arn), [checkPublish(f)]);
@@ -463,6 +474,26 @@ export class SnsEmulator {
       }
     });
     return items;
+  }
+
+  /** Record a text message (SNS SMS), on disk before the publish is answered, as topic messages are. */
+  private text(phone: string, p: Checked): string {
+    if (!/^\+[1-9]\d{6,14}$/.test(phone)) throw invalid('PhoneNumber Reason: must be in E.164 form');
+    if (Buffer.byteLength(p.message) > 1600) throw invalid('Message too long for SMS');
+    const item: InboxItem = {
+      topic: '',
+      topicArn: '',
+      messageId: randomUUID(),
+      attributes: Object.fromEntries(Object.entries(p.attributes).map(([k, a]) => [k, a.value])),
+      body: p.message,
+      publishedAt: new Date(this.now()).toISOString(),
+      phoneNumber: phone,
+    };
+    this.state?.append([item]);
+    this.items.push(item);
+    this.trimInbox();
+    this.saveSoon();
+    return item.messageId;
   }
 
   /** POST the SNS envelope (or the raw message) in the background; retry network errors and 5xx, as SNS does. */

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type Clients, makeDeps, useDeps } from '../../functions/deps.js';
@@ -15,6 +16,7 @@ import { LotHeadWrites, lotOfPendingKey } from './lot-head-writes.js';
 import { ensureBucket, ensureTable, ensureTopic } from './provision.js';
 import { registerQueueConsumers } from './queue-consumers.js';
 import { type S3Local, S3RVER_CREDENTIALS, startS3Local } from './s3-local.js';
+import { type SesLocal, startSesLocal } from './ses-local.js';
 import { SnsEmulator } from './sns-emulator.js';
 import { SqsEmulator } from './sqs-emulator.js';
 
@@ -56,9 +58,14 @@ export type LocalStackOptions = {
   log?: (msg: string, extra?: object) => void;
 };
 
+/** The recalling firm notices name locally unless RECALLING_FIRM_NAME, _PHONE and _EMAIL are set. */
+export const LOCAL_FIRM = { name: 'Local Recalling Firm (set RECALLING_FIRM_NAME)', phone: '+1 555 0100', email: 'recalls@lotledger.test' } as const;
+
 export type LocalStack = {
   url: string;
-  endpoints: { dynamodb: string; s3: string; sns: string };
+  endpoints: { dynamodb: string; s3: string; sns: string; ses: string };
+  /** the SES v2 emulator (aws-ses-v2-local): what was emailed */
+  ses: SesLocal;
   env: Record<string, string>;
   sns: SnsEmulator;
   /** the local SQS (export queue): `drain()` delivers waiting messages when jobs are off */
@@ -93,6 +100,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const sqsUrl = await sqs.start(0);
     stops.push(() => sqs.stop());
     const queueEnv = registerQueueConsumers(sqs);
+    const ses = await startSesLocal({ file: join(dataDir, 'ses-emails.jsonl'), log });
+    stops.push(() => ses.stop());
 
     const clientCfg = { region: LOCAL_REGION, credentials: S3RVER_CREDENTIALS };
     const ddbClient = new DynamoDBClient({ ...clientCfg, endpoint: ddb.endpoint });
@@ -106,12 +115,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
     const snsClient = new SNSClient({ ...clientCfg, endpoint: snsUrl });
     const sqsClient = new SQSClient({ ...clientCfg, endpoint: sqsUrl });
+    const sesClient = new SESv2Client({ ...clientCfg, endpoint: ses.endpoint });
     const lotHeadWrites = new LotHeadWrites().observe(ddbClient);
     // The local stand-in for the stream's pending-entry records: the sequencer's poller drains it every 50 ms.
     const pendingWrites = new LotHeadWrites(lotOfPendingKey, 'lotledgerPendingWrites').observe(ddbClient);
-    const clients: Clients = { doc: documentClient(ddbClient), s3: s3Client, sns: snsClient, sqs: sqsClient };
+    const clients: Clients = { doc: documentClient(ddbClient), s3: s3Client, sns: snsClient, sqs: sqsClient, ses: sesClient };
     stops.push(async () => {
-      for (const c of [clients.doc, ddbClient, s3Client, snsClient, sqsClient]) c.destroy();
+      for (const c of [clients.doc, ddbClient, s3Client, snsClient, sqsClient, sesClient]) c.destroy();
     });
     const created = await ensureTable(ddbClient, LOCAL_NAMES.table);
     await ensureBucket(s3Client, LOCAL_NAMES.exportBucket);
@@ -120,6 +130,57 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const alertsTopicArn = await ensureTopic(snsClient, LOCAL_NAMES.alertsTopic);
     log('provisioned', { table: created });
 
+    const server: Server = createApiServer({
+      log,
+      extra: [
+        {
+          method: 'GET',
+          path: '/_local/notifications',
+          handle: async (url) => {
+            const q = url.searchParams;
+            const filter = {
+              ...(q.get('topic') ? { topic: localTopicName(q.get('topic') as string) } : {}),
+              ...(q.get('audience') ? { audience: q.get('audience') as string } : {}),
+              ...(q.get('siteId') ? { siteId: q.get('siteId') as string } : {}),
+            };
+            return { status: 200, body: { items: sns.inbox(filter) } };
+          },
+        },
+        {
+          method: 'GET',
+          path: '/_local/emails',
+          handle: async (url) => {
+            const items = await ses.emails(url.searchParams.get('to') ?? undefined);
+            return {
+              status: 200,
+              body: { items: items.map((e) => ({ to: e.to, subject: e.subject, body: e.body, html: e.html, sentAt: e.sentAt })) },
+            };
+          },
+        },
+        {
+          method: 'GET',
+          path: '/_local/sms',
+          handle: async (url) => {
+            const items = sns.texts(url.searchParams.get('to') ?? undefined);
+            return { status: 200, body: { items: items.map((t) => ({ to: t.phoneNumber, body: t.body, sentAt: t.publishedAt })) } };
+          },
+        },
+      ],
+    });
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(opts.port, opts.host ?? '127.0.0.1', () => ok());
+    });
+    stops.push(
+      () =>
+        new Promise<void>((ok) => {
+          server.close(() => ok());
+          server.closeAllConnections();
+        }),
+    );
+    const addr = server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+    const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
     const env: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
       AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -130,6 +191,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_SNS: snsUrl,
       AWS_ENDPOINT_URL_SQS: sqsUrl,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       ...queueEnv,
       // s3rver predates flexible checksums: only send them when an operation requires one.
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
@@ -141,6 +203,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       ALERTS_TOPIC_ARN: alertsTopicArn,
       // Local only: GS1's own example company prefix (GS1 General Specifications), so labels work from a clean clone.
       GS1_COMPANY_PREFIX: process.env.GS1_COMPANY_PREFIX ?? '0614141',
+      // Acknowledgement links point at this server, which serves the console's /ack/{token} page.
+      CONSOLE_URL: url,
+      RECALLING_FIRM_NAME: process.env.RECALLING_FIRM_NAME ?? LOCAL_FIRM.name,
+      RECALLING_FIRM_PHONE: process.env.RECALLING_FIRM_PHONE ?? LOCAL_FIRM.phone,
+      RECALLING_FIRM_EMAIL: process.env.RECALLING_FIRM_EMAIL ?? LOCAL_FIRM.email,
+      ...(process.env.RECALL_ESCALATE_AFTER ? { RECALL_ESCALATE_AFTER: process.env.RECALL_ESCALATE_AFTER } : {}),
+      ...(process.env.RECALL_NOTIFIER_LEASE_SECONDS ? { RECALL_NOTIFIER_LEASE_SECONDS: process.env.RECALL_NOTIFIER_LEASE_SECONDS } : {}),
+      ...(process.env.RECALL_FOLLOW_UP_HOURS ? { RECALL_FOLLOW_UP_HOURS: process.env.RECALL_FOLLOW_UP_HOURS } : {}),
       POWERTOOLS_SERVICE_NAME: 'lotledger',
       POWERTOOLS_LOG_LEVEL: loadLocalConfig().LOTLEDGER_LOG_LEVEL,
     };
@@ -159,40 +229,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
     stops.push(() => jobs.stop());
 
-    const server: Server = createApiServer({
-      log,
-      extra: [
-        {
-          method: 'GET',
-          path: '/_local/notifications',
-          handle: async (url) => {
-            const q = url.searchParams;
-            const filter = {
-              ...(q.get('topic') ? { topic: localTopicName(q.get('topic') as string) } : {}),
-              ...(q.get('audience') ? { audience: q.get('audience') as string } : {}),
-              ...(q.get('siteId') ? { siteId: q.get('siteId') as string } : {}),
-            };
-            return { status: 200, body: { items: sns.inbox(filter) } };
-          },
-        },
-      ],
-    });
-    await new Promise<void>((ok, fail) => {
-      server.once('error', fail);
-      server.listen(opts.port, opts.host ?? '127.0.0.1', () => ok());
-    });
-    stops.push(
-      () =>
-        new Promise<void>((ok) => {
-          server.close(() => ok());
-          server.closeAllConnections();
-        }),
-    );
-    const addr = server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : opts.port;
     return {
-      url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
-      endpoints: { dynamodb: ddb.endpoint, s3: s3.endpoint, sns: snsUrl },
+      url,
+      endpoints: { dynamodb: ddb.endpoint, s3: s3.endpoint, sns: snsUrl, ses: ses.endpoint },
+      ses,
       env,
       sns,
       sqs,

@@ -22,7 +22,8 @@ async function main() {
   const stack = await startLocalStack({ dataDir, port, log });
   console.log(`  DynamoDB Local  ${stack.endpoints.dynamodb}  (table ${stack.env.TABLE_NAME})`);
   console.log(`  S3 (s3rver)     ${stack.endpoints.s3}  (buckets ${stack.env.EXPORT_BUCKET}, ${stack.env.INGEST_BUCKET})`);
-  console.log(`  SNS emulator    ${stack.endpoints.sns}  (topics ${stack.env.RECALL_TOPIC_ARN}, ${stack.env.ALERTS_TOPIC_ARN})`);
+  console.log(`  SNS emulator    ${stack.endpoints.sns}  (topics ${stack.env.RECALL_TOPIC_ARN}, ${stack.env.ALERTS_TOPIC_ARN}; SMS)`);
+  console.log(`  SES v2 (aws-ses-v2-local) ${stack.endpoints.ses}  (emails: ${stack.url}/_local/emails)`);
   if (demo && empty) {
     console.log('lotledger: loading demo data through the API ...');
     const call = async (method: string, path: string, body?: unknown) => {

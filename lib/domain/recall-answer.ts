@@ -1,13 +1,13 @@
 import type { LotKey } from './ledger.js';
 import type { AffectedSite, BlastRadius } from './recall-blast-radius.js';
-import type { Notice, RecallRecord } from './recall-store.js';
+import type { RecallRecord, RecallShard } from './recall-store.js';
 
 export type Affected = { lots: LotKey[]; sites: AffectedSite[]; customers: string[] };
 
 /** The answer to POST /recalls: for a drill (`mock`) all there is, for a real recall what it reached. */
 export type RecallAnswer = {
   recallId: string;
-  status: 'mock' | 'active';
+  status: 'mock' | RecallRecord['status'];
   mock: boolean;
   affected: Affected;
   notices: number;
@@ -20,7 +20,7 @@ const customersOf = (sites: AffectedSite[]) => sites.filter((s) => s.kind === 'c
 export function answerOf(recallId: string, mock: boolean, radius: Pick<BlastRadius, 'lots' | 'sites'>, traceMillis: number): RecallAnswer {
   return {
     recallId,
-    status: mock ? 'mock' : 'active',
+    status: mock ? 'mock' : 'notifying',
     mock,
     affected: { lots: radius.lots, sites: radius.sites, customers: customersOf(radius.sites) },
     notices: radius.sites.length,
@@ -28,18 +28,20 @@ export function answerOf(recallId: string, mock: boolean, radius: Pick<BlastRadi
   };
 }
 
-/** What a recorded recall reached, read back from its notices (one per affected site). */
-export function affectedOf(r: Pick<RecallRecord, 'affectedLots'>, notices: Notice[]): Affected {
-  const sites = notices.map((n) => ({ siteId: n.siteId, kind: n.kind, onHand: n.quantity, received: n.received }));
+/** What a recorded recall reached, read back from its shards (every affected site, in trace order). */
+export function affectedOf(r: Pick<RecallRecord, 'affectedLots'>, shards: RecallShard[]): Affected {
+  const sites = [...shards]
+    .sort((a, b) => a.shard - b.shard)
+    .flatMap((s) => s.recipients.map((n) => ({ siteId: n.siteId, kind: n.kind, onHand: n.quantity, received: n.received })));
   return { lots: r.affectedLots, sites, customers: customersOf(sites) };
 }
 
 /** The answer for a recall already recorded: a retried request gets it again. */
-export const answerFromStore = (r: RecallRecord, notices: Notice[]): RecallAnswer => ({
+export const answerFromShards = (r: RecallRecord, shards: RecallShard[]): RecallAnswer => ({
   recallId: r.recallId,
-  status: 'active',
+  status: r.status,
   mock: false,
-  affected: affectedOf(r, notices),
-  notices: notices.length,
+  affected: affectedOf(r, shards),
+  notices: r.noticesTotal,
   traceMillis: r.traceMillis,
 });

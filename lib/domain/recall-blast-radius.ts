@@ -2,7 +2,7 @@ import { AppError } from './errors.js';
 import { type LotKey, type LotState, lotId } from './ledger.js';
 import { readLotPartition } from './lot-partition.js';
 import type { LotStore } from './lots.js';
-import type { MasterDataStore, SiteKind } from './master-data.js';
+import type { MasterDataStore, Product, SiteKind } from './master-data.js';
 import type { NoticeProduct } from './notice-message.js';
 import { mentionedSites, siteKinds, siteQuantities, type TracedLot, walkLots } from './trace.js';
 
@@ -14,6 +14,8 @@ export type BlastRadius = {
   sites: AffectedSite[];
   /** per site, the product lines its notice lists */
   perSite: Map<string, NoticeProduct[]>;
+  /** any affected product is food (on the Food Traceability List, or with a commodity): the title says FOOD RECALL */
+  food: boolean;
 };
 
 /**
@@ -42,13 +44,29 @@ export async function blastRadius(
   const kinds = await siteKinds(d, mentionedSites(traced.values()));
   const kindOf = (id: string) => kinds.get(id) ?? 'unknown';
   const sites = siteQuantities(traced.values(), 'forward', kindOf).filter((s) => s.kind !== 'supplier' && s.kind !== 'unknown');
-  const products = new Map<string, { description: string | null }>();
+  const products = new Map<string, { description: string | null; food: boolean }>();
   const perSite = new Map<string, NoticeProduct[]>();
   for (const t of traced.values()) {
-    if (!products.has(t.lot.gtin)) products.set(t.lot.gtin, { description: (await d.master.getProduct(t.lot.gtin))?.description ?? null });
+    if (!products.has(t.lot.gtin)) {
+      const p = (await d.master.getProduct(t.lot.gtin)) as (Product & { commodity?: string }) | undefined;
+      products.set(t.lot.gtin, { description: p?.description ?? null, food: p?.ftl === true || !!p?.commodity });
+    }
+    // The serials each site received or holds, when the lot is serialized (21 CFR 7.49(c)(1)(i): identify the units).
+    const serials = new Map<string, Set<string>>();
+    for (const e of t.entries) {
+      if (!e.serials?.length) continue;
+      for (const siteId of [e.counterparty, e.site]) {
+        if (!siteId) continue;
+        const set = serials.get(siteId) ?? new Set<string>();
+        for (const x of e.serials) set.add(x);
+        serials.set(siteId, set);
+      }
+    }
     for (const s of siteQuantities([t], 'forward', kindOf)) {
       const list = perSite.get(s.siteId) ?? [];
+      const own = serials.get(s.siteId);
       list.push({
+        ...(own?.size ? { serials: [...own].sort() } : {}),
         gtin: t.lot.gtin,
         lot: t.lot.lot,
         description: products.get(t.lot.gtin)?.description ?? null,
@@ -59,7 +77,7 @@ export async function blastRadius(
     }
   }
   const lots = [...traced.values()].map((t) => ({ gtin: t.lot.gtin, lot: t.lot.lot }));
-  return { lots, sites, perSite };
+  return { lots, sites, perSite, food: [...products.values()].some((p) => p.food) };
 }
 
 /** Units at risk at a site: on hand for internal sites; for external ones what reached them less what came back. */

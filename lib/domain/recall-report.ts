@@ -1,54 +1,102 @@
 import type { Clock } from './clock.js';
 import { q3 } from './ledger.js';
 import type { NoticeChannel } from './notice-channels.js';
-import { effectiveness } from './recall-status.js';
+import { checksNeeded, effectiveness } from './recall-status.js';
 import { type RecallStore, requireRecall } from './recall-store.js';
+
+type Consignee = {
+  siteId: string;
+  kind: string;
+  name: string;
+  notifiedAt: string | null;
+  /** the first channel that reached it, null when none did */
+  channel: NoticeChannel | null;
+  /** every channel that carried a notice or follow-up to it */
+  channels: NoticeChannel[];
+  followUps: number;
+  escalated: boolean;
+  status: string;
+};
 
 export type RecallReport = {
   recallId: string;
+  status: string;
   classification: string;
   depth: string | null;
   effectivenessLevel: string | null;
   issuedAt: string;
   reportedAt: string;
-  consigneesNotified: {
-    count: number;
-    items: { siteId: string; kind: string; name: string; notifiedAt: string | null; channel: NoticeChannel; followUps: number }[];
-  };
+  estimatedCompletion: string | null;
+  closedAt: string | null;
+  consigneesNotified: { count: number; items: Consignee[] };
+  notNotifiable: { count: number; items: { siteId: string; kind: string; name: string; reason: string }[] };
   responded: {
     count: number;
-    items: { siteId: string; kind: string; respondedAt: string; quantityOnHand: number; quantityRemoved: number; note?: string }[];
+    items: {
+      siteId: string;
+      kind: string;
+      respondedAt: string;
+      quantityOnHand: number;
+      quantityRemoved: number;
+      furtherDistributed?: boolean;
+      note?: string;
+    }[];
   };
-  notResponded: { count: number; items: { siteId: string; kind: string; name: string; notifiedAt: string | null; followUps: number }[] };
+  notResponded: { count: number; items: Omit<Consignee, 'channel' | 'channels' | 'status'>[] };
   quantityReturnedOrCorrected: number;
   quantityOnHandReported: number;
   unitsAtRisk: number;
   effectivenessPercent: number;
+  effectivenessChecks: {
+    count: number;
+    results: Record<'received-and-complied' | 'received-not-complied' | 'not-received', number>;
+    required: number;
+    stillNeeded: number;
+    items: { siteId: string; method: string; result: string; checkedAt: string; note?: string }[];
+  };
 };
 
-/** GET /recalls/{id}/report: the figures of a 21 CFR 7.53 recall status report, each consignee with the channel its notice went through. */
+/** GET /recalls/{id}/report: the figures of a 21 CFR 7.53 recall status report. */
 export async function recallReport(d: { recalls: RecallStore; clock: Clock }, recallId: string): Promise<RecallReport> {
   const r = await requireRecall(d.recalls, recallId);
-  const [notices, acks] = await Promise.all([d.recalls.notices(recallId), d.recalls.acks(recallId)]);
+  const [notices, acks, checks] = await Promise.all([d.recalls.notices(recallId), d.recalls.acks(recallId), d.recalls.checks(recallId)]);
   const acked = new Map(acks.map((a) => [a.siteId, a]));
   const kindOf = new Map(notices.map((n) => [n.siteId, n.kind]));
-  const notified = notices.map((n) => ({
-    siteId: n.siteId,
-    kind: n.kind,
-    name: n.name,
-    notifiedAt: n.firstPublishedAt ?? null,
-    channel: n.channel,
-    followUps: n.followUp,
-  }));
-  const eff = effectiveness(r.unitsAtRisk, acks, notices.length);
+  const all: Consignee[] = notices.map((n) => {
+    const used = [...new Set(n.used ?? (n.firstPublishedAt ? [n.channel] : []))];
+    return {
+      siteId: n.siteId,
+      kind: n.kind,
+      name: n.name,
+      notifiedAt: n.firstPublishedAt ?? null,
+      channel: used[0] ?? null,
+      channels: used,
+      followUps: n.followUp,
+      escalated: n.escalated ?? false,
+      status: n.status,
+    };
+  });
+  const reachable = all.filter((n) => n.status !== 'unreachable');
+  const results = { 'received-and-complied': 0, 'received-not-complied': 0, 'not-received': 0 };
+  for (const c of checks) results[c.result]++;
+  const need = checksNeeded(r.effectivenessLevel, r.noticesTotal, checks);
   return {
     recallId,
+    status: r.status,
     classification: r.classification,
     depth: r.depth ?? null,
     effectivenessLevel: r.effectivenessLevel ?? null,
     issuedAt: r.issuedAt,
     reportedAt: d.clock.now().toISOString(),
-    consigneesNotified: { count: notified.filter((n) => n.notifiedAt).length, items: notified },
+    estimatedCompletion: r.estimatedCompletion ?? null,
+    closedAt: r.closedAt ?? null,
+    consigneesNotified: { count: reachable.filter((n) => n.notifiedAt).length, items: reachable },
+    notNotifiable: {
+      count: all.length - reachable.length,
+      items: all
+        .filter((n) => n.status === 'unreachable')
+        .map((n) => ({ siteId: n.siteId, kind: n.kind, name: n.name, reason: 'no channel: no contact email or phone on file for this customer' })),
+    },
     responded: {
       count: acks.length,
       items: acks.map((a) => ({
@@ -57,16 +105,30 @@ export async function recallReport(d: { recalls: RecallStore; clock: Clock }, re
         respondedAt: a.receivedAt,
         quantityOnHand: a.quantityOnHand,
         quantityRemoved: a.quantityRemoved,
+        ...(a.furtherDistributed !== undefined ? { furtherDistributed: a.furtherDistributed } : {}),
         ...(a.note ? { note: a.note } : {}),
       })),
     },
     notResponded: {
-      count: notified.filter((n) => !acked.has(n.siteId)).length,
-      items: notified.filter((n) => !acked.has(n.siteId)).map(({ channel: _c, ...n }) => n),
+      count: all.filter((n) => !acked.has(n.siteId)).length,
+      items: all.filter((n) => !acked.has(n.siteId)).map(({ channel: _c, channels: _cs, status: _s, ...n }) => n),
     },
     quantityReturnedOrCorrected: q3(acks.reduce((s, a) => s + a.quantityRemoved, 0)),
     quantityOnHandReported: q3(acks.reduce((s, a) => s + a.quantityOnHand, 0)),
     unitsAtRisk: r.unitsAtRisk,
-    effectivenessPercent: eff.percent,
+    effectivenessPercent: effectiveness(r.unitsAtRisk, acks, r.noticesTotal).percent,
+    effectivenessChecks: {
+      count: checks.length,
+      results,
+      required: need.required,
+      stillNeeded: need.stillNeeded,
+      items: checks.map((c) => ({
+        siteId: c.siteId,
+        method: c.method,
+        result: c.result,
+        checkedAt: c.checkedAt,
+        ...(c.note ? { note: c.note } : {}),
+      })),
+    },
   };
 }

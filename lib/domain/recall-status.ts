@@ -1,29 +1,78 @@
 import { q3 } from './ledger.js';
 import { type Affected, affectedOf } from './recall-answer.js';
-import { type Ack, type RecallRecord, type RecallStore, requireRecall } from './recall-store.js';
+import type { Ack, EffectivenessCheck, Notice, RecallRecord, RecallShard, RecallStore } from './recall-store.js';
+import { requireRecall } from './recall-store.js';
 
-export type RecallStatus = RecallRecord & {
-  affected: Affected;
-  notices: { total: number; published: number; pending: number; acknowledged: number; followUps: number };
-  effectiveness: { unitsAtRisk: number; unitsAccountedFor: number; percent: number };
+export type NoticeCounts = {
+  total: number;
+  written: number;
+  published: number;
+  delivered: number;
+  acknowledged: number;
+  failed: number;
+  notNotifiable: number;
+  pending: number;
+  followUps: number;
 };
 
-/** GET /recalls/{id}: the recall, its notices' progress and its effectiveness so far. */
-export async function recallStatus(d: { recalls: RecallStore }, recallId: string): Promise<RecallStatus> {
+export type RecallStatus = Omit<RecallRecord, 'requestHash'> & {
+  affected: Affected;
+  notices: NoticeCounts;
+  effectiveness: { unitsAtRisk: number; unitsAccountedFor: number; percent: number };
+  effectivenessChecks: { level: string | null; required: number; done: number; stillNeeded: number };
+};
+
+/** GET /recalls/{id}: the recall, its notices' progress, its effectiveness and the checks its level still needs. */
+export async function recallStatus(
+  d: { recalls: RecallStore & { shards(id: string): Promise<RecallShard[]> } },
+  recallId: string,
+): Promise<RecallStatus> {
   const r = await requireRecall(d.recalls, recallId);
-  const [notices, acks] = await Promise.all([d.recalls.notices(recallId), d.recalls.acks(recallId)]);
+  const [shards, notices, acks, checks] = await Promise.all([
+    d.recalls.shards(recallId),
+    d.recalls.notices(recallId),
+    d.recalls.acks(recallId),
+    d.recalls.checks(recallId),
+  ]);
+  const { requestHash: _h, ...rest } = r;
   return {
-    ...r,
-    affected: affectedOf(r, notices),
-    notices: {
-      total: notices.length,
-      published: notices.filter((n) => n.firstPublishedAt !== undefined).length,
-      pending: notices.filter((n) => n.status === 'pending').length,
-      acknowledged: acks.length,
-      followUps: notices.reduce((s, n) => s + n.followUp, 0),
-    },
-    effectiveness: effectiveness(r.unitsAtRisk, acks, notices.length),
+    ...rest,
+    affected: affectedOf(r, shards),
+    notices: noticeCounts(r.noticesTotal, notices, acks),
+    effectiveness: effectiveness(r.unitsAtRisk, acks, r.noticesTotal),
+    effectivenessChecks: checksNeeded(r.effectivenessLevel, r.noticesTotal, checks),
   };
+}
+
+/** Progress of the fan-out: written by the notifier, handed to every channel, delivered, failed for good, not notifiable. */
+export function noticeCounts(total: number, notices: Notice[], acks: Ack[]): NoticeCounts {
+  return {
+    total,
+    written: notices.length,
+    published: notices.filter((n) => n.firstPublishedAt !== undefined).length,
+    delivered: notices.filter((n) => n.deliveredAt !== undefined).length,
+    acknowledged: acks.length,
+    failed: notices.filter((n) => n.status === 'failed').length,
+    notNotifiable: notices.filter((n) => n.status === 'unreachable').length,
+    pending: notices.filter((n) => n.status === 'pending').length,
+    followUps: notices.reduce((s, n) => s + n.followUp, 0),
+  };
+}
+
+/** The share of consignees each level of 21 CFR 7.42(b)(3) checks: A all, B more than 10 %, C 10 %, D 2 %, E none. */
+const LEVEL_SHARE = { A: 1, B: 0.1, C: 0.1, D: 0.02, E: 0 } as const;
+
+/**
+ * How many effectiveness checks a level asks for out of `consignees`, and how many distinct consignees were checked.
+ * @example checksNeeded('C', 50, []) // { level: 'C', required: 5, done: 0, stillNeeded: 5 }
+ * @example checksNeeded('B', 50, []).required // 6: more than 10 %
+ */
+export function checksNeeded(level: string | undefined, consignees: number, checks: Pick<EffectivenessCheck, 'siteId'>[]) {
+  const share = level && Object.hasOwn(LEVEL_SHARE, level) ? LEVEL_SHARE[level as keyof typeof LEVEL_SHARE] : undefined;
+  let required = share === undefined ? 0 : Math.ceil(consignees * share);
+  if (level === 'B' && share !== undefined) required = Math.min(consignees, Math.floor(consignees * share) + 1);
+  const done = new Set(checks.map((c) => c.siteId)).size;
+  return { level: level ?? null, required, done, stillNeeded: Math.max(0, required - done) };
 }
 
 /**

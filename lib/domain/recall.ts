@@ -5,40 +5,53 @@ import { type LotKey, q3 } from './ledger.js';
 import { type LotStore, spreadStatus } from './lots.js';
 import type { MasterDataStore } from './master-data.js';
 import { planStatusChange } from './plan-movement.js';
-import { answerFromStore, answerOf, type RecallAnswer } from './recall-answer.js';
+import { answerFromShards, answerOf, type RecallAnswer } from './recall-answer.js';
 import { blastRadius, unitsAtRiskOf } from './recall-blast-radius.js';
-import { noticesFor } from './recall-notice.js';
+import { shardsOf } from './recall-fanout.js';
 import type { RecallInput } from './recall-request.js';
-import type { RecallRecord, RecallStore } from './recall-store.js';
+import type { RecallRecord, RecallShard, RecallStore } from './recall-store.js';
 import { retry, type Sleep } from './retry.js';
+
+/** The queue of shard messages the notifier takes (SQS in the cloud, the local stack's queue locally). */
+export interface ShardQueue {
+  send(shards: { recallId: string; shard: number }[]): Promise<void>;
+}
 
 export type RecallDeps = {
   ledger: LotStore;
   master: MasterDataStore;
-  recalls: RecallStore;
+  recalls: RecallStore & { shards(recallId: string): Promise<RecallShard[]> };
+  shardQueue: ShardQueue;
   clock: Clock;
   newToken: () => string;
   /** a monotonic millisecond timer, for traceMillis */
   timer?: () => number;
   /** the wait between attempts to quarantine a lot that keeps changing */
   sleep?: Sleep;
+  log?: (msg: string, extra?: object) => void;
 };
 
-/** A recall id from the client's Idempotency-Key (so a retried POST finds the same recall), else a fresh one. */
-export const recallIdFor = (idempotencyKey: string | undefined, newToken: () => string) =>
-  idempotencyKey ? `R-${hashOf(idempotencyKey).slice(0, 16)}` : `R-${newToken().replace(/-/g, '').slice(0, 16)}`;
+/**
+ * A recall id from the client's Idempotency-Key, scoped to who asks (two callers' keys never meet), else a fresh one.
+ * @example recallIdFor('k-1', 'local', randomUUID) // 'R-' + 16 hex digits, the same every time
+ */
+export const recallIdFor = (idempotencyKey: string | undefined, requestedBy: string, newToken: () => string) =>
+  idempotencyKey ? `R-${hashOf({ requestedBy, idempotencyKey }).slice(0, 16)}` : `R-${newToken().replace(/-/g, '').slice(0, 16)}`;
 
 /**
- * Start a recall (or a drill with `mock`, which traces and answers, and changes nothing). Order matters for "no
- * notice lost": the recall record and every notice are written to the table first (the outbox), then each affected
- * lot becomes `recalled` with a chained ledger entry, and only then is the recall marked active. The publisher sends
- * the outbox through each notice's channel separately and retries until the channel accepts it. A retried request
- * with the same Idempotency-Key resumes or returns the same recall.
+ * Start a recall (or a drill with `mock`, which traces and answers, and changes nothing). It answers as soon as the
+ * recall is recorded, whatever the number of recipients: the recall record, its recipients in shards (the outbox of
+ * the fan-out), then each affected lot becomes `recalled` with a chained ledger entry, then the recall is
+ * `notifying` and its shards are queued for the notifier, which writes and sends the notices. A queue that refuses
+ * is not an error: the sweeper queues every shard of a notifying recall that is not done. A retried request with the
+ * same Idempotency-Key (same caller, same body) resumes or returns the same recall; another body is a 409.
  */
 export async function startRecall(d: RecallDeps, input: RecallInput, opts: { idempotencyKey?: string; requestedBy: string }): Promise<RecallAnswer> {
-  const recallId = recallIdFor(opts.idempotencyKey, d.newToken);
+  const recallId = recallIdFor(opts.idempotencyKey, opts.requestedBy, d.newToken);
+  const requestHash = hashOf({ requestedBy: opts.requestedBy, input });
   const existing = input.mock ? undefined : await d.recalls.getRecall(recallId);
-  if (existing?.status === 'active') return answerFromStore(existing, await d.recalls.notices(recallId));
+  if (existing) checkSameRequest(existing, requestHash, recallId);
+  if (existing && existing.status !== 'creating') return answerFromShards(existing, await d.recalls.shards(recallId));
 
   const timer = d.timer ?? (() => performance.now());
   const t0 = timer();
@@ -48,6 +61,7 @@ export async function startRecall(d: RecallDeps, input: RecallInput, opts: { ide
   if (input.mock) return answer;
 
   const now = d.clock.now().toISOString();
+  const shards = shardsOf(recallId, radius).map((s) => ({ ...s, queuedAt: now }));
   const record: RecallRecord = existing ?? {
     recallId,
     status: 'creating',
@@ -58,25 +72,43 @@ export async function startRecall(d: RecallDeps, input: RecallInput, opts: { ide
     ...(input.instructions ? { instructions: input.instructions } : {}),
     ...(input.depth ? { depth: input.depth } : {}),
     ...(input.effectivenessLevel ? { effectivenessLevel: input.effectivenessLevel } : {}),
+    ...(input.estimatedCompletion ? { estimatedCompletion: input.estimatedCompletion } : {}),
     includeDownstream: input.includeDownstream,
+    food: radius.food,
     lots: input.lots,
     affectedLots: radius.lots,
     customers: answer.affected.customers.length,
     noticesTotal: radius.sites.length,
+    shards: shards.length,
+    shardsDone: 0,
     unitsAtRisk: q3(radius.sites.reduce((s, x) => s + unitsAtRiskOf(x), 0)),
     issuedAt: now,
     requestedBy: opts.requestedBy,
+    requestHash,
     traceMillis,
   };
   if (!existing && !(await d.recalls.createRecall(record))) {
     // Another request with the same key created it meanwhile: answer with what that one recorded.
-    return answerFromStore((await d.recalls.getRecall(recallId)) as RecallRecord, await d.recalls.notices(recallId));
+    const other = (await d.recalls.getRecall(recallId)) as RecallRecord;
+    checkSameRequest(other, requestHash, recallId);
+    return answerFromShards(other, await d.recalls.shards(recallId));
   }
-
-  await d.recalls.putNotices(await noticesFor(d, recallId, radius, now));
+  await d.recalls.putShards(shards);
   for (const lot of radius.lots) await markRecalled(d, lot, recallId, input.reason);
-  await d.recalls.setRecallStatus(recallId, 'active');
-  return answer;
+  await d.recalls.setRecallStatus(recallId, shards.length === 0 ? 'active' : 'notifying');
+  try {
+    await d.shardQueue.send(shards.map((s) => ({ recallId, shard: s.shard })));
+  } catch (e) {
+    d.log?.('the notifier queue refused the shards; the sweeper will queue them', { recallId, error: String(e) });
+  }
+  return { ...answer, status: shards.length === 0 ? 'active' : 'notifying' };
+}
+
+function checkSameRequest(r: RecallRecord, requestHash: string, recallId: string) {
+  if (r.requestHash !== undefined && r.requestHash !== requestHash)
+    throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used for another recall request', [
+      { path: 'Idempotency-Key', message: `names recall ${recallId}, which asked for something else` },
+    ]);
 }
 
 /** The lot was changed by someone else between our read and our write. */

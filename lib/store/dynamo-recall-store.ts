@@ -12,20 +12,34 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { forEachLimit } from '../domain/concurrency.js';
 import { NOTICES_BEFORE_CHANNELS, type NoticeChannel } from '../domain/notice-channels.js';
-import type { Ack, Notice, OutboxStore, RecallRecord, RecallStore } from '../domain/recall-store.js';
+import type {
+  Ack,
+  AckToken,
+  EffectivenessCheck,
+  FanoutStore,
+  Notice,
+  OutboxStore,
+  RecallRecord,
+  RecallShard,
+  RecallStore,
+} from '../domain/recall-store.js';
+import { batchGetAll } from './batch-get.js';
 import { written } from './conditional.js';
 import { fromItem } from './items.js';
 import { queryAll } from './query-all.js';
 
 type Item = Record<string, unknown>;
 
-/** Pending notices spread over a few outbox partitions, so a 10,000-notice recall does not write one index key. */
+/** Pending notices spread over a few outbox partitions, so a large recall does not write one index key. */
 export const OUTBOX_SHARDS = 4;
 const shardOf = (siteId: string) => (createHash('sha1').update(siteId).digest()[0] as number) % OUTBOX_SHARDS;
 
 const recallKey = (id: string) => ({ pk: `RECALL#${id}`, sk: 'RECALL' });
 const noticeKey = (recallId: string, siteId: string) => ({ pk: `RECALL#${recallId}`, sk: `NOTICE#${siteId}` });
 const ackKey = (recallId: string, siteId: string) => ({ pk: `RECALL#${recallId}`, sk: `ACK#${siteId}` });
+const shardKey = (recallId: string, shard: number) => ({ pk: `RECALL#${recallId}`, sk: `SHARD#${String(shard).padStart(6, '0')}` });
+/** Under RECALL# (the recall item kind) but never a recall: a recall's sort key is RECALL, a token's TOKEN. */
+const tokenKey = (hash: string) => ({ pk: `RECALL#TOKEN#${hash}`, sk: 'TOKEN' });
 
 /** A pending notice is listed in the outbox index by when it is next due; published ones leave it. */
 const outboxAttrs = (n: Pick<Notice, 'siteId' | 'recallId' | 'createdAt' | 'nextAttemptAt'>) => ({
@@ -33,10 +47,11 @@ const outboxAttrs = (n: Pick<Notice, 'siteId' | 'recallId' | 'createdAt' | 'next
   gsi1sk: `${n.nextAttemptAt ?? n.createdAt}#${n.recallId}#${n.siteId}`,
 });
 
-/** Notices written before notices recorded their channel all went through the one channel there was. */
+/** Notices written before notices recorded their channels all went through the one channel there was. */
 const noticeOf = (item: Item): Notice => {
-  const n = fromItem<Omit<Notice, 'channel'> & { channel?: NoticeChannel }>(item);
-  return { ...n, channel: n.channel ?? NOTICES_BEFORE_CHANNELS };
+  const n = fromItem<Omit<Notice, 'channel' | 'channels'> & { channel?: NoticeChannel; channels?: NoticeChannel[] }>(item);
+  const channel = n.channel ?? NOTICES_BEFORE_CHANNELS;
+  return { ...n, channel, channels: n.channels ?? [channel] };
 };
 
 const noticeItem = (n: Notice): Item => ({
@@ -46,8 +61,10 @@ const noticeItem = (n: Notice): Item => ({
   ...(n.status === 'pending' ? outboxAttrs(n) : {}),
 });
 
-/** Recalls, their notices (the outbox) and acknowledgements, in the single table. Never deletes. */
-export class DynamoRecallStore implements RecallStore, OutboxStore {
+const isCancelled = (e: unknown) => e instanceof TransactionCanceledException || (e as Error).name === 'TransactionConflictException';
+
+/** Recalls, their shards, notices (the outbox), link tokens, acknowledgements and checks, in the single table. Never deletes. */
+export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -82,28 +99,167 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
     );
   }
 
-  /** 100 notices a transaction, each only if absent; a chunk that meets an existing notice (a resumed recall) goes one by one. */
-  async putNotices(notices: Notice[]) {
-    const chunks: Notice[][] = [];
-    for (let i = 0; i < notices.length; i += 100) chunks.push(notices.slice(i, i + 100));
+  async closeRecall(recallId: string, at: string, reason: string) {
+    return written(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: recallKey(recallId),
+          UpdateExpression: 'SET #s = :closed, closedAt = :at, closeReason = :why',
+          ConditionExpression: 'attribute_exists(pk) AND #s <> :closed',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':closed': 'closed', ':at': at, ':why': reason },
+        }),
+      ),
+    );
+  }
+
+  /** Each shard only if absent (a resumed recall finds them there), 8 in flight. */
+  async putShards(shards: RecallShard[]) {
+    await forEachLimit(shards, 8, async (s) => {
+      await written(
+        this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { ...shardKey(s.recallId, s.shard), entity: 'recall-shard', ...s },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    });
+  }
+
+  async getShard(recallId: string, shard: number) {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: shardKey(recallId, shard), ConsistentRead: true }));
+    return r.Item ? fromItem<RecallShard>(r.Item) : undefined;
+  }
+
+  async shards(recallId: string) {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': `RECALL#${recallId}`, ':p': 'SHARD#' },
+      ConsistentRead: true,
+    });
+    return items.map((i) => fromItem<RecallShard>(i));
+  }
+
+  async openShards(recallId: string) {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': `RECALL#${recallId}`, ':p': 'SHARD#' },
+      ProjectionExpression: '#shard, done',
+      ExpressionAttributeNames: { '#shard': 'shard' },
+      ConsistentRead: true,
+    });
+    return items.filter((i) => i.done !== true).map((i) => Number(i.shard));
+  }
+
+  async claimRequeue(recallId: string, shard: number, now: string, before: string) {
+    return written(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: shardKey(recallId, shard),
+          UpdateExpression: 'SET queuedAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(done) AND (attribute_not_exists(queuedAt) OR queuedAt < :before)',
+          ExpressionAttributeValues: { ':now': now, ':before': before },
+        }),
+      ),
+    );
+  }
+
+  async finishShard(recallId: string, shard: number) {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: shardKey(recallId, shard),
+                UpdateExpression: 'SET done = :t',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(done)',
+                ExpressionAttributeValues: { ':t': true },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: recallKey(recallId),
+                UpdateExpression: 'ADD shardsDone :one',
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (e) {
+      // Finished by an earlier run: counted once already.
+      if (!(e instanceof TransactionCanceledException)) throw e;
+    }
+    const r = await this.getRecall(recallId);
+    if (r && r.status === 'notifying' && (r.shardsDone ?? 0) >= (r.shards ?? 0)) {
+      await written(
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: recallKey(recallId),
+            UpdateExpression: 'SET #s = :active',
+            ConditionExpression: '#s = :notifying',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':active': 'active', ':notifying': 'notifying' },
+          }),
+        ),
+      );
+    }
+  }
+
+  async noticesOf(recallId: string, siteIds: string[]) {
+    const items = await batchGetAll(
+      this.doc,
+      this.table,
+      siteIds.map((s) => noticeKey(recallId, s)),
+    );
+    return new Map(items.map((i) => [String(i.siteId), noticeOf(i)]));
+  }
+
+  /** 50 notices and their tokens a transaction, each only if absent; a chunk that meets an existing notice goes one by one. */
+  async writeNotices(items: { notice: Notice; token: AckToken }[]) {
+    const done = new Set<string>();
+    const put = (x: { notice: Notice; token: AckToken }) => [
+      { Put: { TableName: this.table, Item: noticeItem(x.notice), ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...tokenKey(x.token.tokenHash), entity: 'ack-token', ...x.token },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ];
+    const chunks: (typeof items)[] = [];
+    for (let i = 0; i < items.length; i += 50) chunks.push(items.slice(i, i + 50));
     await forEachLimit(chunks, 4, async (chunk) => {
       try {
-        await this.doc.send(
-          new TransactWriteCommand({
-            TransactItems: chunk.map((n) => ({
-              Put: { TableName: this.table, Item: noticeItem(n), ConditionExpression: 'attribute_not_exists(pk)' },
-            })),
-          }),
-        );
+        await this.doc.send(new TransactWriteCommand({ TransactItems: chunk.flatMap(put) }));
+        for (const x of chunk) done.add(x.notice.siteId);
       } catch (e) {
-        if (!(e instanceof TransactionCanceledException) && (e as Error).name !== 'TransactionConflictException') throw e;
-        for (const n of chunk) {
-          await written(
-            this.doc.send(new PutCommand({ TableName: this.table, Item: noticeItem(n), ConditionExpression: 'attribute_not_exists(pk)' })),
-          );
+        if (!isCancelled(e)) throw e;
+        for (const x of chunk) {
+          try {
+            await this.doc.send(new TransactWriteCommand({ TransactItems: put(x) }));
+            done.add(x.notice.siteId);
+          } catch (e2) {
+            if (!isCancelled(e2)) throw e2;
+          }
         }
       }
     });
+    return done;
+  }
+
+  async notifyingRecalls() {
+    const items = await this.queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'RECALLS' } });
+    return items.map((i) => fromItem<RecallRecord>(i)).filter((r) => r.status === 'notifying');
   }
 
   private queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
@@ -153,6 +309,40 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
     );
   }
 
+  async checks(recallId: string) {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': `RECALL#${recallId}`, ':p': 'CHECK#' },
+      ConsistentRead: true,
+    });
+    return items.map((i) => fromItem<EffectivenessCheck>(i));
+  }
+
+  /** One check per site and instant: the same check sent again replaces itself. */
+  async putCheck(c: EffectivenessCheck) {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: `RECALL#${c.recallId}`, sk: `CHECK#${c.siteId}#${c.checkedAt}`, entity: 'recall-check', ...c },
+      }),
+    );
+  }
+
+  async putToken(t: AckToken) {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...tokenKey(t.tokenHash), entity: 'ack-token', ...t },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getToken(hash: string) {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: tokenKey(hash), ConsistentRead: true }));
+    return r.Item ? fromItem<AckToken>(r.Item) : undefined;
+  }
+
   async duePending(limit: number, now: string) {
     const out: Notice[] = [];
     for (let shard = 0; shard < OUTBOX_SHARDS && out.length < limit; shard++) {
@@ -190,30 +380,99 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
     );
   }
 
-  async markPublished(n: Notice, messageId: string, at: string) {
+  async markPublished(n: Notice, messageId: string, at: string, o: { delivered?: boolean; channels?: NoticeChannel[] } = {}) {
+    const delivered = o.delivered ?? true;
     await this.ignoreChanged(
       new UpdateCommand({
         TableName: this.table,
         Key: noticeKey(n.recallId, n.siteId),
-        UpdateExpression:
-          'SET #s = :published, messageId = :mid, publishedAt = :at, firstPublishedAt = if_not_exists(firstPublishedAt, :at), attempts = attempts + :one REMOVE gsi1pk, gsi1sk, leaseUntil, nextAttemptAt, lastError',
+        UpdateExpression: `SET #s = :published, messageId = :mid, publishedAt = :at, firstPublishedAt = if_not_exists(firstPublishedAt, :at), attempts = attempts + :one, used = list_append(if_not_exists(used, :none), :ch)${delivered ? ', deliveredAt = if_not_exists(deliveredAt, :at)' : ''} REMOVE gsi1pk, gsi1sk, leaseUntil, nextAttemptAt, lastError, sent`,
         ConditionExpression: 'followUp = :f',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':published': 'published', ':mid': messageId, ':at': at, ':one': 1, ':f': n.followUp },
+        ExpressionAttributeValues: {
+          ':published': 'published',
+          ':mid': messageId,
+          ':at': at,
+          ':one': 1,
+          ':f': n.followUp,
+          ':none': [],
+          ':ch': o.channels ?? n.channels,
+        },
       }),
     );
   }
 
-  async markFailed(n: Notice, error: string, nextAttemptAt: string) {
+  async markFailed(n: Notice, error: string, nextAttemptAt: string, sent: NoticeChannel[] = []) {
     const o = outboxAttrs({ ...n, nextAttemptAt });
     await this.ignoreChanged(
       new UpdateCommand({
         TableName: this.table,
         Key: noticeKey(n.recallId, n.siteId),
-        UpdateExpression: 'SET lastError = :e, nextAttemptAt = :next, attempts = attempts + :one, gsi1sk = :sk REMOVE leaseUntil',
+        UpdateExpression:
+          'SET lastError = :e, nextAttemptAt = :next, attempts = attempts + :one, gsi1pk = :pk, gsi1sk = :sk, sent = :sent REMOVE leaseUntil',
         ConditionExpression: '#s = :pending AND followUp = :f',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':e': error, ':next': nextAttemptAt, ':one': 1, ':sk': o.gsi1sk, ':pending': 'pending', ':f': n.followUp },
+        ExpressionAttributeValues: {
+          ':e': error,
+          ':next': nextAttemptAt,
+          ':one': 1,
+          ':pk': o.gsi1pk,
+          ':sk': o.gsi1sk,
+          ':pending': 'pending',
+          ':f': n.followUp,
+          ':sent': sent,
+        },
+      }),
+    );
+  }
+
+  async markDead(n: Notice, error: string) {
+    await this.ignoreChanged(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: noticeKey(n.recallId, n.siteId),
+        UpdateExpression: 'SET #s = :failed, lastError = :e, attempts = attempts + :one REMOVE gsi1pk, gsi1sk, leaseUntil, nextAttemptAt',
+        ConditionExpression: 'followUp = :f',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':failed': 'failed', ':e': error, ':one': 1, ':f': n.followUp },
+      }),
+    );
+  }
+
+  async reroute(n: Notice, channels: NoticeChannel[], now: string, error: string) {
+    const o = outboxAttrs({ ...n, nextAttemptAt: now });
+    return written(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: noticeKey(n.recallId, n.siteId),
+          UpdateExpression:
+            'SET #s = :pending, channels = :c, sent = :none, nextAttemptAt = :now, lastError = :e, gsi1pk = :pk, gsi1sk = :sk REMOVE leaseUntil, fallback',
+          ConditionExpression: 'followUp = :f AND attribute_exists(pk)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':c': channels,
+            ':none': [],
+            ':now': now,
+            ':e': error,
+            ':pk': o.gsi1pk,
+            ':sk': o.gsi1sk,
+            ':f': n.followUp,
+          },
+        }),
+      ),
+    );
+  }
+
+  async markDelivered(n: Notice, at: string) {
+    await this.ignoreChanged(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: noticeKey(n.recallId, n.siteId),
+        UpdateExpression: 'SET deliveredAt = if_not_exists(deliveredAt, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at },
       }),
     );
   }
@@ -225,17 +484,18 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
 
   async activeRecalls() {
     const items = await this.queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'RECALLS' } });
-    return items.map((i) => fromItem<RecallRecord>(i)).filter((r) => r.status === 'active');
+    return items.map((i) => fromItem<RecallRecord>(i)).filter((r) => r.status === 'active' || r.status === 'notifying');
   }
 
-  async scheduleFollowUp(n: Notice, now: string) {
+  async scheduleFollowUp(n: Notice, now: string, channels?: NoticeChannel[]) {
     const next = { ...n, followUp: n.followUp + 1, nextAttemptAt: now };
+    const o = outboxAttrs(next);
     return written(
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: noticeKey(n.recallId, n.siteId),
-          UpdateExpression: 'SET #s = :pending, followUp = :next, nextAttemptAt = :now, gsi1pk = :pk, gsi1sk = :sk',
+          UpdateExpression: `SET #s = :pending, followUp = :next, nextAttemptAt = :now, gsi1pk = :pk, gsi1sk = :sk, sent = :none${channels ? ', channels = :c, escalated = :t' : ''}`,
           ConditionExpression: '#s = :published AND followUp = :f AND attribute_not_exists(acknowledgedAt)',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: {
@@ -244,7 +504,10 @@ export class DynamoRecallStore implements RecallStore, OutboxStore {
             ':next': next.followUp,
             ':now': now,
             ':f': n.followUp,
-            ...Object.fromEntries(Object.entries(outboxAttrs(next)).map(([k, v]) => [k === 'gsi1pk' ? ':pk' : ':sk', v])),
+            ':pk': o.gsi1pk,
+            ':sk': o.gsi1sk,
+            ':none': [],
+            ...(channels ? { ':c': channels, ':t': true } : {}),
           },
         }),
       ),

@@ -6,10 +6,12 @@ import { lambdaContext, toApiGatewayEvent } from '../../infra/local/lambda-event
 import { ROUTES, type Route } from '../../infra/routes.js';
 import { ERROR_STATUS, type ErrorCode } from '../../lib/domain/errors.js';
 import { MOVEMENT_TYPES, REFERENCE_TYPES } from '../../lib/domain/movement.js';
+import { notifyShard } from '../../lib/domain/recall-fanout.js';
 import type { HttpHandler } from '../../lib/http/handler.js';
 import { freshBucket, freshTable } from '../support/aws.js';
 import { depsFor } from '../support/deps.js';
 import { GTIN } from '../support/fixtures.js';
+import { MemoryShardQueue, notifierDeps } from '../support/recall-notifier.js';
 
 /**
  * Every HTTP route, fuzzed from real state on DynamoDB Local: products, sites (some named like Object.prototype
@@ -245,6 +247,7 @@ const DEFAULT_RUNS = 65;
 const runsOf = (r: Route) => RUNS[r.handler] ?? DEFAULT_RUNS;
 
 let d: Deps & { exportFiles: NonNullable<Deps['exportFiles']> };
+const shardQueue = new MemoryShardQueue();
 const handlers = new Map<string, HttpHandler>();
 
 /** The make* factory of a handler module (`post-recall-acknowledgements` → makePostRecallAcknowledgements) over `d`. */
@@ -357,8 +360,16 @@ async function seed() {
     ...RESERVED.map((at, i) => mv(`seed-sell-${i}`, { type: 'sell', gtin: GTIN.romaine, lot: 'L1', quantity: 1, site: at, counterparty: 'cust-1' })),
     mv('seed-sell-S1', { type: 'sell', gtin: GTIN.phone, lot: 'P1', quantity: 1, serials: ['S1'], site: RESERVED[0], counterparty: 'cust-1' }),
   ]);
-  const recall = await seedCall('POST', '/recalls', {}, { lots: [{ gtin: GTIN.tomato, lot: 'T1' }], classification: 'II', reason: 'Listeria' });
+  const recall = await seedCall(
+    'POST',
+    '/recalls',
+    {},
+    { lots: [{ gtin: GTIN.tomato, lot: 'T1' }], classification: 'II', reason: 'Listeria', hazard: 'Illness', instructions: 'Remove' },
+  );
   real.recallId = String(recall.recallId);
+  // The notifier writes the notices (the queue's consumer in the cloud and on the local stack).
+  const notifier = notifierDeps(d);
+  for (const m of shardQueue.take()) await notifyShard(notifier.send, m.recallId, m.shard);
   const mock = await seedCall(
     'POST',
     '/recalls',
@@ -383,6 +394,7 @@ beforeAll(async () => {
   d = {
     ...need(depsFor(t.doc, t.tableName, undefined, { s3: bucket.s3, env: { EXPORT_BUCKET: bucket.bucket } }), 'exportFiles'),
     queue: { send: async () => undefined },
+    shardQueue,
   };
   await seed();
 }, 120_000);

@@ -176,7 +176,7 @@ describe('GET /health', () => {
       ok: true,
       tableName: 'tbl',
       exportBucket: 'exports',
-      endpoints: { dynamodb: 'http://127.0.0.1:1', s3: 'http://127.0.0.1:2', sns: null },
+      endpoints: { dynamodb: 'http://127.0.0.1:1', s3: 'http://127.0.0.1:2', sns: null, ses: null },
     });
   });
 });

@@ -169,8 +169,8 @@ describe('buckets', () => {
 describe('topics', () => {
   const topics = ofType('AWS::SNS::Topic');
 
-  it('are two standard topics, each KMS-encrypted with a rotating key and TLS-only', () => {
-    expect(topics.map(([id]) => id).sort()).toEqual([logicalId(stack.recallTopic), alertsTopicId].sort());
+  it('are three standard topics (recalls, alerts, SES events), each KMS-encrypted with a rotating key and TLS-only', () => {
+    expect(topics.map(([id]) => id).sort()).toEqual([logicalId(stack.recallTopic), alertsTopicId, logicalId(stack.emailEvents)].sort());
     for (const [id, topic] of topics) {
       expect(topic.Properties?.FifoTopic).toBeUndefined();
       expect(RESOURCES[ref(topic.Properties?.KmsMasterKeyId)]).toMatchObject({ Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } });
@@ -218,14 +218,32 @@ const OWNERS: Owner[] = [
   ...ROUTES.map((r) => ({ name: r.handler, handler: r.handler, access: r.access, env: r.env ?? [], kind: 'route' as const })),
   ...JOBS.map((j) => ({ name: j.name, handler: j.handler, access: j.access, env: j.env ?? [], kind: j.kind })),
 ];
-const ENV_KEYS = ['TABLE_NAME', 'EXPORT_BUCKET', 'INGEST_BUCKET', 'RECALL_TOPIC_ARN', 'ALERTS_TOPIC_ARN', 'EXPORT_QUEUE_URL', 'GS1_COMPANY_PREFIX'];
+const ENV_KEYS = [
+  'TABLE_NAME',
+  'EXPORT_BUCKET',
+  'INGEST_BUCKET',
+  'RECALL_TOPIC_ARN',
+  'ALERTS_TOPIC_ARN',
+  'EXPORT_QUEUE_URL',
+  'NOTIFY_QUEUE_URL',
+  'CONSOLE_URL',
+  'RECALLING_FIRM_NAME',
+  'RECALLING_FIRM_PHONE',
+  'RECALLING_FIRM_EMAIL',
+  'SES_CONFIGURATION_SET',
+  'GS1_COMPANY_PREFIX',
+];
 
 describe('functions', () => {
   it('are one per route and per job, plus only CDK’s bucket-notifications handler', () => {
     const ours = OWNERS.map((o) => fnId(o.name));
     expect(new Set(ours).size).toBe(OWNERS.length);
     const others = ofType('AWS::Lambda::Function').filter(([id]) => !ours.includes(id));
-    expect(others.map(([id]) => id)).toEqual([expect.stringMatching(/^BucketNotificationsHandler/)]);
+    // ...and the deploy-time custom resource that sets the account's SMS spend limit.
+    expect(others.map(([id]) => id).sort()).toEqual([
+      expect.stringMatching(/^AWS679f53fac002430cb0da5b7982bd2287/),
+      expect.stringMatching(/^BucketNotificationsHandler/),
+    ]);
   });
 
   it.each(OWNERS)('$name runs Node.js 24 on arm64 with tracing, its own log group and only the environment it declares', (o) => {
@@ -263,6 +281,9 @@ const ALLOW: { [K in keyof Access]-?: Record<string, readonly string[]> } = {
   recallTopic: { publish: PUBLISH },
   alertsTopic: { publish: PUBLISH },
   exportQueue: { send: ['sqs:SendMessage'] },
+  notifyQueue: { send: ['sqs:SendMessage'] },
+  // Only the recall notifier: SES SendEmail on the firm's identity and configuration set, SNS Publish for SMS.
+  contacts: { 'read-and-send': ['ses:SendEmail', 'sns:Publish'] },
 };
 /** What each trigger adds: a DLQ to send failures to, the stream or queue to read. */
 const TRIGGER: Record<Owner['kind'], readonly string[]> = {
@@ -280,6 +301,7 @@ const TRIGGER: Record<Owner['kind'], readonly string[]> = {
   ],
   'ingest-queue': ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
   'export-queue': ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+  'notify-queue': ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
 };
 function allowlist(o: Owner): Set<string> {
   const out = new Set([...ALWAYS, ...TRIGGER[o.kind]]);
@@ -323,6 +345,10 @@ describe('IAM', () => {
     'post-lot-release': LEDGER,
     'post-recalls': [...LEDGER, 'RECALL#*'],
     'post-recall-acknowledgements': ['RECALL#*'],
+    'post-recall-effectiveness-checks': ['RECALL#*'],
+    'post-recall-close': ['RECALL#*'],
+    'post-ack': ['RECALL#*'],
+    'recall-notifier': ['RECALL#*'],
     'recall-notice-publisher': ['RECALL#*'],
     'recall-notice-sweeper': ['RECALL#*'],
     'recall-follow-ups': ['RECALL#*'],
@@ -419,13 +445,28 @@ describe('IAM', () => {
     }
   });
 
-  it('uses Resource "*" only for X-Ray, which has no resource-level permissions', () => {
+  it('uses Resource "*" only for X-Ray and for SMS (SNS Publish to a phone number), which have no resource ARN', () => {
+    const notifiers = JOBS.filter((j) => j.access.contacts).map((j) => roleOf(fnId(j.name)));
     for (const [roleId] of ofType('AWS::IAM::Role'))
-      for (const s of statementsOf(roleId).filter((st) => list(st.Resource).includes('*')))
-        expect(
-          list(s.Action).every((a) => a.startsWith('xray:')),
-          JSON.stringify(s),
-        ).toBe(true);
+      for (const s of statementsOf(roleId).filter((st) => list(st.Resource).includes('*'))) {
+        const sms = notifiers.includes(roleId) && list(s.Action).every((a) => a === 'sns:Publish');
+        const spendLimit = roleId.startsWith('AWS679f53fac002430cb0da5b7982bd2287') && list(s.Action).every((a) => a === 'sns:SetSMSAttributes');
+        expect(list(s.Action).every((a) => a.startsWith('xray:')) || sms || spendLimit, JSON.stringify(s)).toBe(true);
+      }
+    // The SMS spend limit's deploy-time custom resource (its own policy, not a role's inline one) may only set SMS attributes.
+    const custom = ofType('AWS::IAM::Policy').filter(([id]) => id.startsWith('SmsSpendLimit'));
+    expect(custom.flatMap(([, p]) => ((p.Properties?.PolicyDocument as PolicyDocument).Statement ?? []).flatMap((x) => list(x.Action)))).toEqual([
+      'sns:SetSMSAttributes',
+    ]);
+  });
+
+  it('lets only the recall notifier read contacts and send email and SMS', () => {
+    for (const o of OWNERS) {
+      const actions = allowedActions(statementsOf(roleOf(fnId(o.name))));
+      const sends = actions.has('ses:SendEmail');
+      expect(sends, o.name).toBe(o.access.contacts === 'read-and-send');
+      if (o.access.contacts) expect(o.name).toMatch(/^recall-notice|^recall-notifier/);
+    }
   });
 });
 
@@ -433,7 +474,7 @@ describe('the HTTP API', () => {
   const routes = ofType('AWS::ApiGatewayV2::Route');
 
   /** The contract's only public routes. A new public route is a deliberate change to this list, never a side effect. */
-  const PUBLIC = ['GET /01/{gtin}/10/{lot}', 'GET /01/{gtin}/21/{serial}'];
+  const PUBLIC = ['GET /01/{gtin}/10/{lot}', 'GET /01/{gtin}/21/{serial}', 'GET /ack/{token}', 'POST /ack/{token}'];
 
   it('has one route per ROUTES entry, each with IAM auth unless public, integrated with that route’s function', () => {
     expect(routes.map(([, r]) => r.Properties?.RouteKey).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
@@ -476,6 +517,44 @@ describe('the HTTP API', () => {
     const logs = p.AccessLogSettings as { DestinationArn: unknown; Format: string };
     expect(RESOURCES[ref(logs.DestinationArn)]?.Type).toBe('AWS::Logs::LogGroup');
     expect(logs.Format).toContain('$context.requestId');
+  });
+
+  it('leaves only GET and POST /ack/{token} without auth, each throttled below the stage', () => {
+    const open = routes.filter(([, r]) => r.Properties?.AuthorizationType !== 'AWS_IAM').map(([, r]) => r.Properties?.RouteKey);
+    expect(open.sort()).toEqual(['GET /ack/{token}', 'POST /ack/{token}']);
+    const p = props(must(ofType('AWS::ApiGatewayV2::Stage')[0], 'stage')[0]);
+    for (const key of open)
+      expect((p.RouteSettings as Record<string, unknown>)[String(key)]).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+  });
+});
+
+describe('email and SMS', () => {
+  it('sends from the firm’s SES identity through a configuration set whose bounce, complaint and delivery events reach the notifier', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'recalls@example.com' });
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(['bounce', 'complaint', 'delivery']),
+        SnsDestination: { TopicARN: { Ref: logicalId(stack.emailEvents) } },
+      }),
+    });
+    const notifier = fnId('recall-notifier');
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: notifier }, ScalingConfig: { MaximumConcurrency: 50 } });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', TopicArn: { Ref: logicalId(stack.emailEvents) } });
+  });
+
+  it('feeds the notifier from an encrypted queue with a dead-letter queue, that POST /recalls may send to', () => {
+    const q = logicalId(must(stack.notifyQueue, 'notify queue'));
+    expect(props(q)).toMatchObject({ RedrivePolicy: { maxReceiveCount: 5 } });
+    const post = allowedActions(statementsOf(roleOf(fnId('post-recalls'))));
+    expect(post.has('sqs:SendMessage')).toBe(true);
+    expect(post.has('ses:SendEmail')).toBe(false);
+  });
+
+  it('sets the account’s SMS spend limit from context', () => {
+    const custom = Object.values(template.findResources('Custom::AWS'));
+    expect(custom).toHaveLength(1);
+    expect(JSON.stringify(custom[0]?.Properties)).toMatch(/MonthlySpendLimit.{0,8}100/);
   });
 });
 
@@ -659,9 +738,8 @@ describe('recall notice subscriptions', () => {
     }
   });
 
-  it('sends customer notices (audience = customer) to an encrypted queue with a dead-letter queue', () => {
-    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sqs', RawMessageDelivery: true, FilterPolicy: { audience: ['customer'] } });
-    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue(), RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }) });
+  it('subscribes no queue for customer notices: the notifier emails and texts customers itself', () => {
+    expect(Object.values(t.findResources('AWS::SNS::Subscription')).filter((x) => x.Properties?.Protocol === 'sqs')).toEqual([]);
   });
 
   it('refuses a store subscription that is not https', () => {

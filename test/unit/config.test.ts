@@ -15,6 +15,8 @@ describe('loadConfig', () => {
       SSCC_EXTENSION_DIGIT: '0',
       DIGITAL_LINK_BASE_URL: 'https://id.gs1.org',
       RECALL_FOLLOW_UP_HOURS: 24,
+      RECALL_ESCALATE_AFTER: 2,
+      RECALL_NOTIFIER_LEASE_SECONDS: 120,
       QA_DEFECT_RATE: 0.02,
       QA_MIN_DEFECT_RETURNS: 3,
     });

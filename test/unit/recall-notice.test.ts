@@ -1,0 +1,128 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ACK_TOKEN_PATTERN, ackUrl, checkToken, tokenHash } from '../../lib/domain/ack-tokens.js';
+import { channelsFor } from '../../lib/domain/notice-channels.js';
+import { nextChannels } from '../../lib/domain/recall-follow-ups.js';
+import { isUrgent, noticeMessage, noticeWords, recallTitle } from '../../lib/domain/recall-notice.js';
+import { checksNeeded } from '../../lib/domain/recall-status.js';
+
+const recall = {
+  recallId: 'R-1',
+  classification: 'I' as const,
+  reason: 'Listeria <monocytogenes>',
+  hazard: 'Serious illness',
+  instructions: 'Do not eat; return to store',
+  issuedAt: '2026-03-01T12:00:00.000Z',
+  depth: 'consumer',
+  food: true,
+};
+const notice = {
+  recallId: 'R-1',
+  siteId: 'cust-1',
+  kind: 'customer' as const,
+  name: 'Pat',
+  followUp: 0,
+  products: [{ gtin: '00614141000012', lot: 'L1', description: 'Romaine', expiry: '2026-03-20', quantity: 2, serials: ['S1', 'S2'] }],
+};
+const firm = { name: 'Example Foods', phone: '+1 555 0100', email: 'recalls@example.com' };
+const url = 'https://console.example/ack/abc';
+
+describe('the 21 CFR 7.49 notice', () => {
+  it('titles Class I and II urgent, food or product, and Class III plainly', () => {
+    expect(recallTitle('I', true)).toBe('URGENT: FOOD RECALL');
+    expect(recallTitle('II', false)).toBe('URGENT: PRODUCT RECALL');
+    expect(recallTitle('III', false)).toBe('PRODUCT RECALL');
+    expect([isUrgent('I'), isUrgent('II'), isUrgent('III')]).toEqual([true, true, false]);
+  });
+
+  it('carries the recall, the firm, the recipient, the products with serials and the link', () => {
+    const m = noticeMessage(recall, notice, { firm, ackUrl: url });
+    expect(m).toMatchObject({
+      type: 'recall.notice',
+      noticeId: 'R-1:cust-1',
+      title: 'URGENT: FOOD RECALL',
+      urgent: true,
+      depth: 'consumer',
+      recallingFirm: firm,
+      recipient: { siteId: 'cust-1', kind: 'customer', name: 'Pat' },
+      products: [{ serials: ['S1', 'S2'] }],
+      acknowledge: { method: 'POST', path: '/recalls/R-1/acknowledgements', url },
+    });
+    expect(noticeMessage(recall, { ...notice, followUp: 2 }, { firm, ackUrl: url }).noticeId).toBe('R-1:cust-1:followup-2');
+  });
+
+  it('puts the same content in words in the email (text and escaped HTML) and the SMS, each with the link', () => {
+    const w = noticeWords(noticeMessage(recall, notice, { firm, ackUrl: url }));
+    expect(w.subject).toBe('URGENT: FOOD RECALL - Listeria <monocytogenes>');
+    for (const part of [
+      'Hazard: Serious illness',
+      'What to do: Do not eat; return to store',
+      'lot L1',
+      'serials S1, S2',
+      url,
+      'Example Foods, +1 555 0100',
+    ])
+      expect(w.text).toContain(part);
+    expect(w.html).toContain('Listeria &lt;monocytogenes&gt;');
+    expect(w.html).not.toContain('<monocytogenes>');
+    expect(w.html).toContain(`href="${url}"`);
+    expect(w.sms).toContain(url);
+    expect(w.sms).toMatch(/^URGENT: FOOD RECALL/);
+  });
+
+  it('never lets a newline of the reason into the subject', () => {
+    fc.assert(
+      fc.property(fc.string(), (reason) => !/[\r\n]/.test(noticeWords(noticeMessage({ ...recall, reason }, notice, { firm, ackUrl: url })).subject)),
+    );
+  });
+});
+
+describe('acknowledgement tokens', () => {
+  it('are stored as a hash that differs from the token and is stable', () => {
+    const t = 'A'.repeat(43);
+    expect(tokenHash(t)).toMatch(/^[0-9a-f]{64}$/);
+    expect(tokenHash(t)).toBe(tokenHash(t));
+    expect(tokenHash(t)).not.toContain(t);
+    expect(tokenHash(t)).not.toBe(tokenHash('B'.repeat(43)));
+  });
+
+  it('are 256-bit base64url; anything else is refused as unknown (404), not as a bad request', () => {
+    expect(checkToken('a'.repeat(43))).toBe('a'.repeat(43));
+    for (const bad of [undefined, '', 'short', 'a'.repeat(44), `${'a'.repeat(42)}=`, `${'a'.repeat(42)}/`])
+      expect(() => checkToken(bad)).toThrow(expect.objectContaining({ code: 'ack_token_not_found' }));
+    expect(ACK_TOKEN_PATTERN.test(Buffer.alloc(32, 255).toString('base64url'))).toBe(true);
+  });
+
+  it('make the link from the console URL, with or without a trailing slash', () => {
+    expect(ackUrl('https://c.example/', 'T')).toBe('https://c.example/ack/T');
+    expect(ackUrl('https://c.example', 'T')).toBe('https://c.example/ack/T');
+  });
+});
+
+describe('channels, escalation and effectiveness checks', () => {
+  it('reaches sites by the topic plus their contacts, customers by email or else SMS only, and nobody without a channel', () => {
+    expect(channelsFor('store', undefined)).toEqual(['sns']);
+    expect(channelsFor('store', { email: 'a@b.c', phone: '+15550100' })).toEqual(['sns', 'email', 'sms']);
+    expect(channelsFor('customer', { email: 'a@b.c', phone: '+15550100' })).toEqual(['email']);
+    expect(channelsFor('customer', { phone: '+15550100' })).toEqual(['sms']);
+    expect(channelsFor('customer', {})).toEqual([]);
+    expect(channelsFor('customer', { email: 'a@b.c', phone: '+15550100', channels: ['sms'] })).toEqual(['sms']);
+  });
+
+  it('escalates to the other channel after RECALL_ESCALATE_AFTER follow-ups, only when there is one', () => {
+    expect(nextChannels({ channels: ['email'], fallback: 'sms', followUp: 1 }, 2)).toBeUndefined();
+    expect(nextChannels({ channels: ['email'], fallback: 'sms', followUp: 2 }, 2)).toEqual(['sms']);
+    expect(nextChannels({ channels: ['sns', 'email'], fallback: 'sms', followUp: 3 }, 2)).toEqual(['sns', 'sms']);
+    expect(nextChannels({ channels: ['email'], followUp: 5 }, 2)).toBeUndefined();
+  });
+
+  it('asks each level of 21 CFR 7.42(b)(3) for its share of consignees', () => {
+    expect(checksNeeded('A', 50, []).required).toBe(50);
+    expect(checksNeeded('B', 50, []).required).toBe(6);
+    expect(checksNeeded('C', 50, []).required).toBe(5);
+    expect(checksNeeded('D', 50, []).required).toBe(1);
+    expect(checksNeeded('E', 50, []).required).toBe(0);
+    expect(checksNeeded(undefined, 50, [])).toEqual({ level: null, required: 0, done: 0, stillNeeded: 0 });
+    expect(checksNeeded('C', 50, [{ siteId: 'a' }, { siteId: 'a' }, { siteId: 'b' }])).toMatchObject({ done: 2, stillNeeded: 3 });
+  });
+});
