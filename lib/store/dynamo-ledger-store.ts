@@ -584,8 +584,7 @@ export class DynamoLedgerStore implements BulkLedgerStore, ChainStore {
         else if (sk.startsWith(PENDING_SK_PREFIX)) {
           unchained++;
           pending.push(fromItem<PendingEntry>(it).entry);
-        }
-        else if (sk.startsWith(ENTRY_SK_PREFIX)) entries.push(fromItem<LedgerEntry>(it));
+        } else if (sk.startsWith(ENTRY_SK_PREFIX)) entries.push(fromItem<LedgerEntry>(it));
       }
       const next = r.LastEvaluatedKey?.sk;
       cursor = next === undefined ? undefined : String(next);
