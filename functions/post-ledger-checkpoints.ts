@@ -1,4 +1,4 @@
-import { type CheckpointDeps, writeCheckpoint } from '../lib/domain/checkpoints.js';
+import { type CheckpointDeps, writeCheckpoint } from '../lib/domain/write-checkpoint.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json } from '../lib/http/http.js';
 import { type Deps, deps, need } from './deps.js';

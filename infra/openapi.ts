@@ -82,9 +82,9 @@ export const API_DOCS: Record<string, ApiDoc> = {
   },
   'get-lot': {
     tag: 'queries',
-    summary: 'A lot: status, expiry, balances per site, serial counts',
+    summary: 'A lot: status, expiry, balances per site, serial counts, its chain head and `unchained` (accepted movements not chained yet)',
     params: lotParams,
-    responses: { 200: 'the lot', 404: 'lot_not_found' },
+    responses: { 200: '{gtin, lot, description, expiry, status, onHand, balances, serials?, seq, head, unchained, ...}', 404: 'lot_not_found' },
   },
   'get-lot-movements': {
     tag: 'queries',

@@ -1,8 +1,6 @@
-import { type AnchorStore, anchorsAfterTime, type ChainHead, type Link, latestAnchor } from './anchors.js';
+import type { ChainHead, Link } from './anchors.js';
 import { hashOf } from './canonical.js';
-import type { Clock } from './clock.js';
 import type { LedgerEntry, LotKey } from './ledger.js';
-import type { LotStore } from './lots.js';
 
 /** One lot's chain head at checkpoint time. */
 export type CheckpointLot = ChainHead;
@@ -20,6 +18,12 @@ export type Checkpoint = {
   anchor?: Link | null;
   lotCount: number;
   lots: CheckpointLot[];
+  /**
+   * Lots whose table head no longer agreed with a head the previous checkpoint or a later anchor sealed: for them
+   * `lots` carries that sealed head forward instead of recording the table's, so a rewrite is never laundered into a
+   * checkpoint and verify keeps reporting it.
+   */
+  disputed?: LotKey[];
   sha256: string;
 };
 
@@ -28,8 +32,6 @@ export interface CheckpointStore {
   latest(): Promise<{ key: string; checkpoint: Checkpoint } | undefined>;
   write(key: string, checkpoint: Checkpoint): Promise<void>;
 }
-
-export type CheckpointDeps = { ledger: Pick<LotStore, 'allGtins' | 'lotsOfGtin'>; exportFiles: CheckpointStore & AnchorStore; clock: Clock };
 
 /** Seal a checkpoint body with its own hash. */
 export function sealCheckpoint(body: Omit<Checkpoint, 'sha256'>): Checkpoint {
@@ -43,33 +45,6 @@ export function checkpointIntact(cp: Checkpoint): boolean {
 
 /** `checkpoints/{iso}.json`: keys sort in time order, so the newest is the last one listed. */
 export const checkpointKey = (at: Date) => `checkpoints/${at.toISOString()}.json`;
-
-/**
- * Write a checkpoint of every lot's chain head, chained to the previous checkpoint.
- * @example const { key, lots, sha256 } = await writeCheckpoint(d)
- */
-export async function writeCheckpoint(d: CheckpointDeps): Promise<{ key: string; lots: number; sha256: string; previous: Checkpoint['previous'] }> {
-  const prev = await d.exportFiles.latest();
-  const lots: CheckpointLot[] = [];
-  for (const gtin of (await d.ledger.allGtins()).sort()) {
-    const heads = await d.ledger.lotsOfGtin(gtin);
-    for (const l of heads.sort((a, b) => (a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0)))
-      lots.push({ gtin: l.gtin, lot: l.lot, seq: l.seq, hash: l.headHash });
-  }
-  const at = d.clock.now();
-  const anchor = await latestAnchor(d.exportFiles, prev ? anchorsAfterTime(prev.checkpoint.createdAt) : undefined, prev?.checkpoint.anchor);
-  const checkpoint = sealCheckpoint({
-    checkpointVersion: 1,
-    createdAt: at.toISOString(),
-    previous: prev ? { key: prev.key, sha256: prev.checkpoint.sha256 } : null,
-    anchor: anchor ? { key: anchor.key, sha256: anchor.anchor.sha256 } : null,
-    lotCount: lots.length,
-    lots,
-  });
-  const key = checkpointKey(at);
-  await d.exportFiles.write(key, checkpoint);
-  return { key, lots: lots.length, sha256: checkpoint.sha256, previous: checkpoint.previous };
-}
 
 /** What a head was recorded in: the daily checkpoint or an anchor written after it. */
 export type HeadSource = 'checkpoint' | 'anchor';

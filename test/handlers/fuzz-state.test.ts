@@ -470,7 +470,8 @@ describe('every route, fuzzed from real state', () => {
         }),
         { numRuns: runsOf(route), seed: 1200 + i, endOnFailure: true },
       );
-    });
+      // each accepted movement is chained before the answer here (ChainingLedgerStore): two more requests per write
+    }, 180_000);
   }
 
   it('leaves the ledger consistent: every chain verifies, balances add up, and each lot lists as many movements as its seq', async () => {

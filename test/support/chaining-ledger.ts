@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { chainLot, sweepUnchained } from '../../lib/domain/chain-ledger.js';
-import { type LotMeta, lotId, type PendingEntry, type Plan } from '../../lib/domain/ledger.js';
+import { type LotKey, type LotMeta, lotId, type PendingEntry, type Plan } from '../../lib/domain/ledger.js';
 import type { CommitOutcome } from '../../lib/domain/ledger-ports.js';
 import { DynamoLedgerStore } from '../../lib/store/dynamo-ledger-store.js';
 
@@ -10,20 +10,42 @@ import { DynamoLedgerStore } from '../../lib/store/dynamo-ledger-store.js';
  * just wrote. Tests of the deferred chaining itself use the plain store (`depsFor(..., { chain: 'deferred' })`).
  */
 export class ChainingLedgerStore extends DynamoLedgerStore {
-  /** one sequencer per lot, as the stream gives: runs for a lot queue behind each other (lotId -> the last run) */
-  private readonly runs = new Map<string, Promise<unknown>>();
+  /**
+   * One sequencer per lot, as the stream gives: a lot has at most one run going and one queued; a write that finds a
+   * run queued joins it (that run starts after the write committed, so it chains the write's entries too).
+   */
+  private readonly runs = new Map<string, { running: Promise<unknown>; queued?: Promise<unknown> }>();
+
+  private chainOne(k: LotKey): Promise<unknown> {
+    const id = lotId(k);
+    const cur = this.runs.get(id);
+    if (cur?.queued) return cur.queued;
+    const start = (): Promise<unknown> => {
+      const running = chainLot({ ledger: this }, k).finally(() => {
+        const now = this.runs.get(id);
+        if (now?.running === running && !now.queued) this.runs.delete(id);
+      });
+      return running;
+    };
+    if (!cur) {
+      const running = start();
+      this.runs.set(id, { running });
+      return running;
+    }
+    const queued = cur.running
+      .catch(() => undefined)
+      .then(() => {
+        const running = start();
+        this.runs.set(id, { running });
+        return running;
+      });
+    cur.queued = queued;
+    return queued;
+  }
 
   private async chained(pending: PendingEntry[]) {
     const lots = [...new Map(pending.map((p) => [lotId(p), { gtin: p.gtin, lot: p.lot }])).values()];
-    await Promise.all(
-      lots.map((k) => {
-        const run = (this.runs.get(lotId(k)) ?? Promise.resolve()).catch(() => undefined).then(() => chainLot({ ledger: this }, k));
-        this.runs.set(lotId(k), run);
-        return run.finally(() => {
-          if (this.runs.get(lotId(k)) === run) this.runs.delete(lotId(k));
-        });
-      }),
-    );
+    await Promise.all(lots.map((k) => this.chainOne(k)));
   }
 
   // Chained whatever the outcome: a commit whose response was lost did land, and the stream would chain it.

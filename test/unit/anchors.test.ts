@@ -6,12 +6,12 @@ import { lotHeadStreamEvent } from '../../infra/local/job-runners.js';
 import { lambdaContext } from '../../infra/local/lambda-event.js';
 import { readAnchorTrail } from '../../lib/domain/anchor-trail.js';
 import { type Anchor, anchorIntact } from '../../lib/domain/anchors.js';
-import { writeCheckpoint } from '../../lib/domain/checkpoints.js';
 import { type Clock, fixedClock } from '../../lib/domain/clock.js';
 import type { LotKey } from '../../lib/domain/ledger.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { verifyAll, verifyLot } from '../../lib/domain/verify-ledger.js';
 import { writeAnchor } from '../../lib/domain/write-anchor.js';
+import { writeCheckpoint } from '../../lib/domain/write-checkpoint.js';
 import { FakeAlertPublisher } from '../support/alerts.js';
 import { GTIN, mv } from '../support/fixtures.js';
 import { MemoryBucket } from '../support/memory-bucket.js';
@@ -88,6 +88,26 @@ describe('ledger anchors', () => {
     Object.assign(d.ledger.lots.get(idOf(A1)) ?? {}, { seq: 2, headHash: cut.at(-1)?.hash });
     const report = await verifyWithAnchors(d);
     expect(report.failures.map((f) => [f.lot, f.seq, f.reason])).toEqual([['A1', 3, 'anchor-truncated']]);
+  });
+
+  it('does not let the next checkpoint record a rewrite made after an anchor: it carries the anchored head forward', async () => {
+    // Prepare: anchored at 300 s, rewritten consistently at 600 s, and the daily checkpoint runs at 700 s.
+    const d = await anchoredLedger();
+    await writeAnchor(d.anchorDeps(at(300)), [A1, A2]);
+    const anchoredA1 = (await d.ledger.chainHead(A1))?.headHash;
+    rewrite(d, A1);
+    // Act
+    const cp = await writeCheckpoint({ ...d, clock: at(700) });
+    await recordMovements(d, [mv({ type: 'sell', lot: 'A2', quantity: 1 })]);
+    const later = await writeCheckpoint({ ...d, clock: at(800) });
+    // Assess: A1 is disputed and its anchored head carried forward, A2 recorded as the table has it; verify still fails.
+    expect(cp.disputed).toEqual([A1]);
+    const stored = await d.exportFiles.latest();
+    expect(stored?.checkpoint.lots.find((l) => l.lot === 'A1')).toMatchObject({ seq: 2, hash: anchoredA1 });
+    expect(stored?.checkpoint.lots.find((l) => l.lot === 'A2')).toMatchObject({ seq: 2, hash: (await d.ledger.chainHead(A2))?.headHash });
+    expect(later.disputed).toEqual([A1]);
+    const report = await verifyWithAnchors(d);
+    expect(report.failures.map((f) => [f.lot, f.reason])).toEqual([['A1', 'checkpoint-hash']]);
   });
 
   it('passes a ledger that only grew since its anchors', async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type Checkpoint, checkAgainstCheckpoint, checkpointIntact, writeCheckpoint } from '../../lib/domain/checkpoints.js';
+import { type Checkpoint, checkAgainstCheckpoint, checkpointIntact } from '../../lib/domain/checkpoints.js';
 import { fixedClock } from '../../lib/domain/clock.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { verifyAll, verifyLot } from '../../lib/domain/verify-ledger.js';
+import { writeCheckpoint } from '../../lib/domain/write-checkpoint.js';
 import { GTIN, mv } from '../support/fixtures.js';
 import { MemoryBucket } from '../support/memory-bucket.js';
 import { memoryLedger } from '../support/memory-ledger.js';
