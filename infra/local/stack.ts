@@ -54,6 +54,8 @@ export type LocalStackOptions = {
   /** keep DynamoDB Local's data in memory instead of under dataDir (benchmarks) */
   inMemoryDb?: boolean;
   log?: (msg: string, extra?: object) => void;
+  /** serve the built web console (this directory, normally web/dist) at `/` beside the API */
+  consoleDir?: string;
 };
 
 export type LocalStack = {
@@ -156,6 +158,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     const server: Server = createApiServer({
       log,
+      ...(opts.consoleDir ? { consoleDir: opts.consoleDir } : {}),
       extra: [
         {
           method: 'GET',

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { loadLocalConfig } from '../../lib/config.js';
+import { CONSOLE_DIST, ensureConsoleBuilt } from './console.js';
 import { loadDemo } from './demo.js';
 import { startLocalStack } from './stack.js';
 
@@ -19,7 +20,19 @@ async function main() {
     if (verbose || /fail|crash|error/.test(msg)) console.error(`[local] ${msg}${extra ? ` ${JSON.stringify(extra)}` : ''}`);
   };
   console.log(`lotledger: starting the local stack (data in ${dataDir}) ...`);
-  const stack = await startLocalStack({ dataDir, port, log });
+  // The console is built (when missing or older than web/) while the embedded services start.
+  const built = ensureConsoleBuilt((m) => console.log(`lotledger: ${m}`)).then(
+    (b) => {
+      if (b.built) console.log(`lotledger: console built in ${(b.ms / 1000).toFixed(1)} s`);
+      return true;
+    },
+    (e: unknown) => {
+      console.error(`lotledger: the console could not be built (${e instanceof Error ? e.message : String(e)}); the API runs without it`);
+      return false;
+    },
+  );
+  const stack = await startLocalStack({ dataDir, port, log, consoleDir: CONSOLE_DIST });
+  const consoleOk = await built;
   console.log(`  DynamoDB Local  ${stack.endpoints.dynamodb}  (table ${stack.env.TABLE_NAME})`);
   console.log(`  S3 (s3rver)     ${stack.endpoints.s3}  (buckets ${stack.env.EXPORT_BUCKET}, ${stack.env.INGEST_BUCKET})`);
   console.log(`  SNS emulator    ${stack.endpoints.sns}  (topics ${stack.env.RECALL_TOPIC_ARN}, ${stack.env.ALERTS_TOPIC_ARN})`);
@@ -41,6 +54,7 @@ async function main() {
   } else if (demo) {
     console.log(`lotledger: ${dataDir} is not empty, so the demo data was not loaded (use an empty LOTLEDGER_DATA_DIR)`);
   }
+  if (consoleOk) console.log(`  Console         ${stack.url}/  (open it in a browser)`);
   console.log(`lotledger ready at ${stack.url}  (Ctrl-C to stop)`);
 
   let stopping = false;
