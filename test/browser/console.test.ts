@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +48,7 @@ async function check(page: Page, name: string) {
 }
 
 /** The text of a Cloudscape key-value pair (its label, then its value). */
-const valueOf = (page: Page, label: string) => page.locator(`[class*="key-value-pairs"] :text-is("${label}") >> xpath=../..`).first();
+const pairText = (page: Page, label: string) => page.locator(`[class*="key-value-pairs"] :text-is("${label}") >> xpath=../..`).first();
 
 describe.skipIf(!existsSync(CHROMIUM))('console in Chromium', () => {
   beforeAll(async () => {
@@ -132,7 +133,7 @@ describe.skipIf(!existsSync(CHROMIUM))('console in Chromium', () => {
     await page.getByLabel('Reason', { exact: true }).fill('Quarterly mock recall');
     await page.getByRole('button', { name: 'Run the drill' }).click();
     await page.getByRole('heading', { name: 'Blast radius' }).waitFor();
-    const sites = await valueOf(page, 'Sites to notify').textContent();
+    const sites = await pairText(page, 'Sites to notify').textContent();
     expect(Number(/(\d+)\s*$/.exec(sites ?? '')?.[1])).toBeGreaterThan(0);
     await check(page, 'drill');
     const lot = await api<{ status: string }>('GET', `/lots/${ROMAINE}/RMN-002`);
@@ -158,7 +159,7 @@ describe.skipIf(!existsSync(CHROMIUM))('console in Chromium', () => {
     await page.getByRole('heading', { name: 'Progress' }).waitFor();
     await page.getByRole('heading', { name: 'Consignees notified' }).waitFor();
     await check(page, 'recall');
-    const acked = async () => Number(/(\d+)\s*$/.exec((await valueOf(page, 'Acknowledged').textContent()) ?? '')?.[1]);
+    const acked = async () => Number(/(\d+)\s*$/.exec((await pairText(page, 'Acknowledged').textContent()) ?? '')?.[1]);
     expect(await acked()).toBe(0);
 
     // Two sites answer (as their store systems would); the page, polling, shows them without a reload.

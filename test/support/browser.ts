@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
