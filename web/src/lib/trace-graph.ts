@@ -19,7 +19,7 @@ const fmt = (n: number) => String(Math.round(n * 1000) / 1000);
 /**
  * A trace as a graph: each lot and each site a node; an edge for each way goods went, summed: supplier → lot (received
  * from), lot → site (stock arrived there: receipts, transfers, returns), lot → external site (shipped or sold to it),
- * input lot → produced lot (transformations, with the quantity consumed). Edges follow the goods, whichever way the
+ * input lot → produced lot (transformations, with the quantity consumed), produced lot → the site it was made at. Edges follow the goods, whichever way the
  * trace was walked.
  */
 export function traceGraph(trace: Pick<TraceResult, 'root' | 'lots' | 'sites' | 'movements'>): TraceGraph {
@@ -84,16 +84,17 @@ export function traceGraph(trace: Pick<TraceResult, 'root' | 'lots' | 'sites' | 
     transformSeen.add(key);
     add(src, dst, quantity, unit);
   };
-  for (const m of trace.movements as LedgerEntry[]) {
+  const movements = trace.movements as LedgerEntry[];
+  // A transformation is in the ledger of each input (with the input's own quantity and unit) and of its output (with
+  // the inputs listed): the inputs' entries go first so that each edge carries the unit the input is counted in.
+  for (const m of movements) if (m.type === 'transform' && m.role === 'input' && m.output) transform(m.eventId, m, m.output, m.quantity, m.unit);
+  for (const m of movements)
+    if (m.type === 'transform' && m.role !== 'input') for (const i of m.inputs ?? []) transform(m.eventId, i, m, i.quantity, m.unit);
+  for (const m of movements) {
     const lotId = lotNodeId(m.gtin, m.lot);
     if (!inTrace.has(lotId)) continue;
-    if (m.type === 'transform') {
-      if (m.role === 'input' && m.output) transform(m.eventId, m, m.output, m.quantity, m.unit);
-      else for (const i of m.inputs ?? []) transform(m.eventId, i, m, i.quantity, m.unit);
-      continue;
-    }
     if (m.type === 'receive' && m.counterparty && kindOf.has(m.counterparty)) add(siteNode(m.counterparty), lotId, m.quantity, m.unit);
-    for (const d of m.deltas) if (d.quantity > 0 && (m.type !== 'adjust' || kindOf.has(d.siteId))) add(lotId, siteNode(d.siteId), d.quantity, m.unit);
+    for (const d of m.deltas) if (d.quantity > 0) add(lotId, siteNode(d.siteId), d.quantity, m.unit);
     if ((m.type === 'ship' || m.type === 'sell') && m.counterparty && kindOf.has(m.counterparty))
       add(lotId, siteNode(m.counterparty), m.quantity, m.unit);
   }
