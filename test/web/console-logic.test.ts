@@ -227,3 +227,28 @@ describe('forms', () => {
     expect(countdown('2026-06-01T11:58:30Z', TODAY)).toMatchObject({ text: 'overdue by 1 min 30 s', overdue: true });
   });
 });
+
+describe('rank layout of large traces', () => {
+  it('puts every node right of its predecessors, wraps tall ranks, and survives cycles and long chains', async () => {
+    const { COLUMN_MAX, NODE_W, rankLayout } = await import('../../web/src/lib/layout.js');
+    const nodes = [{ id: 'r' }, ...Array.from({ length: 100 }, (_, i) => ({ id: `c${i}` })), { id: 'dc' }] as { id: string }[];
+    const edges = [
+      ...nodes.slice(1, -1).flatMap((n) => [
+        { source: 'r', target: n.id },
+        { source: n.id, target: 'dc' },
+      ]),
+      { source: 'dc', target: 'r' },
+    ].map((e, i) => ({ ...e, id: `e${i}` }));
+    const pos = rankLayout({ nodes, edges } as never);
+    expect(pos.size).toBe(nodes.length);
+    const x = (id: string) => pos.get(id)?.x ?? Number.NaN;
+    expect(x('c0')).toBeGreaterThan(x('r'));
+    expect(x('dc')).toBeGreaterThan(x('c99'));
+    // 100 nodes of one rank in ceil(100 / COLUMN_MAX) columns
+    expect(new Set(nodes.slice(1, -1).map((n) => x(n.id))).size).toBe(Math.ceil(100 / COLUMN_MAX));
+    expect(x('c99') - x('c0')).toBeGreaterThanOrEqual(NODE_W);
+    const chain = Array.from({ length: 20_000 }, (_, i) => ({ id: `n${i}` }));
+    const links = chain.slice(1).map((n, i) => ({ id: `l${i}`, source: `n${i}`, target: n.id }));
+    expect(rankLayout({ nodes: chain, edges: links } as never).get('n19999')?.x).toBeGreaterThan(0);
+  });
+});

@@ -3,6 +3,7 @@ import Box from '@cloudscape-design/components/box';
 import Container from '@cloudscape-design/components/container';
 import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
+import Pagination from '@cloudscape-design/components/pagination';
 import SegmentedControl from '@cloudscape-design/components/segmented-control';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
@@ -12,7 +13,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { ErrorAlert, Link, Progress } from '../components/ui';
 import { get, lotPath, seg } from '../lib/api';
-import { layoutGraph } from '../lib/layout';
+import { ELK_MAX_NODES, layoutGraph } from '../lib/layout';
 import { fmtQty } from '../lib/time';
 import { type GraphNode, traceGraph } from '../lib/trace-graph';
 import type { TraceResult } from '../lib/types';
@@ -32,6 +33,9 @@ async function fetchTrace(gtin: string, lot: string, direction: string, onPage: 
 }
 
 const COLORS: Record<GraphNode['kind'], string> = { lot: '#e8f2ff', site: '#f2f8f0', customers: '#fff7e6' };
+
+/** Rows a page in the tables under the graph: a 1,000-lot trace draws 50 rows, not 1,000. */
+const PAGE = 50;
 
 const lotHref = (gtin: string, lot: string) => `/console/lots/${seg(gtin)}/${seg(lot)}`;
 
@@ -96,10 +100,16 @@ export default function TracePage() {
     };
   }, [graph]);
 
+  // For the benchmark (bench/console.ts): data in hand, then graph on screen.
+  useEffect(() => {
+    if (trace.data) performance.mark('trace-data');
+  }, [trace.data]);
   useEffect(() => {
     if (flow) performance.mark('trace-graph-ready');
   }, [flow]);
 
+  const [lotPage, setLotPage] = useState(1);
+  const [sitePage, setSitePage] = useState(1);
   const byId = useMemo(() => new Map((graph?.nodes ?? []).map((n) => [n.id, n])), [graph]);
   const t = trace.data;
   return (
@@ -152,10 +162,15 @@ export default function TracePage() {
                 nodes={flow.nodes}
                 edges={flow.edges}
                 fitView
+                // A large trace opens on its root and the first lots around it (the rest is a pan or a zoom away), so that
+                // only what is on screen is drawn; a small one is shown whole.
+                {...(flow.nodes.length > ELK_MAX_NODES
+                  ? { fitViewOptions: { nodes: flow.nodes.slice(0, 24).map((n) => ({ id: n.id })), maxZoom: 1 } }
+                  : {})}
                 minZoom={0.02}
                 nodesDraggable={false}
                 nodesConnectable={false}
-                onlyRenderVisibleElements={flow.nodes.length > 200}
+                onlyRenderVisibleElements={flow.nodes.length > ELK_MAX_NODES}
                 onNodeClick={(_, node) => {
                   const n = byId.get(node.id);
                   if (n?.kind === 'lot') navigate(lotHref(n.gtin, n.lot));
@@ -171,9 +186,16 @@ export default function TracePage() {
         {t && (
           <Table
             header={<Header variant="h2">Lots in the trace</Header>}
-            items={t.lots}
+            items={t.lots.slice((lotPage - 1) * PAGE, lotPage * PAGE)}
             trackBy={(l) => `${l.gtin}/${l.lot}`}
             sortingDisabled
+            pagination={
+              <Pagination
+                currentPageIndex={lotPage}
+                pagesCount={Math.max(1, Math.ceil(t.lots.length / PAGE))}
+                onChange={(e) => setLotPage(e.detail.currentPageIndex)}
+              />
+            }
             columnDefinitions={[
               { id: 'lot', header: 'Lot', cell: (l) => <Link href={lotHref(l.gtin, l.lot)}>{l.lot}</Link> },
               { id: 'gtin', header: 'GTIN', cell: (l) => l.gtin },
@@ -189,15 +211,21 @@ export default function TracePage() {
         {t && (
           <Table
             header={<Header variant="h2">Sites in the trace</Header>}
-            items={t.sites.slice(0, 500)}
+            items={t.sites.slice((sitePage - 1) * PAGE, sitePage * PAGE)}
             trackBy="siteId"
+            pagination={
+              <Pagination
+                currentPageIndex={sitePage}
+                pagesCount={Math.max(1, Math.ceil(t.sites.length / PAGE))}
+                onChange={(e) => setSitePage(e.detail.currentPageIndex)}
+              />
+            }
             columnDefinitions={[
               { id: 'site', header: 'Site', cell: (s) => s.siteId },
               { id: 'kind', header: 'Kind', cell: (s) => s.kind },
               { id: 'received', header: 'Received', cell: (s) => fmtQty(s.received) },
               { id: 'onHand', header: 'On hand', cell: (s) => fmtQty(s.onHand) },
             ]}
-            footer={t.sites.length > 500 ? `The first 500 of ${t.sites.length} sites` : undefined}
           />
         )}
       </SpaceBetween>
