@@ -49,6 +49,8 @@ export class ApiClient {
   put = <T>(path: string, body: unknown) => this.request<T>('PUT', path, body);
   /** GET a non-JSON representation (e.g. `text/csv`) as text. */
   getText = (path: string, accept: string) => this.request<string>('GET', path, undefined, accept);
+  /** GET a binary representation (a PNG or PDF label) as bytes. */
+  getBytes = (path: string, accept: string) => this.request<Buffer>('GET', path, undefined, accept, {}, undefined, true);
   /** GET a non-JSON page as text, with the answer's `x-next-cursor` header (paged CSV). */
   getTextPage = async (path: string, accept: string): Promise<{ text: string; nextCursor?: string }> => {
     let nextCursor: string | null = null;
@@ -66,6 +68,7 @@ export class ApiClient {
     accept = 'application/json',
     extra: Record<string, string> = {},
     onHeaders?: (headers: Headers) => void,
+    bytes = false,
   ): Promise<T> {
     const url = new URL(path.replace(/^\//, ''), this.base);
     const text = body === undefined ? undefined : JSON.stringify(body);
@@ -96,6 +99,7 @@ export class ApiClient {
       );
     }
     onHeaders?.(res.headers);
+    if (res.ok && bytes) return Buffer.from(await res.arrayBuffer()) as T;
     const raw = await res.text();
     if (res.ok && accept !== 'application/json') return raw as T;
     let parsed: unknown;

@@ -1,8 +1,10 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { LABEL_FORMATS, type LabelFormat, SYMBOLOGIES, type Symbology } from '../lib/domain/labels.js';
 import { ApiClient, DEFAULT_API_URL } from './api-client.js';
 import { expiryCheck } from './commands/expiry.js';
 import { EXPORT_KINDS, type ExportKind, exportCommand } from './commands/export.js';
 import { ingest } from './commands/ingest.js';
+import { label } from './commands/label.js';
 import { showLot, showSerial, verify } from './commands/lots.js';
 import { pick } from './commands/pick.js';
 import { recallAck, recallReport, recallStart, recallStatus } from './commands/recall.js';
@@ -180,6 +182,26 @@ export function buildProgram(): Command {
     .action(async (format: ExportKind, o: { from: string; to: string; gtin?: string; lot?: string; output: string }) => {
       process.exitCode = await exportCommand(api(), format, { ...o, json: json() });
     });
+  const labelCmd = program.command('label').description('print a GS1 label to a file (SVG, PNG, PDF or ZPL, from the file name)');
+  for (const kind of ['lot', 'serial'] as const) {
+    labelCmd
+      .command(kind)
+      .description(kind === 'lot' ? 'a case label for a lot: (01) (17) (11) (30) (10)' : 'a unit label for a serial: (01) (21)')
+      .argument('<gtin>')
+      .argument(kind === 'lot' ? '<lot>' : '<serial>')
+      .requiredOption('-o, --output <file>', 'where to write it; .svg, .png, .pdf or .zpl picks the format')
+      .addOption(new Option('--format <format>', 'override the format the file name suggests').choices([...LABEL_FORMATS]))
+      .addOption(new Option('--symbology <symbology>', 'the barcode').choices([...SYMBOLOGIES]).default('gs1-128'))
+      .option('-q, --quantity <n>', 'units in the case: (30) count', asQuantity)
+      .addHelpText(
+        'after',
+        `\nExample:\n  $ npx lotledger label ${kind} 00614141000012 ${kind === 'lot' ? 'L1' : 'SN1'} -o label.pdf --symbology datamatrix`,
+      )
+      .action(async (gtin: string, id: string, o: { output: string; format?: LabelFormat; symbology?: Symbology; quantity?: number }) => {
+        process.exitCode = await label(api(), kind, gtin, id, { ...o, json: json() });
+      });
+  }
+
   return program;
 }
 

@@ -9,6 +9,8 @@ import { type Clock, systemClock } from '../lib/domain/clock.js';
 import type { AlertPublisher, AlertStore, LotIndex } from '../lib/domain/expiry-ports.js';
 import type { ExportJobStore, ExportQueue } from '../lib/domain/exports.js';
 import type { FileStore } from '../lib/domain/ingest-file.js';
+import type { LabelSettings } from '../lib/domain/label-requests.js';
+import type { SsccStore } from '../lib/domain/labels.js';
 import type { MasterDataStore } from '../lib/domain/master-data.js';
 import type { NoticeSenders } from '../lib/domain/notice-channels.js';
 import { type QaConfig, type QaDeps, qaAfterAccepted } from '../lib/domain/quality.js';
@@ -24,6 +26,7 @@ import { DynamoLedgerStore } from '../lib/store/dynamo-ledger-store.js';
 import { DynamoLotIndex } from '../lib/store/dynamo-lot-index.js';
 import { DynamoMasterDataStore } from '../lib/store/dynamo-master-data-store.js';
 import { DynamoRecallStore } from '../lib/store/dynamo-recall-store.js';
+import { DynamoSsccStore } from '../lib/store/dynamo-sscc-store.js';
 import { S3ExportFiles } from '../lib/store/s3-export-files.js';
 import { S3FileStore } from '../lib/store/s3-file-store.js';
 
@@ -55,6 +58,9 @@ export type Deps = {
   senders?: NoticeSenders;
   /** batch files and their reports (when INGEST_BUCKET is set) */
   ingestFiles?: FileStore;
+  /** issued SSCCs and their counter, and what labels are numbered and linked with */
+  ssccs: SsccStore;
+  labelSettings: LabelSettings;
   /** the defect-rate threshold of automatic QA holds */
   qa: QaConfig;
   /** hours without an acknowledgement before a consignee gets a follow-up notice */
@@ -110,6 +116,12 @@ export function makeDeps(clients: Clients, config: Config): Deps {
     ...(config.EXPORT_BUCKET ? { exportFiles: new S3ExportFiles(s3, config.EXPORT_BUCKET) } : {}),
     ...(config.RECALL_TOPIC_ARN ? { senders: { sns: new SnsNoticePublisher(sns, config.RECALL_TOPIC_ARN) } } : {}),
     ...(config.INGEST_BUCKET ? { ingestFiles: new S3FileStore(s3, config.INGEST_BUCKET) } : {}),
+    ssccs: new DynamoSsccStore(doc, table),
+    labelSettings: {
+      ...(config.GS1_COMPANY_PREFIX ? { companyPrefix: config.GS1_COMPANY_PREFIX } : {}),
+      extensionDigit: config.SSCC_EXTENSION_DIGIT,
+      digitalLinkBase: config.DIGITAL_LINK_BASE_URL,
+    },
     qa: qaConfig(config),
     followUpHours: config.RECALL_FOLLOW_UP_HOURS,
     clock: systemClock,

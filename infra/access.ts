@@ -37,6 +37,8 @@ export const KEY_PREFIXES: Record<ItemKind, readonly string[]> = {
   recall: ['RECALL#*'],
   alert: ['ALERT#*'],
   export: ['EXPORT#*'],
+  // the SSCC counter and the SSCCs issued (LABEL#SSCC_COUNTER, LABEL#SSCC#{sscc}, LABEL#SSCC_REQUEST#{key})
+  label: ['LABEL#*'],
 };
 
 /** The prefixes a function may write under, in a stable order.
@@ -75,6 +77,8 @@ export type AccessTargets = {
   alertsTopic: { topic: ITopic; key: IKey };
   /** not in the stack: no route or job sends to it yet */
   exportQueue?: IQueue;
+  /** deploy-time settings that are not resources: the GS1 company prefix SSCCs are numbered under */
+  gs1CompanyPrefix?: string;
 };
 
 /** A cdk-nag `AwsSolutions-IAM5[...]` finding that a statement raises on purpose, with the reason. */
@@ -182,5 +186,8 @@ export function environmentValue(key: EnvKey, t: AccessTargets): string {
     case 'EXPORT_QUEUE_URL':
       if (!t.exportQueue) throw new Error('EXPORT_QUEUE_URL: the stack has no export queue yet; add it to infra/lotledger-stack.ts');
       return t.exportQueue.queueUrl;
+    case 'GS1_COMPANY_PREFIX':
+      if (t.gs1CompanyPrefix === undefined) throw new Error('GS1_COMPANY_PREFIX: the stack has no GS1 company prefix parameter');
+      return t.gs1CompanyPrefix;
   }
 }

@@ -1,6 +1,6 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, type IMetric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -247,7 +247,15 @@ export class LotledgerStack extends Stack {
       }),
     );
 
+    // Not a resource but a deploy-time setting: the company prefix SSCCs are numbered under (POST /labels/sscc).
+    const gs1CompanyPrefix = new CfnParameter(this, 'Gs1CompanyPrefix', {
+      type: 'String',
+      description: 'GS1 company prefix (4-12 digits) that POST /labels/sscc numbers SSCCs under',
+      allowedPattern: '^\\d{4,12}$',
+      // no default: a deploy names its own prefix, or SSCCs would be issued under someone else's
+    });
     this.targets = {
+      gs1CompanyPrefix: gs1CompanyPrefix.valueAsString,
       table: { table: this.table, key: tableKey },
       exportBucket: { bucket: this.exportBucket, key: exportKey },
       ingestBucket: { bucket: this.ingestBucket, key: ingestKey },
@@ -345,11 +353,30 @@ export class LotledgerStack extends Stack {
     const id = pascal(route.handler);
     const fn = this.fn(scope, id, route.handler, route.handler, { timeout: ROUTE_TIMEOUT });
     fn.useAccess(route.access, route.env ?? [], this.targets);
-    this.api.addRoutes({
+    const added = this.api.addRoutes({
       path: route.path,
       methods: [HttpMethod[route.method]],
       integration: new HttpLambdaIntegration(`${id}Integration`, fn),
+      ...(route.auth === 'none' ? { authorizer: new HttpNoneAuthorizer() } : {}),
     });
+    if (route.auth === 'none') {
+      if (!route.throttle) throw new Error(`${route.method} ${route.path} is public: give it a throttle of its own`);
+      for (const r of added) {
+        Validations.of(r).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: 'A public route of the contract (the GS1 Digital Link resolver): no auth by design, its own throttle, read only.',
+        });
+      }
+    }
+    if (route.throttle) {
+      // Route settings live on the stage (L1, untyped JSON, so CloudFormation names): one entry per route key, below the default.
+      const stage = this.stage.node.defaultChild as CfnStage;
+      const current = (stage.routeSettings ?? {}) as Record<string, unknown>;
+      stage.routeSettings = {
+        ...current,
+        [`${route.method} ${route.path}`]: { ThrottlingRateLimit: route.throttle.rateLimit, ThrottlingBurstLimit: route.throttle.burstLimit },
+      };
+    }
   }
 
   private addJob(scope: Construct, job: Job) {

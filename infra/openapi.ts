@@ -6,6 +6,8 @@ import { Quantity } from '../functions/get-site-pick.js';
 import { ExpiryCheckBody } from '../functions/post-expiry-checks.js';
 import { ExportRequest } from '../lib/domain/exports.js';
 import { DateSchema, GtinSchema, LotSchema, SerialSchema, SiteIdSchema } from '../lib/domain/ids.js';
+import { LabelCount, SsccRequest, SsccSchema } from '../lib/domain/label-requests.js';
+import { LabelFormatSchema, SymbologySchema } from '../lib/domain/labels.js';
 import { ProductInput, SiteInput } from '../lib/domain/master-data.js';
 import { Movement } from '../lib/domain/movement.js';
 import { AckInput, RecallInput } from '../lib/domain/recall-request.js';
@@ -31,6 +33,13 @@ const E400_PAGE = 'validation_failed: a bad parameter, e.g. a limit outside 1-10
 const E413 = 'payload_too_large: the answer would exceed the 6 MB a Lambda can return; ask for a smaller limit';
 /** limit and cursor of the routes paged by lot or by movement (default 1000 items a page). */
 const pageQuery = { limit: { schema: LimitSchema.describe('1-1000 items a page, default 1000') }, cursor: { schema: CursorSchema } };
+
+/** format and symbology of the label routes, and any more. */
+const labelQuery = (more: Record<string, { schema: z.ZodType }>) => ({
+  format: { schema: LabelFormatSchema.describe('svg (default), png, pdf or zpl') },
+  symbology: { schema: SymbologySchema.describe('gs1-128 (default), datamatrix or qr (GS1 Digital Link)') },
+  ...more,
+});
 
 /** Every route's documentation, keyed by handler name. A test fails when a route in ROUTES has none. */
 export const API_DOCS: Record<string, ApiDoc> = {
@@ -188,6 +197,59 @@ export const API_DOCS: Record<string, ApiDoc> = {
     query: { gtin: { schema: GtinSchema, required: true }, from: { schema: DateSchema }, to: { schema: DateSchema }, ...pageQuery },
     responses: { 200: '{gtin, from, to, lots, nextCursor?}', 400: E400_PAGE, 413: E413 },
   },
+  'get-label-lot': {
+    tag: 'labels',
+    summary: 'A GS1 case label for a lot: (01), (17) expiry and (11) production date when known, (30) count, (10) lot',
+    description:
+      'format svg (default), png, pdf or zpl; symbology gs1-128 (default), datamatrix or qr (GS1 Digital Link). GS1 forbids (37) beside (01), ' +
+      'so the case count is (30), which POST /scans reads as the quantity. A lot not yet in the ledger prints without dates.',
+    params: lotParams,
+    query: labelQuery({ quantity: { schema: LabelCount } }),
+    responses: { 200: 'the label (image/svg+xml, image/png, application/pdf or application/zpl)', 400: E400, 404: 'product_not_found' },
+  },
+  'get-label-serial': {
+    tag: 'labels',
+    summary: 'A GS1 unit label for a serial: (01) and (21)',
+    params: { gtin: GtinSchema, serial: SerialSchema },
+    query: labelQuery({}),
+    responses: { 200: 'the label', 400: E400, 404: 'product_not_found' },
+  },
+  'post-label-sscc': {
+    tag: 'labels',
+    summary: 'Issue a new SSCC and its GS1 logistic label (the SSCC barcode lowest). Send Idempotency-Key to make retries safe',
+    description:
+      'The SSCC is numbered under GS1_COMPANY_PREFIX from one atomic counter: never issued twice. 201 {sscc, label: {format, symbology, ' +
+      'mediaType, encoding: base64|utf8, data, href}, site, shipTo?, contents, issuedAt}.',
+    body: SsccRequest,
+    responses: {
+      201: '{sscc, label, site, shipTo?, contents, issuedAt}',
+      400: E400,
+      404: 'site_not_found or product_not_found',
+      409: 'conflict: Idempotency-Key reused with another body; invalid_state: no GS1_COMPANY_PREFIX',
+    },
+  },
+  'get-label-sscc': {
+    tag: 'labels',
+    summary: 'The logistic label of an SSCC issued earlier',
+    params: { sscc: SsccSchema },
+    query: labelQuery({}),
+    responses: { 200: 'the label', 400: E400, 404: 'sscc_not_found' },
+  },
+  'get-digital-link-lot': {
+    tag: 'digital link',
+    summary: 'GS1 Digital Link resolver for a lot (no auth, throttled): public facts as JSON, or a page in large letters',
+    description:
+      'With Accept: application/json (and not text/html): {gtin, lot, description, expiry, expired, recalled, recall?: {title, reason, instructions}}; ' +
+      'otherwise an HTML page for whoever scanned the QR code. Stock, sites and holds are never shown.',
+    params: lotParams,
+    responses: { 200: 'the public facts (JSON) or the page (text/html)', 400: E400, 404: 'lot_not_found' },
+  },
+  'get-digital-link-serial': {
+    tag: 'digital link',
+    summary: 'GS1 Digital Link resolver for a unit (no auth, throttled): the public facts of its lot, with the serial',
+    params: { gtin: GtinSchema, serial: SerialSchema },
+    responses: { 200: 'the public facts (JSON) or the page (text/html)', 400: E400, 404: 'serial_not_found' },
+  },
   'post-exports': {
     tag: 'exports',
     summary:
@@ -255,7 +317,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       ...(parameters.length ? { parameters } : {}),
       ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body) } } } } : {}),
       responses,
-      'x-amazon-apigateway-auth': { type: 'AWS_IAM' },
+      'x-amazon-apigateway-auth': { type: r.auth === 'none' ? 'NONE' : 'AWS_IAM' },
     };
   }
   return {

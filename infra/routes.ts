@@ -20,10 +20,10 @@ export type Access = {
  * the ledger writers: movements, scans, batch files, lot hold and release, recalls (they quarantine lots) and the
  * chain sequencer.
  */
-export type ItemKind = 'product' | 'site' | 'meta' | 'ledger' | 'recall' | 'alert' | 'export';
+export type ItemKind = 'product' | 'site' | 'meta' | 'ledger' | 'recall' | 'alert' | 'export' | 'label';
 
 /** Environment keys a function may read beyond TABLE_NAME; the stack sets each to the resource it names. */
-export type EnvKey = 'EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL';
+export type EnvKey = 'EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL' | 'GS1_COMPANY_PREFIX';
 
 export type Route = {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -34,7 +34,14 @@ export type Route = {
   access: Access;
   /** env keys the handler reads beyond TABLE_NAME */
   env?: readonly EnvKey[];
+  /** `none`: a public route, no IAM auth (the contract's exceptions); it must then have its own, tighter throttle */
+  auth?: 'none';
+  /** requests per second and burst of this route alone (API Gateway route settings), below the stage's default */
+  throttle?: { rateLimit: number; burstLimit: number };
 };
+
+/** The throttle of the public GS1 Digital Link resolver: a phone scanning a QR code needs one request, not hundreds. */
+const RESOLVER_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', handler: 'health', access: { table: 'read' }, env: ['EXPORT_BUCKET'] },
@@ -97,6 +104,28 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'GET', path: '/sites/{siteId}/pick', handler: 'get-site-pick', access: { table: 'read' } },
   { method: 'GET', path: '/reports/lots', handler: 'get-reports-lots', access: { table: 'read' } },
+  // Labels (docs: README "Labels"): rendered on request; SSCCs are numbered from one counter item under LABEL#.
+  { method: 'GET', path: '/labels/lots/{gtin}/{lot}', handler: 'get-label-lot', access: { table: 'read' } },
+  { method: 'GET', path: '/labels/serials/{gtin}/{serial}', handler: 'get-label-serial', access: { table: 'read' } },
+  { method: 'POST', path: '/labels/sscc', handler: 'post-label-sscc', access: { table: { write: ['label'] } }, env: ['GS1_COMPANY_PREFIX'] },
+  { method: 'GET', path: '/labels/sscc/{sscc}', handler: 'get-label-sscc', access: { table: 'read' } },
+  // The GS1 Digital Link resolver: public (no auth), throttled, read only; it shows public facts of a lot only.
+  {
+    method: 'GET',
+    path: '/01/{gtin}/10/{lot}',
+    handler: 'get-digital-link-lot',
+    access: { table: 'read' },
+    auth: 'none',
+    throttle: RESOLVER_THROTTLE,
+  },
+  {
+    method: 'GET',
+    path: '/01/{gtin}/21/{serial}',
+    handler: 'get-digital-link-serial',
+    access: { table: 'read' },
+    auth: 'none',
+    throttle: RESOLVER_THROTTLE,
+  },
 ];
 
 /** Match a concrete path against a route template; returns the decoded-later raw path parameters. */

@@ -33,6 +33,16 @@ const Env = z.object({
   /** an automatic QA hold above this share of units sold returned as defective */
   QA_DEFECT_RATE: Rate.default(QA_DEFAULTS.defectRate),
   /** ... and only with at least this many defect returns */
+  /** the GS1 company prefix SSCCs are numbered under (4-12 digits); without it POST /labels/sscc answers 409 */
+  GS1_COMPANY_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^\d{4,12}$/, 'must be a GS1 company prefix of 4-12 digits')
+    .optional(),
+  /** the SSCC extension digit, the packer's own choice */
+  SSCC_EXTENSION_DIGIT: z.string().trim().regex(/^\d$/, 'must be one digit 0-9').default('0'),
+  /** the GS1 Digital Link stem that QR labels point at (a resolver serving /01/...) */
+  DIGITAL_LINK_BASE_URL: z.url('must be an http(s) URL').default('https://id.gs1.org'),
   QA_MIN_DEFECT_RETURNS: WholeNumber.refine((n) => n >= 1, 'must be 1 or more').default(QA_DEFAULTS.minDefectReturns),
 });
 export type Config = z.output<typeof Env>;

@@ -139,6 +139,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       INGEST_BUCKET: LOCAL_NAMES.ingestBucket,
       RECALL_TOPIC_ARN: recallTopicArn,
       ALERTS_TOPIC_ARN: alertsTopicArn,
+      // Local only: GS1's own example company prefix (GS1 General Specifications), so labels work from a clean clone.
+      GS1_COMPANY_PREFIX: process.env.GS1_COMPANY_PREFIX ?? '0614141',
       POWERTOOLS_SERVICE_NAME: 'lotledger',
       POWERTOOLS_LOG_LEVEL: loadLocalConfig().LOTLEDGER_LOG_LEVEL,
     };

@@ -25,6 +25,7 @@ export const ERROR_STATUS = {
   serial_not_found: 404,
   recall_not_found: 404,
   export_not_found: 404,
+  sscc_not_found: 404,
   route_not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

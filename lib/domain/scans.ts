@@ -28,7 +28,8 @@ export const ScanBatch = z.strictObject({
 
 /**
  * Turn one scan into a movement: GTIN from AI (01), lot (10), serial (21), expiry (17, day 00 = last day of the
- * month), production date (11), quantity (30 or 37, default 1; 1 with a serial). Two-digit years resolve against the
+ * month), production date (11), quantity (30 or 37, default 1; 1 with a serial). A logistic-unit label's (02) content GTIN
+ * with its (37) count stands for (01) (an SSCC label's content symbol, scanned when the pallet is received). Two-digit years resolve against the
  * scan's own date. A bad check digit, a malformed AI or a barcode without (01) or (10) rejects the record, naming
  * `scans.N.data`.
  * @example scanToMovement({ eventId: 's1', type: 'receive', site: 'dc-1', occurredAt: '2026-03-01T08:00:00Z', data: '(01)09506000134352(17)261231(10)ABC123' }, 0)
@@ -41,13 +42,14 @@ export function scanToMovement(raw: unknown, index: number): ParsedRecord {
   const { data, ...context } = s.data;
   const g = parseGs1(data, { referenceDate: context.occurredAt.slice(0, 10) });
   if (!g.ok) return reject(g.errors.map((e) => ({ path: `${prefix}.data`, message: e.message })));
-  const missing = [!g.gtin && 'GTIN (01)', !g.lot && 'lot (10)'].filter(Boolean);
+  const gtin = g.gtin ?? g.contentGtin;
+  const missing = [!gtin && 'GTIN (01)', !g.lot && 'lot (10)'].filter(Boolean);
   if (missing.length) return reject([{ path: `${prefix}.data`, message: `the barcode carries no ${missing.join(' and no ')}` }]);
   if (g.serial && g.quantity !== undefined && g.quantity !== 1)
     return reject([{ path: `${prefix}.data`, message: `a serialised item is one unit; the barcode says quantity ${g.quantity}` }]);
   const movement = {
     ...context,
-    gtin: g.gtin,
+    gtin,
     lot: g.lot,
     quantity: g.serial ? 1 : (g.quantity ?? 1),
     ...(g.serial ? { serials: [g.serial] } : {}),

@@ -224,7 +224,7 @@ const OWNERS: Owner[] = [
   ...ROUTES.map((r) => ({ name: r.handler, handler: r.handler, access: r.access, env: r.env ?? [], kind: 'route' as const })),
   ...JOBS.map((j) => ({ name: j.name, handler: j.handler, access: j.access, env: j.env ?? [], kind: j.kind })),
 ];
-const ENV_KEYS = ['TABLE_NAME', 'EXPORT_BUCKET', 'INGEST_BUCKET', 'RECALL_TOPIC_ARN', 'ALERTS_TOPIC_ARN', 'EXPORT_QUEUE_URL'];
+const ENV_KEYS = ['TABLE_NAME', 'EXPORT_BUCKET', 'INGEST_BUCKET', 'RECALL_TOPIC_ARN', 'ALERTS_TOPIC_ARN', 'EXPORT_QUEUE_URL', 'GS1_COMPANY_PREFIX'];
 
 describe('functions', () => {
   it('are one per route and per job, plus only CDK’s bucket-notifications handler', () => {
@@ -328,6 +328,7 @@ describe('IAM', () => {
     'export-worker': ['EXPORT#*'],
     'post-expiry-checks': ['ALERT#*', 'META#*'],
     'daily-expiry-check': ['ALERT#*', 'META#*'],
+    'post-label-sscc': ['LABEL#*'],
   };
   const writeStatements = (name: string) =>
     statementsOf(roleOf(fnId(name))).filter((st) => st.Effect === 'Allow' && list(st.Action).some((a) => /dynamodb:(PutItem|UpdateItem)/.test(a)));
@@ -410,16 +411,35 @@ describe('IAM', () => {
 describe('the HTTP API', () => {
   const routes = ofType('AWS::ApiGatewayV2::Route');
 
-  it('has one route per ROUTES entry, each with IAM auth, integrated with that route’s function', () => {
+  /** The contract's only public routes. A new public route is a deliberate change to this list, never a side effect. */
+  const PUBLIC = ['GET /01/{gtin}/10/{lot}', 'GET /01/{gtin}/21/{serial}'];
+
+  it('has one route per ROUTES entry, each with IAM auth unless public, integrated with that route’s function', () => {
     expect(routes.map(([, r]) => r.Properties?.RouteKey).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
     for (const route of ROUTES) {
       const [, r] = must(
         routes.find(([, x]) => x.Properties?.RouteKey === `${route.method} ${route.path}`),
         route.path,
       );
-      expect(r.Properties?.AuthorizationType).toBe('AWS_IAM');
+      expect(r.Properties?.AuthorizationType).toBe(PUBLIC.includes(`${route.method} ${route.path}`) ? 'NONE' : 'AWS_IAM');
       const integration = ref(r.Properties?.Target);
       expect(ref(props(integration).IntegrationUri)).toBe(fnId(route.handler));
+    }
+  });
+
+  it('leaves exactly the intended routes unauthenticated, each read only and with a throttle tighter than the stage default', () => {
+    const open = routes.filter(([, r]) => r.Properties?.AuthorizationType !== 'AWS_IAM').map(([, r]) => String(r.Properties?.RouteKey));
+    expect(open.sort()).toEqual([...PUBLIC].sort());
+    const stage = props(must(ofType('AWS::ApiGatewayV2::Stage')[0], 'stage')[0]);
+    const settings = stage.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    for (const key of PUBLIC) {
+      expect(settings[key]?.ThrottlingRateLimit).toBeLessThan(100);
+      expect(settings[key]?.ThrottlingBurstLimit).toBeLessThan(200);
+      const route = must(
+        ROUTES.find((r) => `${r.method} ${r.path}` === key),
+        key,
+      );
+      expect(route.access).toEqual({ table: 'read' });
     }
   });
 

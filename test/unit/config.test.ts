@@ -10,7 +10,14 @@ const doc = documentClient(new DynamoDBClient({ region: 'us-east-1' }));
 describe('loadConfig', () => {
   it('applies the defaults of the tuning keys and leaves unset resources out', () => {
     const c = loadConfig({ TABLE_NAME: 't' });
-    expect(c).toEqual({ TABLE_NAME: 't', RECALL_FOLLOW_UP_HOURS: 24, QA_DEFECT_RATE: 0.02, QA_MIN_DEFECT_RETURNS: 3 });
+    expect(c).toEqual({
+      TABLE_NAME: 't',
+      SSCC_EXTENSION_DIGIT: '0',
+      DIGITAL_LINK_BASE_URL: 'https://id.gs1.org',
+      RECALL_FOLLOW_UP_HOURS: 24,
+      QA_DEFECT_RATE: 0.02,
+      QA_MIN_DEFECT_RETURNS: 3,
+    });
   });
 
   it('takes the follow-up hours it is given, fractions included', () => {

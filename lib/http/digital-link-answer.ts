@@ -1,0 +1,48 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { PublicLotFacts } from '../domain/digital-link.js';
+import { type HttpResult, json } from './http.js';
+
+/** JSON when the caller asks for it (`Accept: application/json` without text/html), else the page for a phone's browser. */
+export const wantsJson = (event: APIGatewayProxyEventV2) => {
+  const accept = (event.headers?.accept ?? '').toLowerCase();
+  return accept.includes('application/json') && !accept.includes('text/html');
+};
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The page whoever scanned the QR code sees: the product, its expiry and, in large letters, whether it is recalled. */
+export function resolverPage(f: PublicLotFacts): string {
+  const product = esc(f.description ?? `GTIN ${f.gtin}`);
+  const verdict = f.recalled
+    ? `<section class="recalled" role="alert"><h1>RECALLED</h1><p class="title">${esc(f.recall?.title ?? 'PRODUCT RECALL')}</p>` +
+      `<p class="todo">${esc(f.recall?.instructions ?? '')}</p><p>${esc(f.recall?.reason ?? '')}</p></section>`
+    : `<section class="ok"><h1>NOT RECALLED</h1><p>No recall of this lot is known.</p></section>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${f.recalled ? 'RECALLED: ' : ''}${product}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:0;padding:1rem;max-width:40rem}
+h1{font-size:3.5rem;line-height:1.1;margin:.5rem 0}
+.recalled{background:#b00020;color:#fff;padding:1rem;border-radius:.5rem}
+.recalled .title{font-size:1.6rem;font-weight:700}.recalled .todo{font-size:1.4rem;font-weight:700}
+.ok{background:#0b6e2e;color:#fff;padding:1rem;border-radius:.5rem}
+dl{font-size:1.1rem}dt{font-weight:700;margin-top:.5rem}
+</style></head>
+<body>
+${verdict}
+<h2>${product}</h2>
+<dl>
+<dt>GTIN</dt><dd>${esc(f.gtin)}</dd>
+<dt>Lot</dt><dd>${esc(f.lot)}</dd>
+${f.serial ? `<dt>Serial</dt><dd>${esc(f.serial)}</dd>\n` : ''}<dt>Use by</dt><dd>${f.expiry ? esc(f.expiry) : 'not recorded'}${f.expired ? ' (expired)' : ''}</dd>
+</dl>
+</body></html>
+`;
+}
+
+/** The resolver's answer in the form the caller asked for. */
+export function digitalLinkAnswer(event: APIGatewayProxyEventV2, f: PublicLotFacts): HttpResult {
+  const headers = { vary: 'Accept', 'cache-control': 'public, max-age=60' };
+  if (wantsJson(event)) return json(200, f, headers);
+  return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', ...headers }, body: resolverPage(f) };
+}

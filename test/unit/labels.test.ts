@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { type Gs1Message, parseGs1 } from '../../lib/domain/gs1.js';
+import {
+  digitalLink,
+  LABEL_FORMATS,
+  type LabelFormat,
+  type LabelSpec,
+  lotLabel,
+  SYMBOLOGIES,
+  type Symbology,
+  serialLabel,
+  sscc,
+  ssccLabel,
+} from '../../lib/domain/labels.js';
+import { scanToMovement } from '../../lib/domain/scans.js';
+import { renderLabel } from '../../lib/exports/label-render.js';
+import { type Decoded, decodePdf, decodePng, decodeSvg, zplSymbols } from '../support/barcodes.js';
+
+const GTIN = '09506000134352';
+const REF = { referenceDate: '2026-06-01' };
+
+/** Render, then read every symbol back the way its format allows: a real decoder for images, the field data for ZPL. */
+async function readBack(spec: LabelSpec, format: LabelFormat): Promise<Decoded[]> {
+  const bytes = await renderLabel(spec, format);
+  switch (format) {
+    case 'png':
+      return decodePng(bytes);
+    case 'svg':
+      return decodeSvg(bytes.toString('utf8'));
+    case 'pdf':
+      return decodePdf(bytes);
+    case 'zpl':
+      return zplSymbols(bytes.toString('utf8'));
+  }
+}
+
+const parsed = (d: Decoded): Gs1Message => {
+  const r = parseGs1(d.scannerData, REF);
+  if (!r.ok) throw new Error(`${d.scannerData}: ${r.errors.map((e) => e.message).join('; ')}`);
+  return r;
+};
+const facts = (m: Gs1Message) => ({
+  gtin: m.gtin ?? m.contentGtin,
+  lot: m.lot,
+  serial: m.serial,
+  expiry: m.expiry,
+  productionDate: m.productionDate,
+  quantity: m.quantity,
+  sscc: m.sscc,
+});
+const FORMAT_OF: Record<Symbology, string> = { 'gs1-128': 'Code128', datamatrix: 'DataMatrix', qr: 'QRCode' };
+
+describe('label round trip: render, decode with zxing, parse with our GS1 parser', () => {
+  // '>' and '_' and '%' are set-82 characters the encoders must escape (ZPL, Digital Link)
+  const lot = 'L-26/05>A_%1';
+  for (const format of LABEL_FORMATS) {
+    for (const symbology of SYMBOLOGIES) {
+      it(`a lot label in ${format} as ${symbology} gives back the GTIN, lot, dates and count`, async () => {
+        // Prepare
+        const spec = lotLabel({
+          gtin: GTIN,
+          lot,
+          description: 'Romaine hearts 12 x 3',
+          expiry: '2026-12-31',
+          productionDate: '2026-05-30',
+          quantity: 24,
+          symbology,
+        });
+        // Act
+        const found = await readBack(spec, format);
+        // Assess
+        expect(found.map((f) => f.format)).toEqual([FORMAT_OF[symbology]]);
+        const [one] = found.map(parsed);
+        expect(one && facts(one)).toEqual({
+          gtin: GTIN,
+          lot,
+          expiry: '2026-12-31',
+          productionDate: '2026-05-30',
+          quantity: 24,
+          serial: undefined,
+          sscc: undefined,
+        });
+        // and POST /scans turns that very data into the movement
+        const m = scanToMovement({ eventId: 'e', type: 'receive', site: 'dc-1', occurredAt: '2026-06-01T08:00:00Z', data: found[0]?.scannerData }, 0);
+        expect(m.ok && m.movement).toMatchObject({ gtin: GTIN, lot, quantity: 24, expiry: '2026-12-31', productionDate: '2026-05-30' });
+      });
+
+      it(`a serial label in ${format} as ${symbology} gives back the GTIN and serial`, async () => {
+        const found = await readBack(serialLabel({ gtin: GTIN, serial: 'SN/0001>x', description: 'Cordless drill', symbology }), format);
+        expect(found.map((f) => f.format)).toEqual([FORMAT_OF[symbology]]);
+        expect(found.map(parsed).map(facts)).toEqual([{ gtin: GTIN, serial: 'SN/0001>x' }].map((x) => ({ ...facts({} as Gs1Message), ...x })));
+      });
+
+      it(`an SSCC label in ${format} as ${symbology} gives back the SSCC, content GTIN, lot, expiry and count, the SSCC lowest`, async () => {
+        const code = sscc('0', '9506000', 42);
+        const spec = ssccLabel({
+          sscc: code,
+          from: { siteId: 'dc-1', name: 'Main DC' },
+          shipTo: { siteId: 'store-9', name: 'Store 9' },
+          contents: [{ gtin: GTIN, lot: 'P1', quantity: 120, expiry: '2027-02-28' }],
+          symbology,
+        });
+        const found = await readBack(spec, format);
+        expect(found.map((f) => f.format)).toEqual([FORMAT_OF[symbology], 'Code128']);
+        const [content, last] = found.map(parsed);
+        expect(content && facts(content)).toMatchObject({ sscc: code, gtin: GTIN, lot: 'P1', quantity: 120, expiry: '2027-02-28' });
+        expect(last && facts(last)).toEqual({ ...facts({} as Gs1Message), sscc: code });
+        const m = scanToMovement({ eventId: 'e', type: 'receive', site: 'dc-1', occurredAt: '2026-06-01T08:00:00Z', data: found[0]?.scannerData }, 0);
+        expect(m.ok && m.movement).toMatchObject({ gtin: GTIN, lot: 'P1', quantity: 120, expiry: '2027-02-28' });
+      });
+    }
+  }
+});
+
+describe('label content', () => {
+  it('numbers SSCCs from the company prefix with a valid check digit, and refuses a counter that no longer fits', () => {
+    expect(sscc('0', '9506000', 1)).toBe('095060000000000015');
+    expect(parseGs1(`(00)${sscc('3', '061414112345', 9999)}`, REF).ok).toBe(true);
+    expect(() => sscc('0', '9506000', 1_000_000_000)).toThrow(/used up/);
+  });
+
+  it('prints each element in human-readable form under the symbol, and the description', () => {
+    const spec = lotLabel({ gtin: GTIN, lot: 'A1', description: 'Romaine', expiry: '2026-12-31', symbology: 'gs1-128' });
+    expect(spec.title).toBe('Romaine');
+    expect(spec.symbols[0]?.hri).toEqual(['(01) 09506000134352', '(17) 261231', '(10) A1']);
+  });
+
+  it('writes a Digital Link with the key and qualifiers in the path and the rest as query attributes', () => {
+    const uri = digitalLink([
+      { ai: '01', value: GTIN },
+      { ai: '17', value: '261231' },
+      { ai: '10', value: 'A/B%' },
+    ]);
+    expect(uri).toBe('https://id.gs1.org/01/09506000134352/10/A%2FB%25?17=261231');
+    const back = parseGs1(uri, REF);
+    expect(back.ok && back.lot).toBe('A/B%');
+  });
+
+  it('puts the SSCC symbol lowest on the ZPL label too', async () => {
+    const zpl = (
+      await renderLabel(
+        ssccLabel({
+          sscc: sscc('0', '9506000', 7),
+          from: { siteId: 'dc-1', name: 'DC' },
+          contents: [{ gtin: GTIN, lot: 'P1', quantity: 5 }],
+          symbology: 'gs1-128',
+        }),
+        'zpl',
+      )
+    ).toString();
+    const ys = [...zpl.matchAll(/\^FO\d+,(\d+)\^BY\d\^BC/g)].map((m) => Number(m[1]));
+    expect(ys).toHaveLength(2);
+    expect(ys[1]).toBeGreaterThan(ys[0] ?? Infinity);
+    const texts = [...zpl.matchAll(/\^FO\d+,(\d+)\^A0/g)].map((m) => Number(m[1]));
+    expect(Math.max(...texts)).toBeGreaterThan(ys[1] ?? 0); // only the SSCC's own HRI line sits below it
+  });
+
+  it('keeps free text from becoming ZPL commands', async () => {
+    const zpl = (await renderLabel(lotLabel({ gtin: GTIN, lot: 'A1', description: 'Evil ^XZ~JA text', symbology: 'qr' }), 'zpl')).toString();
+    expect(zpl).not.toContain('^XZ~');
+    expect(zpl.match(/\^XZ/g)).toHaveLength(1);
+  });
+});
