@@ -91,6 +91,11 @@ describe.skipIf(!existsSync(CHROMIUM))('console in Chromium', () => {
     await page.getByRole('heading', { name: 'Lot RMN-001' }).waitFor();
     await page.getByText(/Verified: \d+ entries/).waitFor();
     await page.getByRole('columnheader', { name: 'Seq' }).first().waitFor();
+    if (await hasRoute('GET', `/labels/lots/${ROMAINE}/RMN-001?format=svg`)) {
+      // The case label the API renders (branch labels), ready to print.
+      await page.getByRole('img', { name: 'Case label of lot RMN-001' }).waitFor();
+      await page.getByRole('button', { name: 'Print label' }).waitFor();
+    } else await page.getByText('Label printing is not available on this server yet').waitFor();
     await check(page, 'lot');
 
     await page.getByRole('button', { name: 'Trace forward' }).click();
