@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get, seg } from '../lib/api';
 import type { KdeGap } from '../lib/types';
-import { ErrorAlert } from './ui';
+import { ErrorAlert, PAGE_LABELS } from './ui';
 
 const PAGE = 20;
 

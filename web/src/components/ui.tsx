@@ -57,3 +57,11 @@ export function Progress({ label, value, description }: { label: string; value?:
     </output>
   );
 }
+
+/** Words for a Cloudscape Pagination's arrows and pages (without them its buttons have no name). */
+export const PAGE_LABELS = {
+  nextPageLabel: 'Next page',
+  previousPageLabel: 'Previous page',
+  pageLabel: (n: number) => `Page ${n}`,
+  paginationLabel: 'Pages',
+};

@@ -11,7 +11,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Background, Controls, type Edge, MarkerType, type Node, ReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
-import { ErrorAlert, Link, Progress } from '../components/ui';
+import { ErrorAlert, Link, PAGE_LABELS, Progress } from '../components/ui';
 import { get, lotPath, seg } from '../lib/api';
 import { ELK_MAX_NODES, layoutGraph } from '../lib/layout';
 import { fmtQty } from '../lib/time';
