@@ -9,7 +9,7 @@ import { SnsAlertPublisher } from '../lib/notify/sns-alert-publisher.js';
 import { batchPutAll } from '../lib/store/batch-put.js';
 import { documentClient } from '../lib/store/document-client.js';
 import { DynamoAlertStore } from '../lib/store/dynamo-alert-store.js';
-import { DynamoLedgerStore, lotItem } from '../lib/store/dynamo-ledger-store.js';
+import { DynamoLedgerStore, lotItems } from '../lib/store/dynamo-ledger-store.js';
 import { DynamoLotIndex } from '../lib/store/dynamo-lot-index.js';
 import { DynamoMasterDataStore } from '../lib/store/dynamo-master-data-store.js';
 import { countItemsRead } from '../lib/store/read-counter.js';
@@ -33,6 +33,7 @@ export async function expiryBenchmark(tableName: string, opts: { lots: number; n
       seq: 1,
       headHash: '0'.repeat(64),
       status: 'active',
+      statusVersion: 0,
       expiry: addDays(opts.asOf, near ? i % 6 : 30 + (i % 370)),
       unit: 'ea',
       createdAt: new Date().toISOString(),
@@ -45,7 +46,7 @@ export async function expiryBenchmark(tableName: string, opts: { lots: number; n
   await batchPutAll(
     doc,
     tableName,
-    heads.map((l) => lotItem(l)),
+    heads.flatMap((l) => lotItems(l)),
   );
   const seedMs = performance.now() - seedStarted;
 

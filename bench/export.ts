@@ -13,7 +13,7 @@ import { type LedgerEntry, type LotState, sealEntry } from '../lib/domain/ledger
 import { batchPutAll } from '../lib/store/batch-put.js';
 import { documentClient } from '../lib/store/document-client.js';
 import { DynamoExportStore } from '../lib/store/dynamo-export-store.js';
-import { entryItem, lotItem } from '../lib/store/dynamo-ledger-store.js';
+import { entryItem, lotItems } from '../lib/store/dynamo-ledger-store.js';
 
 const GTIN = '00614141000012';
 const DAY0 = Date.UTC(2025, 0, 1);
@@ -68,6 +68,7 @@ async function seed(table: string, movements: number, days: number) {
         seq: last.seq,
         headHash: last.hash,
         status: 'active',
+        statusVersion: 0,
         unit: 'ea',
         createdAt: new Date(DAY0).toISOString(),
         balances: { 'bench-dc': { q: 10_000 - n, r: 10_000 } },
@@ -76,7 +77,7 @@ async function seed(table: string, movements: number, days: number) {
         expiry: '2027-12-31',
         tlcSource: 'bench-farm',
       };
-      items.push(lotItem(head));
+      items.push(...lotItems(head));
     }
   }
   await batchPutAll(doc, table, items.splice(0));

@@ -11,8 +11,11 @@ import type { Access, EnvKey, ItemKind } from './routes.js';
 /**
  * `Access` (infra/routes.ts, infra/jobs.ts) → IAM statements. Every action is written out here; no `grant*` helper
  * is used for data access, because the helpers that write (`grantWriteData`, `grantReadWrite`, `grantPut`...) also
- * grant deletes. The ledger is append-only: no function ever gets `dynamodb:DeleteItem` or `dynamodb:BatchWriteItem`
- * (a batch write can delete), and export writers get `s3:PutObject` only.
+ * grant deletes. The ledger is append-only: no function gets `dynamodb:BatchWriteItem` (a batch write can delete),
+ * and only the ledger's sequencer (job `ledger-chain`) gets `dynamodb:DeleteItem`, under the lot partitions only: it
+ * deletes each accepted-but-unchained (`PEND#`) item in the transaction that writes its chained entry. A deleted
+ * chained entry would still fail verify (a missing seq, a head that no longer matches, an anchor that disagrees).
+ * Export writers get `s3:PutObject` only.
  *
  * Transactions have no IAM actions of their own: each item of a `TransactWriteItems` is authorised as the
  * `PutItem` / `UpdateItem` / `ConditionCheckItem` it contains, and `TransactGetItems` as `GetItem`.
@@ -21,6 +24,8 @@ import type { Access, EnvKey, ItemKind } from './routes.js';
 export const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
 /** Conditional puts and updates, never a delete; each only on the partition keys of the item kinds the function owns. */
 export const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** The sequencer's deletes of the pending entries it chains (see above). */
+export const TABLE_DELETE = ['dynamodb:DeleteItem'];
 
 /**
  * The partition-key prefixes of each item kind (lib/store/keys.ts and the stores; lib/store/table.ts has the layout).
@@ -31,8 +36,10 @@ export const KEY_PREFIXES: Record<ItemKind, readonly string[]> = {
   site: ['SITE#*'],
   // META#EXPIRY_ALERT_DAYS: putProduct raises it, the expiry check completes it
   meta: ['META#*'],
-  // lot heads and their entries (LOT#), eventId records (EVENT#), serials (SERIAL#)
+  // lot metas, stock heads, pending and chained entries (LOT#), eventId records (EVENT#), serials (SERIAL#)
   ledger: ['LOT#*', 'EVENT#*', 'SERIAL#*'],
+  // accepted entries waiting for the sequencer (LOT#.../PEND#...): only the sequencer deletes them, once chained
+  pending: ['LOT#*'],
   // recalls, their notices (the outbox) and acknowledgements
   recall: ['RECALL#*'],
   alert: ['ALERT#*'],
@@ -155,6 +162,15 @@ export function accessPolicy(access: Access, t: AccessTargets): AccessPolicy {
           actions: [...TABLE_WRITE],
           resources: [table.tableArn],
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writablePrefixes(writes) } },
+        }),
+      );
+    const deletes = access.table === 'read' ? [] : (access.table.delete ?? []);
+    if (deletes.length)
+      statements.push(
+        new PolicyStatement({
+          actions: [...TABLE_DELETE],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writablePrefixes(deletes) } },
         }),
       );
     add({ statements, findings: writes.length ? [GENERATE_DATA_KEY] : [] });

@@ -128,6 +128,18 @@ export const JOBS: readonly Job[] = [
     env: ['EXPORT_BUCKET'],
   },
   {
+    // The ledger's sequencer: chains the entries accepted on the sell path (pending items) into each lot's hash chain
+    // within about a second (the contract allows 2 s); the schedule every minute sweeps whatever a lost batch left.
+    // The only function that deletes: the pending items it chains, in the transaction that writes their entries.
+    kind: 'table-stream',
+    name: 'ledger-chain',
+    handler: 'chain-ledger-job',
+    entities: ['pending'],
+    batchWindowSeconds: 0,
+    sweep: { minute: '*', hour: '*' },
+    access: { table: { write: ['ledger'], delete: ['pending'] } },
+  },
+  {
     // Heads of lots whose chain moved, into the Object-Lock bucket within LOTLEDGER_ANCHOR_SECONDS (anchors/{iso}.json).
     kind: 'table-stream',
     name: 'ledger-anchor',

@@ -5,8 +5,11 @@
  * `access` is the least privilege the handler needs; infra/lotledger-stack.ts turns it into IAM actions.
  */
 export type Access = {
-  /** `read`, or read and write only the item kinds named (IAM `dynamodb:LeadingKeys` on their key prefixes) */
-  table?: 'read' | { write: readonly ItemKind[] };
+  /**
+   * `read`, or read and write only the item kinds named (IAM `dynamodb:LeadingKeys` on their key prefixes); `delete`
+   * only for the ledger's sequencer, which deletes the pending entries it chains
+   */
+  table?: 'read' | { write: readonly ItemKind[]; delete?: readonly ItemKind[] };
   /** 'put' is PutObject only: export writers never get a grant that includes deletes */
   exportBucket?: readonly ('read' | 'put')[];
   ingestBucket?: readonly ('read' | 'put')[];
@@ -20,7 +23,7 @@ export type Access = {
  * the ledger writers: movements, scans, batch files, lot hold and release, recalls (they quarantine lots) and the
  * chain sequencer.
  */
-export type ItemKind = 'product' | 'site' | 'meta' | 'ledger' | 'recall' | 'alert' | 'export' | 'label';
+export type ItemKind = 'product' | 'site' | 'meta' | 'ledger' | 'pending' | 'recall' | 'alert' | 'export' | 'label';
 
 /** Environment keys a function may read beyond TABLE_NAME; the stack sets each to the resource it names. */
 export type EnvKey = 'EXPORT_BUCKET' | 'INGEST_BUCKET' | 'RECALL_TOPIC_ARN' | 'ALERTS_TOPIC_ARN' | 'EXPORT_QUEUE_URL' | 'GS1_COMPANY_PREFIX';

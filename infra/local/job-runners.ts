@@ -56,6 +56,18 @@ export const lotHeadStreamEvent = (lots: readonly LotKey[]) => ({
   })),
 });
 
+/** A DynamoDB stream batch of pending-entry records (one per lot), as the sequencer's filtered event source would deliver it. */
+export const pendingStreamEvent = (lots: readonly LotKey[]) => ({
+  Records: lots.map((l) => ({
+    eventSource: 'aws:dynamodb',
+    eventName: 'INSERT' as const,
+    dynamodb: {
+      Keys: { pk: { S: `LOT#${l.gtin}#${l.lot}` }, sk: { S: 'PEND#' } },
+      NewImage: { pk: { S: `LOT#${l.gtin}#${l.lot}` }, entity: { S: 'pending' }, gtin: { S: l.gtin }, lot: { S: l.lot } },
+    },
+  })),
+});
+
 /** An SQS event carrying one S3 ObjectCreated notification, as the cloud's bucket → queue → Lambda path delivers it. */
 export function s3NotificationAsSqs(bucket: string, key: string, size: number, eTag: string): SQSEvent {
   const s3Event = {
@@ -105,6 +117,8 @@ export type JobRunner = {
   runStream(name: string): Promise<unknown>;
   /** hand the lot heads written since the last run to the lot-head stream jobs now, as the anchor poller does */
   pollLotHeads(): Promise<void>;
+  /** hand the lots with pending entries written since the last run to the sequencer now, as its poller does */
+  pollPending(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -122,6 +136,8 @@ export function startJobRunners(opts: {
   streamPollMs?: number;
   /** the lot heads written through the stack's DynamoDB client, and how often to hand them on (the anchor interval) */
   lotHeads?: { writes: LotHeadWrites; pollMs: number };
+  /** the pending entries written through the stack's client, and how often to hand them to the sequencer */
+  pending?: { writes: LotHeadWrites; pollMs: number };
   jobs?: readonly Job[];
 }): JobRunner {
   const jobs = opts.jobs ?? JOBS;
@@ -160,6 +176,26 @@ export function startJobRunners(opts: {
       lotHeadRun = undefined;
     });
     return lotHeadRun;
+  };
+
+  /** Jobs fed by pending-entry records (the sequencer) run off the pending writes every `pending.pollMs`. */
+  const onPending = (j: Job) => j.kind === 'table-stream' && j.entities.includes('pending') && opts.pending !== undefined;
+  let pendingRun: Promise<void> | undefined;
+  const pendingOnce = async () => {
+    const writes = opts.pending?.writes;
+    const lots = writes?.drain() ?? [];
+    if (!writes || lots.length === 0) return;
+    for (const job of jobs.filter(onPending))
+      await (await load(job.handler))(pendingStreamEvent(lots), lambdaContext(job.handler, 900_000)).catch((e: unknown) => {
+        for (const l of lots) writes.add(l); // as a failed stream batch is retried
+        opts.log('stream job failed', { job: job.name, error: String(e) });
+      });
+  };
+  const pollPending = () => {
+    pendingRun ??= pendingOnce().finally(() => {
+      pendingRun = undefined;
+    });
+    return pendingRun;
   };
 
   const pollOnce = async (): Promise<number> => {
@@ -211,7 +247,7 @@ export function startJobRunners(opts: {
     }
     // DynamoDB Local has streams, but a poll of the outbox is simpler and just as prompt for one developer's stack.
     for (const job of jobs) {
-      if (job.kind !== 'table-stream' || onLotHeads(job)) continue;
+      if (job.kind !== 'table-stream' || onLotHeads(job) || onPending(job)) continue;
       const tick = async () => {
         await runStream(job.name).catch((e) => opts.log('stream job failed', { job: job.name, error: String(e) }));
         if (!stopped) {
@@ -233,6 +269,23 @@ export function startJobRunners(opts: {
       t.unref();
       timers.push(t);
     }
+    const pending = opts.pending;
+    if (pending && jobs.some(onPending)) {
+      // The sweep (no Records) first, for entries accepted while the stack was down, and then as its schedule says.
+      const sweep = () => {
+        for (const job of jobs.filter(onPending))
+          void load(job.handler)
+            .then((h) => h(scheduledEvent(job), lambdaContext(job.handler, 900_000)))
+            .catch((e) => opts.log('stream job failed', { job: job.name, error: String(e) }));
+      };
+      sweep();
+      const swept = setInterval(sweep, 60_000);
+      swept.unref();
+      timers.push(swept);
+      const t = setInterval(() => void pollPending(), pending.pollMs);
+      t.unref();
+      timers.push(t);
+    }
     if (jobs.some((j) => j.kind === 'ingest-queue')) {
       const tick = async () => {
         await pollIngest().catch((e) => opts.log('ingest poll failed', { error: String(e) }));
@@ -251,11 +304,13 @@ export function startJobRunners(opts: {
     pollIngest,
     runStream,
     pollLotHeads,
+    pollPending,
     stop: async () => {
       stopped = true;
       for (const t of timers) clearTimeout(t);
       await polling?.catch(() => undefined);
       await lotHeadRun;
+      await pendingRun;
     },
   };
 }

@@ -21,6 +21,12 @@ export function lotOfHeadKey(k: Keyed): LotKey | undefined {
   return m?.[1] && m[2] !== undefined ? { gtin: m[1], lot: m[2] } : undefined;
 }
 
+/** The lot a key names when it is a pending entry (`LOT#{gtin}#{lot}` / `PEND#...`), else undefined. */
+export function lotOfPendingKey(k: Keyed): LotKey | undefined {
+  const m = str(k?.sk)?.startsWith('PEND#') ? HEAD.exec(str(k?.pk) ?? '') : null;
+  return m?.[1] && m[2] !== undefined ? { gtin: m[1], lot: m[2] } : undefined;
+}
+
 /**
  * The local stand-in for the table stream's `entity = lot` records: a middleware on the stack's DynamoDB client that
  * notes each lot head a successful write touched, whoever wrote it (ledger, sequencer, recall, hold). The anchor
@@ -29,6 +35,12 @@ export function lotOfHeadKey(k: Keyed): LotKey | undefined {
 export class LotHeadWrites {
   private readonly dirty = new Map<string, LotKey>();
 
+  /** `of` picks the items to note (lot heads by default; `lotOfPendingKey` for the sequencer's poller). */
+  constructor(
+    private readonly of: (k: Keyed) => LotKey | undefined = lotOfHeadKey,
+    private readonly name = 'lotledgerLotHeadWrites',
+  ) {}
+
   observe(client: DynamoDBClient): this {
     client.middlewareStack.add(
       (next, context) => async (args) => {
@@ -36,7 +48,7 @@ export class LotHeadWrites {
         if (WRITES.test(context.commandName ?? '')) this.note(args.input as WriteInput);
         return out;
       },
-      { step: 'initialize', name: 'lotledgerLotHeadWrites' },
+      { step: 'initialize', name: this.name },
     );
     return this;
   }
@@ -45,7 +57,7 @@ export class LotHeadWrites {
     const keyed: Keyed[] = [input.Item, input.Key];
     for (const t of input.TransactItems ?? []) keyed.push(t.Put?.Item, t.Update?.Key);
     for (const reqs of Object.values(input.RequestItems ?? {})) for (const r of reqs) keyed.push(r.PutRequest?.Item);
-    for (const k of keyed) this.add(lotOfHeadKey(k));
+    for (const k of keyed) this.add(this.of(k));
   }
 
   add(k: LotKey | undefined) {

@@ -11,7 +11,7 @@ import { documentClient } from '../../lib/store/document-client.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { createApiServer } from './http-server.js';
 import { type JobRunner, startJobRunners } from './job-runners.js';
-import { LotHeadWrites } from './lot-head-writes.js';
+import { LotHeadWrites, lotOfPendingKey } from './lot-head-writes.js';
 import { ensureBucket, ensureTable, ensureTopic } from './provision.js';
 import { registerQueueConsumers } from './queue-consumers.js';
 import { type S3Local, S3RVER_CREDENTIALS, startS3Local } from './s3-local.js';
@@ -109,6 +109,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const snsClient = new SNSClient({ ...clientCfg, endpoint: snsUrl });
     const sqsClient = new SQSClient({ ...clientCfg, endpoint: sqsUrl });
     const lotHeadWrites = new LotHeadWrites().observe(ddbClient);
+    // The local stand-in for the stream's pending-entry records: the sequencer's poller drains it every 50 ms.
+    const pendingWrites = new LotHeadWrites(lotOfPendingKey, 'lotledgerPendingWrites').observe(ddbClient);
     const clients: Clients = { doc: documentClient(ddbClient), s3: s3Client, sns: snsClient, sqs: sqsClient };
     stops.push(async () => {
       for (const c of [clients.doc, ddbClient, s3Client, snsClient, sqsClient]) c.destroy();
@@ -155,6 +157,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       s3: s3Client,
       ingestBucket: LOCAL_NAMES.ingestBucket,
       lotHeads: { writes: lotHeadWrites, pollMs: anchorSeconds() * 1000 },
+      pending: { writes: pendingWrites, pollMs: 50 },
     });
     stops.push(() => jobs.stop());
 

@@ -2,10 +2,16 @@ import type { LotState } from './ledger.js';
 
 // The ports of expiry, QA alerts and FEFO picking: the lot index, the alert store and the alerts topic.
 
+/** A lot near expiry as the expiry index lists it: its stock per site, summed from its stock heads. */
+export type ExpiringLot = Pick<LotState, 'gtin' | 'lot' | 'expiry' | 'balances'>;
+
 /** The read side the expiry check and FEFO picking need, over the lot indexes. */
 export interface LotIndex {
-  /** Lots that have stock on hand and an expiry on or before `through`, earliest expiry first, a page at a time. */
-  expiringThrough(through: string): AsyncIterable<LotState[]>;
+  /**
+   * Lots that have stock on hand and an expiry on or before `through`, earliest expiry first, a page at a time, each
+   * with its balances at the sites that hold stock.
+   */
+  expiringThrough(through: string): AsyncIterable<ExpiringLot[]>;
   /** Lots of one GTIN in FEFO order (expiry ascending, lots without expiry last) from `fromExpiry` on, a page at a time. */
   lotsByExpiry(gtin: string, fromExpiry: string): AsyncIterable<LotState[]>;
   /** An upper bound of `expiryAlertDays` over all products: never below the true maximum, possibly above it. */

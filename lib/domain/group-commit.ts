@@ -1,5 +1,5 @@
 import { forEachLimit } from './concurrency.js';
-import { lotId, MAX_TRANSACTION_ACTIONS, type Plan, type SerialState } from './ledger.js';
+import { applyLotWrite, lotId, MAX_TRANSACTION_ACTIONS, type Plan, type SerialState } from './ledger.js';
 import type { BulkLedgerStore, MasterCache, Overlay } from './ledger-ports.js';
 import type { Product, Site } from './master-data.js';
 import type { Movement } from './movement.js';
@@ -93,7 +93,7 @@ function planGroup(d: LedgerDeps, g: Pending[], group: number, p: Planning): Pla
     p.tokens.set(index, token);
     plannedHere.add(m.eventId);
     overlay.events.set(m.eventId, r.plan.event);
-    for (const l of r.plan.lots) overlay.lots.set(lotId(l.next), l.next);
+    for (const l of r.plan.lots) overlay.lots.set(lotId(l.key), applyLotWrite(overlay.lots.get(lotId(l.key)), l));
     for (const x of r.plan.serials) overlay.serials.set(`${x.next.gtin}|${x.next.serial}`, x.next);
     planned.push({ index, m, plan: r.plan, group });
   }

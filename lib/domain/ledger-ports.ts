@@ -1,4 +1,4 @@
-import type { EventRecord, LotState, Plan, SerialState, Snapshot } from './ledger.js';
+import type { EventRecord, LotRead, Plan, SerialState, Snapshot } from './ledger.js';
 import type { Product, Site } from './master-data.js';
 import type { Movement } from './movement.js';
 
@@ -16,8 +16,8 @@ export interface LedgerStore {
   getEvent(eventId: string): Promise<EventRecord | undefined>;
 }
 
-/** A consistent view of many records' state; serials are keyed `gtin|serial`. */
-export type Overlay = { events: Map<string, EventRecord>; lots: Map<string, LotState>; serials: Map<string, SerialState> };
+/** A consistent view of many records' state: lots with the stock heads read; serials are keyed `gtin|serial`. */
+export type Overlay = { events: Map<string, EventRecord>; lots: Map<string, LotRead>; serials: Map<string, SerialState> };
 
 /** The optional fast path of a ledger store: bulk reads, and many plans committed in one transaction. */
 export interface BulkLedgerStore extends LedgerStore {

@@ -11,28 +11,117 @@ export type LotStatus = 'active' | 'on-hold' | 'recalled';
 /** What a lot's balance at one internal site holds: on hand now, and all that ever arrived there. */
 export type SiteBalance = { q: number; r: number };
 
-/** The head of a lot's chain, with everything the rules need: status, expiry and per-site balances. */
-export type LotState = LotKey & {
+/**
+ * The lot's own item: its identity, its status (the source of truth) and the head of its chain (`seq`, `headHash`),
+ * which only the sequencer moves. A movement reads it and never writes it (except the one that creates the lot), so
+ * the sell path of a hot lot never contends on it.
+ */
+export type LotMeta = LotKey & {
   seq: number;
   headHash: string;
   status: LotStatus;
   statusReason?: string;
   recallId?: string;
+  /** bumped by every status change; stock heads carry the version of the status they copied */
+  statusVersion: number;
+  /** acceptance stamp of the last status change */
+  statusAt?: string;
   expiry?: string;
   productionDate?: string;
   tlcSource?: string;
   tlcSourceReference?: string;
   unit: string;
   createdAt: string;
+};
+
+/**
+ * A lot's stock at one internal site, its own item (`BAL#{siteId}` in the lot's partition): every movement that
+ * changes stock at that site writes it, guarded by `version`, and nothing else on the sell path does, so two sites
+ * never contend. It holds the site's share of the lot's counters (the lot's figure is the sum over its heads; a share
+ * may be negative, e.g. serials received at one site and sold at another), and copies of the lot's status.
+ */
+export type StockHead = LotKey & {
+  siteId: string;
+  q: number;
+  r: number;
+  sold: number;
+  defectReturns: number;
+  serialsTotal: number;
+  serialsInStock: number;
+  version: number;
+  /** acceptance stamp of the last movement (or status change) that wrote it: the next one is stamped after it */
+  lastAt: string;
+  status: LotStatus;
+  statusReason?: string;
+  statusVersion: number;
+  expiry?: string;
+};
+
+/** What a movement reads of a lot: its meta and the stock heads of the sites it touches (keyed by siteId, as data). */
+export type LotRead = { meta: LotMeta; heads: Map<string, StockHead> };
+
+/** A ledger entry accepted and not chained yet: everything but `seq`, `prevHash` and `hash`, which the sequencer adds. */
+export type UnchainedEntry = Omit<LedgerEntry, 'seq' | 'prevHash' | 'hash'>;
+/** An accepted entry waiting for the sequencer, sorted in its lot by `acceptedAt`, then eventId, then `n`. */
+export type PendingEntry = LotKey & { acceptedAt: string; n: number; entry: UnchainedEntry };
+
+/** The head of a lot's chain, with everything the rules need: status, expiry and per-site balances (the sum over its stock heads). */
+export type LotState = LotMeta & {
   /** internal siteId -> balance */
   balances: Record<string, SiteBalance>;
   serialsTotal: number;
   serialsInStock: number;
-  /** units sold (sell movements), kept on the head so the defect-rate check needs no extra read; absent on older items = 0 */
+  /** units sold (sell movements); absent = 0 */
   sold?: number;
-  /** units returned with reason `defect`; absent on older items = 0 */
+  /** units returned with reason `defect`; absent = 0 */
   defectReturns?: number;
+  /** the latest `lastAt` of its stock heads */
+  lastAt?: string;
+  /** accepted entries not chained yet (only where the reader counted them) */
+  unchained?: number;
 };
+
+/** A lot as its readers see it: the meta with every stock head summed. Balances are own properties (see balanceAt). */
+export function aggregateLot(meta: LotMeta, heads: Iterable<StockHead>, unchained?: number): LotState {
+  const lot: LotState = { ...meta, balances: {}, serialsTotal: 0, serialsInStock: 0, sold: 0, defectReturns: 0 };
+  for (const h of heads) {
+    if (h.q !== 0 || h.r !== 0) setBalance(lot, h.siteId, { q: h.q, r: h.r });
+    lot.serialsTotal += h.serialsTotal;
+    lot.serialsInStock += h.serialsInStock;
+    lot.sold = q3((lot.sold ?? 0) + h.sold);
+    lot.defectReturns = q3((lot.defectReturns ?? 0) + h.defectReturns);
+    if (lot.lastAt === undefined || h.lastAt > lot.lastAt) lot.lastAt = h.lastAt;
+  }
+  if (unchained !== undefined) lot.unchained = unchained;
+  return lot;
+}
+
+/** The meta fields of a lot state (what the lot's own item holds). */
+export function metaOf(l: LotMeta): LotMeta {
+  const meta: LotMeta = {
+    gtin: l.gtin,
+    lot: l.lot,
+    seq: l.seq,
+    headHash: l.headHash,
+    status: l.status,
+    statusVersion: l.statusVersion ?? 0,
+    unit: l.unit,
+    createdAt: l.createdAt,
+  };
+  for (const f of ['statusReason', 'recallId', 'statusAt', 'expiry', 'productionDate', 'tlcSource', 'tlcSourceReference'] as const)
+    if (l[f] !== undefined) meta[f] = l[f];
+  return meta;
+}
+
+/** A stamp strictly after every one given and not before `now` (ISO, millisecond precision). */
+export function stampAfter(now: string, after: readonly (string | undefined)[]): string {
+  let t = Date.parse(now);
+  for (const a of after) if (a !== undefined) t = Math.max(t, Date.parse(a) + 1);
+  return new Date(t).toISOString();
+}
+
+/** Where a serial's history entry is: by movement (eventId), or by seq on older items. */
+export type SerialRef = { lot: string; eventId?: string; seq?: number };
 
 export type SerialStatus = 'in-stock' | 'shipped' | 'sold' | 'disposed';
 export type SerialState = {
@@ -41,8 +130,11 @@ export type SerialState = {
   lot: string;
   status: SerialStatus;
   siteId: string;
-  /** the ledger entries that moved it, oldest first */
-  refs: { lot: string; seq: number }[];
+  /**
+   * the movements that moved it, oldest first: the lot and the eventId (the entry's seq is known once chained; the
+   * event record then names it). Items written before entries were chained after acceptance hold `seq` instead.
+   */
+  refs: SerialRef[];
   version: number;
 };
 
@@ -54,7 +146,8 @@ export type EventRecord = {
   recordedAt: string;
   /** identifies the attempt that wrote it, so a retry after a lost response can tell it was its own */
   txToken: string;
-  entries: { gtin: string; lot: string; seq: number }[];
+  /** the lots it wrote an entry to, in entry order (`n`); `seq` is set by the sequencer when it chains that entry */
+  entries: { gtin: string; lot: string; seq?: number }[];
 };
 
 export type LedgerEntryType = MovementType | 'hold' | 'release' | 'recall';
@@ -105,41 +198,68 @@ export function entryHashOk(e: LedgerEntry): boolean {
 /** Everything a movement's rules read, as one consistent snapshot. */
 export type Snapshot = {
   event?: EventRecord;
-  lots: Map<string, LotState>;
+  lots: Map<string, LotRead>;
   serials: Map<string, SerialState>;
   products: Map<string, Product>;
   sites: Map<string, Site>;
 };
 
+/** A lot's writes of one movement: its meta when the movement creates the lot, and each stock head it changes. */
+export type LotWrite = { key: LotKey; create?: LotMeta; heads: { expectedVersion: number; next: StockHead }[] };
+
 /** The writes that record one movement, each guarded by the state it was planned from. */
 export type Plan = {
   event: EventRecord;
-  /** `expectedSeq` 0 = the lot must not exist yet */
-  lots: { expectedSeq: number; next: LotState }[];
-  entries: LedgerEntry[];
+  /** `expectedVersion` 0 = the stock head must not exist yet; `create` = the lot must not exist yet */
+  lots: LotWrite[];
+  /** one per lot the movement touches: chained by the sequencer shortly after */
+  pending: PendingEntry[];
   /** `expectedVersion` 0 = the serial must not exist yet */
   serials: { expectedVersion: number; next: SerialState }[];
 };
 
 /** DynamoDB's limit on actions in one transaction. */
 export const MAX_TRANSACTION_ACTIONS = 100;
-export const actionCount = (p: Pick<Plan, 'lots' | 'entries' | 'serials'>) => 1 + p.lots.length + p.entries.length + p.serials.length;
+export const actionCount = (p: Pick<Plan, 'lots' | 'pending' | 'serials'>) =>
+  1 + p.lots.reduce((n, l) => n + (l.create ? 1 : 0) + l.heads.length, 0) + p.pending.length + p.serials.length;
+
+/** A lot read with a plan's writes applied (what the next record of a window plans against). */
+export function applyLotWrite(read: LotRead | undefined, w: LotWrite): LotRead {
+  const meta = w.create ?? read?.meta;
+  if (!meta) throw new Error(`lot ${lotId(w.key)} is written before it exists`);
+  const heads = new Map(read?.heads ?? []);
+  for (const h of w.heads) heads.set(h.next.siteId, h.next);
+  return { meta, heads };
+}
 
 /** Round to the 3 decimals quantities may carry, so sums never drift. */
 export const q3 = (n: number) => Math.round(n * 1000) / 1000;
 
-/** The keys a movement's snapshot must hold. */
-export function keysOf(m: Movement): { lots: LotKey[]; serials: string[]; gtins: string[]; sites: string[] } {
-  const lots: LotKey[] = [{ gtin: m.gtin, lot: m.lot }, ...(m.inputs ?? []).map((i) => ({ gtin: i.gtin, lot: i.lot }))];
+/** The keys a movement's snapshot must hold: lots (their meta), the stock heads it may change, serials and master data. */
+export function keysOf(m: Movement): {
+  lots: LotKey[];
+  heads: { lot: LotKey; siteId: string }[];
+  serials: string[];
+  gtins: string[];
+  sites: string[];
+} {
+  const main = { gtin: m.gtin, lot: m.lot };
+  const inputs = (m.inputs ?? []).map((i) => ({ gtin: i.gtin, lot: i.lot }));
+  const lots: LotKey[] = [main, ...inputs];
   const sites = [m.site, m.counterparty, m.tlcSource].filter((s): s is string => s !== undefined);
-  return { lots, serials: m.serials ?? [], gtins: [...new Set(lots.map((l) => l.gtin))], sites: [...new Set(sites)] };
+  const heads = [
+    { lot: main, siteId: m.site },
+    ...(m.counterparty !== undefined ? [{ lot: main, siteId: m.counterparty }] : []),
+    ...inputs.map((lot) => ({ lot, siteId: m.site })),
+  ];
+  return { lots, heads, serials: m.serials ?? [], gtins: [...new Set(lots.map((l) => l.gtin))], sites: [...new Set(sites)] };
 }
 
 /** The canonical content of a movement, hashed for idempotency: the same eventId with other content is a conflict. */
 export const contentHash = (m: Movement) => hashOf(m);
 
 /** The status a lot shows at a date: an expiry before that date makes it `expired`. */
-export function effectiveStatus(lot: Pick<LotState, 'status' | 'expiry'>, onDate: string): LotStatus | 'expired' {
+export function effectiveStatus(lot: Pick<LotMeta, 'status' | 'expiry'>, onDate: string): LotStatus | 'expired' {
   if (lot.status !== 'active') return lot.status;
   return lot.expiry !== undefined && lot.expiry < onDate ? 'expired' : 'active';
 }

@@ -1,7 +1,10 @@
-import type { LedgerEntry, LotKey, LotState } from './ledger.js';
+import type { LedgerEntry, LotKey, LotState, UnchainedEntry } from './ledger.js';
 
-/** One page of a lot's partition: its head (on the page that holds it) and chained entries in seq order; `cursor` resumes. */
-export type LotPartitionPage = { head?: LotState; entries: LedgerEntry[]; cursor?: string };
+/**
+ * One page of a lot's partition: its head (on the page that holds it), chained entries in seq order, and the entries
+ * accepted but not chained yet that the page met (acceptance order); `cursor` resumes.
+ */
+export type LotPartitionPage = { head?: LotState; entries: LedgerEntry[]; pending?: UnchainedEntry[]; cursor?: string };
 
 /** Reads a lot's head and chain together, page by page (one request a page). */
 export interface LotPartitions {
@@ -21,11 +24,26 @@ export async function forEachEntryPage(ledger: LotPartitions, k: LotKey, visit: 
   return head;
 }
 
-/** A lot's head and every chained entry, oldest first, in as few requests as its size allows. */
-export async function readLotPartition(ledger: LotPartitions, k: LotKey): Promise<{ head?: LotState; entries: LedgerEntry[] }> {
+/**
+ * A lot's head, every chained entry (oldest first) and the entries accepted but not chained yet, in as few requests as
+ * its size allows. An entry the sequencer chained while the pages were read shows once, as chained.
+ */
+export async function readLotPartition(
+  ledger: LotPartitions,
+  k: LotKey,
+): Promise<{ head?: LotState; entries: LedgerEntry[]; pending: UnchainedEntry[] }> {
   const entries: LedgerEntry[] = [];
-  const head = await forEachEntryPage(ledger, k, (page) => {
-    for (const e of page) entries.push(e);
-  });
-  return head ? { head, entries } : { entries };
+  const pending: UnchainedEntry[] = [];
+  let head: LotState | undefined;
+  let cursor: string | undefined;
+  do {
+    const page = await ledger.lotPartition(k, cursor === undefined ? {} : { cursor });
+    head ??= page.head;
+    for (const e of page.entries) entries.push(e);
+    for (const e of page.pending ?? []) pending.push(e);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  const chained = new Set(entries.map((e) => JSON.stringify([e.eventId, e.role ?? null])));
+  const unchained = pending.filter((e) => !chained.has(JSON.stringify([e.eventId, e.role ?? null])));
+  return head ? { head, entries, pending: unchained } : { entries, pending: unchained };
 }

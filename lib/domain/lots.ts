@@ -1,21 +1,42 @@
 import type { Clock } from './clock.js';
+import { forEachLimit } from './concurrency.js';
 import { AppError } from './errors.js';
-import { effectiveStatus, type LedgerEntry, type LotKey, type LotState, type LotStatus, onHand, type SerialState } from './ledger.js';
+import {
+  effectiveStatus,
+  type LedgerEntry,
+  type LotKey,
+  type LotMeta,
+  type LotState,
+  type LotStatus,
+  onHand,
+  type PendingEntry,
+  type SerialRef,
+  type SerialState,
+  type StockHead,
+} from './ledger.js';
 import type { LotPartitions } from './lot-partition.js';
 import type { MasterDataStore } from './master-data.js';
-import { planStatusChange } from './plan-movement.js';
+import { planStatusChange, withStatus } from './plan-movement.js';
 import { noSleep, retry } from './retry.js';
 
-/** Read side of the ledger, plus the one write queries need: moving a lot's status with a chained entry. */
+/** Read side of the ledger, plus the writes of a status change: the lot's meta with a pending entry, then its stock heads. */
 export interface LotStore extends LotPartitions {
+  /** the lot: its meta with every stock head summed */
   getLot(k: LotKey): Promise<LotState | undefined>;
+  /** the chain head as the meta holds it now */
+  chainHead(k: LotKey): Promise<Pick<LotState, 'seq' | 'headHash'> | undefined>;
+  /** accepted entries the sequencer has not chained yet */
+  unchainedCount(k: LotKey): Promise<number>;
   getSerial(gtin: string, serial: string): Promise<SerialState | undefined>;
   entries(k: LotKey, opts: { afterSeq?: number; limit?: number }): Promise<{ items: LedgerEntry[]; lastSeq?: number }>;
   allEntries(k: LotKey): Promise<LedgerEntry[]>;
-  entriesByRef(gtin: string, refs: { lot: string; seq: number }[]): Promise<LedgerEntry[]>;
-  lotsOfGtin(gtin: string): Promise<LotState[]>;
+  entriesByRef(gtin: string, refs: SerialRef[]): Promise<LedgerEntry[]>;
+  lotsOfGtin(gtin: string): Promise<LotMeta[]>;
   allGtins(): Promise<string[]>;
-  commitLotChange(expectedSeq: number, next: LotState, entry: LedgerEntry): Promise<boolean>;
+  commitLotChange(expectedStatusVersion: number, next: LotMeta, pending: PendingEntry): Promise<boolean>;
+  stockHeads(k: LotKey): Promise<StockHead[]>;
+  getStockHead(k: LotKey, siteId: string): Promise<StockHead | undefined>;
+  putStockHead(expectedVersion: number, next: StockHead): Promise<boolean>;
 }
 
 export type LotDeps = { ledger: LotStore; master: MasterDataStore; clock: Clock };
@@ -36,6 +57,8 @@ export type LotView = {
   tlcSourceReference?: string;
   seq: number;
   head: string;
+  /** accepted movements of the lot not chained yet (the sequencer chains them within about a second) */
+  unchained: number;
   createdAt: string;
 };
 
@@ -51,7 +74,7 @@ export async function requireLot(d: Pick<LotDeps, 'ledger'>, k: LotKey): Promise
 /** The lot as GET /lots/{gtin}/{lot} shows it: status as of today, balances per internal site. */
 export async function lotView(d: LotDeps, k: LotKey, lot?: LotState): Promise<LotView> {
   const l = lot ?? (await requireLot(d, k));
-  const product = await d.master.getProduct(l.gtin);
+  const [product, unchained] = await Promise.all([d.master.getProduct(l.gtin), l.unchained ?? d.ledger.unchainedCount(k)]);
   const balances = Object.entries(l.balances)
     .filter(([, b]) => b.q !== 0 || b.r !== 0)
     .map(([siteId, b]) => ({ siteId, quantity: b.q, received: b.r }))
@@ -72,6 +95,7 @@ export async function lotView(d: LotDeps, k: LotKey, lot?: LotState): Promise<Lo
     ...(l.tlcSourceReference ? { tlcSourceReference: l.tlcSourceReference } : {}),
     seq: l.seq,
     head: l.headHash,
+    unchained,
     createdAt: l.createdAt,
   };
 }
@@ -116,14 +140,36 @@ export async function serialView(d: LotDeps, gtin: string, serial: string): Prom
 }
 
 const MAX_STATUS_ATTEMPTS = 10;
+/** Attempts per stock head to show a new status before giving up as busy. */
+const MAX_SPREAD_ATTEMPTS = 20;
 
 /** Another writer moved the lot between our read and our conditional commit. */
 class LotMovedMeanwhile extends Error {}
 
 /**
+ * Give every stock head of the lot the status `meta` holds, each on its own conditional Put (8 at once; a head that
+ * a movement moved meanwhile is read again). Bumping each head's version is what stops a movement planned from the
+ * old status: its commit fails its head's condition, and it is planned again from the meta. Heads that show this
+ * status version already are left alone, so running it again (a repeated request after a crash) only heals.
+ */
+export async function spreadStatus(ledger: Pick<LotStore, 'stockHeads' | 'getStockHead' | 'putStockHead'>, meta: LotMeta): Promise<void> {
+  const heads = await ledger.stockHeads(meta);
+  await forEachLimit(heads, 8, async (first) => {
+    let h: StockHead | undefined = first;
+    for (let attempt = 0; h && h.statusVersion < meta.statusVersion; attempt++) {
+      if (attempt >= MAX_SPREAD_ATTEMPTS)
+        throw new AppError('busy', `Lot ${meta.lot} is changing too fast at ${h.siteId} to show its new status; send the request again`);
+      if (await ledger.putStockHead(h.version, withStatus(h, meta))) return;
+      h = await ledger.getStockHead(meta, h.siteId);
+    }
+  });
+}
+
+/**
  * Put a lot on QA hold or release it, as a chained ledger entry. Repeating a hold on a held lot (or a release of an
- * active one) changes nothing, so retries are safe. A recalled lot cannot be held or released here. When another
- * writer moves the lot first, it is read and planned again at once, up to 10 attempts, then `busy`.
+ * active one) changes nothing but spreading the status to any stock head that missed it, so retries are safe. A
+ * recalled lot cannot be held or released here. When another status change lands first, it is read and planned
+ * again at once, up to 10 attempts, then `busy`.
  */
 export async function changeLotStatus(d: LotDeps, k: LotKey, action: 'hold' | 'release', reason: string, requestId: string): Promise<LotView> {
   const attempt = async () => {
@@ -131,9 +177,15 @@ export async function changeLotStatus(d: LotDeps, k: LotKey, action: 'hold' | 'r
     if (lot.status === 'recalled')
       throw new AppError('invalid_state', `Lot ${k.lot} is recalled; a QA ${action} does not apply`, [{ path: 'lot', message: 'lot is recalled' }]);
     const target: LotStatus = action === 'hold' ? 'on-hold' : 'active';
-    if (lot.status === target) return lotView(d, k, lot);
-    const { next, entry } = planStatusChange(lot, { type: action, reason, eventId: `${action}:${requestId}` }, d.clock.now().toISOString());
-    if (await d.ledger.commitLotChange(lot.seq, next, entry)) return lotView(d, k, next);
+    if (lot.status === target) {
+      await spreadStatus(d.ledger, lot);
+      return lotView(d, k);
+    }
+    const { next, pending } = planStatusChange(lot, { type: action, reason, eventId: `${action}:${requestId}` }, d.clock.now().toISOString());
+    if (await d.ledger.commitLotChange(lot.statusVersion, next, pending)) {
+      await spreadStatus(d.ledger, next);
+      return lotView(d, k);
+    }
     throw new LotMovedMeanwhile();
   };
   try {

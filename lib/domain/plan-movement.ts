@@ -7,19 +7,25 @@ import {
   type Delta,
   effectiveStatus,
   isDefectReturn,
-  type LedgerEntry,
   type LedgerEntryType,
+  type LotMeta,
+  type LotRead,
   type LotState,
   type LotStatus,
+  type LotWrite,
   lotId,
   MAX_TRANSACTION_ACTIONS,
+  metaOf,
+  type PendingEntry,
   type Plan,
   q3,
   type SerialState,
   type SerialStatus,
   type Snapshot,
-  sealEntry,
+  type StockHead,
   setBalance,
+  stampAfter,
+  type UnchainedEntry,
 } from './ledger.js';
 import { isInternal, type Product, type Site } from './master-data.js';
 import { localDate, type Movement } from './movement.js';
@@ -28,8 +34,67 @@ import { MOVEMENT_RULES, type MovementRule } from './movement-types.js';
 export type Rejection = { code: string; message: string; errors: Issue[] };
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; rejection: Rejection };
 
-/** A lot a transform consumes, as it is after the transform, and how much it gave. */
-type Consumed = { lot: LotState; quantity: number };
+/** A lot a transform consumes: as read, as it is after the transform, and how much it gave. */
+type Consumed = { read: LotRead; lot: LotState; quantity: number };
+
+/**
+ * The state a movement plans against: the lot's meta, the balances of the stock heads it read, and counters from
+ * zero (what the movement adds to them is its change, written to the stock head of its site).
+ */
+function working(read: LotRead): LotState {
+  const lot: LotState = { ...structuredClone(read.meta), balances: {}, serialsTotal: 0, serialsInStock: 0, sold: 0, defectReturns: 0 };
+  for (const h of read.heads.values()) setBalance(lot, h.siteId, { q: h.q, r: h.r });
+  return lot;
+}
+
+/** The counters a movement changed on its working state (see working). */
+const counterChange = (lot: LotState) => ({
+  sold: lot.sold ?? 0,
+  defectReturns: lot.defectReturns ?? 0,
+  serialsTotal: lot.serialsTotal,
+  serialsInStock: lot.serialsInStock,
+});
+const changesCounters = (lot: LotState) => Object.values(counterChange(lot)).some((v) => v !== 0);
+
+/**
+ * A lot's writes: each stock head at `sites` takes its new balance, the stamp and the lot's current status; the head
+ * of `counterSite` also takes the counters the movement changed. Guarded by the version each head was read at.
+ */
+function lotWrite(read: LotRead | undefined, lot: LotState, sites: string[], counterSite: string | undefined, at: string): LotWrite {
+  const meta: LotMeta = metaOf(lot);
+  const touched = new Set(sites);
+  if (counterSite !== undefined && changesCounters(lot)) touched.add(counterSite);
+  const c = counterChange(lot);
+  const heads = [...touched].map((siteId) => {
+    const old = read?.heads.get(siteId);
+    const b = balanceAt(lot, siteId) ?? { q: 0, r: 0 };
+    const next: StockHead = {
+      gtin: lot.gtin,
+      lot: lot.lot,
+      siteId,
+      q: b.q,
+      r: b.r,
+      sold: old?.sold ?? 0,
+      defectReturns: old?.defectReturns ?? 0,
+      serialsTotal: old?.serialsTotal ?? 0,
+      serialsInStock: old?.serialsInStock ?? 0,
+      version: (old?.version ?? 0) + 1,
+      lastAt: at,
+      status: meta.status,
+      ...(meta.statusReason !== undefined ? { statusReason: meta.statusReason } : {}),
+      statusVersion: meta.statusVersion,
+      ...(meta.expiry !== undefined ? { expiry: meta.expiry } : {}),
+    };
+    if (siteId === counterSite) {
+      next.sold = q3(next.sold + c.sold);
+      next.defectReturns = q3(next.defectReturns + c.defectReturns);
+      next.serialsTotal += c.serialsTotal;
+      next.serialsInStock += c.serialsInStock;
+    }
+    return { expectedVersion: old?.version ?? 0, next };
+  });
+  return { key: { gtin: lot.gtin, lot: lot.lot }, ...(read ? {} : { create: meta }), heads };
+}
 
 /**
  * Check one movement against every rule and, when it passes, plan its writes: a ledger entry per lot it touches,
@@ -44,8 +109,9 @@ export function planMovement(m: Movement, snap: Snapshot, now: string, txToken: 
   const before = checkSite(m, snap, product) ?? checkCounterparty(m, rule, snap) ?? checkTlcSource(m, snap) ?? checkLot(m, rule, snap);
   if (before) return rejected(before);
 
-  const existing = snap.lots.get(lotId(m));
-  const lot = existing ? structuredClone(existing) : newLot(m, rule, product, now);
+  const read = snap.lots.get(lotId(m));
+  const existing = read?.meta;
+  const lot = read ? working(read) : newLot(m, rule, product, now);
   const serials: Plan['serials'] = [];
   const deltas = stockDeltas(m, rule);
   const consumed: Consumed[] = [];
@@ -56,9 +122,31 @@ export function planMovement(m: Movement, snap: Snapshot, now: string, txToken: 
   if (during) return rejected(during);
   tally(lot, m, rule);
 
+  const lots = [
+    lotWrite(
+      read,
+      lot,
+      deltas.map((d) => d.siteId),
+      m.site,
+      '',
+    ),
+    ...consumed.map((c) => lotWrite(c.read, c.lot, [m.site], undefined, '')),
+  ];
+  // Stamped after the last movement of every stock head it writes (so each site's entries chain in the order they
+  // were accepted there), after each lot's creation and after its last status change.
+  const at = stampAfter(now, [
+    ...lots.flatMap((l) => {
+      const r = snap.lots.get(lotId(l.key));
+      return [r?.meta.createdAt, r?.meta.statusAt, ...l.heads.map((h) => r?.heads.get(h.next.siteId)?.lastAt)];
+    }),
+  ]);
+  for (const l of lots) {
+    for (const h of l.heads) h.next.lastAt = at;
+    if (l.create) l.create.createdAt = at;
+  }
   const entries = writeEntries(m, rule, { lot, existing, deltas, unit: m.unit ?? product.unit, consumed, snap, now });
-  const [head] = entries;
-  for (const w of serials) w.next.refs.push({ lot: m.lot, seq: head.seq });
+  for (const w of serials) w.next.refs.push({ lot: m.lot, eventId: m.eventId });
+  const pending: PendingEntry[] = entries.map((entry, n) => ({ gtin: entry.gtin, lot: entry.lot, acceptedAt: at, n, entry }));
   const plan: Plan = {
     event: {
       eventId: m.eventId,
@@ -66,10 +154,10 @@ export function planMovement(m: Movement, snap: Snapshot, now: string, txToken: 
       type: m.type,
       recordedAt: now,
       txToken,
-      entries: entries.map((e) => ({ gtin: e.gtin, lot: e.lot, seq: e.seq })),
+      entries: entries.map((e) => ({ gtin: e.gtin, lot: e.lot })),
     },
-    lots: [lot, ...consumed.map((c) => c.lot)].map((next) => ({ expectedSeq: snap.lots.get(lotId(next))?.seq ?? 0, next })),
-    entries,
+    lots,
+    pending,
     serials,
   };
   return withinOneTransaction(m, plan);
@@ -117,7 +205,9 @@ const createsLot = (rule: MovementRule, quantity: number) => rule.createsLot ===
 
 /** Lot checks: the lot exists (or this movement may create it), its expiry is unchanged, and it is sellable when that matters. */
 function checkLot(m: Movement, rule: MovementRule, snap: Snapshot): Rejection | undefined {
-  const existing = snap.lots.get(lotId(m));
+  // The lot's status is read from its meta (the source of truth; a status change also bumps every stock head, so a
+  // movement planned before it fails its head's version condition and is planned again).
+  const existing = snap.lots.get(lotId(m))?.meta;
   if (!existing) return createsLot(rule, m.quantity) ? undefined : refusal('lot_not_found', `Lot ${m.lot} of ${m.gtin} has no stock anywhere`, 'lot');
   if (m.expiry !== undefined && existing.expiry !== m.expiry)
     return refusal(
@@ -134,7 +224,7 @@ function checkLot(m: Movement, rule: MovementRule, snap: Snapshot): Rejection | 
   return undefined;
 }
 
-function blockedMessage(lot: string, st: LotStatus | 'expired', l: LotState, refusedAs: string): string {
+function blockedMessage(lot: string, st: LotStatus | 'expired', l: LotMeta, refusedAs: string): string {
   const why = st === 'expired' ? `expired on ${l.expiry}` : st === 'recalled' ? 'recalled' : `on hold${l.statusReason ? ` (${l.statusReason})` : ''}`;
   return `Lot ${lot} is ${why} and cannot be ${refusedAs}`;
 }
@@ -147,6 +237,7 @@ function newLot(m: Movement, rule: MovementRule, product: Product, now: string):
     seq: 0,
     headHash: GENESIS_HASH,
     status: 'active',
+    statusVersion: 0,
     unit: product.unit,
     createdAt: now,
     balances: {},
@@ -252,21 +343,21 @@ function consumeInputs(m: Movement, snap: Snapshot, consumed: Consumed[]): Rejec
   const date = localDate(m.occurredAt);
   for (const [n, input] of (m.inputs ?? []).entries()) {
     if (!snap.products.get(input.gtin)) return refusal('product_not_found', `Unknown product ${input.gtin}`, `inputs.${n}.gtin`);
-    const il = snap.lots.get(lotId(input));
-    if (!il) return refusal('lot_not_found', `Input lot ${input.lot} of ${input.gtin} has no stock anywhere`, `inputs.${n}.lot`);
-    const st = effectiveStatus(il, date);
-    if (st !== 'active') return refusal('lot_blocked', blockedMessage(input.lot, st, il, 'used as a transform input'), `inputs.${n}.lot`);
-    const next = structuredClone(il);
+    const read = snap.lots.get(lotId(input));
+    if (!read) return refusal('lot_not_found', `Input lot ${input.lot} of ${input.gtin} has no stock anywhere`, `inputs.${n}.lot`);
+    const st = effectiveStatus(read.meta, date);
+    if (st !== 'active') return refusal('lot_blocked', blockedMessage(input.lot, st, read.meta, 'used as a transform input'), `inputs.${n}.lot`);
+    const next = working(read);
     const refused = applyDeltas(next, [{ siteId: m.site, quantity: -input.quantity }], { type: m.type, arrives: false }, `inputs.${n}.quantity`);
     if (refused) return refused;
-    consumed.push({ lot: next, quantity: input.quantity });
+    consumed.push({ read, lot: next, quantity: input.quantity });
   }
   return undefined;
 }
 
 type Written = {
   lot: LotState;
-  existing: LotState | undefined;
+  existing: LotMeta | undefined;
   deltas: Delta[];
   unit: string;
   consumed: Consumed[];
@@ -274,8 +365,8 @@ type Written = {
   now: string;
 };
 
-/** Entries: the moved or produced lot first, then each consumed input; each moves its lot's head. */
-function writeEntries(m: Movement, rule: MovementRule, w: Written): [LedgerEntry, ...LedgerEntry[]] {
+/** Entries: the moved or produced lot first, then each consumed input; the sequencer chains them. */
+function writeEntries(m: Movement, rule: MovementRule, w: Written): [UnchainedEntry, ...UnchainedEntry[]] {
   const common = {
     eventId: m.eventId,
     type: m.type,
@@ -286,7 +377,7 @@ function writeEntries(m: Movement, rule: MovementRule, w: Written): [LedgerEntry
     ...(m.reference ? { reference: m.reference } : {}),
     ...(m.reason ? { reason: m.reason } : {}),
   };
-  const head = appendEntry(w.lot, {
+  const head: UnchainedEntry = {
     ...common,
     gtin: m.gtin,
     lot: m.lot,
@@ -300,9 +391,9 @@ function writeEntries(m: Movement, rule: MovementRule, w: Written): [LedgerEntry
     ...(w.existing ? {} : lotCodeOrigin(m, rule)),
     ...(m.unitPrice !== undefined ? { unitPrice: m.unitPrice } : {}),
     ...(m.unitCost !== undefined ? { unitCost: m.unitCost } : {}),
-  });
-  const inputs = w.consumed.map((c) =>
-    appendEntry(c.lot, {
+  };
+  const inputs = w.consumed.map(
+    (c): UnchainedEntry => ({
       ...common,
       gtin: c.lot.gtin,
       lot: c.lot.lot,
@@ -327,29 +418,25 @@ function withinOneTransaction(m: Movement, plan: Plan): PlanResult {
   });
 }
 
-/** Link a new entry to the lot's head and move the head forward. */
-function appendEntry(lot: LotState, e: Omit<LedgerEntry, 'seq' | 'prevHash' | 'hash'>): LedgerEntry {
-  const sealed = sealEntry({ ...e, seq: lot.seq + 1, prevHash: lot.headHash });
-  lot.seq = sealed.seq;
-  lot.headHash = sealed.hash;
-  return sealed;
-}
-
 /**
- * Plan a status change (QA hold, release, recall) as a ledger entry of the lot.
- * @example planStatusChange(lot, { type: 'hold', reason: 'QA', eventId: 'hold:r1' }, now) // { next: { status: 'on-hold', ... }, entry }
+ * Plan a status change (QA hold, release, recall): the lot's meta with the new status and the next `statusVersion`,
+ * and the change as an entry for the sequencer, stamped after the lot's last movement and last status change.
+ * @example planStatusChange(lot, { type: 'hold', reason: 'QA', eventId: 'hold:r1' }, now) // { next: { status: 'on-hold', ... }, pending }
  */
 export function planStatusChange(
   lot: LotState,
   change: { type: 'hold' | 'release' | 'recall'; reason: string; eventId: string; recallId?: string },
   now: string,
-): { next: LotState; entry: LedgerEntry } {
-  const next = structuredClone(lot);
+): { next: LotMeta; pending: PendingEntry } {
+  const next = metaOf(lot);
   next.status = change.type === 'release' ? 'active' : change.type === 'hold' ? 'on-hold' : 'recalled';
   if (change.type === 'release') delete next.statusReason;
   else next.statusReason = change.reason;
   if (change.recallId) next.recallId = change.recallId;
-  const entry = appendEntry(next, {
+  next.statusVersion = (lot.statusVersion ?? 0) + 1;
+  const at = stampAfter(now, [lot.statusAt, lot.lastAt]);
+  next.statusAt = at;
+  const entry: UnchainedEntry = {
     gtin: lot.gtin,
     lot: lot.lot,
     eventId: change.eventId,
@@ -361,6 +448,15 @@ export function planStatusChange(
     reason: change.reason,
     deltas: [],
     ...(change.recallId ? { recallId: change.recallId } : {}),
-  });
-  return { next, entry };
+  };
+  return { next, pending: { gtin: lot.gtin, lot: lot.lot, acceptedAt: at, n: 0, entry } };
+}
+
+/** A stock head showing the lot's status as of `meta` (a status change spreads to every head with this). */
+export function withStatus(h: StockHead, meta: LotMeta): StockHead {
+  const next: StockHead = { ...h, status: meta.status, statusVersion: meta.statusVersion, version: h.version + 1 };
+  if (meta.statusReason !== undefined) next.statusReason = meta.statusReason;
+  else delete next.statusReason;
+  if (meta.statusAt !== undefined && meta.statusAt > next.lastAt) next.lastAt = meta.statusAt;
+  return next;
 }

@@ -86,8 +86,8 @@ export const qaPrepare = (d: LotDeps): AlertPrepare => ({
 });
 
 /**
- * The defect-rate check, run after a defect return is accepted. It reads nothing unless the lot's counters (already on
- * the head the movement just wrote) pass the threshold; then the alert record is created once per lot, the lot is put
+ * The defect-rate check, run after a defect return is accepted with the lot as it is now (its counters summed over its
+ * stock heads). It reads nothing more unless they pass the threshold; then the alert record is created once per lot, the lot is put
  * on hold and the alert published, exactly once (see raiseAlerts). Returns whether the lot passed the threshold.
  */
 export async function checkDefectRate(d: QaDeps, lot: LotState, siteId: string): Promise<boolean> {
@@ -105,11 +105,11 @@ export async function checkDefectRate(d: QaDeps, lot: LotState, siteId: string):
 export const qaAfterAccepted =
   (d: QaDeps) =>
   async (m: Movement, plan: Plan): Promise<void> => {
-    if (!isDefectReturn(m)) return;
-    const lot = plan.lots.find((l) => lotId(l.next) === lotId(m))?.next;
-    if (!lot) return;
+    if (!isDefectReturn(m) || !plan.lots.some((l) => lotId(l.key) === lotId(m))) return;
     try {
-      await checkDefectRate(d, lot, m.site);
+      // The lot's counters are summed over its stock heads: read them now (defect returns are rare).
+      const lot = await d.ledger.getLot(m);
+      if (lot) await checkDefectRate(d, lot, m.site);
     } catch (e) {
       d.log?.('QA defect-rate check failed; the next defect return or the expiry check retries it', {
         gtin: m.gtin,

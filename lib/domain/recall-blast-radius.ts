@@ -1,5 +1,6 @@
 import { AppError } from './errors.js';
-import { type LotKey, lotId } from './ledger.js';
+import { type LotKey, type LotState, lotId } from './ledger.js';
+import { readLotPartition } from './lot-partition.js';
 import type { LotStore } from './lots.js';
 import type { MasterDataStore, SiteKind } from './master-data.js';
 import type { NoticeProduct } from './notice-message.js';
@@ -32,9 +33,10 @@ export async function blastRadius(
     ? await walkLots(d, roots, 'forward')
     : new Map(
         await Promise.all(
-          roots.map(
-            async (r) => [lotId(r), { lot: await d.ledger.getLot(r), entries: await d.ledger.allEntries(r), depth: 0 }] as [string, TracedLot],
-          ),
+          roots.map(async (r) => {
+            const { head, entries, pending } = await readLotPartition(d.ledger, r);
+            return [lotId(r), { lot: head as LotState, entries, pending, depth: 0 }] as [string, TracedLot];
+          }),
         ),
       );
   const kinds = await siteKinds(d, mentionedSites(traced.values()));

@@ -2,7 +2,7 @@ import { hashOf } from './canonical.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { type LotKey, q3 } from './ledger.js';
-import type { LotStore } from './lots.js';
+import { type LotStore, spreadStatus } from './lots.js';
 import type { MasterDataStore } from './master-data.js';
 import { planStatusChange } from './plan-movement.js';
 import { answerFromStore, answerOf, type RecallAnswer } from './recall-answer.js';
@@ -82,19 +82,28 @@ export async function startRecall(d: RecallDeps, input: RecallInput, opts: { ide
 /** The lot was changed by someone else between our read and our write. */
 class LotChanged extends Error {}
 
-/** Quarantine one lot with a chained `recall` entry; re-read and try again while concurrent movements keep changing it. */
+/**
+ * Quarantine one lot with a chained `recall` entry: its meta first (the status every movement plans from), then
+ * every stock head (see spreadStatus); re-read and try again while another status change keeps landing first.
+ */
 async function markRecalled(d: RecallDeps, k: LotKey, recallId: string, reason: string) {
   try {
     await retry(
       async () => {
         const lot = await d.ledger.getLot(k);
-        if (!lot || lot.status === 'recalled') return;
-        const { next, entry } = planStatusChange(
+        if (!lot) return;
+        if (lot.status === 'recalled') {
+          // a resumed recall: the heads a crash left behind learn the status now
+          await spreadStatus(d.ledger, lot);
+          return;
+        }
+        const { next, pending } = planStatusChange(
           lot,
           { type: 'recall', reason, eventId: `recall:${recallId}`, recallId },
           d.clock.now().toISOString(),
         );
-        if (!(await d.ledger.commitLotChange(lot.seq, next, entry))) throw new LotChanged();
+        if (!(await d.ledger.commitLotChange(lot.statusVersion, next, pending))) throw new LotChanged();
+        await spreadStatus(d.ledger, next);
       },
       { attempts: 20, delayMs: (attempt) => 5 * attempt, retryable: (e) => e instanceof LotChanged, sleep: d.sleep },
     );

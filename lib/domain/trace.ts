@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { mapLimit } from './concurrency.js';
 import { ruleOfEntry } from './entry-rules.js';
-import type { LedgerEntry, LotKey, LotState } from './ledger.js';
+import type { LedgerEntry, LotKey, LotState, UnchainedEntry } from './ledger.js';
 import { lotId, q3 } from './ledger.js';
 import { readLotPartition } from './lot-partition.js';
 import type { LotStore } from './lots.js';
@@ -30,8 +30,14 @@ export type TraceDeps = { ledger: LotStore; master: Pick<MasterDataStore, 'getSi
 /** How many lots of one BFS level are read at once. */
 const READ_CONCURRENCY = 16;
 
-/** Per-lot material a trace collects: its head (balances) and its whole ledger. */
-export type TracedLot = { lot: LotState; entries: LedgerEntry[]; depth: number };
+/**
+ * Per-lot material a trace collects: its head (balances), its whole chain, and the movements accepted but not chained
+ * yet (they count for the graph and the sites, so a sale a moment old is a customer to notify; they are not listed).
+ */
+export type TracedLot = { lot: LotState; entries: LedgerEntry[]; pending?: UnchainedEntry[]; depth: number };
+
+/** Every movement of a traced lot, chained or not. */
+const movementsOf = (t: TracedLot): UnchainedEntry[] => [...t.entries, ...(t.pending ?? [])];
 
 /**
  * Walk the transformation graph from `roots`, breadth first: forward to every lot made from them, backward to every
@@ -50,13 +56,13 @@ export async function walkLots(d: Pick<TraceDeps, 'ledger'>, roots: LotKey[], di
     const next: { key: LotKey; depth: number }[] = [];
     // One paged Query per lot reads its head and entries together.
     const read = await mapLimit(frontier, READ_CONCURRENCY, async (item) => {
-      const { head, entries } = await readLotPartition(d.ledger, item.key);
-      return { item, lot: head, entries };
+      const { head, entries, pending } = await readLotPartition(d.ledger, item.key);
+      return { item, lot: head, entries, pending };
     });
-    for (const { item, lot, entries } of read) {
+    for (const { item, lot, entries, pending } of read) {
       if (!lot) continue; // an input named in a transform that has no lot record of its own
-      seen.set(lotId(item.key), { lot, entries, depth: item.depth });
-      for (const n of neighbours(entries, direction)) {
+      seen.set(lotId(item.key), { lot, entries, pending, depth: item.depth });
+      for (const n of neighbours([...entries, ...pending], direction)) {
         if (queued.has(lotId(n))) continue;
         queued.add(lotId(n));
         next.push({ key: n, depth: item.depth + 1 });
@@ -68,7 +74,7 @@ export async function walkLots(d: Pick<TraceDeps, 'ledger'>, roots: LotKey[], di
 }
 
 /** The lots one transformation step away: products made from this lot (forward) or inputs it was made from (backward). */
-export function neighbours(entries: LedgerEntry[], direction: TraceDirection): LotKey[] {
+export function neighbours(entries: readonly Pick<UnchainedEntry, 'role' | 'output' | 'inputs'>[], direction: TraceDirection): LotKey[] {
   const out: LotKey[] = [];
   for (const e of entries) {
     if (direction === 'forward' && e.role === 'input' && e.output) out.push({ gtin: e.output.gtin, lot: e.output.lot });
@@ -96,7 +102,7 @@ export function siteQuantities(
   };
   for (const t of traced) {
     for (const [siteId, b] of Object.entries(t.lot.balances)) if (b.r > 0 || b.q > 0) add(siteId, b.r, b.q);
-    for (const e of t.entries) {
+    for (const e of movementsOf(t)) {
       const cp = e.counterparty;
       const rule = ruleOfEntry(e.type)?.trace;
       if (!cp || !rule || isInternalKind(kindOf(cp))) continue;
@@ -128,7 +134,7 @@ export function mentionedSites(traced: Iterable<TracedLot>): Set<string> {
   for (const t of traced) {
     for (const s of Object.keys(t.lot.balances)) ids.add(s);
     if (t.lot.tlcSource) ids.add(t.lot.tlcSource);
-    for (const e of t.entries) if (e.counterparty) ids.add(e.counterparty);
+    for (const e of movementsOf(t)) if (e.counterparty) ids.add(e.counterparty);
   }
   return ids;
 }

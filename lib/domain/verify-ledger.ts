@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type AnchorSummary, type AnchorTrail, anchorSummary, type ExpectedHead, expectedHeads } from './anchor-trail.js';
+import { GENESIS_HASH } from './canonical.js';
 import {
   type Checkpoint,
   type CheckpointFinding,
@@ -11,7 +12,6 @@ import {
 } from './checkpoints.js';
 import { forEachLimit } from './concurrency.js';
 import type { LedgerEntry, LotKey, LotState } from './ledger.js';
-import { forEachEntryPage } from './lot-partition.js';
 import { type LotDeps, requireLot } from './lots.js';
 import { compareText, decodeCursor, encodeCursor, PAGE_LIMIT } from './paging.js';
 import { type ChainCheck, chainChecker } from './verify-chain.js';
@@ -65,19 +65,42 @@ const againstHeads = (entries: readonly Pick<LedgerEntry, 'seq' | 'hash'>[], exp
 /**
  * Read a lot's head and entries page by page, checking the chain as they come; only the entries at an expected head's
  * seq (and the last one) are kept for the comparison with the checkpoint and the anchors.
+ *
+ * The head comes with the first page, and the sequencer may chain more entries while the later pages are read. So
+ * when the table holds more entries than that head says, the head is read again: the chain is whole when the first
+ * head is one of the entries read (same seq, same hash) and the head now covers every entry read (and is the last
+ * of them when it stopped there). Entries beyond a head that never moves are a failure, as before.
  */
 async function scanLot(d: Pick<LotDeps, 'ledger'>, k: LotKey, expected: readonly ExpectedHead[]): Promise<LotScan> {
   const chain = chainChecker();
   const wanted = new Set(expected.map((e) => e.head.seq));
   const seen = new Map<number, Pick<LedgerEntry, 'seq' | 'hash'>>();
   let last: Pick<LedgerEntry, 'seq' | 'hash'> | undefined;
-  const head = await forEachEntryPage(d.ledger, k, (page) => {
-    chain.add(page);
-    for (const e of page) if (wanted.has(e.seq)) seen.set(e.seq, { seq: e.seq, hash: e.hash });
-    const tail = page.at(-1);
+  let head: LotState | undefined;
+  let atHead: string | undefined;
+  let cursor: string | undefined;
+  do {
+    const page = await d.ledger.lotPartition(k, cursor === undefined ? {} : { cursor });
+    head ??= page.head;
+    chain.add(page.entries);
+    for (const e of page.entries) {
+      if (wanted.has(e.seq)) seen.set(e.seq, { seq: e.seq, hash: e.hash });
+      if (head && e.seq === head.seq) atHead = e.hash;
+    }
+    const tail = page.entries.at(-1);
     if (tail && (last === undefined || tail.seq > last.seq)) last = { seq: tail.seq, hash: tail.hash };
-  });
-  const r = chain.result(head);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  let r = chain.result(head);
+  if (!r.ok && head && last && last.seq > head.seq) {
+    const links = chain.result(undefined);
+    const firstHeadRead = head.seq === 0 ? head.headHash === GENESIS_HASH : atHead === head.headHash;
+    const now = links.ok && firstHeadRead ? await d.ledger.chainHead(k) : undefined;
+    if (now && (now.seq > last.seq || (now.seq === last.seq && now.headHash === last.hash))) {
+      r = links;
+      head = { ...head, seq: last.seq, headHash: last.hash };
+    }
+  }
   if (last) seen.set(last.seq, last);
   const finding = r.ok ? againstHeads([...seen.values()], expected) : undefined;
   return { ...(head ? { head } : {}), chain: r, ...(finding ? { finding } : {}) };

@@ -7,7 +7,7 @@ import type { LotStore } from './lots.js';
 
 export type AnchorDeps = {
   /** the current heads of these lots (missing lots are left out) */
-  heads: (lots: LotKey[]) => Promise<LotState[]>;
+  heads: (lots: LotKey[]) => Promise<Pick<LotState, 'gtin' | 'lot' | 'seq' | 'headHash'>[]>;
   ledger: Pick<LotStore, 'allGtins' | 'lotsOfGtin'>;
   exportFiles: Pick<CheckpointStore, 'latest'> & AnchorStore;
   clock: Clock;
@@ -15,7 +15,7 @@ export type AnchorDeps = {
 export type AnchorResult = { key: string | null; heads: number; previous: Link | null };
 
 const byLot = (a: ChainHead, b: ChainHead) => (a.gtin < b.gtin ? -1 : a.gtin > b.gtin ? 1 : a.lot < b.lot ? -1 : a.lot > b.lot ? 1 : 0);
-const headOf = (l: LotState): ChainHead => ({ gtin: l.gtin, lot: l.lot, seq: l.seq, hash: l.headHash });
+const headOf = (l: Pick<LotState, 'gtin' | 'lot' | 'seq' | 'headHash'>): ChainHead => ({ gtin: l.gtin, lot: l.lot, seq: l.seq, hash: l.headHash });
 const same = (a: ChainHead | undefined, b: ChainHead) => a?.seq === b.seq && a.hash === b.hash;
 
 /**

@@ -1,12 +1,12 @@
 import type { EpcisLookup } from '../domain/epcis.js';
 import type { FsmaLookup } from '../domain/fsma204.js';
-import type { LedgerEntry, LotKey, LotState } from '../domain/ledger.js';
+import type { LedgerEntry, LotKey, LotMeta } from '../domain/ledger.js';
 import type { MasterDataStore, Product, Site } from '../domain/master-data.js';
 
 /** What an export reads besides the entries: master data and lot heads. */
 export type ExportSources = {
   master: Pick<MasterDataStore, 'getProduct' | 'getSite'>;
-  heads(lots: LotKey[]): Promise<LotState[]>;
+  heads(lots: LotKey[]): Promise<LotMeta[]>;
 };
 
 /** The little an export keeps of a lot's head: the chain head for the manifest and the TLC source for the rows. */

@@ -1,11 +1,11 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../domain/errors.js';
 import type { ExportJob, ExportJobStore } from '../domain/exports.js';
-import type { LedgerEntry, LotKey, LotState } from '../domain/ledger.js';
+import type { LedgerEntry, LotKey, LotMeta } from '../domain/ledger.js';
 import { jittered, realSleep, retry, type Sleep } from '../domain/retry.js';
 import { isTransientError } from '../domain/transient-errors.js';
 import { written } from './conditional.js';
-import { fromItem, lotFromItem } from './items.js';
+import { fromItem } from './items.js';
 import { keys } from './keys.js';
 
 type Item = Record<string, unknown>;
@@ -127,20 +127,20 @@ export class DynamoEntryReader {
   }
 
   /** Lot heads by key (eventually consistent BatchGetItem, 100 keys a request, unprocessed keys retried). */
-  async heads(lots: LotKey[]): Promise<LotState[]> {
-    const out: LotState[] = [];
+  async heads(lots: LotKey[]): Promise<LotMeta[]> {
+    const out: LotMeta[] = [];
     for (let i = 0; i < lots.length; i += 100) out.push(...(await this.headsOf(lots.slice(i, i + 100).map((l) => keys.lot(l)))));
     return out;
   }
 
   /** One BatchGetItem of at most 100 keys, asked again for what DynamoDB left unprocessed (it does under load). */
-  private async headsOf(wanted: Item[]): Promise<LotState[]> {
-    const out: LotState[] = [];
+  private async headsOf(wanted: Item[]): Promise<LotMeta[]> {
+    const out: LotMeta[] = [];
     let pending = wanted;
     await retry(
       async () => {
         const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }));
-        for (const it of r.Responses?.[this.table] ?? []) out.push(lotFromItem<LotState>(it));
+        for (const it of r.Responses?.[this.table] ?? []) out.push(fromItem<LotMeta>(it));
         pending = (r.UnprocessedKeys?.[this.table]?.Keys as Item[] | undefined) ?? [];
         if (pending.length) throw new AppError('busy', 'The table kept returning unprocessed keys');
       },

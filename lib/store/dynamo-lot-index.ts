@@ -1,8 +1,13 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LotIndex } from '../domain/expiry-ports.js';
-import type { LotState } from '../domain/ledger.js';
+import { mapLimit } from '../domain/concurrency.js';
+import type { ExpiringLot, LotIndex } from '../domain/expiry-ports.js';
+import { aggregateLot, type LotKey, type LotMeta, type LotState, lotId, type StockHead, setBalance } from '../domain/ledger.js';
+import { compareText } from '../domain/paging.js';
 import { written } from './conditional.js';
-import { fromItem, lotFromItem } from './items.js';
+import { GSI2_SHARDS } from './dynamo-ledger-store.js';
+import { fromItem } from './items.js';
+import { keys } from './keys.js';
+import { queryAll } from './query-all.js';
 
 type Item = Record<string, unknown>;
 
@@ -36,22 +41,45 @@ export class DynamoLotIndex implements LotIndex {
     private readonly pageSize = 100,
   ) {}
 
-  /** GSI2 `EXPIRY` up to and including `through`: `~` sorts after `#`, so every key of that day is in. */
-  expiringThrough(through: string): AsyncIterable<LotState[]> {
-    return this.pages({
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :to',
-      ExpressionAttributeValues: { ':pk': 'EXPIRY', ':to': `${through}~` },
-    });
+  /**
+   * GSI2 `EXPIRY#{0..15}` up to and including `through` (`~` sorts after `#`, so every key of that day is in): the
+   * stock heads with stock of lots near expiry, from every shard, summed per lot and sorted by expiry. One page: what
+   * it holds is proportional to the stock near expiry.
+   */
+  async *expiringThrough(through: string): AsyncIterable<ExpiringLot[]> {
+    const lots = new Map<string, ExpiringLot>();
+    for (let shard = 0; shard < GSI2_SHARDS; shard++)
+      for await (const page of this.pages<StockHead>({
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :to',
+        ExpressionAttributeValues: { ':pk': `EXPIRY#${shard}`, ':to': `${through}~` },
+      }))
+        for (const h of page) {
+          const id = lotId(h);
+          const lot = lots.get(id) ?? { gtin: h.gtin, lot: h.lot, ...(h.expiry ? { expiry: h.expiry } : {}), balances: {} };
+          setBalance(lot, h.siteId, { q: h.q, r: h.r });
+          lots.set(id, lot);
+        }
+    const sorted = [...lots.values()].sort((a, b) => compareText(`${a.expiry}#${a.gtin}#${a.lot}`, `${b.expiry}#${b.gtin}#${b.lot}`));
+    if (sorted.length) yield sorted;
   }
 
-  /** GSI1 `GTIN#{gtin}` from `fromExpiry` on; lots without expiry sort last as `9999-12-31`. */
-  lotsByExpiry(gtin: string, fromExpiry: string): AsyncIterable<LotState[]> {
-    return this.pages({
+  /** GSI1 `GTIN#{gtin}` from `fromExpiry` on (lots without expiry sort last as `9999-12-31`), each lot with its stock heads. */
+  async *lotsByExpiry(gtin: string, fromExpiry: string): AsyncIterable<LotState[]> {
+    for await (const metas of this.pages<LotMeta>({
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :from',
       ExpressionAttributeValues: { ':pk': `GTIN#${gtin}`, ':from': fromExpiry },
+    }))
+      yield await mapLimit(metas, 8, async (meta) => aggregateLot({ ...meta, statusVersion: meta.statusVersion ?? 0 }, await this.headsOf(meta)));
+  }
+
+  private async headsOf(k: LotKey): Promise<StockHead[]> {
+    const items = await queryAll(this.doc, this.table, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :bal)',
+      ExpressionAttributeValues: { ':pk': keys.lot(k).pk, ':bal': 'BAL#' },
     });
+    return items.map((i) => fromItem<StockHead>(i));
   }
 
   /**
@@ -81,14 +109,14 @@ export class DynamoLotIndex implements LotIndex {
     return Number(done.Attributes?.maxAlertDays ?? max);
   }
 
-  private async *pages<T = LotState>(q: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): AsyncIterable<T[]> {
+  private async *pages<T>(q: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): AsyncIterable<T[]> {
     let start: Record<string, unknown> | undefined;
     do {
       const r: QueryCommandOutput = await this.doc.send(
         new QueryCommand({ ...q, TableName: this.table, Limit: this.pageSize, ...(start ? { ExclusiveStartKey: start } : {}) }),
       );
       const items = (r.Items ?? []) as Item[];
-      if (items.length) yield items.map((i) => (i.entity === 'lot' ? lotFromItem<LotState>(i) : fromItem<T>(i)) as T);
+      if (items.length) yield items.map((i) => fromItem<T>(i));
       start = r.LastEvaluatedKey;
     } while (start);
   }

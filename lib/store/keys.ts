@@ -2,7 +2,15 @@
 export const keys = {
   product: (gtin: string) => ({ pk: `PRODUCT#${gtin}`, sk: 'PRODUCT' }),
   site: (siteId: string) => ({ pk: `SITE#${siteId}`, sk: 'SITE' }),
+  /** the lot's meta: identity, status, chain head */
   lot: (k: { gtin: string; lot: string }) => ({ pk: `LOT#${k.gtin}#${k.lot}`, sk: 'LOT' }),
+  /** a lot's stock at one site; sorts before the meta (`BAL#` < `LOT` < `PEND#` < `SEQ#`) */
+  stock: (k: { gtin: string; lot: string }, siteId: string) => ({ pk: `LOT#${k.gtin}#${k.lot}`, sk: `BAL#${siteId}` }),
+  /** an accepted entry waiting for the sequencer, in acceptance order */
+  pending: (p: { gtin: string; lot: string; acceptedAt: string; n: number; entry: { eventId: string } }) => ({
+    pk: `LOT#${p.gtin}#${p.lot}`,
+    sk: `PEND#${p.acceptedAt}#${p.entry.eventId}#${String(p.n).padStart(3, '0')}`,
+  }),
   /** seq zero-padded to 12 digits so entries sort in chain order */
   entry: (k: { gtin: string; lot: string }, seq: number) => ({ pk: `LOT#${k.gtin}#${k.lot}`, sk: `SEQ#${String(seq).padStart(12, '0')}` }),
   event: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),

@@ -8,7 +8,9 @@ import { TABLE } from '../table-schema.js';
  * |---------------------|------------------------|-----------------|--------------------------------------------|--------------------------------|-----------------------------------------------|
  * | product             | PRODUCT#{gtin}         | PRODUCT         | PRODUCTS / {gtin}                          |                                |                                               |
  * | site                | SITE#{siteId}          | SITE            |                                            |                                |                                               |
- * | lot (chain head)    | LOT#{gtin}#{lot}       | LOT             | GTIN#{gtin} / {expiry}#{lot}               | EXPIRY / {expiry}#{gtin}#{lot} |                                               |
+ * | stock head          | LOT#{gtin}#{lot}       | BAL#{siteId}    |                                            | EXPIRY#{0..15} / {expiry}#{gtin}#{lot}#{siteId} |                              |
+ * | lot meta (chain head)| LOT#{gtin}#{lot}      | LOT             | GTIN#{gtin} / {expiry}#{lot}               |                                |                                               |
+ * | pending entry       | LOT#{gtin}#{lot}       | PEND#{at}#{eventId}#{n} |                                    | UNCHAINED#{0..15} / {at}#{gtin}#{lot} |                                        |
  * | ledger entry        | LOT#{gtin}#{lot}       | SEQ#{seq:12}    |                                            |                                | DAY#{yyyy-mm-dd} / {at}#{gtin}#{lot}#{seq:12} |
  * | event (idempotency) | EVENT#{eventId}        | EVENT           |                                            |                                |                                               |
  * | serial              | SERIAL#{gtin}#{serial} | SERIAL          |                                            |                                |                                               |
@@ -19,8 +21,9 @@ import { TABLE } from '../table-schema.js';
  * | export job          | EXPORT#{exportId}      | EXPORT          |                                            |                                |                                               |
  * | expiry-alert bound  | META#EXPIRY_ALERT_DAYS | META            |                                            |                                |                                               |
  *
- * Lots without an expiry sort last in GSI1 as `9999-12-31`. GSI2 holds only lots with stock on hand and an expiry,
- * so the daily expiry check reads the lots near expiry, not every lot. Every item also carries an `entity` tag.
+ * Lots without an expiry sort last in GSI1 as `9999-12-31`. GSI2 holds only stock heads with stock on hand and an
+ * expiry, so the daily expiry check reads the lots near expiry, not every lot, and the pending entries the sequencer
+ * has not chained yet (its sweep's list); both families are sharded 16 ways (docs/ledger.md). Every item also carries an `entity` tag.
  */
 
 /** The attributes the stores add to a domain record (keys, index keys, entity tag, TTL); `fromItem` drops them. */

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { call } from '../support/http.js';
 
 const doc = documentClient(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
 const ddb = mockClient(doc);
-const d = depsFor(doc, 'tbl', undefined, { env: { EXPORT_BUCKET: 'exports' } });
+const d = depsFor(doc, 'tbl', undefined, { env: { EXPORT_BUCKET: 'exports' }, chain: 'deferred' });
 
 beforeEach(() => ddb.reset());
 
@@ -62,7 +62,7 @@ describe('GET /products/{gtin}', () => {
 });
 
 describe('POST /movements', () => {
-  it('commits an accepted receipt as one conditional transaction: event, lot head and entry', async () => {
+  it('commits an accepted receipt as one conditional transaction: event, lot meta, stock head and pending entry', async () => {
     ddb.on(BatchGetCommand).resolves({
       Responses: {
         tbl: [
@@ -84,12 +84,18 @@ describe('POST /movements', () => {
     const r = await call(makePostMovements(d), 'POST', '/movements', { movements: [mv({ type: 'receive', eventId: 'e-1' })] });
     expect(r.body).toMatchObject({ accepted: 1 });
     const tx = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input;
-    expect(tx?.TransactItems?.map((i) => [i.Put?.Item?.pk, i.Put?.ConditionExpression])).toEqual([
-      ['EVENT#e-1', 'attribute_not_exists(pk)'],
-      [`LOT#${GTIN.romaine}#L1`, 'attribute_not_exists(pk)'],
-      [`LOT#${GTIN.romaine}#L1`, 'attribute_not_exists(pk)'],
+    expect(tx?.TransactItems?.map((i) => [i.Put?.Item?.pk, i.Put?.Item?.sk, i.Put?.ConditionExpression])).toEqual([
+      ['EVENT#e-1', 'EVENT', 'attribute_not_exists(pk)'],
+      [`LOT#${GTIN.romaine}#L1`, 'LOT', 'attribute_not_exists(pk)'],
+      [`LOT#${GTIN.romaine}#L1`, 'BAL#dc-1', 'attribute_not_exists(pk)'],
+      [`LOT#${GTIN.romaine}#L1`, expect.stringMatching(/^PEND#2026-03-01T12:00:00\.000Z#e-1#000$/), 'attribute_not_exists(pk)'],
     ]);
-    expect(tx?.TransactItems?.[1]?.Put?.Item).toMatchObject({ gsi1pk: `GTIN#${GTIN.romaine}`, balances: [{ siteId: 'dc-1', q: 10, r: 10 }] });
+    expect(tx?.TransactItems?.[1]?.Put?.Item).toMatchObject({ gsi1pk: `GTIN#${GTIN.romaine}`, seq: 0, statusVersion: 0 });
+    expect(tx?.TransactItems?.[2]?.Put?.Item).toMatchObject({ siteId: 'dc-1', q: 10, r: 10, version: 1 });
+    expect(tx?.TransactItems?.[3]?.Put?.Item).toMatchObject({
+      entity: 'pending',
+      entry: { eventId: 'e-1', deltas: [{ siteId: 'dc-1', quantity: 10 }] },
+    });
   });
 
   it('never answers 5xx to an arbitrary body', async () => {
@@ -115,29 +121,49 @@ describe('POST /movements', () => {
 
 describe('GET /lots/{gtin}/{lot}', () => {
   it('shows status expired once the expiry date has passed', async () => {
-    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) =>
-      input.Key.pk.startsWith('LOT#')
-        ? {
-            Item: {
-              pk: input.Key.pk,
-              sk: 'LOT',
-              gtin: GTIN.romaine,
-              lot: 'L1',
-              seq: 1,
-              headHash: 'h',
-              status: 'active',
-              expiry: '2026-02-01',
-              unit: 'case',
-              createdAt: 'x',
-              balances: { 'dc-1': { q: 2, r: 2 } },
-              serialsTotal: 0,
-              serialsInStock: 0,
-            },
-          }
-        : {},
-    );
+    ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string>; Select?: string }) => {
+      if (input.Select === 'COUNT') return { Count: 0, Items: [] };
+      const pk = input.ExpressionAttributeValues[':pk'] as string;
+      return {
+        Items: [
+          {
+            pk,
+            sk: 'BAL#dc-1',
+            entity: 'stock',
+            gtin: GTIN.romaine,
+            lot: 'L1',
+            siteId: 'dc-1',
+            q: 2,
+            r: 2,
+            sold: 0,
+            defectReturns: 0,
+            serialsTotal: 0,
+            serialsInStock: 0,
+            version: 1,
+            lastAt: 'x',
+            status: 'active',
+            statusVersion: 0,
+          },
+          {
+            pk,
+            sk: 'LOT',
+            entity: 'lot',
+            gtin: GTIN.romaine,
+            lot: 'L1',
+            seq: 1,
+            headHash: 'h',
+            status: 'active',
+            statusVersion: 0,
+            expiry: '2026-02-01',
+            unit: 'case',
+            createdAt: 'x',
+          },
+        ],
+      };
+    });
     const r = await call(makeGetLot(d), 'GET', `/lots/${GTIN.romaine}/L1`);
-    expect(r.body).toMatchObject({ status: 'expired', onHand: 2, description: null });
+    expect(r.body).toMatchObject({ status: 'expired', onHand: 2, description: null, unchained: 0 });
   });
 });
 

@@ -262,6 +262,7 @@ const ALLOW: { [K in keyof Access]-?: Record<string, readonly string[]> } = {
   table: {
     read: [...TABLE_READ, 'kms:Decrypt', 'kms:DescribeKey'],
     write: [...TABLE_WRITE, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+    delete: [...TABLE_WRITE, 'dynamodb:DeleteItem', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'],
   },
   exportBucket: BUCKET,
   ingestBucket: BUCKET,
@@ -289,11 +290,15 @@ const TRIGGER: Record<Owner['kind'], readonly string[]> = {
 function allowlist(o: Owner): Set<string> {
   const out = new Set([...ALWAYS, ...TRIGGER[o.kind]]);
   for (const [resource, level] of Object.entries(o.access) as [keyof Access, string | readonly string[] | object][]) {
-    const levels = resource === 'table' ? [level === 'read' ? 'read' : 'write'] : list(level as string | string[]);
+    const levels = resource === 'table' ? [tableLevel(o)] : list(level as string | string[]);
     for (const l of levels) for (const a of must(ALLOW[resource][l], `allowlist for ${resource}: ${l}`)) out.add(a);
   }
   return out;
 }
+/** `read`, `write`, or `delete` (the sequencer's: write, and delete the pending entries it chains). */
+const tableLevel = (o: Owner) => (o.access.table === 'read' ? 'read' : o.access.table?.delete?.length ? 'delete' : 'write');
+/** The one function that may delete: the ledger's sequencer. */
+const DELETERS = ['ledger-chain'];
 const FORBIDDEN = [/^dynamodb:DeleteItem$/, /^dynamodb:BatchWriteItem$/, /^s3:DeleteObject/, /^s3:PutBucket/, /^\*$/, /^[a-z0-9-]+:\*$/];
 
 describe('IAM', () => {
@@ -305,7 +310,10 @@ describe('IAM', () => {
     // ...and gets the table actions of its level, not fewer.
     if (o.access.table) {
       const table = [...actions].filter((a) => a.startsWith('dynamodb:') && !/Stream|GetRecords|GetShardIterator/.test(a));
-      expect(table.sort()).toEqual([...(o.access.table === 'read' ? TABLE_READ : TABLE_WRITE)].sort());
+      const level = tableLevel(o);
+      expect(table.sort()).toEqual(
+        [...(level === 'read' ? TABLE_READ : level === 'write' ? TABLE_WRITE : [...TABLE_WRITE, 'dynamodb:DeleteItem'])].sort(),
+      );
     }
   });
 
@@ -329,6 +337,7 @@ describe('IAM', () => {
     'post-expiry-checks': ['ALERT#*', 'META#*'],
     'daily-expiry-check': ['ALERT#*', 'META#*'],
     'post-label-sscc': ['LABEL#*'],
+    'ledger-chain': LEDGER,
   };
   const writeStatements = (name: string) =>
     statementsOf(roleOf(fnId(name))).filter((st) => st.Effect === 'Allow' && list(st.Action).some((a) => /dynamodb:(PutItem|UpdateItem)/.test(a)));
@@ -351,8 +360,20 @@ describe('IAM', () => {
       writeStatements(o.name).some((st) => JSON.stringify(st.Condition ?? {}).match(/"(LOT|EVENT|SERIAL)#\*"/)),
     ).map((o) => o.name);
     expect(ledgerWriters.sort()).toEqual(
-      ['post-movements', 'post-scans', 'batch-file-ingest', 'post-lot-hold', 'post-lot-release', 'post-recalls'].sort(),
+      ['post-movements', 'post-scans', 'batch-file-ingest', 'post-lot-hold', 'post-lot-release', 'post-recalls', 'ledger-chain'].sort(),
     );
+  });
+
+  it('lets only the sequencer delete, and only under the lot partitions (the pending entries it chains)', () => {
+    const deleters = OWNERS.filter((o) => allowedActions(statementsOf(roleOf(fnId(o.name)))).has('dynamodb:DeleteItem')).map((o) => o.name);
+    expect(deleters).toEqual(DELETERS);
+    for (const name of DELETERS) {
+      const st = statementsOf(roleOf(fnId(name))).filter((x) => x.Effect === 'Allow' && list(x.Action).includes('dynamodb:DeleteItem'));
+      expect(st).toHaveLength(1);
+      expect(list(must(st[0], 'delete statement').Action)).toEqual(['dynamodb:DeleteItem']);
+      expect(refs(must(st[0], 'delete statement').Resource)).toEqual([tableId]);
+      expect(must(st[0], 'delete statement').Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LOT#*'] } });
+    }
   });
 
   it.each(OWNERS)('$name reaches only the table, buckets, topics and keys its Access names', (o) => {
@@ -390,11 +411,13 @@ describe('IAM', () => {
       // CDK's deploy-time handler that writes the ingest bucket's notification configuration: that, on that bucket only.
       if (roleId === notificationsRole) {
         expect(statements.map((s) => [s.Action, refs(s.Resource)])).toEqual([['s3:PutBucketNotification', [logicalId(stack.ingestBucket)]]]);
-      } else
+      } else {
+        const deleter = DELETERS.some((n) => roleId === roleOf(fnId(n)));
         expect(
-          actions.filter((a) => FORBIDDEN.some((f) => f.test(a))),
+          actions.filter((a) => FORBIDDEN.some((f) => f.test(a)) && !(deleter && a === 'dynamodb:DeleteItem')),
           roleId,
         ).toEqual([]);
+      }
     }
   });
 

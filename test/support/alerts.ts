@@ -86,7 +86,8 @@ export class InMemoryLotIndex implements LotIndex {
     private readonly maxDays: () => Promise<number>,
   ) {}
   async *expiringThrough(through: string) {
-    const lots = [...this.ledger.lots.values()]
+    const lots = this.ledger
+      .lotStates()
       .filter((l) => l.expiry !== undefined && l.expiry <= through && onHand(l) > 0)
       .sort((a, b) => `${a.expiry}#${a.gtin}#${a.lot}`.localeCompare(`${b.expiry}#${b.gtin}#${b.lot}`));
     this.reads += lots.length;
@@ -94,7 +95,10 @@ export class InMemoryLotIndex implements LotIndex {
   }
   async *lotsByExpiry(gtin: string, fromExpiry: string) {
     const key = (l: LotState) => `${l.expiry ?? '9999-12-31'}#${l.lot}`;
-    const lots = [...this.ledger.lots.values()].filter((l) => l.gtin === gtin && key(l) >= fromExpiry).sort((a, b) => key(a).localeCompare(key(b)));
+    const lots = this.ledger
+      .lotStates()
+      .filter((l) => l.gtin === gtin && key(l) >= fromExpiry)
+      .sort((a, b) => key(a).localeCompare(key(b)));
     // two-lot pages, so paging and stopping early are exercised
     for (let i = 0; i < lots.length; i += 2) {
       this.reads += Math.min(2, lots.length - i);

@@ -7,6 +7,7 @@ import { loadConfig } from '../../lib/config.js';
 import { type Clock, fixedClock } from '../../lib/domain/clock.js';
 import type { ExportQueue } from '../../lib/domain/exports.js';
 import { FakeAlertPublisher } from './alerts.js';
+import { ChainingLedgerStore } from './chaining-ledger.js';
 
 /** Clients that reach nothing: a test that forgot to replace a sender fails at once instead of calling AWS. */
 const nowhere = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 };
@@ -21,16 +22,19 @@ export const testClients = (doc: DynamoDBDocumentClient, s3?: S3Client): Clients
 
 /**
  * The handlers' Deps over a given table, built by the composition root (makeDeps), with a fixed clock by default and
- * the alerts topic in memory (`FakeAlertPublisher`). `env` adds settings; EXPORT_BUCKET needs `s3`.
+ * the alerts topic in memory (`FakeAlertPublisher`). `env` adds settings; EXPORT_BUCKET needs `s3`. Each write to
+ * the ledger is chained before it returns (ChainingLedgerStore), so a test reads the chain of what it just wrote;
+ * `chain: 'deferred'` leaves chaining to the sequencer (`chainAll`, or a job run), as in the cloud.
  */
 export function depsFor(
   doc: DynamoDBDocumentClient,
   tableName: string,
   clock: Clock = fixedClock('2026-03-01T12:00:00Z'),
-  o: { s3?: S3Client; env?: Record<string, string> } = {},
+  o: { s3?: S3Client; env?: Record<string, string>; chain?: 'sync' | 'deferred' } = {},
 ): Deps {
   const d = makeDeps(testClients(doc, o.s3), loadConfig({ TABLE_NAME: tableName, ...o.env }));
-  return { ...d, clock, alertPublisher: new FakeAlertPublisher() };
+  const ledger = o.chain === 'deferred' ? d.ledger : new ChainingLedgerStore(doc, tableName);
+  return { ...d, ledger, clock, alertPublisher: new FakeAlertPublisher() };
 }
 
 /** depsFor with the export bucket, and `queue` standing in for the export queue. */

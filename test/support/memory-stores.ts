@@ -1,14 +1,21 @@
+import { type ChainStore, chainLots, type Sealed, sweepUnchained } from '../../lib/domain/chain-ledger.js';
 import type { Gtin } from '../../lib/domain/ids.js';
 import {
+  aggregateLot,
   type EventRecord,
   keysOf,
   type LedgerEntry,
   type LotKey,
+  type LotMeta,
+  type LotRead,
   type LotState,
   lotId,
+  type PendingEntry,
   type Plan,
+  type SerialRef,
   type SerialState,
   type Snapshot,
+  type StockHead,
 } from '../../lib/domain/ledger.js';
 import type { BulkLedgerStore, CommitOutcome, MasterCache, Overlay } from '../../lib/domain/ledger-ports.js';
 import type { LotStore } from '../../lib/domain/lots.js';
@@ -38,16 +45,52 @@ export class InMemoryMasterData implements MasterDataStore {
   }
 }
 
-/** In-memory ledger with the same conditional-commit semantics as the DynamoDB store: all or nothing, guarded by versions. */
-export class InMemoryLedger implements BulkLedgerStore, LotStore {
+/**
+ * In-memory ledger with the same conditional-commit semantics as the DynamoDB store: all or nothing, guarded by
+ * versions; lot metas, stock heads, pending entries and chained entries as separate records. By default every commit
+ * is chained at once by the real sequencer (chainLot), as `depsFor` does over DynamoDB Local, so tests may read the
+ * chain right after a write; `{ chain: 'deferred' }` leaves the pending entries for `chainAll()`.
+ */
+export class InMemoryLedger implements BulkLedgerStore, LotStore, ChainStore {
   /** commitMany calls, to see the fast path at work */
   groupCommits = 0;
   events = new Map<string, EventRecord>();
-  lots = new Map<string, LotState>();
+  /** lot metas (status and chain head) by lotId; tests may rewrite them as a forger would */
+  lots = new Map<string, LotMeta>();
+  /** stock heads by lotId, then siteId */
+  heads = new Map<string, Map<string, StockHead>>();
+  /** pending entries by lotId, then sort key */
+  pendingLog = new Map<string, Map<string, PendingEntry>>();
   entryLog = new Map<string, LedgerEntry[]>();
   serials = new Map<string, SerialState>();
   commits = 0;
-  constructor(private readonly master: InMemoryMasterData) {}
+  private readonly deferred: boolean;
+  constructor(
+    private readonly master: InMemoryMasterData,
+    opts: { chain?: 'sync' | 'deferred' } = {},
+  ) {
+    this.deferred = opts.chain === 'deferred';
+  }
+
+  private read(k: LotKey): LotRead | undefined {
+    const meta = this.lots.get(lotId(k));
+    if (!meta) return undefined;
+    return {
+      meta: structuredClone(meta),
+      heads: new Map([...(this.heads.get(lotId(k)) ?? new Map<string, StockHead>())].map(([s, h]) => [s, structuredClone(h)])),
+    };
+  }
+
+  /** Every lot as its readers see it (meta with stock heads summed). */
+  lotStates(): LotState[] {
+    return [...this.lots.keys()].map((id) => this.lotState(id)).filter((l): l is LotState => l !== undefined);
+  }
+
+  private lotState(id: string): LotState | undefined {
+    const meta = this.lots.get(id);
+    if (!meta) return undefined;
+    return structuredClone(aggregateLot(meta, (this.heads.get(id) ?? new Map()).values(), this.pendingLog.get(id)?.size ?? 0));
+  }
 
   async snapshot(m: Movement, _cache: MasterCache): Promise<Snapshot> {
     const k = keysOf(m);
@@ -55,8 +98,8 @@ export class InMemoryLedger implements BulkLedgerStore, LotStore {
     const ev = this.events.get(m.eventId);
     if (ev) snap.event = structuredClone(ev);
     for (const l of k.lots) {
-      const s = this.lots.get(lotId(l));
-      if (s) snap.lots.set(lotId(l), structuredClone(s));
+      const r = this.read(l);
+      if (r) snap.lots.set(lotId(l), r);
     }
     for (const s of k.serials) {
       const st = this.serials.get(`${m.gtin}|${s}`);
@@ -87,53 +130,136 @@ export class InMemoryLedger implements BulkLedgerStore, LotStore {
   }
 
   mergedActions(plans: Plan[]): number {
-    const lots = new Set(plans.flatMap((p) => p.lots.map((l) => lotId(l.next))));
+    const creates = new Set(plans.flatMap((p) => p.lots.filter((l) => l.create).map((l) => lotId(l.key))));
+    const heads = new Set(plans.flatMap((p) => p.lots.flatMap((l) => l.heads.map((h) => JSON.stringify([h.next.gtin, h.next.lot, h.next.siteId])))));
     const serials = new Set(plans.flatMap((p) => p.serials.map((x) => `${x.next.gtin}|${x.next.serial}`)));
-    return plans.reduce((n, p) => n + 1 + p.entries.length, 0) + lots.size + serials.size;
+    return plans.reduce((n, p) => n + 1 + p.pending.length, 0) + creates.size + heads.size + serials.size;
   }
 
-  /** All or nothing, each lot and serial checked against the first version any plan expected. */
-  async commitMany(plans: Plan[]): Promise<boolean> {
-    const firstSeq = new Map<string, number>();
-    const firstVersion = new Map<string, number>();
+  private headVersion(k: LotKey, siteId: string) {
+    return this.heads.get(lotId(k))?.get(siteId)?.version ?? 0;
+  }
+
+  /** Whether the plans' conditions hold, each item checked against the first state any plan expected. */
+  private conditionsHold(plans: Plan[]): boolean {
+    const seenHeads = new Set<string>();
+    const seenSerials = new Set<string>();
+    const created = new Set<string>();
     for (const p of plans) {
-      if (this.events.has(p.event.eventId)) return false;
-      for (const l of p.lots) if (!firstSeq.has(lotId(l.next))) firstSeq.set(lotId(l.next), l.expectedSeq);
-      for (const x of p.serials)
-        if (!firstVersion.has(`${x.next.gtin}|${x.next.serial}`)) firstVersion.set(`${x.next.gtin}|${x.next.serial}`, x.expectedVersion);
+      for (const l of p.lots) {
+        if (l.create && !created.has(lotId(l.key))) {
+          if (this.lots.has(lotId(l.key))) return false;
+          created.add(lotId(l.key));
+        }
+        for (const h of l.heads) {
+          const id = JSON.stringify([h.next.gtin, h.next.lot, h.next.siteId]);
+          if (seenHeads.has(id)) continue;
+          seenHeads.add(id);
+          if (this.headVersion(h.next, h.next.siteId) !== h.expectedVersion) return false;
+        }
+      }
+      for (const x of p.serials) {
+        const id = `${x.next.gtin}|${x.next.serial}`;
+        if (seenSerials.has(id)) continue;
+        seenSerials.add(id);
+        if ((this.serials.get(id)?.version ?? 0) !== x.expectedVersion) return false;
+      }
     }
-    for (const [k, seq] of firstSeq) if ((this.lots.get(k)?.seq ?? 0) !== seq) return false;
-    for (const [k, v] of firstVersion) if ((this.serials.get(k)?.version ?? 0) !== v) return false;
+    return true;
+  }
+
+  /** All or nothing, each stock head and serial checked against the first version any plan expected. */
+  async commitMany(plans: Plan[]): Promise<boolean> {
+    for (const p of plans) if (this.events.has(p.event.eventId)) return false;
+    if (!this.conditionsHold(plans)) return false;
     for (const p of plans) this.apply(p);
     this.groupCommits++;
+    await this.chainAfter(plans.flatMap((p) => p.pending));
     return true;
   }
 
   private apply(plan: Plan) {
     this.events.set(plan.event.eventId, structuredClone(plan.event));
-    for (const l of plan.lots) this.lots.set(lotId(l.next), structuredClone(l.next));
-    for (const e of plan.entries) {
-      const list = this.entryLog.get(lotId(e)) ?? [];
-      list.push(structuredClone(e));
-      this.entryLog.set(lotId(e), list);
+    for (const l of plan.lots) {
+      if (l.create && !this.lots.has(lotId(l.key))) this.lots.set(lotId(l.key), structuredClone(l.create));
+      const heads = this.heads.get(lotId(l.key)) ?? new Map<string, StockHead>();
+      for (const h of l.heads) heads.set(h.next.siteId, structuredClone(h.next));
+      this.heads.set(lotId(l.key), heads);
     }
+    for (const p of plan.pending) this.addPending(p);
     for (const s of plan.serials) this.serials.set(`${s.next.gtin}|${s.next.serial}`, structuredClone(s.next));
     this.commits++;
   }
 
+  private addPending(p: PendingEntry) {
+    const list = this.pendingLog.get(lotId(p)) ?? new Map<string, PendingEntry>();
+    list.set(pendingKey(p), structuredClone(p));
+    this.pendingLog.set(lotId(p), list);
+  }
+
   async commit(plan: Plan): Promise<CommitOutcome> {
     if (this.events.has(plan.event.eventId)) return 'event-exists';
-    for (const l of plan.lots) if ((this.lots.get(lotId(l.next))?.seq ?? 0) !== l.expectedSeq) return 'conflict';
-    for (const s of plan.serials) if ((this.serials.get(`${s.next.gtin}|${s.next.serial}`)?.version ?? 0) !== s.expectedVersion) return 'conflict';
+    if (!this.conditionsHold([plan])) return 'conflict';
     this.apply(plan);
+    await this.chainAfter(plan.pending);
     return 'committed';
+  }
+
+  private async chainAfter(pending: PendingEntry[]) {
+    if (!this.deferred) await chainLots({ ledger: this }, pending);
+  }
+
+  /** Chain every pending entry (for `{ chain: 'deferred' }`). */
+  chainAll(): Promise<number> {
+    return sweepUnchained({ ledger: this });
+  }
+
+  async unchainedOf(k: LotKey, limit: number) {
+    const meta = this.lots.get(lotId(k));
+    const pending = [...(this.pendingLog.get(lotId(k)) ?? new Map<string, PendingEntry>())]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, limit)
+      .map(([, p]) => structuredClone(p));
+    return { ...(meta ? { head: { seq: meta.seq, headHash: meta.headHash } } : {}), pending };
+  }
+
+  async seal(k: LotKey, expectedSeq: number, head: { seq: number; headHash: string }, sealed: Sealed[]) {
+    const meta = this.lots.get(lotId(k));
+    const pending = this.pendingLog.get(lotId(k));
+    if (!meta || meta.seq !== expectedSeq) return false;
+    if (!sealed.every((s) => pending?.has(pendingKey(s.pending)))) return false;
+    const log = this.entryLog.get(lotId(k)) ?? [];
+    for (const s of sealed) {
+      log.push(structuredClone(s.entry));
+      pending?.delete(pendingKey(s.pending));
+      const ev = this.events.get(s.entry.eventId);
+      const ref = ev?.entries[s.pending.n];
+      if (ref && s.entry.serials?.length) ref.seq = s.entry.seq;
+    }
+    this.entryLog.set(lotId(k), log);
+    meta.seq = head.seq;
+    meta.headHash = head.headHash;
+    return true;
+  }
+
+  async unchainedLots() {
+    return [...this.pendingLog].filter(([, m]) => m.size > 0).flatMap(([id]) => (this.lots.has(id) ? [this.lots.get(id) as LotMeta] : []));
   }
 
   async getEvent(eventId: string) {
     return structuredClone(this.events.get(eventId));
   }
   async getLot(k: LotKey) {
-    return structuredClone(this.lots.get(lotId(k)));
+    const l = this.lotState(lotId(k));
+    if (l) delete l.unchained;
+    return l;
+  }
+  async chainHead(k: LotKey) {
+    const m = this.lots.get(lotId(k));
+    return m ? { seq: m.seq, headHash: m.headHash } : undefined;
+  }
+  async unchainedCount(k: LotKey) {
+    return this.pendingLog.get(lotId(k))?.size ?? 0;
   }
   async getSerial(gtin: string, serial: string) {
     return structuredClone(this.serials.get(`${gtin}|${serial}`));
@@ -146,33 +272,62 @@ export class InMemoryLedger implements BulkLedgerStore, LotStore {
   /** Pages of `partitionPage` items (the head counts as one), so that tests cross page boundaries. */
   partitionPage = 7;
   async lotPartition(k: LotKey, opts: { cursor?: string } = {}) {
-    const head = this.lots.get(lotId(k));
+    const head = this.lotState(lotId(k));
     const items: (LotState | LedgerEntry)[] = [...(head ? [head] : []), ...(this.entryLog.get(lotId(k)) ?? [])];
     const start = opts.cursor === undefined ? 0 : Number(opts.cursor);
     const page = structuredClone(items.slice(start, start + this.partitionPage));
     const end = start + page.length;
     const pageHead = start === 0 && head ? (page[0] as LotState) : undefined;
     const entries = (pageHead ? page.slice(1) : page) as LedgerEntry[];
-    return { ...(pageHead ? { head: pageHead } : {}), entries, ...(end < items.length ? { cursor: String(end) } : {}) };
+    const pending = pageHead ? [...(this.pendingLog.get(lotId(k))?.values() ?? [])].map((p) => structuredClone(p.entry)) : [];
+    return {
+      ...(pageHead ? { head: pageHead } : {}),
+      entries,
+      ...(pending.length ? { pending } : {}),
+      ...(end < items.length ? { cursor: String(end) } : {}),
+    };
   }
   async allEntries(k: LotKey) {
     return structuredClone(this.entryLog.get(lotId(k)) ?? []);
   }
-  async entriesByRef(gtin: string, refs: { lot: string; seq: number }[]) {
-    return refs.map((r) => this.entryLog.get(lotId({ gtin, lot: r.lot }))?.[r.seq - 1]).filter((e): e is LedgerEntry => e !== undefined);
+  async entriesByRef(gtin: string, refs: SerialRef[]) {
+    return refs
+      .map((r) => {
+        const seq = r.seq ?? this.events.get(r.eventId ?? '')?.entries.find((e) => e.gtin === gtin && e.lot === r.lot)?.seq;
+        return seq === undefined ? undefined : this.entryLog.get(lotId({ gtin, lot: r.lot }))?.[seq - 1];
+      })
+      .filter((e): e is LedgerEntry => e !== undefined);
   }
   async lotsOfGtin(gtin: string) {
-    return [...this.lots.values()].filter((l) => l.gtin === gtin);
+    return [...this.lots.values()].filter((l) => l.gtin === gtin).map((l) => structuredClone(l));
   }
   async allGtins() {
     return [...this.master.products.keys()];
   }
-  async commitLotChange(expectedSeq: number, next: LotState, entry: LedgerEntry) {
-    if ((this.lots.get(lotId(next))?.seq ?? 0) !== expectedSeq) return false;
-    this.lots.set(lotId(next), structuredClone(next));
-    const list = this.entryLog.get(lotId(next)) ?? [];
-    list.push(structuredClone(entry));
-    this.entryLog.set(lotId(next), list);
+  async commitLotChange(expectedStatusVersion: number, next: LotMeta, pending: PendingEntry) {
+    const cur = this.lots.get(lotId(next));
+    if (!cur || (cur.statusVersion ?? 0) !== expectedStatusVersion) return false;
+    // the status fields only: the chain head is the sequencer's
+    const { seq, headHash } = cur;
+    this.lots.set(lotId(next), { ...structuredClone(next), seq, headHash });
+    this.addPending(pending);
+    await this.chainAfter([pending]);
+    return true;
+  }
+  async stockHeads(k: LotKey) {
+    return [...(this.heads.get(lotId(k)) ?? new Map<string, StockHead>()).values()].map((h) => structuredClone(h));
+  }
+  async getStockHead(k: LotKey, siteId: string) {
+    return structuredClone(this.heads.get(lotId(k))?.get(siteId));
+  }
+  async putStockHead(expectedVersion: number, next: StockHead) {
+    if (this.headVersion(next, next.siteId) !== expectedVersion) return false;
+    const heads = this.heads.get(lotId(next)) ?? new Map<string, StockHead>();
+    heads.set(next.siteId, structuredClone(next));
+    this.heads.set(lotId(next), heads);
     return true;
   }
 }
+
+/** The order the sequencer chains a lot's pending entries in (as the DynamoDB store's sort key). */
+const pendingKey = (p: PendingEntry) => `${p.acceptedAt}#${p.entry.eventId}#${String(p.n).padStart(3, '0')}`;

@@ -100,14 +100,14 @@ async function exportDoc() {
   // Status changes are stamped with the clock: 2026-03-01T12:00:00Z.
   await changeLotStatus(l, { gtin: GTIN.tomato, lot: 'T1' }, 'hold', 'qa', 'r1');
   await changeLotStatus(l, { gtin: GTIN.tomato, lot: 'T1' }, 'release', 'ok', 'r2');
-  const k1 = l.ledger.lots.get(`${GTIN.saladKit}|K1`);
+  const k1 = await l.ledger.getLot({ gtin: GTIN.saladKit, lot: 'K1' });
   if (!k1) throw new Error('no K1');
-  const { next, entry } = planStatusChange(
+  const { next, pending } = planStatusChange(
     k1,
     { type: 'recall', reason: 'listeria', eventId: 'recall:1', recallId: 'R-1' },
     '2026-03-01T12:00:00.000Z',
   );
-  await l.ledger.commitLotChange(k1.seq, next, entry);
+  await l.ledger.commitLotChange(k1.statusVersion, next, pending);
   const entries = [...l.ledger.entryLog.values()].flat();
   const d = { ...memoryRunDeps({ ...l, entries }) };
   const job = pendingJob('X-epcis', { format: 'epcis-jsonld', from: '2026-03-01', to: '2026-03-01' });

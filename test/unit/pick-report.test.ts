@@ -3,7 +3,7 @@ import { AppError } from '../../lib/domain/errors.js';
 import { guardCell } from '../../lib/domain/formula-guard.js';
 import type { LotState } from '../../lib/domain/ledger.js';
 import { lotFigures, lotReport } from '../../lib/domain/lot-report.js';
-import { changeLotStatus } from '../../lib/domain/lots.js';
+import { changeLotStatus, spreadStatus } from '../../lib/domain/lots.js';
 import { pickList } from '../../lib/domain/pick.js';
 import { planStatusChange } from '../../lib/domain/plan-movement.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
@@ -58,12 +58,13 @@ describe('pickList (FEFO)', () => {
       { lot: 'OK', expiry: '2026-03-10', quantity: 5 },
     ]);
     const recalled = (await ledger.getLot({ gtin: GTIN.romaine, lot: 'RECALLED' })) as LotState;
-    const { next, entry } = planStatusChange(
+    const { next, pending } = planStatusChange(
       recalled,
       { type: 'recall', reason: 'test', eventId: 'recall:R-1', recallId: 'R-1' },
       clock.now().toISOString(),
     );
-    await ledger.commitLotChange(recalled.seq, next, entry);
+    await ledger.commitLotChange(recalled.statusVersion, next, pending);
+    await spreadStatus(ledger, next);
     await recordMovements({ ledger, clock, newToken: () => 't' }, [mv({ type: 'receive', lot: 'DCONLY', quantity: 9, expiry: '2026-03-03' })]);
     await changeLotStatus({ ledger, master, clock }, { gtin: GTIN.romaine, lot: 'HELD' }, 'hold', 'QA', 'req-1');
     // Act

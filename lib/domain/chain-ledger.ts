@@ -1,0 +1,86 @@
+import { forEachLimit } from './concurrency.js';
+import { type LedgerEntry, type LotKey, type LotMeta, lotId, type PendingEntry, sealEntry } from './ledger.js';
+
+/** One pending entry as the sequencer seals it: the chained entry, and the pending item it replaces. */
+export type Sealed = { entry: LedgerEntry; pending: PendingEntry };
+
+/** What the sequencer needs of the ledger store. */
+export interface ChainStore {
+  /** the lot's chain head and its oldest pending entries (up to `limit`), in acceptance order, in one consistent read */
+  unchainedOf(k: LotKey, limit: number): Promise<{ head?: Pick<LotMeta, 'seq' | 'headHash'>; pending: PendingEntry[] }>;
+  /** all or nothing: move the head from `expectedSeq` to `head`, put each entry, delete its pending item; false on a lost race */
+  seal(k: LotKey, expectedSeq: number, head: Pick<LotMeta, 'seq' | 'headHash'>, sealed: Sealed[]): Promise<boolean>;
+  /** lots that have pending entries (the sweep's list; may lag behind and may name lots already chained) */
+  unchainedLots(): Promise<LotKey[]>;
+}
+
+/**
+ * Entries sealed in one transaction at most: each takes up to 3 actions (the entry, the pending item's delete, the
+ * event record of an entry with serials) and the meta one more: 91 of DynamoDB's 100.
+ */
+export const SEAL_BATCH = 30;
+/** ... and at most about this many bytes of entries, well inside the 4 MB a transaction may carry (each entry is written twice: put, and the pending item it replaces). */
+export const SEAL_BYTES = 1_500_000;
+/** Lost races in a row before a chaining run gives up (the next trigger or sweep goes on). */
+const MAX_LOST = 25;
+
+/**
+ * Chain a lot's pending entries: read its head and oldest pending entries, seal them in that order as seq head+1,
+ * head+2, ... each linked by prevHash, and commit them with the head's move, guarded by the seq read. A lost race
+ * (another sequencer moved the head) reads again and goes on; run again, it finds nothing to do. Returns how many it chained.
+ * @example await chainLot({ ledger }, { gtin, lot }) // 3
+ */
+export async function chainLot(d: { ledger: ChainStore }, k: LotKey): Promise<number> {
+  let chained = 0;
+  let lost = 0;
+  for (;;) {
+    const { head, pending } = await d.ledger.unchainedOf(k, SEAL_BATCH);
+    if (!head || pending.length === 0) return chained;
+    const batch = withinBytes(pending);
+    let seq = head.seq;
+    let prev = head.headHash;
+    const sealed = batch.map((p): Sealed => {
+      seq += 1;
+      const entry = sealEntry({ ...p.entry, seq, prevHash: prev });
+      prev = entry.hash;
+      return { entry, pending: p };
+    });
+    if (await d.ledger.seal(k, head.seq, { seq, headHash: prev }, sealed)) {
+      chained += sealed.length;
+      lost = 0;
+      if (pending.length < SEAL_BATCH && batch.length === pending.length) return chained;
+    } else if (++lost >= MAX_LOST) {
+      throw new Error(`lot ${lotId(k)}: the chain head kept moving (${MAX_LOST} lost races); the next run goes on`);
+    }
+  }
+}
+
+/** The oldest pending entries that fit in one transaction's bytes (always at least one). */
+function withinBytes(pending: PendingEntry[]): PendingEntry[] {
+  let bytes = 0;
+  const out: PendingEntry[] = [];
+  for (const p of pending) {
+    bytes += 2 * JSON.stringify(p).length;
+    if (out.length > 0 && bytes > SEAL_BYTES) break;
+    out.push(p);
+  }
+  return out;
+}
+
+/** Lots chained at once by one run. */
+const LOTS_AT_ONCE = 4;
+
+/** Chain each of these lots (each once, a few at a time). Returns the entries chained. */
+export async function chainLots(d: { ledger: ChainStore }, lots: readonly LotKey[]): Promise<number> {
+  const unique = [...new Map(lots.map((l) => [lotId(l), { gtin: l.gtin, lot: l.lot }])).values()];
+  let n = 0;
+  await forEachLimit(unique, LOTS_AT_ONCE, async (k) => {
+    n += await chainLot(d, k);
+  });
+  return n;
+}
+
+/** Chain every lot the unchained index lists: the safety net behind the stream (and the local poller). */
+export async function sweepUnchained(d: { ledger: ChainStore }): Promise<number> {
+  return chainLots(d, await d.ledger.unchainedLots());
+}
