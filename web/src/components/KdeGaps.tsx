@@ -40,6 +40,7 @@ export function KdeGaps({ from, to, gtin }: { from: string; to: string; gtin?: s
           empty={<Box textAlign="center">No gaps: every record has its KDEs</Box>}
           pagination={
             <Pagination
+              ariaLabels={PAGE_LABELS}
               currentPageIndex={page}
               pagesCount={Math.max(1, Math.ceil(items.length / PAGE))}
               onChange={(e) => setPage(e.detail.currentPageIndex)}

@@ -191,6 +191,7 @@ export default function TracePage() {
             sortingDisabled
             pagination={
               <Pagination
+                ariaLabels={PAGE_LABELS}
                 currentPageIndex={lotPage}
                 pagesCount={Math.max(1, Math.ceil(t.lots.length / PAGE))}
                 onChange={(e) => setLotPage(e.detail.currentPageIndex)}
@@ -215,6 +216,7 @@ export default function TracePage() {
             trackBy="siteId"
             pagination={
               <Pagination
+                ariaLabels={PAGE_LABELS}
                 currentPageIndex={sitePage}
                 pagesCount={Math.max(1, Math.ceil(t.sites.length / PAGE))}
                 onChange={(e) => setSitePage(e.detail.currentPageIndex)}
