@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import pRetry, { AbortError } from 'p-retry';
 import { loadLocalConfig } from '../../lib/config.js';
 import { CONSOLE_DIST, ensureConsoleBuilt } from './console.js';
 import { loadDemo } from './demo.js';
@@ -38,15 +39,22 @@ async function main() {
   console.log(`  SNS emulator    ${stack.endpoints.sns}  (topics ${stack.env.RECALL_TOPIC_ARN}, ${stack.env.ALERTS_TOPIC_ARN})`);
   if (demo && empty) {
     console.log('lotledger: loading demo data through the API ...');
-    const call = async (method: string, path: string, body?: unknown) => {
-      const r = await fetch(`${stack.url}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json' },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      if (!r.ok) throw new Error(`${method} ${path}: HTTP ${r.status} ${await r.text()}`);
-      return r.json();
-    };
+    // Every demo request is idempotent (PUTs of master data; movements keyed by eventId come back as duplicates), so a
+    // 5xx, such as a batch that outran the handler's timeout on a loaded machine, is retried rather than fatal.
+    const call = (method: string, path: string, body?: unknown) =>
+      pRetry(
+        async () => {
+          const r = await fetch(`${stack.url}${path}`, {
+            method,
+            headers: { 'content-type': 'application/json' },
+            ...(body ? { body: JSON.stringify(body) } : {}),
+          });
+          if (r.status >= 500) throw new Error(`${method} ${path}: HTTP ${r.status} ${await r.text()}`);
+          if (!r.ok) throw new AbortError(`${method} ${path}: HTTP ${r.status} ${await r.text()}`);
+          return r.json();
+        },
+        { retries: 3, minTimeout: 1000, onFailedAttempt: (e) => console.log(`  demo: ${e.error.message.slice(0, 120)}; retrying`) },
+      );
     const s = await loadDemo(call);
     console.log(
       `  demo: ${s.products} products, ${s.sites} sites, ${s.accepted} of ${s.movements} movements recorded; try: npx lotledger trace ${s.lots[0]?.replace('/', ' ')}`,
