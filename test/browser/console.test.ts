@@ -50,7 +50,8 @@ async function check(page: Page, name: string) {
 /** The text of a Cloudscape key-value pair (its label, then its value). */
 const pairText = (page: Page, label: string) => page.locator(`[class*="key-value-pairs"] :text-is("${label}") >> xpath=../..`).first();
 
-describe.skipIf(!existsSync(CHROMIUM))('console in Chromium', () => {
+// Each scenario waits on a real browser and the demo stack: minutes, not seconds, on two loaded cores.
+describe.skipIf(!existsSync(CHROMIUM))('console in Chromium', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'lotledger-console-'));
