@@ -61,6 +61,21 @@ module.exports = {
       to: { path: '^test/' },
     },
     {
+      name: 'console-speaks-http-only',
+      comment:
+        'The web console (web/src) talks to the API over HTTP: it may bundle pure domain code (GS1 parsing) and read domain types, never adapters, HTTP plumbing, handlers, infra, the CLI or tests.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^(lib/(store|notify|exports|http)|functions|infra|cli|bench|bin|test)/|^lib/config\\.ts$' },
+    },
+    {
+      name: 'nothing-imports-the-console',
+      comment: 'The console is a leaf: the API, CLI and infra never import it (the local server serves its built files).',
+      severity: 'error',
+      from: { pathNot: '^(web|test)/' },
+      to: { path: '^web/src/' },
+    },
+    {
       name: 'no-circular',
       comment: 'No import cycles anywhere: split the shared piece into a module both sides import.',
       severity: 'error',

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CONSOLE_DIST, ensureConsoleBuilt } from '../infra/local/console.js';
 import { startLocalStack } from '../infra/local/stack.js';
+import { consoleBenchmark } from './console.js';
 import { expiryBenchmark } from './expiry.js';
 import { exportBenchmark } from './export.js';
 import { hotLotSection } from './hotlot-section.js';
@@ -17,12 +19,18 @@ import { recallBenchmark, traceBenchmark } from './trace-recall.js';
  */
 async function main() {
   const scale = Number(process.env.BENCH_SCALE ?? 1);
-  // BENCH_ONLY=export,trace runs just those sections (ingest, hotlot, expiry, trace, trace-ratio, recall, export); all by default.
+  // BENCH_ONLY=export,trace runs just those sections (ingest, hotlot, expiry, trace, trace-ratio, recall, export, console); all by default.
   const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
   const runs = (section: string) => !only || only.includes(section);
   const dataDir = mkdtempSync(join(tmpdir(), 'lotledger-bench-'));
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const stack = await startLocalStack({ dataDir, port: 0, inMemoryDb: process.env.BENCH_DISK !== '1' });
+  if (runs('console')) await ensureConsoleBuilt((m) => console.log(m));
+  const stack = await startLocalStack({
+    dataDir,
+    port: 0,
+    inMemoryDb: process.env.BENCH_DISK !== '1',
+    ...(runs('console') ? { consoleDir: CONSOLE_DIST } : {}),
+  });
   const post = async (path: string, body: unknown) => {
     const r = await fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!r.ok) throw new Error(`${path}: HTTP ${r.status} ${await r.text()}`);
@@ -141,6 +149,29 @@ async function main() {
         `  raw Query (GSI3)   ${xb.raw.items} items in ${(xb.raw.ms / 1000).toFixed(1)} s: ${xb.raw.itemsPerSec.toFixed(0)} items/s (same items, same DynamoDB Local)`,
       );
       console.log(`  ratio              ${(xb.entriesPerSec / xb.raw.itemsPerSec).toFixed(2)} (export entries/s ÷ raw Query items/s; aim ≥ 0.7)`);
+    }
+
+    // The console in headless Chromium
+    if (runs('console')) {
+      const lots = Math.max(10, Math.round(1000 * scale));
+      const cb = await consoleBenchmark(stack.url, post, put, lots);
+      const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+      console.log(`\n## console: web/dist in headless Chromium (${process.env.LOTLEDGER_CHROMIUM ?? '/usr/bin/chromium'})`);
+      console.log(
+        `  initial JS         ${kb(cb.initialJs.gzip)} gzip (${kb(cb.initialJs.bytes)} raw, ${cb.initialJs.files} files) to show the lot search page; aim < 400 KB`,
+      );
+      console.log(`  all JS             ${kb(cb.allJs.gzip)} gzip (${kb(cb.allJs.bytes)} raw): every page, the trace graph's layout engine included`);
+      console.log(
+        `  trace graph        ${cb.trace.lots} lots (${cb.trace.nodes} nodes): drawn ${(cb.trace.renderMs / 1000).toFixed(2)} s after its data arrived; aim < 2 s`,
+      );
+      console.log(
+        `  on screen          ${(cb.trace.totalMs / 1000).toFixed(2)} s after navigation, the API's trace (every page of movements) included`,
+      );
+      console.log(`  of which API       ${(cb.trace.apiMs / 1000).toFixed(2)} s for one GET /lots/.../trace?movements=true&limit=1000 from Node`);
+      console.log(
+        `  baseline           ${cb.small.lots}-lot trace drawn ${(cb.small.renderMs / 1000).toFixed(2)} s after its data (${(cb.small.totalMs / 1000).toFixed(2)} s after navigation), same browser`,
+      );
+      console.log(`  ratio              ${(cb.trace.renderMs / cb.small.renderMs).toFixed(1)} (1,000-lot ÷ 2-lot drawing time)`);
     }
 
     ddb.destroy();

@@ -23,6 +23,7 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { TABLE } from '../lib/table-schema.js';
 import type { AccessTargets } from './access.js';
+import { ConsoleHosting } from './console.js';
 import { JOBS, type Job } from './jobs.js';
 import { LotledgerFunction } from './lotledger-function.js';
 import { ROUTES, type Route } from './routes.js';
@@ -124,6 +125,8 @@ export class LotledgerStack extends Stack {
   /** by route handler or job name */
   readonly functions = new Map<string, LotledgerFunction>();
   readonly deadLetterQueues: Queue[] = [];
+  /** the web console: S3 + CloudFront, Cognito sign-in with one IAM role per group (infra/console.ts) */
+  readonly console: ConsoleHosting;
   /** the queue POST /exports puts jobs on, when an export-queue job is defined */
   exportQueue?: Queue;
   private readonly targets: AccessTargets;
@@ -390,6 +393,8 @@ export class LotledgerStack extends Stack {
     for (const route of props.routes ?? ROUTES) this.addRoute(routes, route);
     const jobs = new Construct(this, 'Jobs');
     for (const job of props.jobs ?? JOBS) this.addJob(jobs, job);
+
+    this.console = new ConsoleHosting(this, 'Console', { api: this.api, routes: props.routes ?? ROUTES, accessLogs });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

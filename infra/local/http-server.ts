@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { AppError } from '../../lib/domain/errors.js';
 import { toHttp } from '../../lib/http/http.js';
 import { matchPath, ROUTES, type Route } from '../routes.js';
+import { serveConsole } from './console.js';
 import { lambdaContext, toApiGatewayEvent } from './lambda-event.js';
 
 /** Lambda's payload limit for a synchronous invoke (HTTP API itself would take 10 MB): larger bodies never reach a handler. */
@@ -56,9 +57,18 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 
 /**
  * The local API: each request becomes an API Gateway HTTP API event for the real handler of its route in ROUTES.
- * `extra` adds local-only routes such as `/_local/notifications`.
+ * `extra` adds local-only routes such as `/_local/notifications`; `consoleDir` serves the web console beside the API
+ * (infra/local/console.ts: only its own addresses, so every API path answers exactly as without it).
  */
-export function createApiServer(opts: { routes?: readonly Route[]; extra?: LocalRoute[]; log?: (msg: string, extra?: object) => void } = {}): Server {
+export function createApiServer(
+  opts: {
+    routes?: readonly Route[];
+    extra?: LocalRoute[];
+    log?: (msg: string, extra?: object) => void;
+    /** the built console (web/dist) to serve at `/`, `/console/...`, `/assets/...` and to browsers at `/ack/{token}` */
+    consoleDir?: string;
+  } = {},
+): Server {
   const routes = opts.routes ?? ROUTES;
   const log = opts.log ?? (() => undefined);
   return createServer(async (req, res) => {
@@ -66,6 +76,7 @@ export function createApiServer(opts: { routes?: readonly Route[]; extra?: Local
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://local');
     try {
+      if (opts.consoleDir && serveConsole(req, res, url, opts.consoleDir)) return;
       const local = opts.extra?.find((r) => r.method === method && r.path === url.pathname);
       if (local) {
         const r = await local.handle(url);

@@ -56,6 +56,8 @@ export type LocalStackOptions = {
   /** keep DynamoDB Local's data in memory instead of under dataDir (benchmarks) */
   inMemoryDb?: boolean;
   log?: (msg: string, extra?: object) => void;
+  /** serve the built web console (this directory, normally web/dist) at `/` beside the API */
+  consoleDir?: string;
 };
 
 /** The recalling firm notices name locally unless RECALLING_FIRM_NAME, _PHONE and _EMAIL are set. */
@@ -132,6 +134,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     const server: Server = createApiServer({
       log,
+      ...(opts.consoleDir ? { consoleDir: opts.consoleDir } : {}),
       extra: [
         {
           method: 'GET',

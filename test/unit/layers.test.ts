@@ -132,6 +132,30 @@ describe('layer rules', () => {
     );
   });
 
+  it('keep the console on HTTP: pure domain code and types only, and nothing imports the console', async () => {
+    const found = await violations({
+      'web/src/page.ts': [
+        "import { x as d } from '../../lib/domain/d.js';",
+        "import { x as s } from '../../lib/store/s.js';",
+        "import { x as h } from '../../lib/http/h.js';",
+        "import { x as i } from '../../infra/i.js';",
+        'export const all = [d, s, h, i];',
+        '',
+      ].join('\n'),
+      'lib/domain/d.ts': leaf,
+      'lib/store/s.ts': leaf,
+      'lib/http/h.ts': leaf,
+      'infra/i.ts': leaf,
+      'functions/f.ts': "import { all } from '../web/src/page.js';\nexport const y = all;\n",
+    });
+    expect(found).toEqual([
+      'console-speaks-http-only: web/src/page.ts -> ../../infra/i.js',
+      'console-speaks-http-only: web/src/page.ts -> ../../lib/http/h.js',
+      'console-speaks-http-only: web/src/page.ts -> ../../lib/store/s.js',
+      'nothing-imports-the-console: functions/f.ts -> ../web/src/page.js',
+    ]);
+  });
+
   it('keep store code out of the CDK stack, not out of infra/local', async () => {
     const found = await violations({
       'infra/stack.ts': "import { x } from '../lib/store/table.js';\nexport const y = x;\n",
