@@ -6,6 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Config, ConfigError, type EnvKey, loadConfig, qaConfig, required } from '../lib/config.js';
+import { CHAIN_TRAIL_MS } from '../lib/domain/chain-ledger.js';
 import { type Clock, systemClock } from '../lib/domain/clock.js';
 import type { AlertPublisher, AlertStore, LotIndex } from '../lib/domain/expiry-ports.js';
 import type { ExportJobStore, ExportQueue } from '../lib/domain/exports.js';
@@ -92,6 +93,8 @@ export type Deps = {
   qa: QaConfig;
   /** hours without an acknowledgement before a consignee gets a follow-up notice */
   followUpHours: number;
+  /** how long chaining may trail acceptance; exports wait it out past their cut */
+  chainTrailMs: number;
   clock: Clock;
   newToken: () => string;
   logger: Logger;
@@ -181,6 +184,7 @@ export function makeDeps(clients: Clients, config: Config): Deps {
     },
     qa: qaConfig(config),
     followUpHours: config.RECALL_FOLLOW_UP_HOURS,
+    chainTrailMs: CHAIN_TRAIL_MS,
     clock: systemClock,
     newToken: randomUUID,
     logger,

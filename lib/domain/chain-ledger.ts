@@ -7,9 +7,9 @@ export type Sealed = { entry: LedgerEntry; pending: PendingEntry };
 /** What the sequencer needs of the ledger store. */
 export interface ChainStore {
   /** the lot's chain head and its oldest pending entries (up to `limit`), in acceptance order, in one consistent read */
-  unchainedOf(k: LotKey, limit: number): Promise<{ head?: Pick<LotMeta, 'seq' | 'headHash'>; pending: PendingEntry[] }>;
+  unchainedOf(k: LotKey, limit: number): Promise<{ head?: Pick<LotMeta, 'seq' | 'headHash' | 'headAt'>; pending: PendingEntry[] }>;
   /** all or nothing: move the head from `expectedSeq` to `head`, put each entry, delete its pending item; false on a lost race */
-  seal(k: LotKey, expectedSeq: number, head: Pick<LotMeta, 'seq' | 'headHash'>, sealed: Sealed[]): Promise<boolean>;
+  seal(k: LotKey, expectedSeq: number, head: Pick<LotMeta, 'seq' | 'headHash' | 'headAt'>, sealed: Sealed[]): Promise<boolean>;
   /** lots that have pending entries (the sweep's list; may lag behind and may name lots already chained) */
   unchainedLots(): Promise<LotKey[]>;
 }
@@ -19,6 +19,8 @@ export interface ChainStore {
  * event record of an entry with serials) and the meta one more: 91 of DynamoDB's 100.
  */
 export const SEAL_BATCH = 30;
+/** How long chaining may trail acceptance (CONTRACT.md, Ledger: readers see every movement accepted more than 2 s earlier). */
+export const CHAIN_TRAIL_MS = 2000;
 /** ... and at most about this many bytes of entries, well inside the 4 MB a transaction may carry (each entry is written twice: put, and the pending item it replaces). */
 export const SEAL_BYTES = 1_500_000;
 /** Lost races in a row before a chaining run gives up (the next trigger or sweep goes on). */
@@ -39,13 +41,17 @@ export async function chainLot(d: { ledger: ChainStore }, k: LotKey): Promise<nu
     const batch = withinBytes(pending);
     let seq = head.seq;
     let prev = head.headHash;
+    // recordedAt never goes down along a chain (an entry accepted earlier may be sealed after a later one from another
+    // site): so "recorded up to T" is always a prefix of the chain, which the exports' consistent cut relies on.
+    let at = head.headAt ?? '';
     const sealed = batch.map((p): Sealed => {
       seq += 1;
-      const entry = sealEntry({ ...p.entry, seq, prevHash: prev });
+      at = p.entry.recordedAt > at ? p.entry.recordedAt : at;
+      const entry = sealEntry({ ...p.entry, recordedAt: at, seq, prevHash: prev });
       prev = entry.hash;
       return { entry, pending: p };
     });
-    if (await d.ledger.seal(k, head.seq, { seq, headHash: prev }, sealed)) {
+    if (await d.ledger.seal(k, head.seq, { seq, headHash: prev, headAt: at }, sealed)) {
       chained += sealed.length;
       lost = 0;
       if (pending.length < SEAL_BATCH && batch.length === pending.length) return chained;

@@ -19,6 +19,8 @@ export type SiteBalance = { q: number; r: number };
 export type LotMeta = LotKey & {
   seq: number;
   headHash: string;
+  /** recordedAt of the last chained entry (set by the sequencer, which never lets recordedAt go down along a chain) */
+  headAt?: string;
   status: LotStatus;
   statusReason?: string;
   recallId?: string;

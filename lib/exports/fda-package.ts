@@ -15,7 +15,7 @@ import type { EntryDays } from './day-pages.js';
 import { ExportLookup, type ExportSources } from './export-lookup.js';
 import { LedgerCut, type Produced, resolveCutHeads } from './export-run.js';
 import { EXPORT_WRITERS } from './formats.js';
-import type { StreamingObject } from './run-export.js';
+import { type StreamingObject, settleCut } from './run-export.js';
 
 export type FdaPackageDeps = {
   fda: FdaRequestStore;
@@ -24,6 +24,8 @@ export type FdaPackageDeps = {
   days: EntryDays;
   sources: ExportSources;
   clock: Clock;
+  /** see RunExportDeps */
+  chainTrailMs: number;
 };
 
 /** The package's data files, in the order the README lists them. */
@@ -120,6 +122,7 @@ export async function runFdaPackage(d: FdaPackageDeps, requestId: string): Promi
   const version = r.version + 1;
   try {
     const cut = new LedgerCut(r.cutAt);
+    await settleCut(d, cut.at);
     const written: Written[] = [];
     const heads = new Map<string, { gtin: string; lot: string; seq: number; hash: string }>();
     let kdeGaps = 0;

@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import type { ExportJob, ExportJobStore, ExportManifest } from '../domain/exports.js';
-import { jittered, retry, type Sleep } from '../domain/retry.js';
+import { jittered, realSleep, retry, type Sleep } from '../domain/retry.js';
 import { isTransientError } from '../domain/transient-errors.js';
 import type { EntryDays } from './day-pages.js';
 import { ExportLookup, type ExportSources } from './export-lookup.js';
@@ -21,7 +21,18 @@ export type RunExportDeps = {
   clock: Clock;
   /** waits between tries of an attempt; tests pass one that resolves at once */
   sleep?: Sleep;
+  /** how long chaining may trail acceptance: the export waits that long past its cut before reading (0 where writes chain at once) */
+  chainTrailMs: number;
 };
+
+/**
+ * Wait until every movement accepted up to the cut is chained (chaining trails acceptance by at most `chainTrailMs`),
+ * so rows and manifest heads read the same prefix of every chain however the sequencer interleaves with the export.
+ */
+export async function settleCut(d: { clock: Clock; sleep?: Sleep; chainTrailMs: number }, at: string): Promise<void> {
+  const wait = Math.min(d.chainTrailMs, Date.parse(at) + d.chainTrailMs - d.clock.now().getTime());
+  if (wait > 0) await (d.sleep ?? realSleep)(wait);
+}
 
 /** Tries within one attempt when storage fails transiently; the file is written again from the start each time. */
 const PRODUCE_ATTEMPTS = 3;
@@ -92,6 +103,7 @@ async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
   const lookup = new ExportLookup(d.sources);
   const produced: Produced = { rowCount: 0, lots: new Map(), kdeGaps: 0 };
   const cut = new LedgerCut(d.clock.now().toISOString());
+  await settleCut(d, cut.at);
   const format = writerOf(job.format);
   const contentType = format.contentType;
   const file = d.exportFiles.open(job.key, contentType);

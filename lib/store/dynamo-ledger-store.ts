@@ -438,7 +438,7 @@ export class DynamoLedgerStore implements BulkLedgerStore, ChainStore {
   }
 
   /** The sequencer's read: the lot's meta and its oldest pending entries (up to `limit`), in one consistent Query. */
-  async unchainedOf(k: LotKey, limit: number): Promise<{ head?: Pick<LotMeta, 'seq' | 'headHash'>; pending: PendingEntry[] }> {
+  async unchainedOf(k: LotKey, limit: number): Promise<{ head?: Pick<LotMeta, 'seq' | 'headHash' | 'headAt'>; pending: PendingEntry[] }> {
     const r: QueryCommandOutput = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
@@ -448,10 +448,11 @@ export class DynamoLedgerStore implements BulkLedgerStore, ChainStore {
         Limit: limit + 1,
       }),
     );
-    let head: Pick<LotMeta, 'seq' | 'headHash'> | undefined;
+    let head: Pick<LotMeta, 'seq' | 'headHash' | 'headAt'> | undefined;
     const pending: PendingEntry[] = [];
     for (const it of r.Items ?? []) {
-      if (it.sk === META_SK) head = { seq: Number(it.seq), headHash: String(it.headHash) };
+      if (it.sk === META_SK)
+        head = { seq: Number(it.seq), headHash: String(it.headHash), ...(typeof it.headAt === 'string' ? { headAt: it.headAt } : {}) };
       else if (String(it.sk).startsWith(PENDING_SK_PREFIX)) pending.push(fromItem<PendingEntry>(it));
     }
     return { ...(head ? { head } : {}), pending: pending.slice(0, limit) };
@@ -462,16 +463,21 @@ export class DynamoLedgerStore implements BulkLedgerStore, ChainStore {
    * entry is put (absent) and its pending item deleted (present), and the event record of an entry with serials
    * learns its seq (serial history finds it there). False when another sequencer got there first.
    */
-  async seal(k: LotKey, expectedSeq: number, head: Pick<LotMeta, 'seq' | 'headHash'>, sealed: Sealed[]): Promise<boolean> {
+  async seal(k: LotKey, expectedSeq: number, head: Pick<LotMeta, 'seq' | 'headHash' | 'headAt'>, sealed: Sealed[]): Promise<boolean> {
     const items = [
       {
         Update: {
           TableName: this.table,
           Key: keys.lot(k),
-          UpdateExpression: 'SET #seq = :seq, headHash = :hash',
+          UpdateExpression: head.headAt !== undefined ? 'SET #seq = :seq, headHash = :hash, headAt = :at' : 'SET #seq = :seq, headHash = :hash',
           ConditionExpression: '#seq = :expected',
           ExpressionAttributeNames: { '#seq': 'seq' },
-          ExpressionAttributeValues: { ':seq': head.seq, ':hash': head.headHash, ':expected': expectedSeq },
+          ExpressionAttributeValues: {
+            ':seq': head.seq,
+            ':hash': head.headHash,
+            ':expected': expectedSeq,
+            ...(head.headAt !== undefined ? { ':at': head.headAt } : {}),
+          },
         },
       },
       ...sealed.flatMap(({ entry, pending }) => [

@@ -66,6 +66,7 @@ function faultyRunDeps() {
     sources: { master: depsFor(doc, d.tableName).master, heads: (lots) => reader.heads(lots) },
     clock: d.clock,
     sleep: noSleep,
+    chainTrailMs: 0,
   };
   return { run, client };
 }

@@ -117,6 +117,8 @@ export function memoryRunDeps(l: Awaited<ReturnType<typeof ledgerWith>>): RunExp
     jobs,
     exportFiles: bucketMem,
     bucketMem,
+    // the memory ledger chains as it records: nothing to wait for
+    chainTrailMs: 0,
     days: memoryDays(l.entries),
     sources: {
       master: l.master,

@@ -220,10 +220,13 @@ export class InMemoryLedger implements BulkLedgerStore, LotStore, ChainStore {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .slice(0, limit)
       .map(([, p]) => structuredClone(p));
-    return { ...(meta ? { head: { seq: meta.seq, headHash: meta.headHash } } : {}), pending };
+    return {
+      ...(meta ? { head: { seq: meta.seq, headHash: meta.headHash, ...(meta.headAt !== undefined ? { headAt: meta.headAt } : {}) } } : {}),
+      pending,
+    };
   }
 
-  async seal(k: LotKey, expectedSeq: number, head: { seq: number; headHash: string }, sealed: Sealed[]) {
+  async seal(k: LotKey, expectedSeq: number, head: { seq: number; headHash: string; headAt?: string }, sealed: Sealed[]) {
     const meta = this.lots.get(lotId(k));
     const pending = this.pendingLog.get(lotId(k));
     if (!meta || meta.seq !== expectedSeq) return false;
@@ -238,6 +241,7 @@ export class InMemoryLedger implements BulkLedgerStore, LotStore, ChainStore {
     }
     this.entryLog.set(lotId(k), log);
     meta.seq = head.seq;
+    if (head.headAt !== undefined) meta.headAt = head.headAt;
     meta.headHash = head.headHash;
     return true;
   }

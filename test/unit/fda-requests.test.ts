@@ -58,6 +58,7 @@ async function setup() {
     newToken: () => '0123456789abcdef0123',
     days: run.days,
     sources: run.sources,
+    chainTrailMs: 0,
   };
   return { l, d, fda, queued, bucket };
 }
