@@ -404,10 +404,20 @@ export class LotledgerStack extends Stack {
     new CfnOutput(this, 'AlertsTopicArn', { value: this.alertsTopic.topicArn });
   }
 
-  private fn(scope: Construct, id: string, name: string, source: string, props: Partial<ConstructorParameters<typeof LotledgerFunction>[2]>) {
+  private fn(
+    scope: Construct,
+    id: string,
+    name: string,
+    source: string,
+    props: Partial<ConstructorParameters<typeof LotledgerFunction>[2]>,
+    alarm: 'own-alarm' | 'api-5xx' = 'own-alarm',
+  ) {
     if (this.functions.has(name)) throw new Error(`two routes or jobs are named ${name}`);
     const fn = new LotledgerFunction(scope, id, { source, description: `lotledger ${name}`, logsKey: this.logsKey, ...props });
     this.functions.set(name, fn);
+    // A route's crash or timeout is a 5xx answer of the API, which the API's 5xx alarm already reports; an alarm per
+    // route function would say it twice and cost 42 of CloudFormation's 500 resources a stack.
+    if (alarm === 'api-5xx') return fn;
     // Handled failures are answers (4xx) or retried work; an error here is a crash or a timeout: someone should look.
     this.alarmOnAny(
       scope,
@@ -420,7 +430,7 @@ export class LotledgerStack extends Stack {
 
   private addRoute(scope: Construct, route: Route) {
     const id = pascal(route.handler);
-    const fn = this.fn(scope, id, route.handler, route.handler, { timeout: ROUTE_TIMEOUT });
+    const fn = this.fn(scope, id, route.handler, route.handler, { timeout: ROUTE_TIMEOUT }, 'api-5xx');
     fn.useAccess(route.access, route.env ?? [], this.targets);
     const added = this.api.addRoutes({
       path: route.path,
