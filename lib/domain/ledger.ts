@@ -112,8 +112,10 @@ export function metaOf(l: LotMeta): LotMeta {
     unit: l.unit,
     createdAt: l.createdAt,
   };
-  for (const f of ['statusReason', 'recallId', 'statusAt', 'expiry', 'productionDate', 'tlcSource', 'tlcSourceReference'] as const)
+  for (const f of ['headAt', 'statusReason', 'recallId', 'statusAt', 'expiry', 'productionDate', 'tlcSource', 'tlcSourceReference'] as const)
     if (l[f] !== undefined) meta[f] = l[f];
+  // FSMA 204 reads it on every later movement of the lot (a cooling's Harvest Farm, whether a cooling is a Cooling CTE)
+  if (l.createdBy !== undefined) meta.createdBy = l.createdBy;
   return meta;
 }
 

@@ -312,8 +312,8 @@ export class InMemoryLedger implements BulkLedgerStore, LotStore, ChainStore {
     const cur = this.lots.get(lotId(next));
     if (!cur || (cur.statusVersion ?? 0) !== expectedStatusVersion) return false;
     // the status fields only: the chain head is the sequencer's
-    const { seq, headHash } = cur;
-    this.lots.set(lotId(next), { ...structuredClone(next), seq, headHash });
+    const { seq, headHash, headAt } = cur;
+    this.lots.set(lotId(next), { ...structuredClone(next), seq, headHash, ...(headAt !== undefined ? { headAt } : {}) });
     this.addPending(pending);
     await this.chainAfter([pending]);
     return true;
