@@ -253,7 +253,7 @@ describe('random interleavings of writers on one lot (DynamoDB Local, simulated 
   it('holds under throttling of the lot’s partition too', async () => {
     // 40 WCU a second for the lot's partition: the sequencer's writes (entries, pending deletes, the head) share it with
     // the stock heads and pending entries of acceptance, about twice what one lot head and its entry cost before.
-    const { d, sim } = simulatedDeps({ seed: (SEED ?? 7) + 1, throttle: { partitionWcu: 40 }, minLatencyMs: 5 });
+    const { d, sim } = simulatedDeps({ seed: (SEED ?? 7) + 1, throttle: { partitionWcu: 40, alsoRandomly: 0.05 }, minLatencyMs: 5 });
     await fc.assert(
       fc.asyncProperty(plans, (plan) => runPlan(d, plan)),
       { numRuns: Math.max(5, Math.round(RUNS / 3)), ...(SEED !== undefined ? { seed: SEED } : {}) },

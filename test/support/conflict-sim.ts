@@ -33,7 +33,11 @@ export type ConflictSimOptions = {
   /** every transaction holds its items at least this long, as the service's own latency would (default 0) */
   minLatencyMs?: number;
   /** one partition's write budget; no throttling when absent */
-  throttle?: { partitionWcu: number; error?: 'ProvisionedThroughputExceededException' | 'ThrottlingException' };
+  /**
+   * `alsoRandomly`: the chance that any write is throttled anyway (a seeded draw), so a test sees throttling however
+   * slowly a loaded machine writes: the budget alone throttles only a fast enough writer.
+   */
+  throttle?: { partitionWcu: number; alsoRandomly?: number; error?: 'ProvisionedThroughputExceededException' | 'ThrottlingException' };
   /** the table's key attributes (the single table's `pk`, `sk` by default) */
   keyAttributes?: readonly string[];
 };
@@ -157,7 +161,7 @@ export function simulateConflicts(client: DynamoDBClient | DynamoDBDocumentClien
   );
 
   if (opts.throttle) {
-    const { partitionWcu, error = 'ProvisionedThroughputExceededException' } = opts.throttle;
+    const { partitionWcu, alsoRandomly = 0, error = 'ProvisionedThroughputExceededException' } = opts.throttle;
     stack.add(
       ((next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
         const cmd = context.commandName ?? '';
@@ -169,7 +173,7 @@ export function simulateConflicts(client: DynamoDBClient | DynamoDBDocumentClien
         const need = new Map<string, number>();
         for (const t of touches) need.set(t.partition, (need.get(t.partition) ?? 0) + t.wcu);
         const short = [...need].some(([part, wcu]) => refill(buckets, part, partitionWcu, now).tokens < wcu);
-        if (short) {
+        if (short || (alsoRandomly > 0 && rand() < alsoRandomly)) {
           counters.throttled++;
           throw serviceError(error, 'The level of configured provisioned throughput for the table was exceeded.');
         }
