@@ -208,7 +208,11 @@ describe('site ids named like Object.prototype members, end to end through the h
     const n = notifierDeps(d);
     for (const m of shardQueue.take()) await notifyShard(n.send, m.recallId, m.shard);
     const noticed = n.channels.sns.delivered.filter((x) => x.attributes.recallId === recallId).map((x) => x.attributes.siteId);
-    for (const id of RESERVED) expect(noticed.filter((s) => s === id), id).toHaveLength(1);
+    for (const id of RESERVED)
+      expect(
+        noticed.filter((s) => s === id),
+        id,
+      ).toHaveLength(1);
     for (const [i, id] of RESERVED.entries()) {
       const ack = await call(makePostRecallAcknowledgements(d), 'POST', `/recalls/${recallId}/acknowledgements`, {
         siteId: id,
