@@ -84,7 +84,7 @@ export type Expiry = ExpiryReport & { atRisk?: AtRiskLine[] };
 export type KdeGap = { eventId: string; cte: string; gtin: string; lot: string; missing: string[]; why: string };
 export type ExportJob = ExportView & { kdeGaps?: number | { count?: number } };
 
-/** Contract v2: FDA requests (§1.1455(c)), built on the branch `fda`. */
+/** Contract v2: FDA requests (§1.1455(c)), as GET /fda-requests[/{id}] answer them (lib/domain/fda-requests.ts). */
 export type FdaRequest = {
   requestId: string;
   reference: string;
