@@ -61,7 +61,13 @@ describe('npm start: the embedded local stack', () => {
       ],
     });
     expect(mv.body).toMatchObject({ accepted: 2 });
-    const r = await json(`${stack.url}/recalls`, 'POST', { lots: [{ gtin: '00614141000012', lot: 'E1' }], classification: 'II', reason: 'e2e' });
+    const r = await json(`${stack.url}/recalls`, 'POST', {
+      lots: [{ gtin: '00614141000012', lot: 'E1' }],
+      classification: 'II',
+      reason: 'e2e',
+      hazard: 'e2e hazard',
+      instructions: 'e2e instructions',
+    });
     expect(r.status).toBe(201);
     let items: { attributes: Record<string, string>; body: string }[] = [];
     for (let i = 0; i < 100 && items.length < 1; i++) {

@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
 import { makeExportWorker } from '../../functions/export-worker.js';
@@ -20,10 +21,12 @@ import { makePutProduct } from '../../functions/put-product.js';
 import { makePutSite } from '../../functions/put-site.js';
 import { lambdaContext } from '../../infra/local/lambda-event.js';
 import type { ExportView } from '../../lib/domain/exports.js';
+import { notifyShard } from '../../lib/domain/recall-fanout.js';
 import { freshBucket, freshTable } from '../support/aws.js';
 import { depsFor, type ExportTestDeps, exportDepsFor } from '../support/deps.js';
 import { GTIN } from '../support/fixtures.js';
 import { call } from '../support/http.js';
+import { MemoryShardQueue, notifierDeps } from '../support/recall-notifier.js';
 
 /** Site ids the contract allows that are also names on Object.prototype: a plain object used as a map loses them. */
 const RESERVED = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'] as const;
@@ -33,6 +36,7 @@ const occurredAt = '2026-03-01T08:00:00Z';
 let d: Deps;
 let ed: ExportTestDeps;
 const queued: string[] = [];
+const shardQueue = new MemoryShardQueue();
 
 const sqsEvent = (exportId: string): SQSEvent => ({
   Records: [
@@ -64,7 +68,7 @@ const post = async (movements: unknown[]) => {
 beforeAll(async () => {
   const t = await freshTable('reserved');
   const bucket = await freshBucket('reserved');
-  d = depsFor(t.doc, t.tableName, undefined, { s3: bucket.s3, env: { EXPORT_BUCKET: bucket.bucket } });
+  d = { ...depsFor(t.doc, t.tableName, undefined, { s3: bucket.s3, env: { EXPORT_BUCKET: bucket.bucket } }), shardQueue };
   ed = exportDepsFor(t.doc, t.tableName, bucket, { send: async (id) => void queued.push(id) });
   const put = (path: string, body: unknown) => call(path.startsWith('/products') ? makePutProduct(d) : makePutSite(d), 'PUT', path, body);
   expect((await put(`/products/${GTIN.romaine}`, { description: 'Romaine', unit: 'case', ftl: true, expiryAlertDays: 5 })).status).toBe(200);
@@ -195,9 +199,20 @@ describe('site ids named like Object.prototype members, end to end through the h
       lots: [{ gtin: GTIN.romaine, lot: LOT }],
       classification: 'II',
       reason: 'Listeria',
+      hazard: 'Listeria monocytogenes may cause serious illness',
+      instructions: 'Stop selling, remove the lot from shelves and hold it for collection',
     });
     expect(recall.status, JSON.stringify(recall.body)).toBe(201);
     const { recallId } = recall.body;
+    // the notifier's queue, as it would run: one notice per consignee on the recall topic, each under its own siteId
+    const n = notifierDeps(d);
+    for (const m of shardQueue.take()) await notifyShard(n.send, m.recallId, m.shard);
+    const noticed = n.channels.sns.delivered.filter((x) => x.attributes.recallId === recallId).map((x) => x.attributes.siteId);
+    for (const id of RESERVED)
+      expect(
+        noticed.filter((s) => s === id),
+        id,
+      ).toHaveLength(1);
     for (const [i, id] of RESERVED.entries()) {
       const ack = await call(makePostRecallAcknowledgements(d), 'POST', `/recalls/${recallId}/acknowledgements`, {
         siteId: id,
@@ -231,9 +246,27 @@ describe('site ids named like Object.prototype members, end to end through the h
     // FSMA 204 rows: the receipt, and a shipping and a receiving row per transfer (retail sales are no CTE)
     expect(view.body).toMatchObject({ status: 'complete', rowCount: 1 + 2 * RESERVED.length });
     const csv = await (await fetch(view.body.url as string)).text();
+    // v2 layout (FSMA204.md): one sheet, the union of the per-CTE columns, each location as [R] columns ending in `<Role> ID`
+    const rows = parse(csv, { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(1 + 2 * RESERVED.length);
+    const cell = (row: Record<string, string>, column: string) => (Object.hasOwn(row, column) ? row[column] : undefined);
     for (const id of RESERVED) {
-      expect(csv).toContain(`,DC,dc-1,Immediate Subsequent Recipient,Store ${id},${id},`);
-      expect(csv).toContain(`,Store ${id},${id},Immediate Previous Source,DC,dc-1,`);
+      const shipped = rows.filter(
+        (r) => cell(r, 'Critical Tracking Event') === 'Shipping' && cell(r, 'Immediate Subsequent Recipient (Ship-To) ID') === id,
+      );
+      expect(shipped, id).toHaveLength(1);
+      expect(shipped[0], id).toMatchObject({
+        'Immediate Subsequent Recipient (Ship-To) Business Name': `Store ${id}`,
+        'Ship-From Location Business Name': 'DC',
+        'Ship-From Location ID': 'dc-1',
+      });
+      const received = rows.filter((r) => cell(r, 'Critical Tracking Event') === 'Receiving' && cell(r, 'Receiving Location ID') === id);
+      expect(received, id).toHaveLength(1);
+      expect(received[0], id).toMatchObject({
+        'Receiving Location Business Name': `Store ${id}`,
+        'Immediate Previous Source (Ship-From) Business Name': 'DC',
+        'Immediate Previous Source (Ship-From) ID': 'dc-1',
+      });
     }
   });
 });

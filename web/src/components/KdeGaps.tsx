@@ -18,7 +18,8 @@ export function KdeGaps({ from, to, gtin }: { from: string; to: string; gtin?: s
     queryFn: () => get<{ items: KdeGap[]; total: number }>(`/compliance/kde-gaps?from=${seg(from)}&to=${seg(to)}${gtin ? `&gtin=${seg(gtin)}` : ''}`),
     enabled: Boolean(from && to),
   });
-  const items = q.data?.items ?? [];
+  // a Transformation has one row per input lot under the same eventId and new lot, so rows are keyed by position
+  const items = (q.data?.items ?? []).map((g, row) => ({ ...g, row }));
   return (
     <>
       <ErrorAlert error={q.error} what="KDE gaps" />
@@ -36,7 +37,7 @@ export function KdeGaps({ from, to, gtin }: { from: string; to: string; gtin?: s
           loading={q.isLoading}
           loadingText="Checking the records"
           items={items.slice((page - 1) * PAGE, page * PAGE)}
-          trackBy={(g) => `${g.eventId}/${g.gtin}/${g.lot}`}
+          trackBy={(g) => String(g.row)}
           empty={<Box textAlign="center">No gaps: every record has its KDEs</Box>}
           pagination={
             <Pagination

@@ -57,8 +57,6 @@ export type NoticeCounters = Partial<{
 export type Recall = Omit<RecallStatus, 'notices' | 'status'> & {
   status: RecallStatus['status'] | 'notifying' | 'closed' | (string & {});
   notices: NoticeCounters;
-  /** contract v2: how many effectiveness checks the level still needs, and what was checked */
-  effectivenessChecks?: { required?: number; done?: number; remaining?: number; items?: EffectivenessCheck[] } & Record<string, unknown>;
   estimatedCompletion?: string;
   closedAt?: string;
 };
@@ -69,8 +67,7 @@ export type EffectivenessCheck = {
   checkedAt: string;
   note?: string;
 };
-export type Report = RecallReport &
-  Partial<{ effectivenessChecks: { count?: number; items?: EffectivenessCheck[] } & Record<string, unknown>; estimatedCompletion: string | null }>;
+export type Report = RecallReport;
 
 export type AtRiskLine = {
   gtin: string;
@@ -87,7 +84,7 @@ export type Expiry = ExpiryReport & { atRisk?: AtRiskLine[] };
 export type KdeGap = { eventId: string; cte: string; gtin: string; lot: string; missing: string[]; why: string };
 export type ExportJob = ExportView & { kdeGaps?: number | { count?: number } };
 
-/** Contract v2: FDA requests (§1.1455(c)), built on the branch `fda`. */
+/** Contract v2: FDA requests (§1.1455(c)), as GET /fda-requests[/{id}] answer them (lib/domain/fda-requests.ts). */
 export type FdaRequest = {
   requestId: string;
   reference: string;
@@ -101,11 +98,14 @@ export type FdaRequest = {
   timeLeft?: string | number;
   status: 'preparing' | 'ready' | 'signed-off' | 'sent' | (string & {});
   files?: { name: string; sha256: string; bytes: number }[];
-  kdeGaps?: number | { count?: number; total?: number };
+  kdeGaps?: number;
   url?: string;
-  history?: { at?: string; action?: string; name?: string; title?: string }[];
-  signOffs?: { name: string; title: string; at?: string }[];
-  sentAt?: string;
+  version?: number;
+  history?: { at: string; action: string; by?: string; detail?: string; version?: number }[];
+  /** the latest sign-off (each one also builds a new package version, listed in history) */
+  signOff?: { name: string; title: string; at: string };
+  sent?: { sentAt: string; channel: string; note?: string };
+  error?: string;
 };
 
 /** Contract v2: GET /ack/{token}. */

@@ -119,7 +119,7 @@ export default function ExpiryPage() {
                     ]}
                   />
                 ) : (
-                  <Box>This server does not compute at-risk stock yet (contract v2, branch labels).</Box>
+                  <Box>This server did not return at-risk stock (`atRisk`) for this check.</Box>
                 ),
               },
             ]}

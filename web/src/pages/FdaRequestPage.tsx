@@ -71,6 +71,11 @@ export default function FdaRequestPage() {
                 Due {fmtTime(r.dueBy)}: 24 hours after FDA asked ({fmtTime(r.requestedAt)}).
               </Alert>
             )}
+            {r.status === 'failed' && (
+              <Alert type="error" header="The package could not be built">
+                {r.error ?? 'The export worker gave up; see its logs.'}
+              </Alert>
+            )}
             {r.status === 'preparing' && (
               <Progress label="Preparing the package" description="Reading the ledger once and writing the spreadsheet, EPCIS and manifest" />
             )}
@@ -93,14 +98,22 @@ export default function FdaRequestPage() {
               <KeyValuePairs
                 columns={3}
                 items={[
-                  { label: 'Status', value: <StatusIndicator type={r.status === 'preparing' ? 'loading' : 'success'}>{r.status}</StatusIndicator> },
+                  {
+                    label: 'Status',
+                    value: (
+                      <StatusIndicator type={r.status === 'preparing' ? 'loading' : r.status === 'failed' ? 'error' : 'success'}>
+                        {r.status}
+                      </StatusIndicator>
+                    ),
+                  },
                   { label: 'Requested by', value: `${r.requestedBy.name}${r.requestedBy.agency ? `, ${r.requestedBy.agency}` : ''}` },
                   {
                     label: 'Scope',
                     value: `${r.from} to ${r.to}${r.gtins?.length ? `; ${r.gtins.join(', ')}` : ''}${r.lots?.length ? `; ${r.lots.map((l) => `${l.gtin}/${l.lot}`).join(', ')}` : ''}`,
                   },
                   { label: 'KDE gaps', value: gaps !== undefined ? String(gaps) : '–' },
-                  { label: 'Sent', value: r.sentAt ? fmtTime(r.sentAt) : '–' },
+                  { label: 'Package version', value: r.version !== undefined ? String(r.version) : '–' },
+                  { label: 'Sent', value: r.sent ? `${fmtTime(r.sent.sentAt)} by ${r.sent.channel}${r.sent.note ? ` (${r.sent.note})` : ''}` : '–' },
                 ]}
               />
               <Table
@@ -124,17 +137,17 @@ export default function FdaRequestPage() {
                 }}
               >
                 <SpaceBetween size="s">
-                  {(r.signOffs ?? []).map((s) => (
-                    <StatusIndicator key={`${s.name}${s.at}`} type="success">
-                      Signed off by {s.name}, {s.title} {s.at ? fmtTime(s.at) : ''}
+                  {r.signOff && (
+                    <StatusIndicator type="success">
+                      Signed off by {r.signOff.name}, {r.signOff.title} {fmtTime(r.signOff.at)}
                     </StatusIndicator>
-                  ))}
+                  )}
                   <ColumnLayout columns={2}>
                     <FormField label="Your name">
-                      <Input value={name} onChange={(e) => setName(e.detail.value)} ariaLabel="Sign-off name" />
+                      <Input value={name} onChange={(e) => setName(e.detail.value)} ariaLabel="Your name" />
                     </FormField>
                     <FormField label="Your title">
-                      <Input value={title} onChange={(e) => setTitle(e.detail.value)} ariaLabel="Sign-off title" />
+                      <Input value={title} onChange={(e) => setTitle(e.detail.value)} ariaLabel="Your title" />
                     </FormField>
                   </ColumnLayout>
                   <Button formAction="submit" loading={signOff.isPending} disabled={r.status === 'preparing'}>
@@ -158,7 +171,7 @@ export default function FdaRequestPage() {
                       <Input value={channel} onChange={(e) => setChannel(e.detail.value)} ariaLabel="Channel" />
                     </FormField>
                     <FormField label="Note" description="optional">
-                      <Input value={note} onChange={(e) => setNote(e.detail.value)} ariaLabel="Sent note" />
+                      <Input value={note} onChange={(e) => setNote(e.detail.value)} ariaLabel="Note" />
                     </FormField>
                   </ColumnLayout>
                   <Button formAction="submit" loading={sent.isPending} disabled={r.status === 'preparing'}>

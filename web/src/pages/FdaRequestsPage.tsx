@@ -116,10 +116,10 @@ export default function FdaRequestsPage() {
                 </FormField>
                 <span />
                 <FormField label="From">
-                  <Input placeholder="YYYY-MM-DD" value={from} onChange={(e) => setFrom(e.detail.value)} ariaLabel="Records from" />
+                  <Input placeholder="YYYY-MM-DD" value={from} onChange={(e) => setFrom(e.detail.value)} ariaLabel="From" />
                 </FormField>
                 <FormField label="To">
-                  <Input placeholder="YYYY-MM-DD" value={to} onChange={(e) => setTo(e.detail.value)} ariaLabel="Records to" />
+                  <Input placeholder="YYYY-MM-DD" value={to} onChange={(e) => setTo(e.detail.value)} ariaLabel="To" />
                 </FormField>
               </ColumnLayout>
               <FormField label="Foods and lots" description="optional, one a line: a GTIN, or GTIN/lot">

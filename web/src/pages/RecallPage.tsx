@@ -143,8 +143,7 @@ function CheckForm({ recall }: { recall: Recall }) {
       <SpaceBetween size="s">
         {c && (
           <Box>
-            Level {recall.effectivenessLevel ?? '–'}: {c.done ?? 0} checks done{c.remaining !== undefined ? `, ${c.remaining} still needed` : ''}
-            {c.required !== undefined ? ` (of ${c.required})` : ''}.
+            Level {c.level ?? recall.effectivenessLevel ?? '–'}: {c.done} checks done, {c.stillNeeded} still needed (of {c.required}).
           </Box>
         )}
         <ColumnLayout columns={3}>
@@ -217,7 +216,7 @@ function ReportView({ report }: { report: Report }) {
           { label: 'Quantity returned or corrected', value: fmtQty(report.quantityReturnedOrCorrected) },
           { label: 'Quantity on hand reported', value: fmtQty(report.quantityOnHandReported) },
           { label: 'Effectiveness', value: `${report.effectivenessPercent}%` },
-          { label: 'Effectiveness checks', value: report.effectivenessChecks?.count !== undefined ? String(report.effectivenessChecks.count) : '–' },
+          { label: 'Effectiveness checks', value: `${report.effectivenessChecks.count} (${report.effectivenessChecks.stillNeeded} still needed)` },
           { label: 'Estimated completion', value: report.estimatedCompletion ?? '–' },
         ]}
       />
