@@ -15,7 +15,7 @@ export function resolverPage(f: PublicLotFacts): string {
   const product = esc(f.description ?? `GTIN ${f.gtin}`);
   const verdict = f.recalled
     ? `<section class="recalled" role="alert"><h1>RECALLED</h1><p class="title">${esc(f.recall?.title ?? 'PRODUCT RECALL')}</p>` +
-      `<p class="todo">${esc(f.recall?.instructions ?? '')}</p><p>${esc(f.recall?.reason ?? '')}</p></section>`
+      `<p class="instructions">${esc(f.recall?.instructions ?? '')}</p><p>${esc(f.recall?.reason ?? '')}</p></section>`
     : `<section class="ok"><h1>NOT RECALLED</h1><p>No recall of this lot is known.</p></section>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -24,7 +24,7 @@ export function resolverPage(f: PublicLotFacts): string {
 body{font-family:system-ui,sans-serif;margin:0;padding:1rem;max-width:40rem}
 h1{font-size:3.5rem;line-height:1.1;margin:.5rem 0}
 .recalled{background:#b00020;color:#fff;padding:1rem;border-radius:.5rem}
-.recalled .title{font-size:1.6rem;font-weight:700}.recalled .todo{font-size:1.4rem;font-weight:700}
+.recalled .title{font-size:1.6rem;font-weight:700}.recalled .instructions{font-size:1.4rem;font-weight:700}
 .ok{background:#0b6e2e;color:#fff;padding:1rem;border-radius:.5rem}
 dl{font-size:1.1rem}dt{font-weight:700;margin-top:.5rem}
 </style></head>

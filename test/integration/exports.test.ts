@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
 import { makeExportWorker } from '../../functions/export-worker.js';
@@ -26,6 +26,7 @@ import { entryItem, lotItem } from '../../lib/store/dynamo-ledger-store.js';
 import { S3ExportFiles } from '../../lib/store/s3-export-files.js';
 import { freshBucket, freshTable } from '../support/aws.js';
 import { depsFor, type ExportTestDeps, exportDepsFor } from '../support/deps.js';
+import { sqsEvent } from '../support/export-queue-event.js';
 import { epcisValidator, FSMA_SITES, life } from '../support/exports.js';
 import { injectFaults } from '../support/faults.js';
 import { GTIN, mv, PRODUCTS, SITES } from '../support/fixtures.js';
@@ -37,22 +38,6 @@ let d: Deps;
 let ed: ExportTestDeps;
 let bucket: Awaited<ReturnType<typeof freshBucket>>;
 const sent: string[] = [];
-
-const sqsEvent = (exportId: string): SQSEvent => ({
-  Records: [
-    {
-      messageId: `m-${exportId}`,
-      receiptHandle: 'r',
-      body: JSON.stringify({ exportId }),
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:exports',
-      awsRegion: 'us-east-1',
-    },
-  ],
-});
 
 /** Export-runner deps over a DynamoDB client of their own (no SDK retries, so injected faults reach the code) and no waits. */
 function faultyRunDeps() {

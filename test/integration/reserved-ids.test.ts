@@ -1,4 +1,4 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/deps.js';
@@ -24,6 +24,7 @@ import type { ExportView } from '../../lib/domain/exports.js';
 import { notifyShard } from '../../lib/domain/recall-fanout.js';
 import { freshBucket, freshTable } from '../support/aws.js';
 import { depsFor, type ExportTestDeps, exportDepsFor } from '../support/deps.js';
+import { sqsEvent } from '../support/export-queue-event.js';
 import { GTIN } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 import { MemoryShardQueue, notifierDeps } from '../support/recall-notifier.js';
@@ -37,22 +38,6 @@ let d: Deps;
 let ed: ExportTestDeps;
 const queued: string[] = [];
 const shardQueue = new MemoryShardQueue();
-
-const sqsEvent = (exportId: string): SQSEvent => ({
-  Records: [
-    {
-      messageId: `m-${exportId}`,
-      receiptHandle: 'r',
-      body: JSON.stringify({ exportId }),
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:exports',
-      awsRegion: 'us-east-1',
-    },
-  ],
-});
 
 const post = async (movements: unknown[]) => {
   const r = await call<{ accepted: number; rejected: number; results: { status: string; code?: string; message?: string }[] }>(
