@@ -5,6 +5,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
 import { type Config, ConfigError, type EnvKey, loadConfig, qaConfig, required } from '../lib/config.js';
 import { CHAIN_TRAIL_MS } from '../lib/domain/chain-ledger.js';
 import { type Clock, systemClock } from '../lib/domain/clock.js';
@@ -123,6 +124,12 @@ export function need<D extends Partial<Pick<Deps, Optional>>, K extends Optional
 
 /** `d` with the ledger's `afterAccepted` hook: the defect-rate QA check after each accepted movement. */
 export const withQaCheck = <D extends QaDeps>(d: D) => ({ ...d, afterAccepted: qaAfterAccepted(d) });
+
+/** `d` limited to the time the invocation has left: recording stops starting attempts near the function's timeout. */
+export const withTimeLimit = <D extends object>(d: D, context: Pick<Context, 'getRemainingTimeInMillis'>) => ({
+  ...d,
+  timeLeftMs: () => context.getRemainingTimeInMillis(),
+});
 
 /** The composition root: every adapter over the given clients and settings. Tests and the local server call it too. */
 export function makeDeps(clients: Clients, config: Config): Deps {

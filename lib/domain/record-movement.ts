@@ -18,7 +18,27 @@ export type LedgerDeps = {
   afterAccepted?: (m: Movement, plan: Plan) => Promise<void>;
   /** the wait between attempts on a busy lot; default a real timer */
   sleep?: Sleep;
+  /**
+   * Milliseconds the caller has left before it must answer (an API function's remaining time); none: no limit. Once
+   * fewer than ANSWER_MARGIN_MS are left, no new attempt starts: the records not yet settled are answered `busy`, so a
+   * storm of throttling ends in a 200 naming what to send again, never in the function's own timeout (a 5xx).
+   */
+  timeLeftMs?: () => number;
 };
+
+/** Time kept back for the last attempt in flight (its own SDK retries included) and for the answer. */
+export const ANSWER_MARGIN_MS = 8_000;
+
+/** Whether the caller's time is up for starting another attempt. */
+export const outOfTime = (d: Pick<LedgerDeps, 'timeLeftMs'>) => d.timeLeftMs !== undefined && d.timeLeftMs() < ANSWER_MARGIN_MS;
+
+/** No attempt was left in the time the request had. */
+class OutOfTime extends Error {
+  constructor() {
+    super('the request ran out of time');
+    this.name = 'OutOfTime';
+  }
+}
 
 export type RecordResult = {
   index: number;
@@ -59,6 +79,8 @@ const isRetryable = (e: unknown) => e instanceof LedgerMovedMeanwhile || isTrans
  * @example await recordMovement(deps, movement, 0, cache) // { index: 0, eventId: 'e1', status: 'accepted' }
  */
 export async function recordMovement(d: LedgerDeps, m: Movement, index: number, cache: MasterCache, plannedToken?: string): Promise<RecordResult> {
+  // A record handed over from the fast path may have landed: it gets at least one attempt, which finds out.
+  if (plannedToken === undefined && outOfTime(d)) return busy(m, index, new OutOfTime());
   const token = plannedToken ?? d.newToken();
   const run: Attempts = {};
   let result: RecordResult;
@@ -66,11 +88,11 @@ export async function recordMovement(d: LedgerDeps, m: Movement, index: number, 
     result = await retry(() => attempt(d, m, index, cache, token, run), {
       attempts: MAX_ATTEMPTS,
       delayMs,
-      retryable: isRetryable,
+      retryable: (e) => isRetryable(e) && !outOfTime(d),
       ...(d.sleep ? { sleep: d.sleep } : {}),
     });
   } catch (e) {
-    if (isRetryable(e)) return busy(m, index, e);
+    if (isRetryable(e)) return busy(m, index, outOfTime(d) ? new OutOfTime() : e);
     throw e;
   }
   // Our own write landed (seen directly or found after a lost response): run the hook, which never fails the record.
@@ -105,11 +127,18 @@ async function attempt(d: LedgerDeps, m: Movement, index: number, cache: MasterC
 /** The `warnings` of an accepted record's plan, when it has any. */
 export const warningsOf = (p: Plan): { warnings?: Issue[] } => (p.warnings?.length ? { warnings: p.warnings } : {});
 
+/** The answer for a record no attempt was left for in the caller's time. */
+export const outOfTimeResult = (m: Movement, index: number) => busy(m, index, new OutOfTime());
+
 /** The answer for a record whose retries ran out: what kept it from landing, and that resending it is safe. */
 function busy(m: Movement, index: number, last: unknown): RecordResult {
   const why =
-    last instanceof LedgerMovedMeanwhile ? 'other writers kept changing the same lot or serial' : 'the table kept throttling or not answering';
-  const message = `The ledger is busy (${why}, ${MAX_ATTEMPTS} attempts); nothing was written for this record. Sending it again is safe.`;
+    last instanceof OutOfTime
+      ? 'the request ran out of time before this record could be written'
+      : last instanceof LedgerMovedMeanwhile
+        ? `other writers kept changing the same lot or serial, ${MAX_ATTEMPTS} attempts`
+        : `the table kept throttling or not answering, ${MAX_ATTEMPTS} attempts`;
+  const message = `The ledger is busy (${why}); nothing was written for this record. Sending it again is safe.`;
   return { index, eventId: m.eventId, status: 'rejected', code: 'busy', message, errors: [{ path: '', message }] };
 }
 

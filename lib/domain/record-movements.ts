@@ -4,7 +4,7 @@ import { groupCommit } from './group-commit.js';
 import { isBulk, type MasterCache } from './ledger-ports.js';
 import { Movement } from './movement.js';
 import { groupByShared, type Pending } from './record-groups.js';
-import { type LedgerDeps, type RecordResult, recordMovement } from './record-movement.js';
+import { type LedgerDeps, outOfTime, outOfTimeResult, type RecordResult, recordMovement } from './record-movement.js';
 
 export type BatchReport = { accepted: number; duplicates: number; rejected: number; results: RecordResult[] };
 
@@ -43,6 +43,10 @@ export async function recordMovements(
   }
   for (let w = 0; w < valid.length; w += WINDOW) {
     const window = valid.slice(w, w + WINDOW);
+    if (outOfTime(d)) {
+      for (const { index, m } of window) results[index] = outOfTimeResult(m, index);
+      continue;
+    }
     const { rest, tokens } = await groupCommit({ ...d, ledger }, window, results, cache);
     if (rest.length) await carefully(d, rest, results, cache, tokens);
   }

@@ -10,11 +10,14 @@ import { answerSizeGuard } from './size-guard.js';
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
 /** The house HTTP handler over its own logger: logger context and error mapping first, the answer's size guard, the use case last. */
-export function httpHandler<D extends { logger: Logger }>(d: D, fn: (d: D, event: APIGatewayProxyEventV2) => Promise<HttpResult>): HttpHandler {
+export function httpHandler<D extends { logger: Logger }>(
+  d: D,
+  fn: (d: D, event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResult>,
+): HttpHandler {
   const own = withOwnLogger(d);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .use(injectLambdaContext(own.logger, { resetKeys: true }))
     .use(httpErrors(own.logger))
     .use(answerSizeGuard())
-    .handler(async (event) => fn(own, event)) as unknown as HttpHandler;
+    .handler(async (event, context) => fn(own, event, context)) as unknown as HttpHandler;
 }

@@ -4,13 +4,15 @@ import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makePostMovements } from '../../functions/post-movements.js';
+import { lambdaContext } from '../../infra/local/lambda-event.js';
 import type { LedgerStore } from '../../lib/domain/ledger-ports.js';
+import { ANSWER_MARGIN_MS } from '../../lib/domain/record-movement.js';
 import { recordMovements } from '../../lib/domain/record-movements.js';
 import { noSleep } from '../../lib/domain/retry.js';
 import { documentClient } from '../../lib/store/document-client.js';
 import { depsFor } from '../support/deps.js';
 import { GTIN, mv } from '../support/fixtures.js';
-import { call } from '../support/http.js';
+import { call, httpEvent } from '../support/http.js';
 import { memoryLedger } from '../support/memory-ledger.js';
 
 const receive = () => mv({ type: 'receive', counterparty: 'farm-1', expiry: '2026-03-20' });
@@ -84,6 +86,58 @@ describe('the ledger retry loop: busy only for a bounded conflict or throttling'
     expect(r.results[0]?.status).toBe('accepted');
     expect(commits()).toBe(1);
     expect(memory.commits).toBe(1);
+  });
+});
+
+describe('the time an API call has: busy records, never a timeout', () => {
+  const busyInTime =
+    'The ledger is busy (the request ran out of time before this record could be written); nothing was written for this record. Sending it again is safe.';
+
+  it('stops retrying once fewer than ANSWER_MARGIN_MS are left, and answers the records not yet tried busy without trying them', async () => {
+    // Prepare: every commit is throttled, and each one costs a second of the 30 the function has
+    const { d, memory, commits } = await ledgerWith(async () => {
+      throw sdkError('ThrottlingException', 'Rate of requests exceeds the allowed throughput.', 400);
+    });
+    const timeLeftMs = () => 30_000 - commits() * 1_000;
+    // Act
+    const r = await recordMovements({ ...d, timeLeftMs }, [receive(), mv({ type: 'sell', quantity: 1 })]);
+    // Assess: attempts while at least 8 s were left (30, 29, ... 8 s: 23 of them), then none, and none for the sell
+    // of the same lot that came after it in the batch
+    expect(commits()).toBe((30_000 - ANSWER_MARGIN_MS) / 1_000 + 1);
+    expect(r.results.map((x) => [x.status, x.code, x.message])).toEqual([
+      ['rejected', 'busy', busyInTime],
+      ['rejected', 'busy', busyInTime],
+    ]);
+    expect(memory.commits).toBe(0);
+  });
+
+  it('gives a record the fast path handed over one attempt even out of time, since its commit may have landed', async () => {
+    // Prepare: the commit lands but its answer is lost; the time is up by then
+    let left = 30_000;
+    const { d, memory } = await ledgerWith(async (plan, _n, real) => {
+      await real.commit(plan);
+      left = 1_000;
+      throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET', $metadata: {} });
+    });
+    // Act
+    const r = await recordMovements({ ...d, timeLeftMs: () => left }, [receive()]);
+    // Assess: the one attempt found its own write, so the record is accepted, not busy
+    expect(r.results[0]?.status).toBe('accepted');
+    expect(memory.commits).toBe(1);
+  });
+
+  it('POST /movements with too little time left answers 200 with every record busy, writing nothing', async () => {
+    const doc = documentClient(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+    const ddb = mockClient(doc);
+    const d = { ...depsFor(doc, 'tbl'), sleep: noSleep };
+    const h = makePostMovements(d);
+    const res = (await h(httpEvent('POST', '/movements', { movements: [receive(), receive()] }), lambdaContext('post-movements', 7_000))) as {
+      statusCode: number;
+      body: string;
+    };
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ accepted: 0, rejected: 2, results: [{ code: 'busy' }, { code: 'busy' }] });
+    expect(ddb.calls()).toHaveLength(0);
   });
 });
 

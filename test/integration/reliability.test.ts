@@ -90,10 +90,21 @@ describe('faults DynamoDB Local never produces, injected', () => {
       ...Array.from({ length: 10 }, () => mv({ type: 'sell', lot, quantity: 2 })),
       mv({ type: 'transfer', lot, quantity: 5, counterparty: 'store-1' }),
     ]);
-    const res = await call<{ accepted: number; rejected: number }>(makePostMovements(deps), 'POST', '/movements', { movements });
-    expect(res.status).toBe(200);
+    // The storm can outlast the API function's 30 s on a loaded machine: what is left then is answered `busy`, which
+    // says sending it again is safe, and a client does so. Nothing may be a 5xx, or anything but accepted or busy.
+    type Report = { accepted: number; results: { index: number; status: string; code?: string }[] };
+    let pending = movements;
+    let accepted = 0;
+    for (let round = 0; round < 5 && pending.length > 0; round++) {
+      const res = await call<Report>(makePostMovements(deps), 'POST', '/movements', { movements: pending });
+      expect(res.status).toBe(200);
+      expect(res.body.results.filter((r) => r.status !== 'accepted' && r.code !== 'busy')).toEqual([]);
+      accepted += res.body.accepted;
+      pending = res.body.results.filter((r) => r.code === 'busy').map((r) => pending[r.index] as (typeof movements)[number]);
+    }
+    expect(pending).toEqual([]);
+    expect(accepted).toBe(movements.length);
     expect(counters.throttled + counters.unprocessed + counters.conflicts + counters.lostResponses).toBeGreaterThan(10);
-    expect(res.body).toMatchObject({ accepted: movements.length, rejected: 0 });
     for (const lot of lots) {
       const v = await lotView(d, { gtin: GTIN.romaine, lot });
       expect(v).toMatchObject({ onHand: 30, seq: 12 });
@@ -101,7 +112,7 @@ describe('faults DynamoDB Local never produces, injected', () => {
     // A second send after the storm is all duplicates.
     expect((await recordMovements(d, movements)).duplicates).toBe(movements.length);
     expect((await verifyAll(d, GTIN.romaine)).ok).toBe(true);
-  });
+  }, 180_000);
 });
 
 describe('invariants over random movement sequences (fast-check, real table)', () => {
