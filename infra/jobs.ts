@@ -143,11 +143,13 @@ export const JOBS: readonly Job[] = [
   },
   {
     // Daily expiry check: alerts for lots expiring soon or expired with stock, and a retry of any pending alert.
+    // `ledger`: a pending QA alert's retry puts its lot on hold (lot meta, pending entry, stock heads), as the
+    // defect return that raised it would have.
     kind: 'schedule',
     name: 'daily-expiry-check',
     handler: 'expiry-check-job',
     cron: { minute: '0', hour: '5' },
-    access: { table: { write: ['alert', 'meta'] }, alertsTopic: 'publish' },
+    access: { table: { write: ['alert', 'meta', 'ledger'] }, alertsTopic: 'publish' },
     env: ['ALERTS_TOPIC_ARN'],
   },
   {

@@ -24,8 +24,8 @@ export type Access = {
 
 /**
  * The kinds of item a function may write. `ledger` (lot heads and entries, event records, serials) is written only by
- * the ledger writers: movements, scans, batch files, lot hold and release, recalls (they quarantine lots) and the
- * chain sequencer.
+ * the ledger writers: movements, scans, batch files, lot hold and release, recalls (they quarantine lots), the
+ * daily expiry check (it retries a QA hold) and the chain sequencer.
  */
 export type ItemKind = 'product' | 'site' | 'meta' | 'ledger' | 'pending' | 'recall' | 'alert' | 'export' | 'label';
 

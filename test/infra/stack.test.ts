@@ -365,7 +365,7 @@ describe('IAM', () => {
     'post-fda-request-sign-off': ['EXPORT#*'],
     'post-fda-request-sent': ['EXPORT#*'],
     'post-expiry-checks': ['ALERT#*', 'META#*'],
-    'daily-expiry-check': ['ALERT#*', 'META#*'],
+    'daily-expiry-check': ['ALERT#*', 'EVENT#*', 'LOT#*', 'META#*', 'SERIAL#*'],
     'post-label-sscc': ['LABEL#*'],
     'ledger-chain': LEDGER,
   };
@@ -390,7 +390,16 @@ describe('IAM', () => {
       writeStatements(o.name).some((st) => JSON.stringify(st.Condition ?? {}).match(/"(LOT|EVENT|SERIAL)#\*"/)),
     ).map((o) => o.name);
     expect(ledgerWriters.sort()).toEqual(
-      ['post-movements', 'post-scans', 'batch-file-ingest', 'post-lot-hold', 'post-lot-release', 'post-recalls', 'ledger-chain'].sort(),
+      [
+        'post-movements',
+        'post-scans',
+        'batch-file-ingest',
+        'post-lot-hold',
+        'post-lot-release',
+        'post-recalls',
+        'ledger-chain',
+        'daily-expiry-check',
+      ].sort(),
     );
   });
 
