@@ -65,8 +65,9 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
   afterAll(async () => {
     await browser?.close();
     if (local) await stopLocal(local.child);
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(downloads, { recursive: true, force: true });
+    // beforeAll may have stopped before making them (no Chromium): its own error is the one to read
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (downloads) rmSync(downloads, { recursive: true, force: true });
   });
 
   it('npm start prints the console URL and serves it beside the API', async () => {
@@ -235,6 +236,52 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
     await page.close();
   });
 
+  it('records an effectiveness check and closes a recall, after which its acknowledgement links stop working', async () => {
+    const started = await api<{ recallId: string }>('POST', '/recalls', {
+      lots: [{ gtin: ROMAINE, lot: 'RMN-006' }],
+      classification: 'II',
+      reason: 'Foreign material',
+      hazard: 'Plastic fragments',
+      instructions: 'Remove from sale',
+      effectivenessLevel: 'B',
+    });
+    expect(started.status).toBe(201);
+    const { recallId } = started.body;
+    const page = await browser.context.newPage();
+    await page.goto(`${local.url}/console/recalls/${encodeURIComponent(recallId)}`);
+    await page.getByRole('heading', { name: 'Effectiveness checks (21 CFR 7.42(b)(3))' }).waitFor();
+    await page.getByText(/Level B: 0 checks done, \d+ still needed/).waitFor();
+    // The form's defaults: the first consignee, by phone, received and complied.
+    await page.getByLabel('Check note').fill('Store manager confirmed the shelf was cleared');
+    await page.getByRole('button', { name: 'Record check' }).click();
+    await page.getByText('Check recorded').waitFor();
+    await page.getByText(/Level B: 1 checks done/).waitFor();
+    const report = await api<{ effectivenessChecks: { count: number } }>('GET', `/recalls/${encodeURIComponent(recallId)}/report`);
+    expect(report.body.effectivenessChecks.count).toBe(1);
+    await check(page, 'recall-effectiveness');
+
+    // A notice's link works before the close and answers 404 after it.
+    const link = await (async () => {
+      for (let i = 0; i < 60; i++) {
+        const n = await api<{ items: { body: string }[] }>('GET', '/_local/notifications?topic=recalls');
+        for (const item of n.body.items) {
+          const m = JSON.parse(item.body) as { recallId?: string; acknowledge?: { url?: string } };
+          if (m.recallId === recallId && m.acknowledge?.url) return new URL(m.acknowledge.url).pathname;
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      throw new Error('no notice with an acknowledge.url');
+    })();
+    expect((await api('GET', link)).status).toBe(200);
+    await page.getByLabel('Closing reason').fill('All stock accounted for');
+    await page.getByRole('button', { name: 'Close the recall' }).click();
+    await page.getByText(/Acknowledgement links no longer work/).waitFor();
+    expect((await api<{ status: string }>('GET', `/recalls/${encodeURIComponent(recallId)}`)).body.status).toBe('closed');
+    expect((await api('GET', link)).status).toBe(404);
+    await check(page, 'recall-closed');
+    await page.close();
+  });
+
   it('exports the FDA spreadsheet and downloads it', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${local.url}/console/exports`);
@@ -281,11 +328,33 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
     await page.close();
   });
 
-  it('shows the expiry board by site', async () => {
+  it('shows the expiry board by site, with the at-risk stock marketing can mark down', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${local.url}/console/expiry`);
     await page.getByRole('tab', { name: /Expiring soon \(\d+\)/ }).waitFor();
     await check(page, 'expiry');
+    const checked = await api<{ atRisk: { siteId: string; lot: string }[] }>('POST', '/expiry-checks', {});
+    expect(checked.body.atRisk.length).toBeGreaterThan(0);
+    // The board runs the same check: its tab counts every at-risk (lot, site) of all sites.
+    await page.getByRole('tab', { name: `At risk (${checked.body.atRisk.length})` }).click();
+    await page.getByRole('columnheader', { name: /Projected unsold/ }).waitFor();
+    await check(page, 'expiry-at-risk');
+    await page.close();
+  });
+
+  it('lists the KDE gaps of the export range, each with what is missing and why', async () => {
+    const gaps = await api<{ total: number; items: { eventId: string }[] }>(
+      'GET',
+      `/compliance/kde-gaps?from=${new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10)}&to=${new Date().toISOString().slice(0, 10)}`,
+    );
+    expect(gaps.body.total).toBeGreaterThan(0);
+    const page = await browser.context.newPage();
+    await page.goto(`${local.url}/console/exports`);
+    await page.getByLabel('From', { exact: true }).fill(new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10));
+    await page.getByRole('heading', { name: /KDE gaps/ }).waitFor();
+    await page.getByText(`(${gaps.body.total})`, { exact: true }).waitFor();
+    await page.getByRole('cell', { name: gaps.body.items[0]?.eventId, exact: true }).first().waitFor();
+    await check(page, 'kde-gaps');
     await page.close();
   });
 
