@@ -2,6 +2,7 @@ import { AppError } from './errors.js';
 import type { LotKey } from './ledger.js';
 import type { SiteKind } from './master-data.js';
 import type { NoticeChannel } from './notice-channels.js';
+import type { Counts } from './notice-counts.js';
 import type { NoticeProduct } from './notice-message.js';
 import type { AckInput, CheckInput } from './recall-request.js';
 
@@ -100,6 +101,8 @@ export interface RecallStore {
   /** write shards that do not exist yet */
   putShards(shards: RecallShard[]): Promise<void>;
   notices(recallId: string): Promise<Notice[]>;
+  /** the notice counters, kept as notices change (lib/domain/notice-counts.ts), not recounted */
+  noticeCounts(recallId: string): Promise<Counts>;
   getNotice(recallId: string, siteId: string): Promise<Notice | undefined>;
   acks(recallId: string): Promise<Ack[]>;
   putAck(ack: Ack): Promise<void>;
