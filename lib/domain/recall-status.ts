@@ -22,15 +22,15 @@ export async function recallStatus(
   const r = await requireRecall(d.recalls, recallId);
   const [shards, counts, acks, checks] = await Promise.all([
     d.recalls.shards(recallId),
-    d.recalls.noticeCounts(recallId),
+    r.noticeCounters ? d.recalls.noticeCounts(recallId) : d.recalls.notices(recallId).then((ns) => recountNotices(r.noticesTotal, ns)),
     d.recalls.acks(recallId),
     d.recalls.checks(recallId),
   ]);
-  const { requestHash: _h, ...rest } = r;
+  const { requestHash: _h, noticeCounters: _c, ...rest } = r;
   return {
     ...rest,
     affected: affectedOf(r, shards),
-    notices: { total: r.noticesTotal, ...counts },
+    notices: { ...counts, total: r.noticesTotal },
     effectiveness: effectiveness(r.unitsAtRisk, acks, r.noticesTotal),
     effectivenessChecks: checksNeeded(r.effectivenessLevel, r.noticesTotal, checks),
   };

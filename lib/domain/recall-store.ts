@@ -73,6 +73,8 @@ export type RecallRecord = {
   affectedLots: LotKey[];
   customers: number;
   noticesTotal: number;
+  /** its notices' changes are counted as they happen (absent: a recall started before counters; GET recounts its notices) */
+  noticeCounters?: boolean;
   /** the fan-out's shards, and how many the notifier finished */
   shards?: number;
   shardsDone?: number;

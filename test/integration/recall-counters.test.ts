@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { makeGetRecall } from '../../functions/get-recall.js';
 import { makePostRecalls } from '../../functions/post-recalls.js';
 import { onEmailEvent } from '../../lib/domain/email-events.js';
 import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
@@ -152,6 +153,8 @@ describe('recall notice counters against DynamoDB Local', () => {
     expect(kept).toMatchObject({ total: CUSTOMERS + 2, written: CUSTOMERS + 2, acknowledged: 3, followUps: 10, pending: 0 });
     expect(kept.delivered).toBeGreaterThan(50);
     expect(kept.notNotifiable).toBe(11);
+    // GET /recalls/{id} answers the kept counters.
+    expect((await call(makeGetRecall(d), 'GET', `/recalls/${id}`)).body).toMatchObject({ notices: kept });
   }, 300_000);
 
   it('never count a transition twice, whatever the order, repeats and faults of the changes (property)', async () => {
