@@ -113,66 +113,6 @@ export async function traceBenchmark(tableName: string, opts: { lots: number; mo
   return { lots: t.lots.length, movements: t.movementsTotal, sites: t.sites.length, ms, requests: counter.requests };
 }
 
-/**
- * A lot sold, through 100 products made from it, to `customers` customers; then POST /recalls and the seconds until
- * every notice is in the local SNS inbox.
- */
-export async function recallBenchmark(
-  tableName: string,
-  opts: { customers: number; post: (path: string, body: unknown) => Promise<unknown>; delivered: (recallId: string) => number },
-) {
-  const doc = documentClient();
-  const ledger = new DynamoLedgerStore(doc, tableName);
-  const master = new DynamoMasterDataStore(doc, tableName);
-  const run = randomUUID().slice(0, 5);
-  const customers = Array.from({ length: opts.customers }, (_, i) => ({ siteId: `rc${run}-c${i}`, kind: 'customer', name: `Customer ${i}` }));
-  await seedMaster(master, [{ siteId: 'rb-store', kind: 'store', name: 'Store' }, ...customers]);
-  const d = { ledger, clock: systemClock, newToken: randomUUID };
-  const root = `RB${run}`;
-  let n = 0;
-  const at = () => new Date(Date.UTC(2026, 2, 1) + n * 1000).toISOString();
-  const ev = () => `rb${run}-${n++}`;
-  await recordMovements(d, [{ eventId: ev(), type: 'receive', occurredAt: at(), gtin: GTIN_A, lot: root, quantity: 10_000, site: 'rb-store' }]);
-  const kids = 100;
-  const per = Math.ceil(opts.customers / kids);
-  await recordMovements(
-    d,
-    Array.from({ length: kids }, (_, k) => ({
-      eventId: ev(),
-      type: 'transform',
-      occurredAt: at(),
-      gtin: GTIN_B,
-      lot: `${root}-${k}`,
-      quantity: per,
-      site: 'rb-store',
-      inputs: [{ gtin: GTIN_A, lot: root, quantity: 1 }],
-    })) as Movement[],
-  );
-  const sales: Movement[] = customers.map((c, i) => ({
-    eventId: ev(),
-    type: 'sell',
-    occurredAt: at(),
-    gtin: GTIN_B,
-    lot: `${root}-${Math.floor(i / per)}`,
-    quantity: 1,
-    site: 'rb-store',
-    counterparty: c.siteId,
-  })) as Movement[];
-  for (let i = 0; i < sales.length; i += 500) await recordMovements(d, sales.slice(i, i + 500));
-
-  const started = performance.now();
-  const r = (await opts.post('/recalls', { lots: [{ gtin: GTIN_A, lot: root }], classification: 'I', reason: 'benchmark' })) as {
-    recallId: string;
-    notices: number;
-    traceMillis: number;
-  };
-  const answered = performance.now() - started;
-  const deadline = Date.now() + 600_000;
-  while (opts.delivered(r.recallId) < r.notices && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
-  const seconds = (performance.now() - started) / 1000;
-  return { notices: r.notices, delivered: opts.delivered(r.recallId), traceMillis: r.traceMillis, answeredMs: answered, seconds };
-}
-
 function mulberry(seed: number) {
   let a = seed;
   return () => {

@@ -1,6 +1,6 @@
 import { Aws, type CfnElement, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -34,6 +34,8 @@ export const TABLE_DELETE = ['dynamodb:DeleteItem'];
 export const KEY_PREFIXES: Record<ItemKind, readonly string[]> = {
   product: ['PRODUCT#*'],
   site: ['SITE#*'],
+  // a site's contact details: written by the site writer, read by the recall notifier only (see CONTACT_READS)
+  contact: ['CONTACT#*'],
   // META#EXPIRY_ALERT_DAYS: putProduct raises it, the expiry check completes it
   meta: ['META#*'],
   // lot metas, stock heads, pending and chained entries (LOT#), eventId records (EVENT#), serials (SERIAL#)
@@ -47,6 +49,9 @@ export const KEY_PREFIXES: Record<ItemKind, readonly string[]> = {
   // the SSCC counter and the SSCCs issued (LABEL#SSCC_COUNTER, LABEL#SSCC#{sscc}, LABEL#SSCC_REQUEST#{key})
   label: ['LABEL#*'],
 };
+
+/** The item reads denied on contact details to every function but the one with `contacts: 'read-and-send'`. */
+export const CONTACT_READS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 
 /** The prefixes a function may write under, in a stable order.
  * @example writablePrefixes(['recall', 'ledger']) // ['EVENT#*', 'LOT#*', 'RECALL#*', 'SERIAL#*']
@@ -179,6 +184,20 @@ export function accessPolicy(access: Access, t: AccessTargets): AccessPolicy {
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writablePrefixes(deletes) } },
         }),
       );
+    if (access.contacts !== 'read-and-send') {
+      // Contact details are items of their own (CONTACT#): no read of them, and no write that returns the old item.
+      const contact = { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [...KEY_PREFIXES.contact] } };
+      statements.push(new PolicyStatement({ effect: Effect.DENY, actions: [...CONTACT_READS], resources: [table.tableArn], conditions: contact }));
+      if (writes.includes('contact'))
+        statements.push(
+          new PolicyStatement({
+            effect: Effect.DENY,
+            actions: [...TABLE_WRITE],
+            resources: [table.tableArn],
+            conditions: { ...contact, StringNotEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' } },
+          }),
+        );
+    }
     add({ statements, findings: writes.length ? [GENERATE_DATA_KEY] : [] });
   }
   if (access.exportBucket?.length) add(bucketPolicy('export bucket', t.exportBucket, access.exportBucket));

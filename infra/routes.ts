@@ -18,7 +18,10 @@ export type Access = {
   exportQueue?: 'send';
   /** the recall notifier's queue of recipient shards */
   notifyQueue?: 'send';
-  /** recipients' contact details, and sending email (SES) and SMS: the notifier only */
+  /**
+   * reading recipients' contact details (`CONTACT#` items; every other function with table access is denied them),
+   * and sending email (SES) and SMS: the notifier only
+   */
   contacts?: 'read-and-send';
 };
 
@@ -27,7 +30,7 @@ export type Access = {
  * the ledger writers: movements, scans, batch files, lot hold and release, recalls (they quarantine lots), the
  * daily expiry check (it retries a QA hold) and the chain sequencer.
  */
-export type ItemKind = 'product' | 'site' | 'meta' | 'ledger' | 'pending' | 'recall' | 'alert' | 'export' | 'label';
+export type ItemKind = 'product' | 'site' | 'contact' | 'meta' | 'ledger' | 'pending' | 'recall' | 'alert' | 'export' | 'label';
 
 /** Environment keys a function may read beyond TABLE_NAME; the stack sets each to the resource it names. */
 export type EnvKey =
@@ -69,7 +72,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/openapi.json', handler: 'get-openapi', access: {} },
   { method: 'PUT', path: '/products/{gtin}', handler: 'put-product', access: { table: { write: ['product', 'meta'] } } },
   { method: 'GET', path: '/products/{gtin}', handler: 'get-product', access: { table: 'read' } },
-  { method: 'PUT', path: '/sites/{siteId}', handler: 'put-site', access: { table: { write: ['site'] } } },
+  // The site writer writes contact details (CONTACT#) but, like every function but the notifier, may not read them.
+  { method: 'PUT', path: '/sites/{siteId}', handler: 'put-site', access: { table: { write: ['site', 'contact'] } } },
   { method: 'GET', path: '/sites/{siteId}', handler: 'get-site', access: { table: 'read' } },
   // Movements may put a lot on QA hold and send a `qa.defect-rate` alert (the defect-rate check after a defect return).
   {

@@ -80,6 +80,11 @@ export const SiteInput = z.strictObject({
     .strictObject({
       email: z.email('must be an email address').max(254).optional(),
       phone: text(40).optional(),
+      channels: z
+        .array(z.enum(['email', 'sms', 'webhook'], 'must be email, sms or webhook'))
+        .max(3, 'at most 3 channels')
+        .refine((c) => new Set(c).size === c.length, 'names a channel twice')
+        .optional(),
     })
     .optional(),
 });

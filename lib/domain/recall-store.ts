@@ -2,6 +2,7 @@ import { AppError } from './errors.js';
 import type { LotKey } from './ledger.js';
 import type { SiteKind } from './master-data.js';
 import type { NoticeChannel } from './notice-channels.js';
+import type { Counts } from './notice-counts.js';
 import type { NoticeProduct } from './notice-message.js';
 import type { AckInput, CheckInput } from './recall-request.js';
 
@@ -72,6 +73,8 @@ export type RecallRecord = {
   affectedLots: LotKey[];
   customers: number;
   noticesTotal: number;
+  /** its notices' changes are counted as they happen (absent: a recall started before counters; GET recounts its notices) */
+  noticeCounters?: boolean;
   /** the fan-out's shards, and how many the notifier finished */
   shards?: number;
   shardsDone?: number;
@@ -100,6 +103,8 @@ export interface RecallStore {
   /** write shards that do not exist yet */
   putShards(shards: RecallShard[]): Promise<void>;
   notices(recallId: string): Promise<Notice[]>;
+  /** the notice counters, kept as notices change (lib/domain/notice-counts.ts), not recounted */
+  noticeCounts(recallId: string): Promise<Counts>;
   getNotice(recallId: string, siteId: string): Promise<Notice | undefined>;
   acks(recallId: string): Promise<Ack[]>;
   putAck(ack: Ack): Promise<void>;

@@ -79,6 +79,7 @@ export async function startRecall(d: RecallDeps, input: RecallInput, opts: { ide
     affectedLots: radius.lots,
     customers: answer.affected.customers.length,
     noticesTotal: radius.sites.length,
+    noticeCounters: true,
     shards: shards.length,
     shardsDone: 0,
     unitsAtRisk: q3(radius.sites.reduce((s, x) => s + unitsAtRiskOf(x), 0)),

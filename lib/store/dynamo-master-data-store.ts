@@ -1,10 +1,19 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Gtin } from '../domain/ids.js';
 import type { MasterDataStore, Product, Site } from '../domain/master-data.js';
 import { batchGetAll } from './batch-get.js';
 import { raiseExpiryAlertBound } from './dynamo-lot-index.js';
 import { fromItem } from './items.js';
 import { keys } from './keys.js';
+
+/**
+ * A site as stored on its `SITE#` item, without contact details: those live on the `CONTACT#` item only the notifier
+ * can read. Sites written before that item existed still carry `contact` on `SITE#`; it is never read back from here.
+ */
+const siteOf = (item: Record<string, unknown>): Site => {
+  const { contact: _c, ...site } = fromItem<Site>(item);
+  return site;
+};
 
 /** Products and sites in the single table. Puts replace the whole record (PUT semantics). */
 export class DynamoMasterDataStore implements MasterDataStore {
@@ -33,16 +42,34 @@ export class DynamoMasterDataStore implements MasterDataStore {
       this.table,
       [...new Set(siteIds)].map((id) => keys.site(id)),
     );
-    return new Map(items.map((i) => [String(i.siteId), fromItem<Site>(i)]));
+    return new Map(items.map((i) => [String(i.siteId), siteOf(i)]));
   }
 
+  /**
+   * The site and its contact details in one transaction: `SITE#` without them, `CONTACT#` with them (empty when the
+   * site has none, so a replace without `contact` removes the old ones; the site writer may not delete). Rewriting a
+   * site written before `CONTACT#` existed moves its contact details off `SITE#`.
+   */
   async putSite(s: Site): Promise<Site> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.site(s.siteId), entity: 'site', ...s } }));
+    const { contact, ...site } = s;
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.table, Item: { ...keys.site(s.siteId), entity: 'site', ...site } } },
+          {
+            Put: {
+              TableName: this.table,
+              Item: { ...keys.contact(s.siteId), entity: 'contact', siteId: s.siteId, ...contact, updatedAt: s.updatedAt },
+            },
+          },
+        ],
+      }),
+    );
     return s;
   }
 
   async getSite(siteId: string): Promise<Site | undefined> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.site(siteId), ConsistentRead: true }));
-    return r.Item ? fromItem<Site>(r.Item) : undefined;
+    return r.Item ? siteOf(r.Item) : undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -9,9 +9,11 @@ import {
   type QueryCommandOutput,
   TransactWriteCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { forEachLimit } from '../domain/concurrency.js';
 import { NOTICES_BEFORE_CHANNELS, type NoticeChannel } from '../domain/notice-channels.js';
+import { addCounts, type Counts, countsDelta, type NoticeState, sameState, stateOf, sumCounts } from '../domain/notice-counts.js';
 import type {
   Ack,
   AckToken,
@@ -33,6 +35,20 @@ type Item = Record<string, unknown>;
 /** Pending notices spread over a few outbox partitions, so a large recall does not write one index key. */
 export const OUTBOX_SHARDS = 4;
 const shardOf = (siteId: string) => (createHash('sha1').update(siteId).digest()[0] as number) % OUTBOX_SHARDS;
+
+/**
+ * The notice counters of a recall are spread over this many items (`COUNT#nn` under the recall), each write adding to
+ * one picked at random, GET /recalls/{id} summing them. One item takes at most 1,000 WCU/s (one transactional write of
+ * a small item costs 2): a 100,000-customer recall moves each notice 2-3 times (written, published, delivered) at
+ * several hundred notices a second, so one counter item would be the hot key; 16 take 1/16 of it each. The notices
+ * themselves share the recall's partition key but not their sort keys, which DynamoDB splits for heat.
+ */
+export const COUNTER_SHARDS = 16;
+const counterKey = (recallId: string, k: number) => ({ pk: `RECALL#${recallId}`, sk: `COUNT#${String(k).padStart(2, '0')}` });
+/** Notices a transaction writes: 49 notices and their 49 tokens, and the counter: 99 of TransactWriteItems' 100. */
+const NOTICES_A_TRANSACTION = 49;
+/** Attempts of a counted notice change that keeps meeting another writer (or a counter shard another transaction holds). */
+const TRANSITION_ATTEMPTS = 10;
 
 const recallKey = (id: string) => ({ pk: `RECALL#${id}`, sk: 'RECALL' });
 const noticeKey = (recallId: string, siteId: string) => ({ pk: `RECALL#${recallId}`, sk: `NOTICE#${siteId}` });
@@ -62,6 +78,33 @@ const noticeItem = (n: Notice): Item => ({
 });
 
 const isCancelled = (e: unknown) => e instanceof TransactionCanceledException || (e as Error).name === 'TransactionConflictException';
+/** Cancelled only because another transaction held an item (nothing's condition failed): the same write may be tried again. */
+const isConflictOnly = (e: unknown) => {
+  if ((e as Error).name === 'TransactionConflictException') return true;
+  const reasons = (e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.some((r) => r.Code === 'TransactionConflict') && !reasons.some((r) => r.Code === 'ConditionalCheckFailed');
+};
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** Math.min(attempt, 6)));
+
+/** The condition that a notice is in state `s` exactly: a change guarded by it adds its counters' difference once. */
+const guardOf = (s: NoticeState) => ({
+  expression: [
+    '#s = :g_s AND followUp = :g_f',
+    `attribute_${s.published ? '' : 'not_'}exists(firstPublishedAt)`,
+    `attribute_${s.delivered ? '' : 'not_'}exists(deliveredAt)`,
+    `attribute_${s.acknowledged ? '' : 'not_'}exists(acknowledgedAt)`,
+  ].join(' AND '),
+  values: { ':g_s': s.status, ':g_f': s.followUp },
+});
+
+/** A change of one notice: its update (expression, base condition, values) and the state it leaves a notice in `s` in. */
+type NoticeChange = {
+  update: string;
+  condition: string;
+  names?: Record<string, string>;
+  values: Record<string, unknown>;
+  next: (s: NoticeState) => NoticeState;
+};
 
 /** Recalls, their shards, notices (the outbox), link tokens, acknowledgements and checks, in the single table. Never deletes. */
 export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore {
@@ -223,7 +266,10 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
     return new Map(items.map((i) => [String(i.siteId), noticeOf(i)]));
   }
 
-  /** 50 notices and their tokens a transaction, each only if absent; a chunk that meets an existing notice goes one by one. */
+  /**
+   * 49 notices and their tokens a transaction, each only if absent, with the counters they add; a chunk that meets an
+   * existing notice goes one by one (so a notice written by an earlier run is neither written nor counted again).
+   */
   async writeNotices(items: { notice: Notice; token: AckToken }[]) {
     const done = new Set<string>();
     const put = (x: { notice: Notice; token: AckToken }) => [
@@ -236,25 +282,93 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
         },
       },
     ];
-    const chunks: (typeof items)[] = [];
-    for (let i = 0; i < items.length; i += 50) chunks.push(items.slice(i, i + 50));
-    await forEachLimit(chunks, 4, async (chunk) => {
-      try {
-        await this.doc.send(new TransactWriteCommand({ TransactItems: chunk.flatMap(put) }));
-        for (const x of chunk) done.add(x.notice.siteId);
-      } catch (e) {
-        if (!isCancelled(e)) throw e;
-        for (const x of chunk) {
-          try {
-            await this.doc.send(new TransactWriteCommand({ TransactItems: put(x) }));
-            done.add(x.notice.siteId);
-          } catch (e2) {
-            if (!isCancelled(e2)) throw e2;
-          }
+    const write = async (list: typeof items) => {
+      const delta: Partial<Counts> = {};
+      for (const x of list) addCounts(delta, countsDelta(undefined, stateOf(x.notice)));
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.doc.send(
+            new TransactWriteCommand({ TransactItems: [...list.flatMap(put), this.counterUpdate(list[0]?.notice.recallId ?? '', delta)] }),
+          );
+          for (const x of list) done.add(x.notice.siteId);
+          return true;
+        } catch (e) {
+          if (!isCancelled(e)) throw e;
+          if (!isConflictOnly(e) || attempt + 1 >= TRANSITION_ATTEMPTS) return false;
+          await pause(attempt);
         }
       }
+    };
+    const chunks: (typeof items)[] = [];
+    for (let i = 0; i < items.length; i += NOTICES_A_TRANSACTION) chunks.push(items.slice(i, i + NOTICES_A_TRANSACTION));
+    await forEachLimit(chunks, 4, async (chunk) => {
+      if (await write(chunk)) return;
+      for (const x of chunk) await write([x]);
     });
     return done;
+  }
+
+  /** Add `delta` to one of the recall's counter items, picked at random (see COUNTER_SHARDS). */
+  private counterUpdate(recallId: string, delta: Partial<Counts>) {
+    const entries = Object.entries(delta);
+    return {
+      Update: {
+        TableName: this.table,
+        Key: counterKey(recallId, randomInt(COUNTER_SHARDS)),
+        UpdateExpression: `SET entity = :entity, recallId = :rid ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#c${i}`, k])),
+        ExpressionAttributeValues: { ':entity': 'recall-counter', ':rid': recallId, ...Object.fromEntries(entries.map(([, v], i) => [`:c${i}`, v])) },
+      },
+    };
+  }
+
+  /**
+   * Change one notice and its recall's counters at once. The update is guarded by the notice's state as last read (the
+   * caller's copy first): when the guard fails the notice is read again and the change recomputed from what it is now;
+   * when the state is as read, the change's own condition failed and it does not apply (false). So a retry, a
+   * redelivered event or two racing publishers count a transition once.
+   */
+  private async transition(n: Notice, change: NoticeChange): Promise<boolean> {
+    let s = stateOf(n);
+    for (let attempt = 0; attempt < TRANSITION_ATTEMPTS; attempt++) {
+      const g = guardOf(s);
+      const delta = countsDelta(s, change.next(s));
+      const update = {
+        TableName: this.table,
+        Key: noticeKey(n.recallId, n.siteId),
+        UpdateExpression: change.update,
+        ConditionExpression: `(${change.condition}) AND ${g.expression}`,
+        ExpressionAttributeNames: { '#s': 'status', ...change.names },
+        ExpressionAttributeValues: { ...change.values, ...g.values },
+      } satisfies UpdateCommandInput;
+      try {
+        if (Object.keys(delta).length === 0) await this.doc.send(new UpdateCommand(update));
+        else await this.doc.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, this.counterUpdate(n.recallId, delta)] }));
+        return true;
+      } catch (e) {
+        if (isConflictOnly(e)) {
+          await pause(attempt);
+          continue;
+        }
+        if (!isCancelled(e) && (e as Error).name !== 'ConditionalCheckFailedException') throw e;
+      }
+      const fresh = await this.getNotice(n.recallId, n.siteId);
+      if (!fresh) return false;
+      const now = stateOf(fresh);
+      if (sameState(now, s)) return false;
+      s = now;
+    }
+    throw new Error(`notice ${n.recallId}/${n.siteId} kept changing under ${TRANSITION_ATTEMPTS} attempts; try again`);
+  }
+
+  /** GET /recalls/{id}'s notice counters: the sum of the recall's counter items (at most COUNTER_SHARDS of them). */
+  async noticeCounts(recallId: string) {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': `RECALL#${recallId}`, ':p': 'COUNT#' },
+      ConsistentRead: true,
+    });
+    return sumCounts(items);
   }
 
   async notifyingRecalls() {
@@ -289,24 +403,37 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
     return items.map((i) => fromItem<Ack>(i));
   }
 
-  /** The acknowledgement and the notice's acknowledgedAt in one transaction. */
+  /**
+   * The acknowledgement and the notice's acknowledgedAt in one transaction; the first acknowledgement of a notice also
+   * adds 1 to `acknowledged` in it (a later one, replacing it, adds nothing).
+   */
   async putAck(ack: Ack) {
-    await this.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: this.table, Item: { ...ackKey(ack.recallId, ack.siteId), entity: 'ack', ...ack } } },
-          {
-            Update: {
-              TableName: this.table,
-              Key: noticeKey(ack.recallId, ack.siteId),
-              UpdateExpression: 'SET acknowledgedAt = if_not_exists(acknowledgedAt, :at)',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':at': ack.receivedAt },
-            },
-          },
-        ],
-      }),
-    );
+    const item = { Put: { TableName: this.table, Item: { ...ackKey(ack.recallId, ack.siteId), entity: 'ack', ...ack } } };
+    const mark = (first: boolean) => ({
+      Update: {
+        TableName: this.table,
+        Key: noticeKey(ack.recallId, ack.siteId),
+        UpdateExpression: 'SET acknowledgedAt = if_not_exists(acknowledgedAt, :at)',
+        ConditionExpression: first ? 'attribute_exists(pk) AND attribute_not_exists(acknowledgedAt)' : 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': ack.receivedAt },
+      },
+    });
+    for (let attempt = 0; ; attempt++) {
+      const cur = await this.getNotice(ack.recallId, ack.siteId);
+      const first = cur !== undefined && cur.acknowledgedAt === undefined;
+      try {
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: first ? [item, mark(true), this.counterUpdate(ack.recallId, { acknowledged: 1 })] : [item, mark(false)],
+          }),
+        );
+        return;
+      } catch (e) {
+        // Another acknowledgement of this site got in first (it counted), or another transaction held an item: again.
+        if (!cur || !isCancelled(e) || attempt + 1 >= TRANSITION_ATTEMPTS) throw e;
+        await pause(attempt);
+      }
+    }
   }
 
   async checks(recallId: string) {
@@ -382,24 +509,20 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
 
   async markPublished(n: Notice, messageId: string, at: string, o: { delivered?: boolean; channels?: NoticeChannel[] } = {}) {
     const delivered = o.delivered ?? true;
-    await this.ignoreChanged(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: noticeKey(n.recallId, n.siteId),
-        UpdateExpression: `SET #s = :published, messageId = :mid, publishedAt = :at, firstPublishedAt = if_not_exists(firstPublishedAt, :at), attempts = attempts + :one, used = list_append(if_not_exists(used, :none), :ch)${delivered ? ', deliveredAt = if_not_exists(deliveredAt, :at)' : ''} REMOVE gsi1pk, gsi1sk, leaseUntil, nextAttemptAt, lastError, sent`,
-        ConditionExpression: 'followUp = :f',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':published': 'published',
-          ':mid': messageId,
-          ':at': at,
-          ':one': 1,
-          ':f': n.followUp,
-          ':none': [],
-          ':ch': o.channels ?? n.channels,
-        },
-      }),
-    );
+    await this.transition(n, {
+      update: `SET #s = :published, messageId = :mid, publishedAt = :at, firstPublishedAt = if_not_exists(firstPublishedAt, :at), attempts = attempts + :one, used = list_append(if_not_exists(used, :none), :ch)${delivered ? ', deliveredAt = if_not_exists(deliveredAt, :at)' : ''} REMOVE gsi1pk, gsi1sk, leaseUntil, nextAttemptAt, lastError, sent`,
+      condition: 'followUp = :f',
+      values: {
+        ':published': 'published',
+        ':mid': messageId,
+        ':at': at,
+        ':one': 1,
+        ':f': n.followUp,
+        ':none': [],
+        ':ch': o.channels ?? n.channels,
+      },
+      next: (s) => ({ ...s, status: 'published', published: true, delivered: s.delivered || delivered }),
+    });
   }
 
   async markFailed(n: Notice, error: string, nextAttemptAt: string, sent: NoticeChannel[] = []) {
@@ -427,54 +550,32 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
   }
 
   async markDead(n: Notice, error: string) {
-    await this.ignoreChanged(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: noticeKey(n.recallId, n.siteId),
-        UpdateExpression: 'SET #s = :failed, lastError = :e, attempts = attempts + :one REMOVE gsi1pk, gsi1sk, leaseUntil, nextAttemptAt',
-        ConditionExpression: 'followUp = :f',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':failed': 'failed', ':e': error, ':one': 1, ':f': n.followUp },
-      }),
-    );
+    await this.transition(n, {
+      update: 'SET #s = :failed, lastError = :e, attempts = attempts + :one REMOVE gsi1pk, gsi1sk, leaseUntil, nextAttemptAt',
+      condition: 'followUp = :f',
+      values: { ':failed': 'failed', ':e': error, ':one': 1, ':f': n.followUp },
+      next: (s) => ({ ...s, status: 'failed' }),
+    });
   }
 
   async reroute(n: Notice, channels: NoticeChannel[], now: string, error: string) {
     const o = outboxAttrs({ ...n, nextAttemptAt: now });
-    return written(
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: noticeKey(n.recallId, n.siteId),
-          UpdateExpression:
-            'SET #s = :pending, channels = :c, sent = :none, nextAttemptAt = :now, lastError = :e, gsi1pk = :pk, gsi1sk = :sk REMOVE leaseUntil, fallback',
-          ConditionExpression: 'followUp = :f AND attribute_exists(pk)',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: {
-            ':pending': 'pending',
-            ':c': channels,
-            ':none': [],
-            ':now': now,
-            ':e': error,
-            ':pk': o.gsi1pk,
-            ':sk': o.gsi1sk,
-            ':f': n.followUp,
-          },
-        }),
-      ),
-    );
+    return this.transition(n, {
+      update:
+        'SET #s = :pending, channels = :c, sent = :none, nextAttemptAt = :now, lastError = :e, gsi1pk = :pk, gsi1sk = :sk REMOVE leaseUntil, fallback',
+      condition: 'followUp = :f AND attribute_exists(pk)',
+      values: { ':pending': 'pending', ':c': channels, ':none': [], ':now': now, ':e': error, ':pk': o.gsi1pk, ':sk': o.gsi1sk, ':f': n.followUp },
+      next: (s) => ({ ...s, status: 'pending' }),
+    });
   }
 
   async markDelivered(n: Notice, at: string) {
-    await this.ignoreChanged(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: noticeKey(n.recallId, n.siteId),
-        UpdateExpression: 'SET deliveredAt = if_not_exists(deliveredAt, :at)',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':at': at },
-      }),
-    );
+    await this.transition(n, {
+      update: 'SET deliveredAt = if_not_exists(deliveredAt, :at)',
+      condition: 'attribute_exists(pk)',
+      values: { ':at': at },
+      next: (s) => ({ ...s, delivered: true }),
+    });
   }
 
   /** A notice that moved on meanwhile (a follow-up queued, another publisher finished it) needs no update from us. */
@@ -490,27 +591,21 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
   async scheduleFollowUp(n: Notice, now: string, channels?: NoticeChannel[]) {
     const next = { ...n, followUp: n.followUp + 1, nextAttemptAt: now };
     const o = outboxAttrs(next);
-    return written(
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: noticeKey(n.recallId, n.siteId),
-          UpdateExpression: `SET #s = :pending, followUp = :next, nextAttemptAt = :now, gsi1pk = :pk, gsi1sk = :sk, sent = :none${channels ? ', channels = :c, escalated = :t' : ''}`,
-          ConditionExpression: '#s = :published AND followUp = :f AND attribute_not_exists(acknowledgedAt)',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: {
-            ':pending': 'pending',
-            ':published': 'published',
-            ':next': next.followUp,
-            ':now': now,
-            ':f': n.followUp,
-            ':pk': o.gsi1pk,
-            ':sk': o.gsi1sk,
-            ':none': [],
-            ...(channels ? { ':c': channels, ':t': true } : {}),
-          },
-        }),
-      ),
-    );
+    return this.transition(n, {
+      update: `SET #s = :pending, followUp = :next, nextAttemptAt = :now, gsi1pk = :pk, gsi1sk = :sk, sent = :none${channels ? ', channels = :c, escalated = :t' : ''}`,
+      condition: '#s = :published AND followUp = :f AND attribute_not_exists(acknowledgedAt)',
+      values: {
+        ':pending': 'pending',
+        ':published': 'published',
+        ':next': next.followUp,
+        ':now': now,
+        ':f': n.followUp,
+        ':pk': o.gsi1pk,
+        ':sk': o.gsi1sk,
+        ':none': [],
+        ...(channels ? { ':c': channels, ':t': true } : {}),
+      },
+      next: (s) => ({ ...s, status: 'pending', followUp: s.followUp + 1 }),
+    });
   }
 }

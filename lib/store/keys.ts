@@ -2,6 +2,8 @@
 export const keys = {
   product: (gtin: string) => ({ pk: `PRODUCT#${gtin}`, sk: 'PRODUCT' }),
   site: (siteId: string) => ({ pk: `SITE#${siteId}`, sk: 'SITE' }),
+  /** a site's contact details (`contact` of PUT /sites), an item of its own so that IAM lets only the notifier read it */
+  contact: (siteId: string) => ({ pk: `CONTACT#${siteId}`, sk: 'CONTACT' }),
   /** the lot's meta: identity, status, chain head */
   lot: (k: { gtin: string; lot: string }) => ({ pk: `LOT#${k.gtin}#${k.lot}`, sk: 'LOT' }),
   /** a lot's stock at one site; sorts before the meta (`BAL#` < `LOT` < `PEND#` < `SEQ#`) */

@@ -8,6 +8,7 @@ import { TABLE } from '../table-schema.js';
  * |---------------------|------------------------|-----------------|--------------------------------------------|--------------------------------|-----------------------------------------------|
  * | product             | PRODUCT#{gtin}         | PRODUCT         | PRODUCTS / {gtin}                          |                                |                                               |
  * | site                | SITE#{siteId}          | SITE            |                                            |                                |                                               |
+ * | site contact        | CONTACT#{siteId}       | CONTACT         |                                            |                                |                                               |
  * | stock head          | LOT#{gtin}#{lot}       | BAL#{siteId}    |                                            | EXPIRY#{0..15} / {expiry}#{gtin}#{lot}#{siteId} |                              |
  * | lot meta (chain head)| LOT#{gtin}#{lot}      | LOT             | GTIN#{gtin} / {expiry}#{lot}               |                                |                                               |
  * | pending entry       | LOT#{gtin}#{lot}       | PEND#{at}#{eventId}#{n} |                                    | UNCHAINED#{0..15} / {at}#{gtin}#{lot} |                                        |
@@ -17,6 +18,7 @@ import { TABLE } from '../table-schema.js';
  * | recall              | RECALL#{recallId}      | RECALL          | RECALLS / {issuedAt}#{recallId}            |                                |                                               |
  * | recall notice       | RECALL#{recallId}      | NOTICE#{siteId} | OUTBOX#{shard} / {due}#{recallId}#{siteId} |                                |                                               |
  * | acknowledgement     | RECALL#{recallId}      | ACK#{siteId}    |                                            |                                |                                               |
+ * | notice counter      | RECALL#{recallId}      | COUNT#{00..15}  |                                            |                                |                                               |
  * | alert (expiry, QA)  | ALERT#{alertId}        | ALERT           | ALERTS#PENDING / {createdAt}#{alertId}     |                                |                                               |
  * | export job          | EXPORT#{exportId}      | EXPORT          |                                            |                                |                                               |
  * | expiry-alert bound  | META#EXPIRY_ALERT_DAYS | META            |                                            |                                |                                               |

@@ -343,7 +343,7 @@ describe('IAM', () => {
   const LEDGER = ['EVENT#*', 'LOT#*', 'SERIAL#*'];
   const WRITES: Record<string, readonly string[]> = {
     'put-product': ['META#*', 'PRODUCT#*'],
-    'put-site': ['SITE#*'],
+    'put-site': ['CONTACT#*', 'SITE#*'],
     'post-movements': ['ALERT#*', ...LEDGER],
     'post-scans': ['ALERT#*', ...LEDGER],
     'batch-file-ingest': ['ALERT#*', ...LEDGER],
@@ -472,6 +472,34 @@ describe('IAM', () => {
     const custom = ofType('AWS::IAM::Policy').filter(([id]) => id.startsWith('SmsSpendLimit'));
     expect(custom.flatMap(([, p]) => ((p.Properties?.PolicyDocument as PolicyDocument).Statement ?? []).flatMap((x) => list(x.Action)))).toEqual([
       'sns:SetSMSAttributes',
+    ]);
+  });
+
+  it('denies every function with table access but the recall notifier any read of contact details (CONTACT#)', () => {
+    const readers: string[] = [];
+    for (const o of OWNERS.filter((x) => x.access.table)) {
+      const denies = statementsOf(roleOf(fnId(o.name))).filter(
+        (st) => st.Effect === 'Deny' && JSON.stringify(st.Condition ?? {}).includes('"CONTACT#*"') && list(st.Action).includes('dynamodb:GetItem'),
+      );
+      if (denies.length === 0) {
+        readers.push(o.name);
+        continue;
+      }
+      const st = must(denies[0], 'deny');
+      expect(list(st.Action).sort(), o.name).toEqual(['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+      expect(refs(st.Resource), o.name).toEqual([tableId]);
+      expect(st.Condition).toEqual({ 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['CONTACT#*'] } });
+    }
+    expect(readers.sort()).toEqual(
+      OWNERS.filter((o) => o.access.table && o.access.contacts === 'read-and-send')
+        .map((o) => o.name)
+        .sort(),
+    );
+    expect(readers).toContain('recall-notifier');
+    // The site writer writes them, never with ReturnValues (which would read the old item back).
+    const site = statementsOf(roleOf(fnId('put-site'))).filter((st) => st.Effect === 'Deny' && list(st.Action).includes('dynamodb:PutItem'));
+    expect(site.map((st) => st.Condition)).toEqual([
+      { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['CONTACT#*'] }, StringNotEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' } },
     ]);
   });
 
