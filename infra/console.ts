@@ -1,4 +1,7 @@
-import { Aws, type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Annotations, Aws, type CfnElement, CfnOutput, CfnParameter, Duration, NestedStack, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AllowedMethods,
@@ -23,10 +26,12 @@ import {
   OAuthScope,
   UserPool,
   type UserPoolClient,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Effect, FederatedPrincipal, PolicyDocument, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import type { Construct } from 'constructs';
 import type { Route } from './routes.js';
 
 /** The console's sign-in groups: what each may do is the set of API routes its IAM role may invoke. */
@@ -55,29 +60,61 @@ export function routesFor(group: ConsoleGroup, routes: readonly Route[]): Route[
 /** `GET /recalls/{recallId}` as the resource part of an execute-api ARN: `GET/recalls/*`. */
 const arnPath = (r: Route) => `${r.method}${r.path.replace(/\{[^}]+\}/g, '*')}`;
 
+/** Context key of the sign-in domain's prefix (`<prefix>.auth.<region>.amazoncognito.com`); default `lotledger-<account id>`. */
+export const SIGN_IN_PREFIX_CONTEXT = 'lotledger:consoleSignInPrefix';
+
+/** The console's build, `npm run build:console`: published with the stack when it exists at synth time. */
+export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+/**
+ * What the console reads at start (`/config.json`, web/src/lib/config.ts): with a user pool named, it signs users in
+ * and signs its API calls; without one (`npm start`) it calls the same origin unsigned.
+ */
+export type ConsoleConfig = {
+  region: string;
+  apiUrl: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  identityPoolId: string;
+  signInUrl: string;
+};
+
 export type ConsoleProps = {
   api: HttpApi;
   routes: readonly Route[];
   /** the bucket that receives the other buckets' server access logs */
   accessLogs: Bucket;
+  /** the built console to publish, default web/dist; when it has no index.html only config.json is published (a synth warning says so) */
+  dist?: string;
 };
 
 /**
- * The console in the cloud: its built files (web/dist) in a private S3 bucket that only CloudFront reads, through
- * origin access control; HTTPS only, with security headers; sign-in by a Cognito user pool whose groups (compliance,
- * quality, store) map, through an identity pool, to IAM roles that may invoke only their routes of the HTTP API. The API
- * keeps IAM auth: machine clients sign with their own credentials, console users with their group role's.
+ * The console in the cloud, a nested stack of its own (it keeps ~20 resources out of the main stack's 500): its built
+ * files (web/dist) and a generated config.json in a private S3 bucket that only CloudFront reads, through origin access
+ * control; HTTPS only, with security headers; sign-in by a Cognito user pool (hosted UI, OAuth code flow with PKCE) whose
+ * groups (compliance, quality, store) map, through an identity pool, to IAM roles that may invoke only their routes of
+ * the HTTP API. The API keeps IAM auth: machine clients sign with their own credentials, console users with their group
+ * role's. The API's id comes in as the parameter `ApiId`.
  */
-export class ConsoleHosting extends Construct {
+export class ConsoleHosting extends NestedStack {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
+  readonly signIn: UserPoolDomain;
   readonly identityPool: CfnIdentityPool;
   readonly roles = new Map<ConsoleGroup, Role>();
+  /** config.json as deployed (tokens resolved by CloudFormation) */
+  readonly config: ConsoleConfig;
+  /** the web build and config.json; the web build's is absent when web/dist was not built at synth time */
+  readonly deployments: { site?: BucketDeployment; config: BucketDeployment };
 
   constructor(scope: Construct, id: string, props: ConsoleProps) {
-    super(scope, id);
+    super(scope, id, {
+      description: 'lotledger console: CloudFront, its bucket, Cognito sign-in and the group roles',
+      parameters: { ApiId: props.api.apiId },
+    });
+    const apiId = new CfnParameter(this, 'ApiId', { type: 'String', description: 'the HTTP API the console calls' }).valueAsString;
     this.bucket = new Bucket(this, 'Bucket', {
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -103,7 +140,9 @@ export class ConsoleHosting extends Construct {
       lifecycleRules: [{ expiration: Duration.days(365) }],
     });
 
-    const apiOrigin = `https://${props.api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`;
+    const apiOrigin = `https://${apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`;
+    const signInPrefix = signInPrefixOf(this);
+    const signInUrl = `https://${signInPrefix}.auth.${Aws.REGION}.amazoncognito.com`;
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'lotledger console: security headers',
       securityHeadersBehavior: {
@@ -113,7 +152,7 @@ export class ConsoleHosting extends Construct {
             "img-src 'self' data: blob:",
             "style-src 'self' 'unsafe-inline'",
             "script-src 'self'",
-            `connect-src 'self' ${apiOrigin} https://cognito-idp.${Aws.REGION}.amazonaws.com https://cognito-identity.${Aws.REGION}.amazonaws.com`,
+            `connect-src 'self' ${apiOrigin} ${signInUrl} https://cognito-identity.${Aws.REGION}.amazonaws.com`,
             "frame-ancestors 'none'",
             "base-uri 'self'",
             "form-action 'self'",
@@ -198,13 +237,15 @@ export class ConsoleHosting extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
+    // The hosted sign-in pages (password, TOTP set-up and challenge, password reset): the app sends users there with the
+    // OAuth code flow and PKCE, so it holds no password and needs no Cognito library.
+    this.signIn = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: signInPrefix } });
     this.identityPool = new CfnIdentityPool(this, 'Identities', {
       allowUnauthenticatedIdentities: false,
       cognitoIdentityProviders: [
         { clientId: this.client.userPoolClientId, providerName: this.userPool.userPoolProviderName, serverSideTokenCheck: true },
       ],
     });
-    const stack = Stack.of(this);
     const trust = new FederatedPrincipal(
       'cognito-identity.amazonaws.com',
       {
@@ -213,13 +254,9 @@ export class ConsoleHosting extends Construct {
       },
       'sts:AssumeRoleWithWebIdentity',
     );
-    const apiCfn = props.api.node.defaultChild as CfnElement;
-    const apiRef = `<${stack.getLogicalId(apiCfn)}>`;
     CONSOLE_GROUPS.forEach((group, i) => {
       const mine = routesFor(group, props.routes);
-      const resources = mine.map((r) =>
-        stack.formatArn({ service: 'execute-api', resource: props.api.apiId, resourceName: `$default/${arnPath(r)}` }),
-      );
+      const resources = mine.map((r) => this.formatArn({ service: 'execute-api', resource: apiId, resourceName: `$default/${arnPath(r)}` }));
       const role = new Role(this, `${group[0]?.toUpperCase()}${group.slice(1)}Role`, {
         description: `lotledger console: users of the ${group} group`,
         assumedBy: trust,
@@ -235,7 +272,7 @@ export class ConsoleHosting extends Construct {
       // A route with path parameters is a wildcard ARN by nature (GET/lots/*/*): one acknowledgement for each, on this role.
       for (const r of mine.filter((r) => r.path.includes('{'))) {
         Validations.of(role).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:${apiRef}/$default/${arnPath(r)}]`,
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<ApiId>/$default/${arnPath(r)}]`,
           reason: `One route of this API, ${r.method} ${r.path}, its path parameters as *: a route of the ${group} group.`,
         });
       }
@@ -260,11 +297,98 @@ export class ConsoleHosting extends Construct {
       },
     });
 
-    new CfnOutput(stack, 'ConsoleUrl', { value: consoleUrl });
-    new CfnOutput(stack, 'ConsoleBucketName', { value: this.bucket.bucketName, description: 'aws s3 sync web/dist s3://<this> --delete' });
-    new CfnOutput(stack, 'ConsoleDistributionId', { value: this.distribution.distributionId });
-    new CfnOutput(stack, 'ConsoleUserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(stack, 'ConsoleUserPoolClientId', { value: this.client.userPoolClientId });
-    new CfnOutput(stack, 'ConsoleIdentityPoolId', { value: this.identityPool.ref });
+    // --- the web build and its config.json
+    this.config = {
+      region: Aws.REGION,
+      apiUrl: apiOrigin,
+      userPoolId: this.userPool.userPoolId,
+      userPoolClientId: this.client.userPoolClientId,
+      identityPoolId: this.identityPool.ref,
+      signInUrl,
+    };
+    const dist = props.dist ?? WEB_DIST;
+    const built = existsSync(join(dist, 'index.html'));
+    // Hashed chunks never change under their name: cached for a year, and old ones stay (no prune) for open tabs.
+    const site = built
+      ? new BucketDeployment(this, 'SiteFiles', {
+          sources: [Source.asset(join(dist, 'assets'))],
+          destinationBucket: this.bucket,
+          destinationKeyPrefix: 'assets/',
+          prune: false,
+          cacheControl: [CacheControl.setPublic(), CacheControl.maxAge(Duration.days(365)), CacheControl.immutable()],
+        })
+      : undefined;
+    if (!built)
+      Annotations.of(this).addWarningV2(
+        'lotledger:console-not-built',
+        `${dist} has no index.html: only config.json is published. Run \`npm run build:console\` before \`cdk deploy\` to publish the console.`,
+      );
+    // index.html and config.json are looked at again on every load (no-cache), and CloudFront's copies are invalidated.
+    const config = new BucketDeployment(this, 'SiteConfig', {
+      sources: [
+        ...(built ? [Source.asset(dist, { exclude: ['assets', 'assets/**', 'config.json'] })] : []),
+        Source.jsonData('config.json', this.config),
+      ],
+      destinationBucket: this.bucket,
+      prune: false,
+      cacheControl: [CacheControl.noCache()],
+      distribution: this.distribution,
+      distributionPaths: ['/index.html', '/config.json'],
+    });
+    // Both deployments share one handler: the files are copied before the config is, so config.json never names a build
+    // that is not there yet.
+    if (site) config.node.addDependency(site);
+    this.deployments = { ...(site ? { site } : {}), config };
+    this.acknowledgeDeploymentHandler();
+
+    // The outputs are the main stack's, where `cdk deploy` prints them.
+    const main = Stack.of(scope);
+    new CfnOutput(main, 'ConsoleUrl', { value: consoleUrl });
+    new CfnOutput(main, 'ConsoleBucketName', { value: this.bucket.bucketName });
+    new CfnOutput(main, 'ConsoleDistributionId', { value: this.distribution.distributionId });
+    new CfnOutput(main, 'ConsoleUserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(main, 'ConsoleUserPoolClientId', { value: this.client.userPoolClientId });
+    new CfnOutput(main, 'ConsoleIdentityPoolId', { value: this.identityPool.ref });
+    new CfnOutput(main, 'ConsoleSignInUrl', { value: signInUrl });
   }
+
+  /** CDK's one deploy-time function that copies the files (BucketDeployment's singleton), run only by CloudFormation. */
+  private acknowledgeDeploymentHandler() {
+    const handler = this.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+    if (!handler) throw new Error("CDK renamed BucketDeployment's handler: move its acknowledgements");
+    const why = "CDK's BucketDeployment handler, run only by CloudFormation while deploying, copies the console's files";
+    Validations.of(handler).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: `${why}; it has the basic execution role and CDK offers no way to replace it.`,
+      },
+      { id: 'AwsSolutions-L1', reason: `${why}; its Python runtime is the one CDK ships the handler and the AWS CLI layer for.` },
+      ...['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*', 's3:DeleteObject*'].map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `${why}: CDK's grant (${action}) on the bootstrap asset bucket and the console bucket only.`,
+      })),
+      {
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+        reason: `${why}: it reads the zipped build from the CDK bootstrap asset bucket.`,
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.bucket.node.defaultChild as CfnElement)}.Arn>/*]`,
+        reason: `${why}: it writes the objects of the console bucket, and only those.`,
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: `${why}: CloudFront's CreateInvalidation and GetInvalidation take no resource narrower than * in CDK's grant.`,
+      },
+    );
+  }
+}
+
+/** The sign-in domain's prefix from context, or `lotledger-<account id>` (unique per account and region). */
+export function signInPrefixOf(scope: Construct): string {
+  const raw: unknown = scope.node.tryGetContext(SIGN_IN_PREFIX_CONTEXT);
+  if (raw === undefined) return `lotledger-${Aws.ACCOUNT_ID}`;
+  // Cognito's rule for a prefix: lower-case letters, digits and hyphens, not starting or ending with one; no aws, amazon or cognito.
+  if (typeof raw !== 'string' || !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(raw) || /aws|amazon|cognito/.test(raw))
+    throw new Error(`${SIGN_IN_PREFIX_CONTEXT} must be 1-63 lower-case letters, digits and hyphens, without aws, amazon or cognito`);
+  return raw;
 }

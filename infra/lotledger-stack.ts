@@ -1,6 +1,14 @@
 import { Aws, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { type CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, type IMetric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -89,6 +97,8 @@ export type LotledgerStackProps = StackProps & {
   /** default ROUTES and JOBS: the same lists the local stack serves */
   routes?: readonly Route[];
   jobs?: readonly Job[];
+  /** the console's build to publish, default web/dist (infra/console.ts) */
+  consoleDist?: string;
 };
 
 /** `post-recall-acknowledgements` → `PostRecallAcknowledgements` */
@@ -125,7 +135,7 @@ export class LotledgerStack extends Stack {
   /** by route handler or job name */
   readonly functions = new Map<string, LotledgerFunction>();
   readonly deadLetterQueues: Queue[] = [];
-  /** the web console: S3 + CloudFront, Cognito sign-in with one IAM role per group (infra/console.ts) */
+  /** the web console, a nested stack: S3 + CloudFront, Cognito sign-in with one IAM role per group (infra/console.ts) */
   readonly console: ConsoleHosting;
   /** the queue POST /exports puts jobs on, when an export-queue job is defined */
   exportQueue?: Queue;
@@ -326,6 +336,15 @@ export class LotledgerStack extends Stack {
       description: 'lotledger: lot and serial traceability',
       defaultAuthorizer: new HttpIamAuthorizer(),
       createDefaultStage: false,
+      // The console (another origin, CloudFront) calls the API with SigV4-signed requests. Any origin may ask: a request
+      // is allowed by its signature, never by a cookie (no credentials mode), so a foreign page gains nothing a plain
+      // HTTP client lacks; naming the console's own origin here would make the API and the console stack refer to each other.
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'],
+        maxAge: Duration.hours(1),
+      },
     });
     const apiLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: RetentionDays.ONE_YEAR,
@@ -394,7 +413,13 @@ export class LotledgerStack extends Stack {
     const jobs = new Construct(this, 'Jobs');
     for (const job of props.jobs ?? JOBS) this.addJob(jobs, job);
 
-    this.console = new ConsoleHosting(this, 'Console', { api: this.api, routes: props.routes ?? ROUTES, accessLogs });
+    // The console is a nested stack: its ~20 resources count against its own 500, not this stack's.
+    this.console = new ConsoleHosting(this, 'Console', {
+      api: this.api,
+      routes: props.routes ?? ROUTES,
+      accessLogs,
+      ...(props.consoleDist ? { dist: props.consoleDist } : {}),
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

@@ -4,6 +4,7 @@ import SideNavigation from '@cloudscape-design/components/side-navigation';
 import { lazy, Suspense } from 'react';
 import { Route, Routes, useLocation, useNavigate } from 'react-router';
 import { Loading } from './components/Loading';
+import { useAccess } from './lib/access';
 import { NotFound } from './pages/NotFound';
 
 const SearchPage = lazy(() => import('./pages/SearchPage'));
@@ -33,6 +34,15 @@ const sectionOf = (path: string) => NAV.slice(1).find((n) => path.startsWith(n.h
 export default function Shell() {
   const navigate = useNavigate();
   const { pathname } = useLocation();
+  const access = useAccess();
+  // Signed in (a cloud build): who, in which groups, and the way out.
+  const items = access.signedIn
+    ? [
+        ...NAV,
+        { type: 'divider' as const },
+        { type: 'link' as const, text: `Sign out (${access.user}; ${access.groups.join(', ')})`, href: '#sign-out' },
+      ]
+    : NAV;
   return (
     <AppLayout
       toolsHide
@@ -41,9 +51,12 @@ export default function Shell() {
         <SideNavigation
           header={{ text: 'lotledger', href: '/' }}
           activeHref={sectionOf(pathname)}
-          items={NAV}
+          items={items}
           onFollow={(e) => {
-            if (!e.detail.external) {
+            if (e.detail.href === '#sign-out') {
+              e.preventDefault();
+              access.signOut?.();
+            } else if (!e.detail.external) {
               e.preventDefault();
               navigate(e.detail.href);
             }

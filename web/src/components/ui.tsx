@@ -4,6 +4,7 @@ import ProgressBar from '@cloudscape-design/components/progress-bar';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
+import { useAccess } from '../lib/access';
 import { notBuilt, wordsOf } from '../lib/api';
 
 /** A Cloudscape link that moves within the console without reloading it (and is a plain link to the keyboard and to screen readers). */
@@ -65,3 +66,14 @@ export const PAGE_LABELS = {
   pageLabel: (n: number) => `Page ${n}`,
   paginationLabel: 'Pages',
 };
+
+/**
+ * What only the compliance and quality groups may do (their IAM roles may; a store's may not): shown to them, and on
+ * the local server; to a store user, `instead` (or nothing).
+ */
+export function ForManagers({ children, instead }: { children: ReactNode; instead?: ReactNode }) {
+  const { mayManage } = useAccess();
+  return <>{mayManage ? children : (instead ?? null)}</>;
+}
+
+export const MANAGERS_ONLY = 'Only the compliance and quality groups do this; you are signed in as a store user.';

@@ -1,7 +1,24 @@
 /** The console's one way to the API: JSON in, JSON out, the contract's error body turned into words. */
 
-/** The API's address: the same origin locally (`npm start`), the API Gateway URL in a cloud build. */
-export const API_URL: string = (import.meta.env.VITE_API_URL as string | undefined)?.replace(/\/$/, '') ?? '';
+/**
+ * How the console reaches the API: the same origin, unsigned, locally (`npm start`); in the cloud the API Gateway URL
+ * of config.json and a fetch that signs with the user's group credentials (web/src/auth), set once at start.
+ */
+const target: { baseUrl: string; fetch: typeof fetch } = {
+  baseUrl: (import.meta.env.VITE_API_URL as string | undefined)?.replace(/\/$/, '') ?? '',
+  fetch: (input, init) => fetch(input, init),
+};
+
+export function configureApi(next: { baseUrl?: string; fetch?: typeof fetch }) {
+  if (next.baseUrl !== undefined) target.baseUrl = next.baseUrl.replace(/\/$/, '');
+  if (next.fetch) target.fetch = next.fetch;
+}
+
+/** The API's address: empty (same origin) locally. */
+export const apiUrl = () => target.baseUrl;
+
+/** A request to the API as the console makes them (signed in the cloud); for answers that are not JSON. */
+export const apiFetch = (path: string, init: RequestInit = {}) => target.fetch(`${target.baseUrl}${path}`, init);
 
 export type ErrorDetail = { path: string; message: string };
 
@@ -40,7 +57,7 @@ export type ApiOptions = { headers?: Record<string, string>; signal?: AbortSigna
 export async function api<T>(method: string, path: string, body?: unknown, opts: ApiOptions = {}): Promise<T> {
   let r: Response;
   try {
-    r = await fetch(`${API_URL}${path}`, {
+    r = await apiFetch(path, {
       method,
       headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

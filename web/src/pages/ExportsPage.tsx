@@ -14,7 +14,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { KdeGaps } from '../components/KdeGaps';
-import { ErrorAlert, Link } from '../components/ui';
+import { ErrorAlert, ForManagers, Link } from '../components/ui';
 import { post, seg } from '../lib/api';
 import { recent, remember } from '../lib/recent';
 import { daysAgo, fmtTime, today } from '../lib/time';
@@ -61,46 +61,48 @@ export default function ExportsPage() {
       }
     >
       <SpaceBetween size="l">
-        <Container header={<Header variant="h2">New export</Header>}>
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              m.mutate();
-            }}
-          >
-            <SpaceBetween size="m">
-              <ColumnLayout columns={3}>
-                <FormField label="Format">
-                  <Select
-                    selectedOption={format}
-                    options={FORMATS}
-                    onChange={(e) => setFormat(e.detail.selectedOption as typeof format)}
-                    ariaLabel="Format"
-                  />
-                </FormField>
-                <FormField label="From">
-                  <Input placeholder="YYYY-MM-DD" value={from} onChange={(e) => setFrom(e.detail.value)} ariaLabel="From" />
-                </FormField>
-                <FormField label="To">
-                  <Input placeholder="YYYY-MM-DD" value={to} onChange={(e) => setTo(e.detail.value)} ariaLabel="To" />
-                </FormField>
-                <FormField label="GTIN" description="optional">
-                  <Input value={gtin} onChange={(e) => setGtin(e.detail.value)} ariaLabel="Export GTIN" />
-                </FormField>
-                <FormField label="Lot" description="optional, with a GTIN">
-                  <Input value={lot} onChange={(e) => setLot(e.detail.value)} ariaLabel="Export lot" />
-                </FormField>
-                <Checkbox checked={nonFtl} onChange={(e) => setNonFtl(e.detail.checked)}>
-                  Include products not on the Food Traceability List
-                </Checkbox>
-              </ColumnLayout>
-              <Button variant="primary" formAction="submit" loading={m.isPending}>
-                Export
-              </Button>
-              <ErrorAlert error={m.error} what="start the export" />
-            </SpaceBetween>
-          </form>
-        </Container>
+        <ForManagers>
+          <Container header={<Header variant="h2">New export</Header>}>
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                m.mutate();
+              }}
+            >
+              <SpaceBetween size="m">
+                <ColumnLayout columns={3}>
+                  <FormField label="Format">
+                    <Select
+                      selectedOption={format}
+                      options={FORMATS}
+                      onChange={(e) => setFormat(e.detail.selectedOption as typeof format)}
+                      ariaLabel="Format"
+                    />
+                  </FormField>
+                  <FormField label="From">
+                    <Input placeholder="YYYY-MM-DD" value={from} onChange={(e) => setFrom(e.detail.value)} ariaLabel="From" />
+                  </FormField>
+                  <FormField label="To">
+                    <Input placeholder="YYYY-MM-DD" value={to} onChange={(e) => setTo(e.detail.value)} ariaLabel="To" />
+                  </FormField>
+                  <FormField label="GTIN" description="optional">
+                    <Input value={gtin} onChange={(e) => setGtin(e.detail.value)} ariaLabel="Export GTIN" />
+                  </FormField>
+                  <FormField label="Lot" description="optional, with a GTIN">
+                    <Input value={lot} onChange={(e) => setLot(e.detail.value)} ariaLabel="Export lot" />
+                  </FormField>
+                  <Checkbox checked={nonFtl} onChange={(e) => setNonFtl(e.detail.checked)}>
+                    Include products not on the Food Traceability List
+                  </Checkbox>
+                </ColumnLayout>
+                <Button variant="primary" formAction="submit" loading={m.isPending}>
+                  Export
+                </Button>
+                <ErrorAlert error={m.error} what="start the export" />
+              </SpaceBetween>
+            </form>
+          </Container>
+        </ForManagers>
         <Table
           header={
             <Header variant="h2" description="Exports started from this browser">

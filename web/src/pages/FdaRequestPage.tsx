@@ -15,7 +15,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { KdeGaps } from '../components/KdeGaps';
-import { ErrorAlert, Link, Progress } from '../components/ui';
+import { ErrorAlert, ForManagers, Link, Progress } from '../components/ui';
 import { get, post, seg } from '../lib/api';
 import { countdown, fmtTime, nowInstant } from '../lib/time';
 import { type FdaRequest, kdeGapCount } from '../lib/types';
@@ -129,59 +129,63 @@ export default function FdaRequestPage() {
                 ]}
               />
             </Container>
-            <Container header={<Header variant="h2">Sign-off</Header>}>
-              <form
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  signOff.mutate();
-                }}
-              >
-                <SpaceBetween size="s">
-                  {r.signOff && (
-                    <StatusIndicator type="success">
-                      Signed off by {r.signOff.name}, {r.signOff.title} {fmtTime(r.signOff.at)}
-                    </StatusIndicator>
-                  )}
-                  <ColumnLayout columns={2}>
-                    <FormField label="Your name">
-                      <Input value={name} onChange={(e) => setName(e.detail.value)} ariaLabel="Your name" />
-                    </FormField>
-                    <FormField label="Your title">
-                      <Input value={title} onChange={(e) => setTitle(e.detail.value)} ariaLabel="Your title" />
-                    </FormField>
-                  </ColumnLayout>
-                  <Button formAction="submit" loading={signOff.isPending} disabled={r.status === 'preparing'}>
-                    I checked the package: sign off
-                  </Button>
-                  {signOff.isSuccess && <StatusIndicator type="success">Signed off</StatusIndicator>}
-                  <ErrorAlert error={signOff.error} what="sign off" />
-                </SpaceBetween>
-              </form>
-            </Container>
-            <Container header={<Header variant="h2">Sent to FDA</Header>}>
-              <form
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  sent.mutate();
-                }}
-              >
-                <SpaceBetween size="s">
-                  <ColumnLayout columns={2}>
-                    <FormField label="Channel">
-                      <Input value={channel} onChange={(e) => setChannel(e.detail.value)} ariaLabel="Channel" />
-                    </FormField>
-                    <FormField label="Note" description="optional">
-                      <Input value={note} onChange={(e) => setNote(e.detail.value)} ariaLabel="Note" />
-                    </FormField>
-                  </ColumnLayout>
-                  <Button formAction="submit" loading={sent.isPending} disabled={r.status === 'preparing'}>
-                    Record as sent now
-                  </Button>
-                  {sent.isSuccess && <StatusIndicator type="success">Recorded as sent</StatusIndicator>}
-                  <ErrorAlert error={sent.error} what="record the sending" />
-                </SpaceBetween>
-              </form>
-            </Container>
+            <ForManagers>
+              <Container header={<Header variant="h2">Sign-off</Header>}>
+                <form
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    signOff.mutate();
+                  }}
+                >
+                  <SpaceBetween size="s">
+                    {r.signOff && (
+                      <StatusIndicator type="success">
+                        Signed off by {r.signOff.name}, {r.signOff.title} {fmtTime(r.signOff.at)}
+                      </StatusIndicator>
+                    )}
+                    <ColumnLayout columns={2}>
+                      <FormField label="Your name">
+                        <Input value={name} onChange={(e) => setName(e.detail.value)} ariaLabel="Your name" />
+                      </FormField>
+                      <FormField label="Your title">
+                        <Input value={title} onChange={(e) => setTitle(e.detail.value)} ariaLabel="Your title" />
+                      </FormField>
+                    </ColumnLayout>
+                    <Button formAction="submit" loading={signOff.isPending} disabled={r.status === 'preparing'}>
+                      I checked the package: sign off
+                    </Button>
+                    {signOff.isSuccess && <StatusIndicator type="success">Signed off</StatusIndicator>}
+                    <ErrorAlert error={signOff.error} what="sign off" />
+                  </SpaceBetween>
+                </form>
+              </Container>
+            </ForManagers>
+            <ForManagers>
+              <Container header={<Header variant="h2">Sent to FDA</Header>}>
+                <form
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    sent.mutate();
+                  }}
+                >
+                  <SpaceBetween size="s">
+                    <ColumnLayout columns={2}>
+                      <FormField label="Channel">
+                        <Input value={channel} onChange={(e) => setChannel(e.detail.value)} ariaLabel="Channel" />
+                      </FormField>
+                      <FormField label="Note" description="optional">
+                        <Input value={note} onChange={(e) => setNote(e.detail.value)} ariaLabel="Note" />
+                      </FormField>
+                    </ColumnLayout>
+                    <Button formAction="submit" loading={sent.isPending} disabled={r.status === 'preparing'}>
+                      Record as sent now
+                    </Button>
+                    {sent.isSuccess && <StatusIndicator type="success">Recorded as sent</StatusIndicator>}
+                    <ErrorAlert error={sent.error} what="record the sending" />
+                  </SpaceBetween>
+                </form>
+              </Container>
+            </ForManagers>
             <KdeGaps from={r.from} to={r.to} {...(r.gtins?.length === 1 && r.gtins[0] ? { gtin: r.gtins[0] } : {})} />
           </>
         )}

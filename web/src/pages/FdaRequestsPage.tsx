@@ -12,7 +12,7 @@ import Textarea from '@cloudscape-design/components/textarea';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { ErrorAlert, Link } from '../components/ui';
+import { ErrorAlert, ForManagers, Link } from '../components/ui';
 import { get, post, seg } from '../lib/api';
 import { countdown, daysAgo, nowInstant, today } from '../lib/time';
 import type { FdaRequest } from '../lib/types';
@@ -85,53 +85,55 @@ export default function FdaRequestsPage() {
             ]}
           />
         )}
-        <Container header={<Header variant="h2">Record a request</Header>}>
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              m.mutate();
-            }}
-          >
-            <SpaceBetween size="m">
-              <ColumnLayout columns={3}>
-                <FormField label="FDA reference">
-                  <Input value={reference} onChange={(e) => setReference(e.detail.value)} ariaLabel="FDA reference" />
+        <ForManagers>
+          <Container header={<Header variant="h2">Record a request</Header>}>
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                m.mutate();
+              }}
+            >
+              <SpaceBetween size="m">
+                <ColumnLayout columns={3}>
+                  <FormField label="FDA reference">
+                    <Input value={reference} onChange={(e) => setReference(e.detail.value)} ariaLabel="FDA reference" />
+                  </FormField>
+                  <FormField label="Requested at" description="an instant with its offset; the 24 hours run from here">
+                    <Input
+                      placeholder="2026-03-01T14:05:00-05:00"
+                      value={requestedAt}
+                      onChange={(e) => setRequestedAt(e.detail.value)}
+                      ariaLabel="Requested at"
+                    />
+                  </FormField>
+                  <FormField label="Requested by">
+                    <Input value={name} onChange={(e) => setName(e.detail.value)} ariaLabel="Requested by" />
+                  </FormField>
+                  <FormField label="Agency" description="optional">
+                    <Input value={agency} onChange={(e) => setAgency(e.detail.value)} ariaLabel="Agency" />
+                  </FormField>
+                  <FormField label="Requester email" description="optional">
+                    <Input value={email} type="email" onChange={(e) => setEmail(e.detail.value)} ariaLabel="Requester email" />
+                  </FormField>
+                  <span />
+                  <FormField label="From">
+                    <Input placeholder="YYYY-MM-DD" value={from} onChange={(e) => setFrom(e.detail.value)} ariaLabel="From" />
+                  </FormField>
+                  <FormField label="To">
+                    <Input placeholder="YYYY-MM-DD" value={to} onChange={(e) => setTo(e.detail.value)} ariaLabel="To" />
+                  </FormField>
+                </ColumnLayout>
+                <FormField label="Foods and lots" description="optional, one a line: a GTIN, or GTIN/lot">
+                  <Textarea value={scope} rows={3} onChange={(e) => setScope(e.detail.value)} ariaLabel="Foods and lots" />
                 </FormField>
-                <FormField label="Requested at" description="an instant with its offset; the 24 hours run from here">
-                  <Input
-                    placeholder="2026-03-01T14:05:00-05:00"
-                    value={requestedAt}
-                    onChange={(e) => setRequestedAt(e.detail.value)}
-                    ariaLabel="Requested at"
-                  />
-                </FormField>
-                <FormField label="Requested by">
-                  <Input value={name} onChange={(e) => setName(e.detail.value)} ariaLabel="Requested by" />
-                </FormField>
-                <FormField label="Agency" description="optional">
-                  <Input value={agency} onChange={(e) => setAgency(e.detail.value)} ariaLabel="Agency" />
-                </FormField>
-                <FormField label="Requester email" description="optional">
-                  <Input value={email} type="email" onChange={(e) => setEmail(e.detail.value)} ariaLabel="Requester email" />
-                </FormField>
-                <span />
-                <FormField label="From">
-                  <Input placeholder="YYYY-MM-DD" value={from} onChange={(e) => setFrom(e.detail.value)} ariaLabel="From" />
-                </FormField>
-                <FormField label="To">
-                  <Input placeholder="YYYY-MM-DD" value={to} onChange={(e) => setTo(e.detail.value)} ariaLabel="To" />
-                </FormField>
-              </ColumnLayout>
-              <FormField label="Foods and lots" description="optional, one a line: a GTIN, or GTIN/lot">
-                <Textarea value={scope} rows={3} onChange={(e) => setScope(e.detail.value)} ariaLabel="Foods and lots" />
-              </FormField>
-              <Button variant="primary" formAction="submit" loading={m.isPending}>
-                Prepare the package
-              </Button>
-              <ErrorAlert error={m.error} what="record the request" />
-            </SpaceBetween>
-          </form>
-        </Container>
+                <Button variant="primary" formAction="submit" loading={m.isPending}>
+                  Prepare the package
+                </Button>
+                <ErrorAlert error={m.error} what="record the request" />
+              </SpaceBetween>
+            </form>
+          </Container>
+        </ForManagers>
       </SpaceBetween>
     </ContentLayout>
   );

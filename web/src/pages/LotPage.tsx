@@ -14,8 +14,8 @@ import Table from '@cloudscape-design/components/table';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { ErrorAlert, Link } from '../components/ui';
-import { API_URL, get, lotPath, post, seg } from '../lib/api';
+import { ErrorAlert, ForManagers, Link, MANAGERS_ONLY } from '../components/ui';
+import { apiFetch, errorOf, get, lotPath, post, seg } from '../lib/api';
 import { fmtQty, fmtTime } from '../lib/time';
 import type { LedgerPage, Lot, VerifyLot } from '../lib/types';
 
@@ -131,16 +131,25 @@ function Label({ lot }: { lot: Lot }) {
   const [symbology, setSymbology] = useState(SYMBOLOGIES[0] as { value: string; label: string });
   const [quantity, setQuantity] = useState('');
   const q = /^\d+$/.test(quantity) ? `&quantity=${quantity}` : '';
-  const url = (format: string) => `${API_URL}/labels/lots/${seg(lot.gtin)}/${seg(lot.lot)}?format=${format}&symbology=${symbology.value}${q}`;
+  const path = (format: string) => `/labels/lots/${seg(lot.gtin)}/${seg(lot.lot)}?format=${format}&symbology=${symbology.value}${q}`;
+  const label = async (format: string) => {
+    const r = await apiFetch(path(format));
+    if (!r.ok) throw await errorOf(r);
+    return r;
+  };
   const svg = useQuery({
     queryKey: ['label', lot.gtin, lot.lot, symbology.value, q],
-    queryFn: async () => {
-      const r = await fetch(url('svg'));
-      if (!r.ok) {
-        const { errorOf } = await import('../lib/api');
-        throw await errorOf(r);
-      }
-      return r.text();
+    queryFn: async () => (await label('svg')).text(),
+  });
+  // A download is fetched like every API call (signed in the cloud, where a plain link would carry no signature).
+  const download = useMutation({
+    mutationFn: async (format: 'pdf' | 'zpl') => {
+      const blob = await (await label(format)).blob();
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = `label-${lot.gtin}-${lot.lot.replace(/[^A-Za-z0-9._-]/g, '_')}.${format}`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
     },
   });
   return (
@@ -158,7 +167,7 @@ function Label({ lot }: { lot: Lot }) {
           <Input value={quantity} inputMode="numeric" onChange={(e) => setQuantity(e.detail.value)} ariaLabel="Count on the label" />
         </FormField>
       </SpaceBetween>
-      <ErrorAlert error={svg.error} what="Label printing" />
+      <ErrorAlert error={svg.error ?? download.error} what="Label printing" />
       {svg.data && (
         <>
           <div className="lotledger-label" style={{ background: '#fff', padding: 8, maxWidth: 480 }}>
@@ -170,10 +179,10 @@ function Label({ lot }: { lot: Lot }) {
           </div>
           <SpaceBetween direction="horizontal" size="xs">
             <Button onClick={() => window.print()}>Print label</Button>
-            <Button href={url('pdf')} target="_blank" iconName="download">
+            <Button onClick={() => download.mutate('pdf')} loading={download.isPending && download.variables === 'pdf'} iconName="download">
               PDF
             </Button>
-            <Button href={url('zpl')} target="_blank" iconName="download">
+            <Button onClick={() => download.mutate('zpl')} loading={download.isPending && download.variables === 'zpl'} iconName="download">
               ZPL (Zebra)
             </Button>
           </SpaceBetween>
@@ -210,9 +219,11 @@ export default function LotPage() {
             <SpaceBetween direction="horizontal" size="xs">
               <Button onClick={() => navigate(`${base}/trace?direction=forward`)}>Trace forward</Button>
               <Button onClick={() => navigate(`${base}/trace?direction=backward`)}>Trace backward</Button>
-              <Button variant="primary" onClick={() => navigate(`/console/recalls/new?gtin=${seg(gtin)}&lot=${seg(code)}`)}>
-                Recall…
-              </Button>
+              <ForManagers>
+                <Button variant="primary" onClick={() => navigate(`/console/recalls/new?gtin=${seg(gtin)}&lot=${seg(code)}`)}>
+                  Recall…
+                </Button>
+              </ForManagers>
             </SpaceBetween>
           }
         >
@@ -270,7 +281,9 @@ export default function LotPage() {
               ]}
             />
             <Container header={<Header variant="h2">QA hold</Header>}>
-              <HoldRelease lot={l} />
+              <ForManagers instead={<Box>{MANAGERS_ONLY}</Box>}>
+                <HoldRelease lot={l} />
+              </ForManagers>
             </Container>
             <Ledger gtin={l.gtin} lot={l.lot} unit={l.unit} />
             <Container header={<Header variant="h2">Label</Header>}>

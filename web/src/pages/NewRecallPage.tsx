@@ -17,7 +17,7 @@ import Textarea from '@cloudscape-design/components/textarea';
 import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { ErrorAlert } from '../components/ui';
+import { ErrorAlert, ForManagers, MANAGERS_ONLY } from '../components/ui';
 import { post, seg } from '../lib/api';
 import { remember } from '../lib/recent';
 import { fmtQty } from '../lib/time';
@@ -113,6 +113,14 @@ function BlastRadius({ answer }: { answer: RecallAnswer }) {
 
 /** Start a recall: the blast radius (a drill, `mock: true`) is always shown before the real one can be confirmed. */
 export default function NewRecallPage() {
+  return (
+    <ForManagers instead={<Box padding="l">{MANAGERS_ONLY} (starting a recall or a drill)</Box>}>
+      <NewRecall />
+    </ForManagers>
+  );
+}
+
+function NewRecall() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const drillOnly = params.get('mock') === 'true';

@@ -16,7 +16,7 @@ import Table from '@cloudscape-design/components/table';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useParams } from 'react-router';
-import { ErrorAlert, Progress } from '../components/ui';
+import { ErrorAlert, ForManagers, Progress } from '../components/ui';
 import { get, post, seg } from '../lib/api';
 import { recallSeries } from '../lib/recall-series';
 import { fmtQty, fmtTime, nowInstant } from '../lib/time';
@@ -314,16 +314,20 @@ export default function RecallPage() {
             <Container header={<Header variant="h2">Acknowledge for a site</Header>}>
               <AckForm recall={r} />
             </Container>
-            <Container header={<Header variant="h2">Effectiveness checks (21 CFR 7.42(b)(3))</Header>}>
-              <CheckForm recall={r} />
-            </Container>
+            <ForManagers>
+              <Container header={<Header variant="h2">Effectiveness checks (21 CFR 7.42(b)(3))</Header>}>
+                <CheckForm recall={r} />
+              </Container>
+            </ForManagers>
             <Container header={<Header variant="h2">Status report (21 CFR 7.53)</Header>}>
               <ErrorAlert error={report.error} what="read the report" />
               {report.data && <ReportView report={report.data} />}
             </Container>
-            <Container header={<Header variant="h2">Close</Header>}>
-              <CloseForm recall={r} />
-            </Container>
+            <ForManagers>
+              <Container header={<Header variant="h2">Close</Header>}>
+                <CloseForm recall={r} />
+              </Container>
+            </ForManagers>
           </>
         )}
       </SpaceBetween>

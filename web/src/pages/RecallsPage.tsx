@@ -9,7 +9,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Link } from '../components/ui';
+import { ForManagers, Link } from '../components/ui';
 import { seg } from '../lib/api';
 import { recent } from '../lib/recent';
 import { fmtTime } from '../lib/time';
@@ -25,12 +25,14 @@ export default function RecallsPage() {
           variant="h1"
           description="Start a recall or a drill (a mock recall: the same blast radius, nothing sent, nothing changed), and follow one to its close"
           actions={
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button onClick={() => navigate('/console/recalls/new?mock=true')}>Run a drill</Button>
-              <Button variant="primary" onClick={() => navigate('/console/recalls/new')}>
-                Start a recall
-              </Button>
-            </SpaceBetween>
+            <ForManagers>
+              <SpaceBetween direction="horizontal" size="xs">
+                <Button onClick={() => navigate('/console/recalls/new?mock=true')}>Run a drill</Button>
+                <Button variant="primary" onClick={() => navigate('/console/recalls/new')}>
+                  Start a recall
+                </Button>
+              </SpaceBetween>
+            </ForManagers>
           }
         >
           Recalls
