@@ -4,7 +4,8 @@ import type { Clock } from './clock.js';
  * Walks of the trace graph kept for their next pages, so that following `nextCursor` reads nothing again: each under
  * an id the cursor carries, for `ttlMs` after it was last used, and together at most `maxMovements` movements (the
  * least recently used go first). Per process: a page that lands where its walk is not kept (another Lambda instance, a
- * restart, an evicted walk) walks the graph again, and the cursor's position still gives each movement once.
+ * restart, an evicted walk) walks the graph again, and the cursor's position still gives each movement once. 200,000
+ * movements are some 200 MB of a 1,024 MB function: no more than the request that walked them already held.
  */
 export class TraceWalks<W extends { movements: number }> {
   private readonly walks = new Map<string, { walk: W; usedAt: number }>();
@@ -13,7 +14,7 @@ export class TraceWalks<W extends { movements: number }> {
   constructor(
     private readonly clock: Clock,
     private readonly newId: () => string,
-    private readonly opts: { ttlMs: number; maxMovements: number } = { ttlMs: 5 * 60_000, maxMovements: 500_000 },
+    private readonly opts: { ttlMs: number; maxMovements: number } = { ttlMs: 5 * 60_000, maxMovements: 200_000 },
   ) {}
 
   /** Keep a walk; its id, or undefined when it alone is larger than the whole store. */
