@@ -21,6 +21,8 @@ import type { RecallingFirm } from '../lib/domain/notice-message.js';
 import type { ContactBook } from '../lib/domain/notice-send.js';
 import { type QaConfig, type QaDeps, qaAfterAccepted } from '../lib/domain/quality.js';
 import type { ShardQueue } from '../lib/domain/recall.js';
+import type { TraceWalk } from '../lib/domain/trace.js';
+import { TraceWalks } from '../lib/domain/trace-walks.js';
 import type { ExportSources } from '../lib/exports/export-lookup.js';
 import type { RunExportDeps } from '../lib/exports/run-export.js';
 import { SesEmailSender } from '../lib/notify/ses-email-sender.js';
@@ -98,6 +100,8 @@ export type Deps = {
   chainTrailMs: number;
   clock: Clock;
   newToken: () => string;
+  /** trace walks kept in this process for their next pages of movements */
+  traceWalks: TraceWalks<TraceWalk>;
   logger: Logger;
   /** the domain's warnings, written to `logger` */
   log: (msg: string, extra?: object) => void;
@@ -194,6 +198,7 @@ export function makeDeps(clients: Clients, config: Config): Deps {
     chainTrailMs: CHAIN_TRAIL_MS,
     clock: systemClock,
     newToken: randomUUID,
+    traceWalks: new TraceWalks<TraceWalk>(systemClock, randomUUID),
     logger,
     log: (msg, extra = {}) => logger.warn(msg, { ...extra }),
   };

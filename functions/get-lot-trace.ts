@@ -9,7 +9,7 @@ export const Direction = z.enum(['forward', 'backward'], { error: 'must be forwa
 export const Flag = z.enum(['true', 'false'], { error: 'must be true or false' });
 
 /** GET /lots/{gtin}/{lot}/trace?direction=forward|backward[&movements=true&limit=&cursor=] */
-export const makeGetLotTrace = (d: Pick<Deps, 'ledger' | 'master' | 'logger'>) =>
+export const makeGetLotTrace = (d: Pick<Deps, 'ledger' | 'master' | 'logger'> & Partial<Pick<Deps, 'traceWalks'>>) =>
   httpHandler(d, async (d, event) => {
     const root = lotKeyOf(event);
     const direction = queryParam(event, 'direction', Direction) ?? 'forward';

@@ -117,9 +117,11 @@ export const API_DOCS: Record<string, ApiDoc> = {
     tag: 'trace',
     summary: 'Forward or backward trace through transformations',
     description:
-      'The graph (lots and sites) comes whole, with movementsTotal; movements is empty unless movements=true, then it is the first ' +
-      'page of the movements of every traced lot in time order (limit, default 1000, and at most ~5 MB of JSON), and nextCursor ' +
-      'asks for the next page (a cursor implies movements=true). Every page repeats the same lots and sites.',
+      'The graph comes whole: lots, sites and edges (goods from a lot or site to another, quantities summed: enough to draw it), ' +
+      'with movementsTotal; movements is empty unless movements=true, then it is the first page of the movements of every traced ' +
+      'lot in time order (limit, default 1000, and at most ~5 MB of JSON), and nextCursor asks for the next page (a cursor implies ' +
+      'movements=true). The graph is walked once for the first page; the next pages are cut from that walk while this process ' +
+      'keeps it (5 minutes after last use), and walk again otherwise, resuming after the cursor. Every page repeats the same lots and sites.',
     params: lotParams,
     query: {
       direction: { schema: Direction },
@@ -127,7 +129,7 @@ export const API_DOCS: Record<string, ApiDoc> = {
       ...pageQuery,
     },
     responses: {
-      200: '{root, direction, lots, sites, movements, movementsTotal, nextCursor?}',
+      200: '{root, direction, lots, sites, edges, movements, movementsTotal, nextCursor?}',
       400: E400_PAGE,
       404: 'lot_not_found',
       413: E413,

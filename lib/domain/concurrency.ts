@@ -17,3 +17,25 @@ export async function mapLimit<T, R>(items: readonly T[], width: number, fn: (it
 export async function forEachLimit<T>(items: readonly T[], width: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   await mapLimit(items, width, fn);
 }
+
+/**
+ * Run `fn` over `starts` and over every item an `fn` call hands to `more`, with at most `width` calls in flight: a
+ * work queue that grows as it goes (a graph walk reading each node as soon as it is found). The first error stops new
+ * calls and rejects the whole run once the calls in flight settle.
+ */
+export async function crawlLimit<T>(starts: readonly T[], width: number, fn: (item: T, more: (item: T) => void) => Promise<void>): Promise<void> {
+  const limit = pLimit(Math.max(1, width));
+  const settled: Promise<void>[] = [];
+  let failure: { error: unknown } | undefined;
+  const more = (item: T) => {
+    if (failure) return;
+    settled.push(
+      limit(() => (failure ? undefined : fn(item, more))).catch((error: unknown) => {
+        failure ??= { error };
+      }),
+    );
+  };
+  for (const s of starts) more(s);
+  for (let i = 0; i < settled.length; i++) await settled[i];
+  if (failure) throw failure.error;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mapLimit } from './concurrency.js';
+import { crawlLimit } from './concurrency.js';
 import { ruleOfEntry } from './entry-rules.js';
 import type { LedgerEntry, LotKey, LotState, UnchainedEntry } from './ledger.js';
 import { lotId, q3 } from './ledger.js';
@@ -9,6 +9,8 @@ import { requireLot } from './lots.js';
 import type { MasterDataStore, SiteKind } from './master-data.js';
 import { isInternal } from './master-data.js';
 import { compareText, decodeCursor, encodeCursor, fitting, PAGE_BYTES, PAGE_LIMIT } from './paging.js';
+import { type TraceEdge, traceEdges } from './trace-edges.js';
+import type { TraceWalks } from './trace-walks.js';
 
 export type TraceDirection = 'forward' | 'backward';
 export type TraceSite = { siteId: string; kind: SiteKind | 'unknown'; received: number; onHand: number };
@@ -17,6 +19,8 @@ export type TraceResult = {
   direction: TraceDirection;
   lots: (LotKey & { depth: number })[];
   sites: TraceSite[];
+  /** the graph's edges: goods from one lot or site to another, summed over every movement of the traced lots */
+  edges: TraceEdge[];
   /** a page of the movements, in time order; empty unless asked for */
   movements: LedgerEntry[];
   /** how many movements the traced lots hold in all */
@@ -40,33 +44,40 @@ export type TracedLot = { lot: LotState; entries: LedgerEntry[]; pending?: Uncha
 const movementsOf = (t: TracedLot): UnchainedEntry[] => [...t.entries, ...(t.pending ?? [])];
 
 /**
- * Walk the transformation graph from `roots`, breadth first: forward to every lot made from them, backward to every
- * input lot. Each lot is read once however many paths reach it (diamonds, repeats), and a cycle ends where it meets a
- * lot already seen. `depth` is the shortest distance from a root.
+ * Walk the transformation graph from `roots`: forward to every lot made from them, backward to every input lot. Each
+ * lot is read once however many paths reach it (diamonds, repeats), and a cycle ends where it meets a lot already
+ * seen. The reads are one pool of READ_CONCURRENCY in flight, each lot's neighbours queued as soon as it is read (no
+ * waiting for the slowest lot of a level); `depth`, the shortest distance from a root, is found afterwards in memory.
+ * The map is in breadth-first order.
  */
 export async function walkLots(d: Pick<TraceDeps, 'ledger'>, roots: LotKey[], direction: TraceDirection): Promise<Map<string, TracedLot>> {
-  const seen = new Map<string, TracedLot>();
-  let frontier: { key: LotKey; depth: number }[] = [];
+  const read = new Map<string, { lot: LotState; entries: LedgerEntry[]; pending: UnchainedEntry[]; next: LotKey[] }>();
   const queued = new Set<string>();
-  for (const r of roots) {
-    if (!queued.has(lotId(r))) frontier.push({ key: r, depth: 0 });
-    queued.add(lotId(r));
-  }
-  while (frontier.length > 0) {
-    const next: { key: LotKey; depth: number }[] = [];
-    // One paged Query per lot reads its head and entries together.
-    const read = await mapLimit(frontier, READ_CONCURRENCY, async (item) => {
-      const { head, entries, pending } = await readLotPartition(d.ledger, item.key);
-      return { item, lot: head, entries, pending };
+  const fresh = (keys: LotKey[]) =>
+    keys.filter((k) => {
+      const id = lotId(k);
+      if (queued.has(id)) return false;
+      queued.add(id);
+      return true;
     });
-    for (const { item, lot, entries, pending } of read) {
-      if (!lot) continue; // an input named in a transform that has no lot record of its own
-      seen.set(lotId(item.key), { lot, entries, pending, depth: item.depth });
-      for (const n of neighbours([...entries, ...pending], direction)) {
-        if (queued.has(lotId(n))) continue;
-        queued.add(lotId(n));
-        next.push({ key: n, depth: item.depth + 1 });
-      }
+  await crawlLimit(fresh(roots), READ_CONCURRENCY, async (key, more) => {
+    // One paged Query per lot reads its head and entries together.
+    const { head, entries, pending } = await readLotPartition(d.ledger, key);
+    if (!head) return; // an input named in a transform that has no lot record of its own
+    const next = neighbours([...entries, ...pending], direction);
+    read.set(lotId(key), { lot: head, entries, pending, next });
+    for (const n of fresh(next)) more(n);
+  });
+  // Breadth first over what was read: each lot's shortest distance from a root.
+  const seen = new Map<string, TracedLot>();
+  let frontier = [...new Set(roots.map(lotId))];
+  for (let depth = 0; frontier.length > 0; depth++) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      const r = read.get(id);
+      if (!r || seen.has(id)) continue;
+      seen.set(id, { lot: r.lot, entries: r.entries, pending: r.pending, depth });
+      for (const n of r.next) if (!seen.has(lotId(n))) next.push(lotId(n));
     }
     frontier = next;
   }
@@ -139,12 +150,47 @@ export function mentionedSites(traced: Iterable<TracedLot>): Set<string> {
   return ids;
 }
 
-/** Where a page of trace movements ends: the last movement's time order key. */
-const TraceCursor = z.strictObject({ t: z.number().int(), g: z.string(), l: z.string(), s: z.number().int().min(1) });
-type TracePosition = z.output<typeof TraceCursor>;
+/**
+ * Where a page of trace movements ends: the last movement's time order key, and the id of the walk it was cut from
+ * when that walk is kept for the next pages (see TraceWalks).
+ */
+const TraceCursor = z.strictObject({
+  t: z.number().int(),
+  g: z.string(),
+  l: z.string(),
+  s: z.number().int().min(1),
+  w: z.string().min(1).max(64).optional(),
+});
+type TracePosition = { t: number; g: string; l: string; s: number };
 
 const positionOf = (e: LedgerEntry): TracePosition => ({ t: Date.parse(e.occurredAt), g: e.gtin, l: e.lot, s: e.seq });
 const comparePositions = (a: TracePosition, b: TracePosition) => a.t - b.t || compareText(a.g, b.g) || compareText(a.l, b.l) || a.s - b.s;
+
+/** Movements in time order with their positions, sorted once for every page cut from them. */
+type SortedMovements = { e: LedgerEntry; at: TracePosition }[];
+
+/** Every chained movement of the traced lots, in time order (the order the pages follow). */
+export function sortedMovements(traced: Iterable<TracedLot>): SortedMovements {
+  const out: SortedMovements = [];
+  for (const t of traced) for (const e of t.entries) out.push({ e, at: positionOf(e) });
+  return out.sort((a, b) => comparePositions(a.at, b.at));
+}
+
+/** The page after `after` of movements already in time order: a binary search to its start, then at most `limit`. */
+function pageOf(sorted: SortedMovements, limit: number, budget: number, after?: TracePosition): { movements: LedgerEntry[]; next?: TracePosition } {
+  let lo = 0;
+  let hi = sorted.length;
+  if (after)
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (comparePositions((sorted[mid] as SortedMovements[number]).at, after) > 0) hi = mid;
+      else lo = mid + 1;
+    }
+  const first = sorted.slice(lo, lo + limit).map((x) => x.e);
+  const movements = first.slice(0, fitting(first, budget));
+  const last = movements.at(-1);
+  return lo + movements.length < sorted.length && last ? { movements, next: positionOf(last) } : { movements };
+}
 
 /** The movements after `after` in time order: up to `limit` of them and at most `budget` bytes of JSON (at least one). */
 export function movementsPage(
@@ -153,26 +199,30 @@ export function movementsPage(
   budget: number,
   after?: TracePosition,
 ): { movements: LedgerEntry[]; next?: TracePosition } {
-  const rest = [...traced]
-    .flatMap((t) => t.entries)
-    .map((e) => ({ e, at: positionOf(e) }))
-    .filter((x) => after === undefined || comparePositions(x.at, after) > 0)
-    .sort((a, b) => comparePositions(a.at, b.at));
-  const first = rest.slice(0, limit).map((x) => x.e);
-  const movements = first.slice(0, fitting(first, budget));
-  const last = movements.at(-1);
-  return movements.length < rest.length && last ? { movements, next: positionOf(last) } : { movements };
+  return pageOf(sortedMovements(traced), limit, budget, after);
 }
 
 export type TraceOptions = { movements?: boolean; limit?: number; cursor?: string };
 
-/**
- * GET /lots/{gtin}/{lot}/trace: the lots reached through transformations and every site involved. With
- * `movements`, also a page of the movements of all those lots in time order (`limit`, default 1000, and
- * `cursor`, which implies `movements`); each page walks the graph again, so lots and sites are the same on every page.
- */
-export async function traceLot(d: TraceDeps, root: LotKey, direction: TraceDirection, opts: TraceOptions = {}): Promise<TraceResult> {
-  const after = opts.cursor === undefined ? undefined : decodeCursor(TraceCursor, opts.cursor);
+/** What one walk of the graph answers: the graph whole, and (once movements are asked for) its movements in order. */
+export type TraceWalk = {
+  /** the root and direction walked: a cursor names a kept walk only for the trace it came from */
+  of: string;
+  lots: TraceResult['lots'];
+  sites: TraceSite[];
+  edges: TraceEdge[];
+  movementsTotal: number;
+  /** JSON bytes a page has left for its movements once the graph is in it */
+  budget: number;
+  sorted: SortedMovements;
+  /** how many movements this walk holds in memory, for the store of walks kept for their next pages */
+  movements: number;
+};
+
+const walkOf = (root: LotKey, direction: TraceDirection) => JSON.stringify([root.gtin, root.lot, direction]);
+
+/** One walk of the graph from `root`, and everything each page of the answer needs from it. */
+async function walkTrace(d: TraceDeps, root: LotKey, direction: TraceDirection, withMovements: boolean): Promise<TraceWalk> {
   const traced = await walkLots(d, [root], direction);
   if (!traced.has(lotId(root))) await requireLot(d, root); // the walk read the root's partition: no head, no lot
   const kinds = await siteKinds(d, mentionedSites(traced.values()));
@@ -181,17 +231,48 @@ export async function traceLot(d: TraceDeps, root: LotKey, direction: TraceDirec
     .map((t) => ({ gtin: t.lot.gtin, lot: t.lot.lot, depth: t.depth }))
     .sort((a, b) => a.depth - b.depth || compareText(a.gtin, b.gtin) || compareText(a.lot, b.lot));
   const sites = siteQuantities(traced.values(), direction, kindOf);
-  const budget = PAGE_BYTES - Buffer.byteLength(JSON.stringify({ lots, sites }));
-  const page = opts.movements || after ? movementsPage(traced.values(), opts.limit ?? PAGE_LIMIT, budget, after) : { movements: [] };
+  const edges = traceEdges(
+    lots,
+    new Set(sites.map((s) => s.siteId)),
+    [...traced.values()].flatMap((t) => movementsOf(t)),
+  );
+  const budget = PAGE_BYTES - Buffer.byteLength(JSON.stringify({ lots, sites, edges }));
   let movementsTotal = 0;
   for (const t of traced.values()) movementsTotal += t.entries.length;
+  const sorted = withMovements ? sortedMovements(traced.values()) : [];
+  return { of: walkOf(root, direction), lots, sites, edges, movementsTotal, budget, sorted, movements: sorted.length };
+}
+
+/**
+ * GET /lots/{gtin}/{lot}/trace: the lots reached through transformations, every site involved and the edges between
+ * them (quantities summed: enough to draw the graph). With `movements`, also a page of the movements of all those lots
+ * in time order (`limit`, default 1000, and `cursor`, which implies `movements`). The graph is walked once for the
+ * first page and kept in `traceWalks` for the next ones, which then read nothing; a page whose walk is not kept walks the
+ * graph again and resumes after the cursor's position, so no movement comes twice.
+ */
+export async function traceLot(
+  d: TraceDeps & { traceWalks?: TraceWalks<TraceWalk> },
+  root: LotKey,
+  direction: TraceDirection,
+  opts: TraceOptions = {},
+): Promise<TraceResult> {
+  const cursor = opts.cursor === undefined ? undefined : decodeCursor(TraceCursor, opts.cursor);
+  const withMovements = opts.movements === true || cursor !== undefined;
+  const named = cursor?.w === undefined ? undefined : d.traceWalks?.get(cursor.w);
+  const kept = named?.of === walkOf(root, direction) ? named : undefined;
+  const walk = kept ?? (await walkTrace(d, root, direction, withMovements));
+  const page = withMovements
+    ? pageOf(walk.sorted, opts.limit ?? PAGE_LIMIT, walk.budget, cursor && { t: cursor.t, g: cursor.g, l: cursor.l, s: cursor.s })
+    : { movements: [] };
+  const walkId = page.next === undefined ? undefined : kept ? cursor?.w : d.traceWalks?.put(walk);
   return {
     root,
     direction,
-    lots,
-    sites,
+    lots: walk.lots,
+    sites: walk.sites,
+    edges: walk.edges,
     movements: page.movements,
-    movementsTotal,
-    ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}),
+    movementsTotal: walk.movementsTotal,
+    ...(page.next ? { nextCursor: encodeCursor({ ...page.next, ...(walkId === undefined ? {} : { w: walkId }) }) } : {}),
   };
 }

@@ -126,6 +126,26 @@ describe('trace graph', () => {
     expect(edge('lot|B|K1', 'site|dc')?.label).toBe('80 ea');
     expect(g.nodes.find((n) => n.id === lotNodeId('A', 'L1'))).toMatchObject({ root: true });
   });
+  it('draws the edges of a graph answer as they are, without any movement', () => {
+    const edges = [
+      { from: { siteId: 'farm' }, to: { gtin: 'A', lot: 'L1' }, quantity: 100, unit: 'case' },
+      { from: { gtin: 'A', lot: 'L1' }, to: { gtin: 'B', lot: 'K1' }, quantity: 40, unit: 'case' },
+      { from: { gtin: 'A', lot: 'L1' }, to: { siteId: 'nowhere' }, quantity: 5, unit: 'case' }, // not a site of the trace
+    ];
+    const fromEdges = traceGraph({ ...trace, movements: [], edges });
+    expect(fromEdges.edges.map((e) => [e.source, e.target, e.label])).toEqual([
+      ['site|farm', 'lot|A|L1', '100 case'],
+      ['lot|A|L1', 'lot|B|K1', '40 case'],
+    ]);
+    // and the movements of the same trace give the same edges as the API sums
+    const fromMovements = traceGraph(trace);
+    expect(
+      fromMovements.edges
+        .filter((e) => e.source === 'site|farm' || e.target === 'lot|B|K1')
+        .map((e) => e.label)
+        .sort(),
+    ).toEqual(['100 case', '40 case']);
+  });
   it('shows many customers as one node', () => {
     const customers = Array.from({ length: CUSTOMER_GROUP_MIN }, (_, i) => ({ siteId: `c${i}`, kind: 'customer' as const, received: 1, onHand: 1 }));
     const sales = customers.map((c) =>

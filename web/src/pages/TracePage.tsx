@@ -8,29 +8,57 @@ import SegmentedControl from '@cloudscape-design/components/segmented-control';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import { useQuery } from '@tanstack/react-query';
-import { Background, Controls, type Edge, MarkerType, type Node, ReactFlow } from '@xyflow/react';
+import { Background, BaseEdge, Controls, type Edge, type EdgeProps, getBezierPath, MarkerType, type Node, Position, ReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { ErrorAlert, Link, PAGE_LABELS, Progress } from '../components/ui';
 import { get, lotPath, seg } from '../lib/api';
-import { ELK_MAX_NODES, layoutGraph } from '../lib/layout';
+import { ELK_MAX_NODES, layoutGraph, NODE_H, NODE_W } from '../lib/layout';
 import { fmtQty } from '../lib/time';
 import { type GraphNode, traceGraph } from '../lib/trace-graph';
 import type { TraceResult } from '../lib/types';
 
-/** The whole trace: every page of its movements (1,000 a page). */
-async function fetchTrace(gtin: string, lot: string, direction: string, onPage: (n: number) => void): Promise<TraceResult> {
-  const base = `${lotPath(gtin, lot)}/trace?direction=${direction}&movements=true&limit=1000`;
-  let t = await get<TraceResult>(base);
-  const movements = [...t.movements];
-  onPage(movements.length);
-  while (t.nextCursor) {
-    t = await get<TraceResult>(`${base}&cursor=${seg(t.nextCursor)}`);
-    movements.push(...t.movements);
-    onPage(movements.length);
-  }
-  return { ...t, movements };
+/**
+ * The trace's graph: lots, sites and the edges between them with their quantities, in one answer (no movement pages:
+ * the graph is drawn from the edges the API sums).
+ */
+const fetchTrace = (gtin: string, lot: string, direction: string): Promise<TraceResult> =>
+  get<TraceResult>(`${lotPath(gtin, lot)}/trace?direction=${direction}`);
+
+/**
+ * An edge with its quantity as plain SVG text: React Flow's own edge label measures itself after it is drawn (a
+ * second render per edge), which for the thousand edges of a large trace costs more than the whole drawing.
+ */
+function QuantityEdge(p: EdgeProps) {
+  const [path, x, y] = getBezierPath(p);
+  return (
+    <>
+      <BaseEdge path={path} {...(p.markerEnd ? { markerEnd: p.markerEnd } : {})} interactionWidth={0} />
+      {p.label ? (
+        <text
+          x={x}
+          y={y}
+          className="react-flow__edge-text"
+          textAnchor="middle"
+          dominantBaseline="central"
+          style={{ paintOrder: 'stroke', stroke: '#fff', strokeWidth: 4, fontSize: 11, fill: '#16191f' }}
+        >
+          {p.label}
+        </text>
+      ) : null}
+    </>
+  );
 }
+const EDGE_TYPES = { quantity: QuantityEdge };
+
+/**
+ * Where edges meet a node, given up front with its size: React Flow then knows each node without measuring it, so it
+ * draws only the nodes on screen from the first frame (it draws every node once to measure it otherwise).
+ */
+const HANDLES: NonNullable<Node['handles']> = [
+  { type: 'target', position: Position.Left, x: 0, y: NODE_H / 2 },
+  { type: 'source', position: Position.Right, x: NODE_W, y: NODE_H / 2 },
+];
 
 const COLORS: Record<GraphNode['kind'], string> = { lot: '#e8f2ff', site: '#f2f8f0', customers: '#fff7e6' };
 
@@ -44,10 +72,9 @@ export default function TracePage() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const direction = params.get('direction') === 'backward' ? 'backward' : 'forward';
-  const [loaded, setLoaded] = useState(0);
   const trace = useQuery({
     queryKey: ['trace', gtin, lot, direction],
-    queryFn: () => fetchTrace(gtin, lot, direction, setLoaded),
+    queryFn: () => fetchTrace(gtin, lot, direction),
     staleTime: 30_000,
   });
   const graph = useMemo(() => (trace.data ? traceGraph(trace.data) : undefined), [trace.data]);
@@ -65,6 +92,12 @@ export default function TracePage() {
           nodes: graph.nodes.map((n) => ({
             id: n.id,
             position: pos.get(n.id) ?? { x: 0, y: 0 },
+            width: NODE_W,
+            height: NODE_H,
+            measured: { width: NODE_W, height: NODE_H },
+            handles: HANDLES,
+            sourcePosition: Position.Right,
+            targetPosition: Position.Left,
             data: {
               label: (
                 <div>
@@ -75,7 +108,10 @@ export default function TracePage() {
             },
             ariaLabel: n.kind === 'lot' ? `Lot ${n.label}, ${n.sub}` : `${n.label}, ${n.sub}`,
             style: {
-              width: 190,
+              width: NODE_W,
+              height: NODE_H,
+              boxSizing: 'border-box',
+              overflow: 'hidden',
               background: COLORS[n.kind],
               border: n.kind === 'lot' && n.root ? '2px solid #0972d3' : '1px solid #8c8c94',
               borderRadius: n.kind === 'lot' ? 6 : 18,
@@ -87,9 +123,9 @@ export default function TracePage() {
             id: e.id,
             source: e.source,
             target: e.target,
+            type: 'quantity',
             label: e.label,
             markerEnd: { type: MarkerType.ArrowClosed },
-            labelBgStyle: { fill: '#fff' },
           })),
         });
       },
@@ -141,7 +177,7 @@ export default function TracePage() {
     >
       <SpaceBetween size="l">
         <ErrorAlert error={trace.error ?? layoutError} what="trace the lot" />
-        {trace.isLoading && <Progress label="Tracing" description={`${loaded} movements read`} />}
+        {trace.isLoading && <Progress label="Tracing" description="Walking the lots made from or into this lot" />}
         {t && !flow && !layoutError && (
           <Progress label="Laying out the graph" description={`${graph?.nodes.length ?? 0} nodes, ${graph?.edges.length ?? 0} edges`} />
         )}
@@ -161,6 +197,7 @@ export default function TracePage() {
               <ReactFlow
                 nodes={flow.nodes}
                 edges={flow.edges}
+                edgeTypes={EDGE_TYPES}
                 fitView
                 // A large trace opens on its root and the first lots around it (the rest is a pan or a zoom away), so that
                 // only what is on screen is drawn; a small one is shown whole.
