@@ -348,6 +348,8 @@ describe('IAM', () => {
     'post-scans': ['ALERT#*', ...LEDGER],
     'batch-file-ingest': ['ALERT#*', ...LEDGER],
     'post-lot-hold': LEDGER,
+    // its warranty claims live in the lot partitions (LOT#), and a replacement leaves stock through the ledger
+    'post-serial-warranty-claims': ['ALERT#*', ...LEDGER],
     'post-lot-release': LEDGER,
     'post-recalls': [...LEDGER, 'RECALL#*'],
     'post-recall-acknowledgements': ['RECALL#*'],
@@ -390,7 +392,16 @@ describe('IAM', () => {
       writeStatements(o.name).some((st) => JSON.stringify(st.Condition ?? {}).match(/"(LOT|EVENT|SERIAL)#\*"/)),
     ).map((o) => o.name);
     expect(ledgerWriters.sort()).toEqual(
-      ['post-movements', 'post-scans', 'batch-file-ingest', 'post-lot-hold', 'post-lot-release', 'post-recalls', 'ledger-chain'].sort(),
+      [
+        'post-movements',
+        'post-scans',
+        'batch-file-ingest',
+        'post-lot-hold',
+        'post-lot-release',
+        'post-recalls',
+        'post-serial-warranty-claims',
+        'ledger-chain',
+      ].sort(),
     );
   });
 
