@@ -42,6 +42,10 @@ export const KEY_PREFIXES: Record<ItemKind, readonly string[]> = {
   ledger: ['LOT#*', 'EVENT#*', 'SERIAL#*'],
   // accepted entries waiting for the sequencer (LOT#.../PEND#...): only the sequencer deletes them, once chained
   pending: ['LOT#*'],
+  // warranty claims and replacement links (LOT#.../CLAIM#{serial}#...): written only by the claims route. LeadingKeys
+  // sees partition keys only, so IAM cannot tell them from the other items of a lot partition; the route owns
+  // `ledger` too (a replacement leaves stock through the ledger write path)
+  claim: ['LOT#*'],
   // recalls, their notices (the outbox) and acknowledgements
   recall: ['RECALL#*'],
   alert: ['ALERT#*'],

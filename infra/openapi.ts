@@ -14,6 +14,7 @@ import { ProductInput, SiteInput } from '../lib/domain/master-data.js';
 import { Movement } from '../lib/domain/movement.js';
 import { AckInput, CheckInput, CloseInput, LinkAckInput, RecallInput } from '../lib/domain/recall-request.js';
 import { ScanInput } from '../lib/domain/scans.js';
+import { WarrantyClaimInput } from '../lib/domain/warranty-claims.js';
 import { CursorSchema, LimitSchema, ReasonBody } from '../lib/http/params.js';
 import { ROUTES } from './routes.js';
 
@@ -271,6 +272,26 @@ export const API_DOCS: Record<string, ApiDoc> = {
     params: { sscc: SsccSchema },
     query: labelQuery({}),
     responses: { 200: 'the label', 400: E400, 404: 'sscc_not_found' },
+  },
+  'post-serial-warranty-claims': {
+    tag: 'serials',
+    summary: 'File a warranty claim on a sold unit; a replacement (same GTIN, in stock) leaves stock as a chained sell',
+    description:
+      "claimId is the idempotency key of the unit's claims: the same claimId and body again answers the same claim, another body 409. " +
+      "reportedAt's date must be inside the unit's cover (from the day it was sold, warrantyMonths long; a replacement keeps the rest of the original's). " +
+      'A replacement leaves stock as a sell (eventId warranty-claim:{gtin}:{serial}:{claimId}, reference RMA claimId, unitPrice 0) to the ' +
+      "original's customer, and shows in both units' histories. Each claim counts as one defect return of the claimed unit's lot (QA hold).",
+    params: { gtin: GtinSchema, serial: SerialSchema },
+    body: WarrantyClaimInput,
+    responses: {
+      201: '{claimId, gtin, serial, lot, reportedAt, problem, resolution?, replacementSerial?, warranty: {startsOn, endsOn}, replacement?: {serial, lot, eventId, site, warranty}, recordedAt}',
+      400: E400,
+      404: 'serial_not_found',
+      409:
+        'warranty_expired; warranty_not_started (the unit was not sold on reportedAt); invalid_state (the product has no warrantyMonths); ' +
+        'idempotency_key_reused (claimId used with another body); serial_not_in_stock, lot_blocked (the replacement cannot leave stock)',
+      503: 'busy: the replacement could not be written in time; sending the claim again is safe',
+    },
   },
   'get-serial-compatibility': {
     tag: 'serials',

@@ -30,7 +30,7 @@ export type Access = {
  * the ledger writers: movements, scans, batch files, lot hold and release, recalls (they quarantine lots), the
  * daily expiry check (it retries a QA hold) and the chain sequencer.
  */
-export type ItemKind = 'product' | 'site' | 'contact' | 'meta' | 'ledger' | 'pending' | 'recall' | 'alert' | 'export' | 'label';
+export type ItemKind = 'product' | 'site' | 'contact' | 'meta' | 'ledger' | 'pending' | 'claim' | 'recall' | 'alert' | 'export' | 'label';
 
 /** Environment keys a function may read beyond TABLE_NAME; the stack sets each to the resource it names. */
 export type EnvKey =
@@ -95,6 +95,14 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/lots/{gtin}/{lot}/hold', handler: 'post-lot-hold', access: { table: { write: ['ledger'] } } },
   { method: 'POST', path: '/lots/{gtin}/{lot}/release', handler: 'post-lot-release', access: { table: { write: ['ledger'] } } },
   { method: 'GET', path: '/serials/{gtin}/{serial}', handler: 'get-serial', access: { table: 'read' } },
+  // A claim may hand a replacement out (a `sell` through the ledger write path) and put the unit's lot on QA hold.
+  {
+    method: 'POST',
+    path: '/serials/{gtin}/{serial}/warranty-claims',
+    handler: 'post-serial-warranty-claims',
+    access: { table: { write: ['ledger', 'claim', 'alert'] }, alertsTopic: 'publish' },
+    env: ['ALERTS_TOPIC_ARN'],
+  },
   { method: 'GET', path: '/serials/{gtin}/{serial}/compatibility', handler: 'get-serial-compatibility', access: { table: 'read' } },
   { method: 'GET', path: '/lots/{gtin}/{lot}/trace', handler: 'get-lot-trace', access: { table: 'read' } },
   // Answers once the recall is recorded; the notifier (infra/jobs.ts) writes and sends the notices from its queue.

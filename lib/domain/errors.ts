@@ -40,6 +40,9 @@ export const ERROR_STATUS = {
   invalid_state: 409,
   idempotency_key_reused: 409,
   recall_closed: 409,
+  warranty_expired: 409,
+  /** a warranty claim on a unit not sold (yet, on the day it was reported) */
+  warranty_not_started: 409,
   payload_too_large: 413,
   too_many_actions: 422,
   busy: 503,

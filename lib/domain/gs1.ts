@@ -63,6 +63,8 @@ export type Gs1Message = {
   serial?: string;
   /** (11) as `YYYY-MM-DD` */
   productionDate?: string;
+  /** (13) pack date as `YYYY-MM-DD` (no movement field holds it: POST /scans reads it and records nothing of it) */
+  packDate?: string;
   /** (15) as `YYYY-MM-DD` */
   bestBefore?: string;
   /** (17) as `YYYY-MM-DD` */
@@ -493,6 +495,7 @@ function describe(elements: Gs1Element[], symbology: string | undefined): Gs1Mes
     lot: find('10')?.value,
     serial: find('21')?.value,
     productionDate: find('11')?.date,
+    packDate: find('13')?.date,
     bestBefore: find('15')?.date,
     expiry: find('17')?.date,
     quantity: count && Number(count.value),

@@ -20,8 +20,9 @@ import {
   sscc,
   ssccLabel,
 } from './labels.js';
-import type { LotKey, LotState } from './ledger.js';
+import type { LedgerEntry, LotKey, LotState } from './ledger.js';
 import { isInternal, type MasterDataStore, requireProduct, requireSite } from './master-data.js';
+import { localDate } from './movement.js';
 
 export type LabelSettings = {
   /** GS1_COMPANY_PREFIX: SSCCs cannot be issued without it */
@@ -33,7 +34,10 @@ export type LabelSettings = {
 
 export type LabelDeps = {
   master: MasterDataStore;
-  ledger: { getLot(k: LotKey): Promise<LotState | undefined> };
+  ledger: {
+    getLot(k: LotKey): Promise<LotState | undefined>;
+    entries(k: LotKey, opts: { afterSeq?: number; limit?: number }): Promise<{ items: LedgerEntry[] }>;
+  };
   ssccs: SsccStore;
   labelSettings: LabelSettings;
   clock: Clock;
@@ -46,7 +50,17 @@ export const LabelCount = z.coerce
   .min(1, 'must be 1 or more')
   .max(MAX_LABEL_COUNT, `must be at most ${MAX_LABEL_COUNT}`);
 
-/** A case label for a lot; the lot's expiry and production date when the ledger knows the lot (a label may be printed before receipt). */
+/**
+ * The day a lot was packed, when the ledger knows it: a lot created by `initial-pack` was packed on the date of that
+ * first movement (the FSMA 204 date of initial packing). No other movement records a pack date.
+ */
+async function packDateOf(d: Pick<LabelDeps, 'ledger'>, lot: LotState): Promise<string | undefined> {
+  if (lot.createdBy !== 'initial-pack') return undefined;
+  const [first] = (await d.ledger.entries(lot, { limit: 1 })).items;
+  return first?.type === 'initial-pack' ? localDate(first.occurredAt) : undefined;
+}
+
+/** A case label for a lot; the lot's expiry, production and pack dates when the ledger knows the lot (a label may be printed before receipt). */
 export async function lotLabelFor(
   d: Pick<LabelDeps, 'master' | 'ledger' | 'labelSettings'>,
   k: LotKey,
@@ -54,12 +68,14 @@ export async function lotLabelFor(
 ): Promise<LabelSpec> {
   const product = await requireProduct(d, k.gtin);
   const lot = await d.ledger.getLot(k);
+  const packDate = lot ? await packDateOf(d, lot) : undefined;
   return lotLabel({
     gtin: k.gtin,
     lot: k.lot,
     description: product.description,
     ...(lot?.expiry ? { expiry: lot.expiry } : {}),
     ...(lot?.productionDate ? { productionDate: lot.productionDate } : {}),
+    ...(packDate ? { packDate } : {}),
     ...(o.quantity !== undefined ? { quantity: o.quantity } : {}),
     symbology: o.symbology,
     digitalLinkBase: d.labelSettings.digitalLinkBase,

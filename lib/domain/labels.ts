@@ -83,6 +83,8 @@ export type LotLabelInput = {
   description: string;
   expiry?: string;
   productionDate?: string;
+  /** the day the lot was packed, when the ledger knows it (the date of its initial packing) */
+  packDate?: string;
   /** units in the case */
   quantity?: number;
   symbology: Symbology;
@@ -93,10 +95,11 @@ export type LotLabelInput = {
 export const MAX_LABEL_COUNT = 99_999_999;
 
 /**
- * A case label for a lot: (01) GTIN, (17) expiry and (11) production date when the lot has them, (30) count when a
- * quantity is given, (10) lot last (it is variable-length, so no FNC1 follows it). GS1 forbids (37) beside (01): (37)
- * counts the trade items in a logistic unit and pairs with (02) under an (00) SSCC, so a case's own count is (30),
- * which POST /scans reads as the quantity just the same.
+ * A case label for a lot: (01) GTIN, (17) expiry, (11) production date and (13) pack date when the lot has them,
+ * (30) count when a quantity is given, (10) lot last (it is variable-length, so no FNC1 follows it). The contract
+ * asks for (37) as the count, but GS1 makes (01) and (37) mutually exclusive (bwip-js refuses the message:
+ * `GS1exclusiveAIs`): (37) counts the trade items in a logistic unit and pairs with (02) under an (00) SSCC, so a
+ * case's own count is (30), which POST /scans reads as the quantity just the same.
  * @example lotLabel({ gtin: '09506000134352', lot: 'ABC123', description: 'Romaine', expiry: '2026-12-31', symbology: 'gs1-128' }).symbols[0].hri // ['(01) 09506000134352', '(17) 261231', '(10) ABC123']
  */
 export function lotLabel(i: LotLabelInput): LabelSpec {
@@ -104,6 +107,7 @@ export function lotLabel(i: LotLabelInput): LabelSpec {
     { ai: '01', value: i.gtin },
     ...(i.expiry ? [{ ai: '17', value: yymmdd(i.expiry) }] : []),
     ...(i.productionDate ? [{ ai: '11', value: yymmdd(i.productionDate) }] : []),
+    ...(i.packDate ? [{ ai: '13', value: yymmdd(i.packDate) }] : []),
     ...(i.quantity !== undefined ? [{ ai: '30', value: String(i.quantity) }] : []),
     { ai: '10', value: i.lot },
   ];
@@ -112,6 +116,7 @@ export function lotLabel(i: LotLabelInput): LabelSpec {
     `LOT ${i.lot}`,
     ...(i.expiry ? [`USE BY ${i.expiry}`] : []),
     ...(i.productionDate ? [`PRODUCED ${i.productionDate}`] : []),
+    ...(i.packDate ? [`PACKED ${i.packDate}`] : []),
     ...(i.quantity !== undefined ? [`COUNT ${i.quantity}`] : []),
   ];
   return { kind: 'lot', title: i.description, text, symbols: [symbolOf(i.symbology, elements, i.digitalLinkBase ?? DEFAULT_DIGITAL_LINK_BASE)] };

@@ -100,6 +100,16 @@ export function aggregateLot(meta: LotMeta, heads: Iterable<StockHead>, unchaine
   return lot;
 }
 
+/**
+ * A lot with its warranty claims counted as defect returns (CONTRACT.md: claims count as defect returns of the lot):
+ * one unit each, whatever the claim's resolution.
+ * @example withClaims(lot, 2).defectReturns // lot.defectReturns + 2
+ */
+export function withClaims(lot: LotState, claims: number): LotState {
+  if (claims > 0) lot.defectReturns = q3((lot.defectReturns ?? 0) + claims);
+  return lot;
+}
+
 /** The meta fields of a lot state (what the lot's own item holds). */
 export function metaOf(l: LotMeta): LotMeta {
   const meta: LotMeta = {

@@ -1,3 +1,4 @@
+import { type ClaimStore, claimView, type WarrantyClaim } from './claim-records.js';
 import type { Clock } from './clock.js';
 import { forEachLimit } from './concurrency.js';
 import { AppError } from './errors.js';
@@ -18,10 +19,10 @@ import type { LotPartitions } from './lot-partition.js';
 import type { MasterDataStore } from './master-data.js';
 import { planStatusChange, withStatus } from './plan-movement.js';
 import { noSleep, retry } from './retry.js';
-import { soldOnOf, type Warranty, warrantyOf } from './warranty.js';
+import { inheritedCover, unitWarranty, type Warranty } from './warranty.js';
 
 /** Read side of the ledger, plus the writes of a status change: the lot's meta with a pending entry, then its stock heads. */
-export interface LotStore extends LotPartitions {
+export interface LotStore extends LotPartitions, Pick<ClaimStore, 'claimsOf'> {
   /** the lot: its meta with every stock head summed */
   getLot(k: LotKey): Promise<LotState | undefined>;
   /** the chain head as the meta holds it now */
@@ -130,16 +131,31 @@ export type SerialView = {
   status: SerialState['status'];
   siteId?: string;
   history: LedgerEntry[];
-  /** when the product has `warrantyMonths`: counted from the day the unit was sold */
-  warranty?: Warranty & { claims: unknown[] };
+  /**
+   * when the product has `warrantyMonths`: counted from the day the unit was sold, or, for a unit handed out on a
+   * warranty claim, the rest of the original's cover (`replaces` names it); `claims` are the claims filed on this unit
+   */
+  warranty?: Warranty & { replaces?: { serial: string; claimId: string }; claims: WarrantyClaim[] };
 };
 
-/** A serial's state and every ledger entry that moved it. */
+/**
+ * A serial's state and every ledger entry that moved it, with the `sell` of each replacement handed out on its
+ * claims (so both units' histories show a claim), in the order they were recorded.
+ */
 export async function serialView(d: LotDeps, gtin: string, serial: string): Promise<SerialView> {
   const s = await d.ledger.getSerial(gtin, serial);
   if (!s) throw new AppError('serial_not_found', `Serial ${serial} of ${gtin} not found`, [{ path: 'serial', message: 'unknown serial' }]);
-  const history = await d.ledger.entriesByRef(gtin, s.refs);
-  const months = (await d.master.getProduct(gtin))?.warrantyMonths;
+  const [own, product, claimed] = await Promise.all([
+    d.ledger.entriesByRef(gtin, s.refs),
+    d.master.getProduct(gtin),
+    d.ledger.claimsOf({ gtin, lot: s.lot }, serial),
+  ]);
+  const handedOut = claimed.claims.flatMap((c) => (c.replacement ? [{ lot: c.replacement.lot, eventId: c.replacement.eventId }] : []));
+  const seen = new Set(own.map((e) => `${e.lot}|${e.seq}`));
+  const replacements = handedOut.length ? (await d.ledger.entriesByRef(gtin, handedOut)).filter((e) => !seen.has(`${e.lot}|${e.seq}`)) : [];
+  const history = replacements.length ? [...own, ...replacements].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt)) : own;
+  const months = product?.warrantyMonths;
+  const claims = claimed.claims.sort((a, b) => a.reportedAt.localeCompare(b.reportedAt) || a.claimId.localeCompare(b.claimId)).map(claimView);
   return {
     gtin,
     serial,
@@ -147,7 +163,7 @@ export async function serialView(d: LotDeps, gtin: string, serial: string): Prom
     status: s.status,
     siteId: s.siteId,
     history,
-    ...(months ? { warranty: { ...warrantyOf(months, soldOnOf(history), today(d.clock)), claims: [] } } : {}),
+    ...(months ? { warranty: { ...unitWarranty(months, own, inheritedCover(claimed.links, own), today(d.clock)), claims } } : {}),
   };
 }
 

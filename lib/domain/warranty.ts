@@ -2,6 +2,7 @@
  * A serialized unit's warranty (from the day it was sold) and what it works with (compatibility rules of its product,
  * by lot). Pure: the dates come in as YYYY-MM-DD, the rules from the product record.
  */
+import type { ReplacementLink } from './claim-records.js';
 import type { LedgerEntry } from './ledger.js';
 
 export type WarrantyStatus = 'not-started' | 'in-warranty' | 'expired';
@@ -31,12 +32,53 @@ export function addMonths(date: string, months: number): string {
 export function warrantyOf(months: number, soldOn: string | undefined, today: string): Warranty {
   if (!soldOn) return { months, status: 'not-started' };
   const endsOn = addMonths(soldOn, months);
-  return { months, startsOn: soldOn, endsOn, status: today > endsOn ? 'expired' : 'in-warranty' };
+  return { months, startsOn: soldOn, endsOn, status: statusOn(soldOn, endsOn, today) };
+}
+
+/** Where `day` falls in the cover `startsOn`..`endsOn` (both days included). */
+const statusOn = (startsOn: string, endsOn: string, day: string): WarrantyStatus =>
+  day < startsOn ? 'not-started' : day > endsOn ? 'expired' : 'in-warranty';
+
+/** What a replacement unit inherits: the claim it was given out for, the day it was given out and the original's end of cover. */
+export type InheritedCover = { claimId: string; replaces: string; startsOn: string; endsOn: string };
+
+/**
+ * A unit's warranty as of `day`. A replacement unit handed out on a warranty claim keeps the rest of the original's
+ * cover (from the day it was given out to the day the original's cover ends), whatever its own sale dates; any
+ * other unit is covered from the day it was first sold (warrantyOf).
+ * @example unitWarranty(12, [], { claimId: 'c1', replaces: 'A1', startsOn: '2026-06-01', endsOn: '2027-01-31' }, '2026-07-01').endsOn // '2027-01-31'
+ */
+export function unitWarranty(
+  months: number,
+  history: readonly Pick<LedgerEntry, 'type' | 'occurredAt'>[],
+  inherited: InheritedCover | undefined,
+  day: string,
+): Warranty & { replaces?: { serial: string; claimId: string } } {
+  if (!inherited) return warrantyOf(months, soldOnOf(history), day);
+  const { startsOn, endsOn } = inherited;
+  return { months, startsOn, endsOn, status: statusOn(startsOn, endsOn, day), replaces: { serial: inherited.replaces, claimId: inherited.claimId } };
 }
 
 /** The day a unit was first sold: its first `sell` entry, in the date the movement was recorded with. */
 export const soldOnOf = (history: readonly Pick<LedgerEntry, 'type' | 'occurredAt'>[]) =>
   history.find((e) => e.type === 'sell')?.occurredAt.slice(0, 10);
+
+/**
+ * The cover a unit inherits as a replacement: from the latest link naming it, unless the unit was sold again after
+ * it was handed out (returned and resold, it is an ordinary unit again).
+ * @example inheritedCover([], []) // undefined
+ */
+export function inheritedCover(
+  links: readonly ReplacementLink[],
+  history: readonly Pick<LedgerEntry, 'type' | 'eventId' | 'recordedAt'>[],
+): InheritedCover | undefined {
+  const link = [...links].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt)).at(-1);
+  if (!link) return undefined;
+  const handedOut = history.find((e) => e.eventId === link.eventId);
+  const soldAgain = handedOut && history.some((e) => e.type === 'sell' && e.eventId !== link.eventId && e.recordedAt > handedOut.recordedAt);
+  if (soldAgain) return undefined;
+  return { claimId: link.claimId, replaces: link.replaces, startsOn: link.startsOn, endsOn: link.endsOn } satisfies InheritedCover;
+}
 
 export type CompatibilityRule = { with: string; lots?: string[]; compatible: boolean; note?: string };
 export type CompatibilityAnswer = { compatible: boolean | null; rule?: CompatibilityRule; reason: string };

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { hashOf } from '../domain/canonical.js';
 import type { ChainStore, Sealed } from '../domain/chain-ledger.js';
+import type { ClaimRecord, ClaimStore, ReplacementLink } from '../domain/claim-records.js';
 import {
   aggregateLot,
   type EventRecord,
@@ -27,6 +28,7 @@ import {
   type Snapshot,
   type StockHead,
   type UnchainedEntry,
+  withClaims,
 } from '../domain/ledger.js';
 import type { BulkLedgerStore, CommitOutcome, MasterCache, Overlay } from '../domain/ledger-ports.js';
 import type { LotPartitionPage } from '../domain/lot-partition.js';
@@ -124,6 +126,12 @@ export function entryItem(e: LedgerEntry): Item {
   };
 }
 
+/** Warranty claims and replacement links: their own item kinds in the lot partitions (lib/domain/claim-records.ts). */
+const CLAIM_ENTITY = 'claim';
+const LINK_ENTITY = 'claim-link';
+const claimItem = (c: ClaimRecord): Item => ({ ...keys.claim(c, c.serial, c.claimId), entity: CLAIM_ENTITY, ...c });
+const linkItem = (l: ReplacementLink): Item => ({ ...keys.replacementLink(l, l.serial, l.replaces, l.claimId), entity: LINK_ENTITY, ...l });
+
 const serialItem = (s: SerialState): Item => ({ ...keys.serial(s.gtin, s.serial), entity: 'serial', ...s });
 const eventItem = (e: EventRecord): Item => ({ ...keys.event(e.eventId), entity: 'event', ...e });
 const metaFromItem = (it: Item): LotMeta => ({ ...fromItem<LotMeta>(it), statusVersion: Number(it.statusVersion ?? 0) });
@@ -150,7 +158,7 @@ const headId = (h: Pick<StockHead, 'gtin' | 'lot' | 'siteId'>) => JSON.stringify
  * The sequencer (lib/domain/chain-ledger.ts) then chains the pending entries of each lot: that is the only writer of a
  * lot's chain head. Never a read-check-write race.
  */
-export class DynamoLedgerStore implements BulkLedgerStore, ChainStore {
+export class DynamoLedgerStore implements BulkLedgerStore, ChainStore, ClaimStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -402,10 +410,42 @@ export class DynamoLedgerStore implements BulkLedgerStore, ChainStore {
     });
     const meta = items.find((i) => i.sk === META_SK);
     if (!meta) return undefined;
-    return aggregateLot(
-      metaFromItem(meta),
-      items.filter((i) => i.entity === 'stock').map((i) => fromItem<StockHead>(i)),
+    return withClaims(
+      aggregateLot(
+        metaFromItem(meta),
+        items.filter((i) => i.entity === 'stock').map((i) => fromItem<StockHead>(i)),
+      ),
+      items.filter((i) => i.entity === CLAIM_ENTITY).length,
     );
+  }
+
+  /** A unit's claims and the replacement links naming it (one consistent Query of its lot's `CLAIM#{serial}#` items). */
+  async claimsOf(k: LotKey, serial: string): Promise<{ claims: ClaimRecord[]; links: ReplacementLink[] }> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+      ExpressionAttributeValues: { ':pk': keys.lot(k).pk, ':c': keys.claimsOfSerial(serial) },
+      ConsistentRead: true,
+    });
+    return {
+      claims: items.filter((i) => i.entity === CLAIM_ENTITY).map((i) => fromItem<ClaimRecord>(i)),
+      links: items.filter((i) => i.entity === LINK_ENTITY).map((i) => fromItem<ReplacementLink>(i)),
+    };
+  }
+
+  /** The claim, and its replacement's link, in one transaction, each only if absent; false when either is there already. */
+  async putClaim(claim: ClaimRecord, link?: ReplacementLink): Promise<boolean> {
+    const absent = 'attribute_not_exists(pk)';
+    const puts = [
+      { Put: { TableName: this.table, Item: claimItem(claim), ConditionExpression: absent } },
+      ...(link ? [{ Put: { TableName: this.table, Item: linkItem(link), ConditionExpression: absent } }] : []),
+    ];
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: puts }));
+      return true;
+    } catch (e) {
+      if (e instanceof TransactionCanceledException && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+      throw e;
+    }
   }
 
   /** The head of a lot's chain as the meta holds it now (one GetItem). */

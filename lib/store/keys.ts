@@ -15,6 +15,21 @@ export const keys = {
   }),
   /** seq zero-padded to 12 digits so entries sort in chain order */
   entry: (k: { gtin: string; lot: string }, seq: number) => ({ pk: `LOT#${k.gtin}#${k.lot}`, sk: `SEQ#${String(seq).padStart(12, '0')}` }),
+  /**
+   * a warranty claim on a unit, in its lot's partition: sorts between the stock heads and the meta (`BAL#` < `CLAIM#`
+   * < `LOT`), so the lot's read (BAL#..LOT) counts its claims as defect returns in the same Query
+   */
+  claim: (k: { gtin: string; lot: string }, serial: string, claimId: string) => ({
+    pk: `LOT#${k.gtin}#${k.lot}`,
+    sk: `CLAIM#${serial}#C#${claimId}`,
+  }),
+  /** the link a replacement unit carries, in its own lot's partition, naming the unit it replaces and the claim */
+  replacementLink: (k: { gtin: string; lot: string }, serial: string, replaces: string, claimId: string) => ({
+    pk: `LOT#${k.gtin}#${k.lot}`,
+    sk: `CLAIM#${serial}#R#${replaces}#${claimId}`,
+  }),
+  /** every claim item of one unit in its lot's partition (its claims and the links naming it) */
+  claimsOfSerial: (serial: string) => `CLAIM#${serial}#`,
   event: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
   serial: (gtin: string, serial: string) => ({ pk: `SERIAL#${gtin}#${serial}`, sk: 'SERIAL' }),
 } as const;

@@ -13,6 +13,8 @@ import { TABLE } from '../table-schema.js';
  * | lot meta (chain head)| LOT#{gtin}#{lot}      | LOT             | GTIN#{gtin} / {expiry}#{lot}               |                                |                                               |
  * | pending entry       | LOT#{gtin}#{lot}       | PEND#{at}#{eventId}#{n} |                                    | UNCHAINED#{0..15} / {at}#{gtin}#{lot} |                                        |
  * | ledger entry        | LOT#{gtin}#{lot}       | SEQ#{seq:12}    |                                            |                                | DAY#{yyyy-mm-dd} / {at}#{gtin}#{lot}#{seq:12} |
+ * | warranty claim      | LOT#{gtin}#{lot}       | CLAIM#{serial}#C#{claimId} |                               |                                |                                               |
+ * | replacement link    | LOT#{gtin}#{lot}       | CLAIM#{serial}#R#{original}#{claimId} |                    |                                |                                               |
  * | event (idempotency) | EVENT#{eventId}        | EVENT           |                                            |                                |                                               |
  * | serial              | SERIAL#{gtin}#{serial} | SERIAL          |                                            |                                |                                               |
  * | recall              | RECALL#{recallId}      | RECALL          | RECALLS / {issuedAt}#{recallId}            |                                |                                               |

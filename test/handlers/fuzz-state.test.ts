@@ -220,6 +220,16 @@ const BODIES: Partial<Record<string, fc.Arbitrary<unknown>>> = {
     { requiredKeys: ['format', 'from', 'to'] },
   ),
   'post-expiry-checks': fc.record({ asOf: maybe(date) }, { requiredKeys: [] }),
+  'post-serial-warranty-claims': fc.record(
+    {
+      claimId: orJunk(fc.constantFrom('c-1', 'c-2', '', ...RESERVED)),
+      reportedAt: instant,
+      problem: text,
+      resolution: maybe(orJunk(fc.constantFrom('repair', 'replace', 'refund'))),
+      replacementSerial: maybe(serial),
+    },
+    { requiredKeys: ['claimId', 'reportedAt', 'problem'] },
+  ),
 };
 
 const paramValue: Partial<Record<string, () => fc.Arbitrary<string>>> = {

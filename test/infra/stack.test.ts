@@ -348,6 +348,8 @@ describe('IAM', () => {
     'post-scans': ['ALERT#*', ...LEDGER],
     'batch-file-ingest': ['ALERT#*', ...LEDGER],
     'post-lot-hold': LEDGER,
+    // its warranty claims live in the lot partitions (LOT#), and a replacement leaves stock through the ledger
+    'post-serial-warranty-claims': ['ALERT#*', ...LEDGER],
     'post-lot-release': LEDGER,
     'post-recalls': [...LEDGER, 'RECALL#*'],
     'post-recall-acknowledgements': ['RECALL#*'],
@@ -397,6 +399,7 @@ describe('IAM', () => {
         'post-lot-hold',
         'post-lot-release',
         'post-recalls',
+        'post-serial-warranty-claims',
         'ledger-chain',
         'daily-expiry-check',
       ].sort(),

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { makeGetLot } from '../../functions/get-lot.js';
 import { makeGetSerial } from '../../functions/get-serial.js';
 import { makeGetSerialCompatibility } from '../../functions/get-serial-compatibility.js';
 import { makePostMovements } from '../../functions/post-movements.js';
+import { makePostSerialWarrantyClaims } from '../../functions/post-serial-warranty-claims.js';
 import { makePutProduct } from '../../functions/put-product.js';
 import { SiteInput, upsertSite } from '../../lib/domain/master-data.js';
 import { freshTable } from '../support/aws.js';
@@ -104,5 +106,101 @@ describe('a serial’s warranty and compatibility', () => {
     });
     expect(r.status).toBe(400);
     expect(r.body.error.details.map((x) => x.path).sort()).toEqual(['compatibility.0.lots.0', 'compatibility.0.with', 'warrantyMonths']);
+  });
+});
+
+describe('warranty claims on the local stack', () => {
+  type Entry = { eventId: string; type: string; lot: string; serials?: string[]; counterparty?: string; reference?: unknown };
+  type SerialBody = {
+    status: string;
+    history: Entry[];
+    warranty: { startsOn: string; endsOn: string; status: string; replaces?: unknown; claims: unknown[] };
+  };
+  const getSerial = (s: string) => call<SerialBody>(makeGetSerial(d), 'GET', `/serials/${GTIN.phone}/${s}`);
+  const claim = (serial: string, body: Record<string, unknown>) =>
+    call(makePostSerialWarrantyClaims(d), 'POST', `/serials/${GTIN.phone}/${serial}/warranty-claims`, body);
+  const defectReturns = async (lot: string) => (await d.ledger.getLot({ gtin: GTIN.phone, lot }))?.defectReturns;
+
+  beforeAll(async () => {
+    const phone = (eventId: string, type: string, lot: string, serials: string[], occurredAt: string, more: Record<string, unknown> = {}) => ({
+      eventId,
+      type,
+      occurredAt,
+      gtin: GTIN.phone,
+      lot,
+      quantity: serials.length,
+      serials,
+      site: 'store-1',
+      ...more,
+    });
+    const r = await call(makePostMovements(d), 'POST', '/movements', {
+      movements: [
+        phone('wc-1', 'receive', 'V3', ['C1', 'C2', 'C3'], '2025-06-01T08:00:00Z', { counterparty: 'farm-1' }),
+        phone('wc-2', 'receive', 'V4', ['R1', 'R2'], '2025-06-01T08:00:00Z', { counterparty: 'farm-1' }),
+        phone('wc-3', 'sell', 'V3', ['C1'], '2026-01-31T15:00:00-05:00', { counterparty: 'cust-1' }),
+        phone('wc-4', 'sell', 'V3', ['C2', 'C3'], '2026-02-10T15:00:00Z'),
+      ],
+    });
+    expect(r.body).toMatchObject({ accepted: 4 });
+  });
+
+  it('hands a replacement out: both histories show it, it keeps the rest of the cover, the lot counts a defect, a resend changes nothing', async () => {
+    const body = {
+      claimId: 'RMA-1',
+      reportedAt: '2026-02-20T09:00:00-05:00',
+      problem: 'Does not power on',
+      resolution: 'replace',
+      replacementSerial: 'R1',
+    };
+    const first = await claim('C1', body);
+    expect(first.status).toBe(201);
+    const eventId = `warranty-claim:${GTIN.phone}:C1:RMA-1`;
+    expect(first.body).toMatchObject({
+      claimId: 'RMA-1',
+      serial: 'C1',
+      lot: 'V3',
+      warranty: { startsOn: '2026-01-31', endsOn: '2027-01-31' },
+      replacement: { serial: 'R1', lot: 'V4', eventId, site: 'store-1', warranty: { startsOn: '2026-02-20', endsOn: '2027-01-31' } },
+    });
+    const handedOut = { eventId, type: 'sell', lot: 'V4', serials: ['R1'], counterparty: 'cust-1', reference: { type: 'RMA', number: 'RMA-1' } };
+    const original = await getSerial('C1');
+    const replacement = await getSerial('R1');
+    expect(original.body.history.at(-1)).toMatchObject(handedOut);
+    expect(original.body.warranty.claims).toEqual([first.body]);
+    expect(replacement.body).toMatchObject({
+      status: 'sold',
+      history: [{ type: 'receive' }, handedOut],
+      warranty: { startsOn: '2026-02-20', endsOn: '2027-01-31', status: 'in-warranty', replaces: { serial: 'C1', claimId: 'RMA-1' }, claims: [] },
+    });
+    const lotV4 = await call<{ onHand: number; seq: number }>(makeGetLot(d), 'GET', `/lots/${GTIN.phone}/V4`);
+    expect(lotV4.body.onHand).toBe(1);
+    expect(await defectReturns('V3')).toBe(1);
+
+    const again = await claim('C1', body);
+    expect(again).toEqual(first);
+    expect((await getSerial('R1')).body.history).toHaveLength(2);
+    expect((await call<{ seq: number }>(makeGetLot(d), 'GET', `/lots/${GTIN.phone}/V4`)).body.seq).toBe(lotV4.body.seq);
+    expect(await defectReturns('V3')).toBe(1);
+
+    const reused = await claim('C1', { ...body, problem: 'Cracked screen' });
+    expect(reused).toMatchObject({ status: 409, body: { error: { code: 'idempotency_key_reused', details: [{ path: 'claimId' }] } } });
+  });
+
+  it('refuses a replacement no longer in stock, or of another product, and a claim out of warranty, writing nothing', async () => {
+    const notInStock = await claim('C2', { claimId: 'RMA-2', reportedAt: '2026-02-21T09:00:00Z', problem: 'x', replacementSerial: 'R1' });
+    expect(notInStock).toMatchObject({ status: 409, body: { error: { code: 'serial_not_in_stock', details: [{ path: 'replacementSerial' }] } } });
+    const expired = await claim('A1', { claimId: 'RMA-3', reportedAt: '2026-03-01T09:00:00Z', problem: 'x' });
+    expect(expired).toMatchObject({ status: 409, body: { error: { code: 'warranty_expired' } } });
+    const notSold = await claim('R2', { claimId: 'RMA-4', reportedAt: '2026-02-21T09:00:00Z', problem: 'x' });
+    expect(notSold).toMatchObject({ status: 409, body: { error: { code: 'warranty_not_started' } } });
+    expect((await getSerial('C2')).body.warranty.claims).toEqual([]);
+    expect(await defectReturns('V3')).toBe(1);
+  });
+
+  it('puts the lot on QA hold once its claims pass the defect-rate limit', async () => {
+    for (const s of ['C2', 'C3'])
+      expect((await claim(s, { claimId: `RMA-${s}`, reportedAt: '2026-02-22T09:00:00Z', problem: 'Battery swells' })).status).toBe(201);
+    expect(await defectReturns('V3')).toBe(3);
+    expect((await call<{ status: string }>(makeGetLot(d), 'GET', `/lots/${GTIN.phone}/V3`)).body.status).toBe('on-hold');
   });
 });

@@ -1,4 +1,5 @@
 import { type ChainStore, chainLots, type Sealed, sweepUnchained } from '../../lib/domain/chain-ledger.js';
+import type { ClaimRecord, ClaimStore, ReplacementLink } from '../../lib/domain/claim-records.js';
 import type { Gtin } from '../../lib/domain/ids.js';
 import {
   aggregateLot,
@@ -16,6 +17,7 @@ import {
   type SerialState,
   type Snapshot,
   type StockHead,
+  withClaims,
 } from '../../lib/domain/ledger.js';
 import type { BulkLedgerStore, CommitOutcome, MasterCache, Overlay } from '../../lib/domain/ledger-ports.js';
 import type { LotStore } from '../../lib/domain/lots.js';
@@ -51,7 +53,7 @@ export class InMemoryMasterData implements MasterDataStore {
  * is chained at once by the real sequencer (chainLot), as `depsFor` does over DynamoDB Local, so tests may read the
  * chain right after a write; `{ chain: 'deferred' }` leaves the pending entries for `chainAll()`.
  */
-export class InMemoryLedger implements BulkLedgerStore, LotStore, ChainStore {
+export class InMemoryLedger implements BulkLedgerStore, LotStore, ChainStore, ClaimStore {
   /** commitMany calls, to see the fast path at work */
   groupCommits = 0;
   events = new Map<string, EventRecord>();
@@ -63,6 +65,9 @@ export class InMemoryLedger implements BulkLedgerStore, LotStore, ChainStore {
   pendingLog = new Map<string, Map<string, PendingEntry>>();
   entryLog = new Map<string, LedgerEntry[]>();
   serials = new Map<string, SerialState>();
+  /** warranty claims by lotId, then `serial|claimId`; replacement links by lotId, then `serial|replaces|claimId` */
+  claims = new Map<string, Map<string, ClaimRecord>>();
+  links = new Map<string, Map<string, ReplacementLink>>();
   commits = 0;
   private readonly deferred: boolean;
   constructor(
@@ -89,7 +94,8 @@ export class InMemoryLedger implements BulkLedgerStore, LotStore, ChainStore {
   private lotState(id: string): LotState | undefined {
     const meta = this.lots.get(id);
     if (!meta) return undefined;
-    return structuredClone(aggregateLot(meta, (this.heads.get(id) ?? new Map()).values(), this.pendingLog.get(id)?.size ?? 0));
+    const lot = aggregateLot(meta, (this.heads.get(id) ?? new Map()).values(), this.pendingLog.get(id)?.size ?? 0);
+    return structuredClone(withClaims(lot, this.claims.get(id)?.size ?? 0));
   }
 
   async snapshot(m: Movement, _cache: MasterCache): Promise<Snapshot> {
@@ -264,6 +270,23 @@ export class InMemoryLedger implements BulkLedgerStore, LotStore, ChainStore {
   }
   async unchainedCount(k: LotKey) {
     return this.pendingLog.get(lotId(k))?.size ?? 0;
+  }
+  async claimsOf(k: LotKey, serial: string) {
+    const id = lotId(k);
+    return structuredClone({
+      claims: [...(this.claims.get(id)?.values() ?? [])].filter((c) => c.serial === serial),
+      links: [...(this.links.get(id)?.values() ?? [])].filter((l) => l.serial === serial),
+    });
+  }
+  async putClaim(claim: ClaimRecord, link?: ReplacementLink) {
+    const claimKey = `${claim.serial}|${claim.claimId}`;
+    const linkKey = link && `${link.serial}|${link.replaces}|${link.claimId}`;
+    if (this.claims.get(lotId(claim))?.has(claimKey)) return false;
+    if (link && linkKey && this.links.get(lotId(link))?.has(linkKey)) return false;
+    const at = <V>(m: Map<string, Map<string, V>>, id: string) => m.get(id) ?? m.set(id, new Map()).get(id) ?? new Map<string, V>();
+    at(this.claims, lotId(claim)).set(claimKey, structuredClone(claim));
+    if (link && linkKey) at(this.links, lotId(link)).set(linkKey, structuredClone(link));
+    return true;
   }
   async getSerial(gtin: string, serial: string) {
     return structuredClone(this.serials.get(`${gtin}|${serial}`));

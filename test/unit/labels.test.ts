@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Gs1Message, parseGs1 } from '../../lib/domain/gs1.js';
+import { lotLabelFor } from '../../lib/domain/label-requests.js';
 import {
   digitalLink,
   LABEL_FORMATS,
@@ -45,6 +46,7 @@ const facts = (m: Gs1Message) => ({
   serial: m.serial,
   expiry: m.expiry,
   productionDate: m.productionDate,
+  packDate: m.packDate,
   quantity: m.quantity,
   sscc: m.sscc,
 });
@@ -63,6 +65,7 @@ describe('label round trip: render, decode with zxing, parse with our GS1 parser
           description: 'Romaine hearts 12 x 3',
           expiry: '2026-12-31',
           productionDate: '2026-05-30',
+          packDate: '2026-05-31',
           quantity: 24,
           symbology,
         });
@@ -76,6 +79,7 @@ describe('label round trip: render, decode with zxing, parse with our GS1 parser
           lot,
           expiry: '2026-12-31',
           productionDate: '2026-05-30',
+          packDate: '2026-05-31',
           quantity: 24,
           serial: undefined,
           sscc: undefined,
@@ -159,5 +163,30 @@ describe('label content', () => {
     const zpl = (await renderLabel(lotLabel({ gtin: GTIN, lot: 'A1', description: 'Evil ^XZ~JA text', symbology: 'qr' }), 'zpl')).toString();
     expect(zpl).not.toContain('^XZ~');
     expect(zpl.match(/\^XZ/g)).toHaveLength(1);
+  });
+});
+
+describe('the case label’s count and pack date', () => {
+  it('counts a case in (30): GS1 makes (01) and (37) mutually exclusive, and bwip-js refuses that message', async () => {
+    const bwipjs = (await import('bwip-js')).default;
+    expect(() => bwipjs.toSVG({ bcid: 'gs1-128', text: `(01)${GTIN}(37)24(10)L1` })).toThrow(/\(01\) and \(37\) are mutually exclusive/);
+    const spec = lotLabel({ gtin: GTIN, lot: 'L1', description: 'R', quantity: 24, symbology: 'gs1-128' });
+    expect(spec.symbols[0]?.hri).toEqual([`(01) ${GTIN}`, '(30) 24', '(10) L1']);
+  });
+
+  it('prints (13) only for a lot whose pack date the ledger knows: one created by initial-pack, on that day', async () => {
+    const lotOf = (createdBy: 'initial-pack' | 'receive') => ({
+      getLot: async () => ({ gtin: GTIN, lot: 'P1', createdBy, productionDate: '2026-05-30' }) as never,
+      entries: async () => ({ items: [{ type: createdBy, occurredAt: '2026-05-31T23:00:00-05:00' }] as never }),
+    });
+    const d = (createdBy: 'initial-pack' | 'receive') => ({
+      master: { getProduct: async () => ({ gtin: GTIN, description: 'Romaine' }) } as never,
+      ledger: lotOf(createdBy),
+      labelSettings: { digitalLinkBase: 'https://id.gs1.org' } as never,
+    });
+    const packed = await lotLabelFor(d('initial-pack'), { gtin: GTIN, lot: 'P1' }, { symbology: 'gs1-128' });
+    expect(packed.symbols[0]?.hri).toEqual([`(01) ${GTIN}`, '(11) 260530', '(13) 260531', '(10) P1']);
+    const received = await lotLabelFor(d('receive'), { gtin: GTIN, lot: 'P1' }, { symbology: 'gs1-128' });
+    expect(received.symbols[0]?.hri).toEqual([`(01) ${GTIN}`, '(11) 260530', '(10) P1']);
   });
 });
