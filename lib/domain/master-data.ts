@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
-import { GlnSchema, type Gtin, GtinSchema, LotSchema, SiteIdSchema, TextSchema } from './ids.js';
+import { BinIdSchema, GlnSchema, type Gtin, GtinSchema, LotSchema, SiteIdSchema, TextSchema } from './ids.js';
 import { FfrnSchema } from './movement-kdes.js';
 
 export const PRODUCT_UNITS_MAX = 16;
@@ -54,35 +54,51 @@ export const isInternal = (kind: SiteKind) => INTERNAL_KINDS.includes(kind);
 
 const text = (max: number) => TextSchema(max, { trim: true, min: 0 });
 
-export const SiteInput = z.strictObject({
-  kind: z.enum(SITE_KINDS, { error: `must be one of ${SITE_KINDS.join(', ')}` }),
-  name: text(200).min(1, 'must not be empty'),
-  phone: text(40).optional(),
-  address: z
-    .strictObject({
-      street: text(200).optional(),
-      city: text(100).optional(),
-      state: text(100).optional(),
-      postalCode: text(20).optional(),
-      country: text(60).optional(),
-    })
-    .optional(),
-  // FSMA 204: a farm or a landing place may be located by coordinates instead of a street (issue 14)
-  coordinates: z
-    .strictObject({
-      lat: z.number({ error: 'must be a number' }).min(-90, 'must be -90 to 90').max(90, 'must be -90 to 90'),
-      lon: z.number({ error: 'must be a number' }).min(-180, 'must be -180 to 180').max(180, 'must be -180 to 180'),
-    })
-    .optional(),
-  gln: GlnSchema.optional(),
-  ffrn: FfrnSchema.optional(),
-  contact: z
-    .strictObject({
-      email: z.email('must be an email address').max(254).optional(),
-      phone: text(40).optional(),
-    })
-    .optional(),
-});
+/** At most this many bins a site: the site record holds them all, and putaway weighs each. */
+export const SITE_BINS_MAX = 2000;
+
+export const SiteInput = z
+  .strictObject({
+    kind: z.enum(SITE_KINDS, { error: `must be one of ${SITE_KINDS.join(', ')}` }),
+    name: text(200).min(1, 'must not be empty'),
+    phone: text(40).optional(),
+    address: z
+      .strictObject({
+        street: text(200).optional(),
+        city: text(100).optional(),
+        state: text(100).optional(),
+        postalCode: text(20).optional(),
+        country: text(60).optional(),
+      })
+      .optional(),
+    // FSMA 204: a farm or a landing place may be located by coordinates instead of a street (issue 14)
+    coordinates: z
+      .strictObject({
+        lat: z.number({ error: 'must be a number' }).min(-90, 'must be -90 to 90').max(90, 'must be -90 to 90'),
+        lon: z.number({ error: 'must be a number' }).min(-180, 'must be -180 to 180').max(180, 'must be -180 to 180'),
+      })
+      .optional(),
+    gln: GlnSchema.optional(),
+    ffrn: FfrnSchema.optional(),
+    contact: z
+      .strictObject({
+        email: z.email('must be an email address').max(254).optional(),
+        phone: text(40).optional(),
+      })
+      .optional(),
+    /** the storage bins of an internal site (issue 15): movements may name one, balances and pick lists show them */
+    bins: z.array(BinIdSchema).max(SITE_BINS_MAX, `must hold at most ${SITE_BINS_MAX} bins`).optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (!s.bins) return;
+    if (!isInternal(s.kind) && s.bins.length > 0)
+      ctx.addIssue({ code: 'custom', path: ['bins'], message: `a ${s.kind} holds no tracked stock, so it has no bins` });
+    const seen = new Set<string>();
+    s.bins.forEach((b, n) => {
+      if (seen.has(b)) ctx.addIssue({ code: 'custom', path: ['bins', n], message: `bin ${b} is listed twice` });
+      seen.add(b);
+    });
+  });
 export type SiteInput = z.infer<typeof SiteInput>;
 
 export type Site = SiteInput & { siteId: string; createdAt: string; updatedAt: string };
