@@ -113,7 +113,17 @@ export interface MasterDataStore {
   getSites(siteIds: Iterable<string>): Promise<Map<string, Site>>;
 }
 
-export type MasterDeps = { master: MasterDataStore; clock: Clock };
+export type MasterDeps = {
+  master: MasterDataStore;
+  clock: Clock;
+  /** the sites' bins index: with it, upsertSite refuses to drop a bin that still holds stock (PUT /sites passes it) */
+  lotIndex?: BinsIndex;
+};
+
+/** What upsertSite reads of the sites' bins index (LotIndex.binnedStockAt; typed here, as ledger.ts imports this module). */
+export type BinsIndex = {
+  binnedStockAt(siteId: string): AsyncIterable<{ gtin: string; lot: string; bins?: readonly { bin: string; q: number }[] }[]>;
+};
 
 /** Create or replace a product; `createdAt` survives a replace.
  * @example await upsertProduct(d, '09506000134352', { description: 'Romaine', unit: 'case', ftl: true, expiryAlertDays: 5 })
@@ -141,7 +151,25 @@ export async function upsertSite(d: MasterDeps, siteId: string, input: SiteInput
       { path: 'kind', message: 'cannot switch between internal (warehouse, store) and external kinds' },
     ]);
   }
+  if (existing && d.lotIndex) await refuseDroppingStockedBins(d.lotIndex, siteId, existing.bins ?? [], input.bins ?? []);
   return d.master.putSite({ ...input, siteId, createdAt: existing?.createdAt ?? now, updatedAt: now });
+}
+
+/**
+ * A bin that still holds stock may not leave the site's list: no movement could name it any more, and its stock would
+ * be stuck there. Reads the site's bins index only when the new list drops a bin.
+ */
+async function refuseDroppingStockedBins(lotIndex: BinsIndex, siteId: string, before: string[], after: string[]) {
+  const kept = new Set(after);
+  const dropped = new Set(before.filter((b) => !kept.has(b)));
+  if (dropped.size === 0) return;
+  for await (const page of lotIndex.binnedStockAt(siteId))
+    for (const h of page)
+      for (const b of h.bins ?? [])
+        if (b.q > 0 && dropped.has(b.bin))
+          throw new AppError('invalid_state', `Bin ${b.bin} of site ${siteId} still holds ${b.q} of lot ${h.lot} (${h.gtin}); move it out first`, [
+            { path: 'bins', message: `must keep bin ${b.bin}, which still holds stock` },
+          ]);
 }
 
 /** Read a site or fail with `site_not_found`. */

@@ -37,6 +37,18 @@ describe('bins on sites', () => {
   });
 });
 
+describe('dropping a bin', () => {
+  it('refuses to drop a bin that still holds stock (409, bins) and drops it once it is empty', async () => {
+    const d = await binned();
+    await recordMovements(d, [receive({ bin: 'A2', quantity: 2 })]);
+    const fewer = SiteInput.parse({ kind: 'warehouse', name: 'DC One', bins: ['A1', 'A3'] });
+    await expect(upsertSite(d, 'dc-1', fewer)).rejects.toMatchObject({ code: 'invalid_state', details: [{ path: 'bins' }] });
+    expect((await d.master.getSite('dc-1'))?.bins).toEqual(['A1', 'A2', 'A3']);
+    await recordMovements(d, [mv({ type: 'transfer', bin: 'A2', quantity: 2, counterparty: 'store-1', counterpartyBin: 'S1' })]);
+    expect((await upsertSite(d, 'dc-1', fewer)).bins).toEqual(['A1', 'A3']);
+  });
+});
+
 describe('movements at bins', () => {
   it('receives into a bin: the balance shows the bin and the entry delta carries it', async () => {
     // Prepare
