@@ -226,6 +226,21 @@ export const API_DOCS: Record<string, ApiDoc> = {
     query: { gtin: { schema: GtinSchema, required: true }, quantity: { schema: Quantity, required: true } },
     responses: { 200: '{siteId, gtin, quantity, picks}', 404: 'site or product not found', 409: 'insufficient_stock' },
   },
+  'get-site-putaway': {
+    tag: 'master data',
+    summary: 'The bin to store a receipt of a lot in at a site (putaway)',
+    description:
+      "The bin already holding that lot (reason holds-lot), else the first empty bin in the site's order (empty-bin), else the bin " +
+      'holding the fewest other lots (fewest-other-lots). Read from the bins index: a movement of the last second may be missing.',
+    params: { siteId: SiteIdSchema },
+    query: { gtin: { schema: GtinSchema, required: true }, lot: { schema: LotSchema, required: true } },
+    responses: {
+      200: '{siteId, gtin, lot, bin, reason, message}',
+      400: 'validation_failed: a bad or missing gtin or lot (details name it)',
+      404: 'site_not_found or product_not_found',
+      409: 'invalid_state: the site has no bins',
+    },
+  },
   'get-reports-lots': {
     tag: 'reports',
     summary: 'Per-lot figures for a GTIN (CSV with Accept: text/csv)',

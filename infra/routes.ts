@@ -154,6 +154,7 @@ export const ROUTES: readonly Route[] = [
     env: ['ALERTS_TOPIC_ARN'],
   },
   { method: 'GET', path: '/sites/{siteId}/pick', handler: 'get-site-pick', access: { table: 'read' } },
+  { method: 'GET', path: '/sites/{siteId}/putaway', handler: 'get-site-putaway', access: { table: 'read' } },
   { method: 'GET', path: '/reports/lots', handler: 'get-reports-lots', access: { table: 'read' } },
   // Labels (docs: README "Labels"): rendered on request; SSCCs are numbered from one counter item under LABEL#.
   { method: 'GET', path: '/labels/lots/{gtin}/{lot}', handler: 'get-label-lot', access: { table: 'read' } },

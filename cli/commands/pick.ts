@@ -11,6 +11,9 @@ export async function pick(api: ApiClient, siteId: string, gtin: string, quantit
     return 0;
   }
   console.log(`${bold(`Pick ${r.quantity}${r.unit ? ` ${r.unit}` : ''} of ${r.gtin} at ${r.siteId}`)} (first expiry, first out)`);
-  console.log(table([['lot', 'expiry', 'take', 'available'], ...r.picks.map((p) => [p.lot, p.expiry ?? 'none', p.quantity, p.available])]));
+  // a bin column only where the site uses bins (a line without one takes the lot's stock in no bin)
+  const binned = r.picks.some((p) => p.bin !== undefined);
+  const rows = r.picks.map((p) => [p.lot, p.expiry ?? 'none', ...(binned ? [p.bin ?? '-'] : []), p.quantity, p.available]);
+  console.log(table([['lot', 'expiry', ...(binned ? ['bin'] : []), 'take', 'available'], ...rows]));
   return 0;
 }

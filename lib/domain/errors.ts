@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   validation_failed: 400,
   product_not_found: 404,
   site_not_found: 404,
+  bin_not_found: 404,
   lot_not_found: 404,
   serial_not_found: 404,
   recall_not_found: 404,

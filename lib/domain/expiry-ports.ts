@@ -1,4 +1,4 @@
-import type { LotState } from './ledger.js';
+import type { LotState, StockHead } from './ledger.js';
 
 // The ports of expiry, QA alerts and FEFO picking: the lot index, the alert store and the alerts topic.
 
@@ -14,6 +14,11 @@ export interface LotIndex {
   expiringThrough(through: string): AsyncIterable<ExpiringLot[]>;
   /** Lots of one GTIN in FEFO order (expiry ascending, lots without expiry last) from `fromExpiry` on, a page at a time. */
   lotsByExpiry(gtin: string, fromExpiry: string): AsyncIterable<LotState[]>;
+  /**
+   * The stock heads at one site that hold stock in any of its bins (each with its `bins`), a page at a time, in no
+   * particular order; read from an index, so a movement of the last second may be missing (putaway).
+   */
+  binnedStockAt(siteId: string): AsyncIterable<StockHead[]>;
   /** An upper bound of `expiryAlertDays` over all products: never below the true maximum, possibly above it. */
   maxExpiryAlertDays(): Promise<number>;
 }

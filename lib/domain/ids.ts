@@ -95,6 +95,11 @@ export const SiteIdSchema = z
   .string({ error: 'must be a string' })
   .regex(/^[A-Za-z0-9._-]{1,64}$/, 'siteId must be 1-64 characters of A-Z a-z 0-9 . _ -');
 
+/** A storage bin within an internal site (CONTRACT.md `bins`): 1-64 characters `[A-Za-z0-9._-]`, as a siteId. */
+export const BinIdSchema = z
+  .string({ error: 'must be a string' })
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'bin must be 1-64 characters of A-Z a-z 0-9 . _ -');
+
 export const LotSchema = z
   .string({ error: 'must be a string' })
   .min(1, 'lot must be 1-20 characters')

@@ -8,8 +8,13 @@ export type LotKey = { gtin: string; lot: string };
 export const lotId = (k: LotKey) => `${k.gtin}|${k.lot}`;
 
 export type LotStatus = 'active' | 'on-hold' | 'recalled';
-/** What a lot's balance at one internal site holds: on hand now, and all that ever arrived there. */
-export type SiteBalance = { q: number; r: number };
+/** A lot's stock in one storage bin of a site (issue 15). */
+export type BinBalance = { bin: string; q: number };
+/**
+ * What a lot's balance at one internal site holds: on hand now, and all that ever arrived there; at a site with bins,
+ * the part of `q` in each bin (only bins holding stock, sorted by bin). `q` minus their sum is the unbinned remainder.
+ */
+export type SiteBalance = { q: number; r: number; bins?: BinBalance[] };
 
 /**
  * The lot's own item: its identity, its status (the source of truth) and the head of its chain (`seq`, `headHash`),
@@ -52,6 +57,8 @@ export type StockHead = LotKey & {
   defectReturns: number;
   serialsTotal: number;
   serialsInStock: number;
+  /** the part of `q` in each storage bin of the site (docs/ledger.md, Bins); absent when none holds stock */
+  bins?: BinBalance[];
   version: number;
   /** acceptance stamp of the last movement (or status change) that wrote it: the next one is stamped after it */
   lastAt: string;
@@ -89,7 +96,7 @@ export type LotState = LotMeta & {
 export function aggregateLot(meta: LotMeta, heads: Iterable<StockHead>, unchained?: number): LotState {
   const lot: LotState = { ...meta, balances: {}, serialsTotal: 0, serialsInStock: 0, sold: 0, defectReturns: 0 };
   for (const h of heads) {
-    if (h.q !== 0 || h.r !== 0) setBalance(lot, h.siteId, { q: h.q, r: h.r });
+    if (h.q !== 0 || h.r !== 0) setBalance(lot, h.siteId, balanceOf(h));
     lot.serialsTotal += h.serialsTotal;
     lot.serialsInStock += h.serialsInStock;
     lot.sold = q3((lot.sold ?? 0) + h.sold);
@@ -109,6 +116,10 @@ export function withClaims(lot: LotState, claims: number): LotState {
   if (claims > 0) lot.defectReturns = q3((lot.defectReturns ?? 0) + claims);
   return lot;
 }
+
+/** A stock head's balance (its bins copied, never shared). */
+export const balanceOf = (h: Pick<StockHead, 'q' | 'r' | 'bins'>): SiteBalance =>
+  h.bins?.length ? { q: h.q, r: h.r, bins: h.bins.map((b) => ({ bin: b.bin, q: b.q })) } : { q: h.q, r: h.r };
 
 /** The meta fields of a lot state (what the lot's own item holds). */
 export function metaOf(l: LotMeta): LotMeta {
@@ -167,7 +178,8 @@ export type EventRecord = {
 };
 
 export type LedgerEntryType = MovementType | 'hold' | 'release' | 'recall';
-export type Delta = { siteId: string; quantity: number };
+/** A stock change at one internal site; `bin` names the storage bin (absent: the site's unbinned stock, and hashed as before bins existed). */
+export type Delta = { siteId: string; quantity: number; bin?: string };
 
 /** One link of a lot's chain. `hash` = SHA-256 over the canonical JSON of every other field, `prevHash` included. */
 export type LedgerEntry = LotKey & {

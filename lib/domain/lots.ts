@@ -53,7 +53,8 @@ export type LotView = {
   statusReason?: string;
   onHand: number;
   unit: string;
-  balances: { siteId: string; quantity: number; received: number }[];
+  /** `bins` (issue 15) at a site where the lot has stock in bins; the rest of `quantity` is in no bin */
+  balances: { siteId: string; quantity: number; received: number; bins?: { bin: string; quantity: number }[] }[];
   serials?: { inStock: number; total: number };
   tlcSource?: string;
   tlcSourceReference?: string;
@@ -79,7 +80,12 @@ export async function lotView(d: LotDeps, k: LotKey, lot?: LotState): Promise<Lo
   const [product, unchained] = await Promise.all([d.master.getProduct(l.gtin), l.unchained ?? d.ledger.unchainedCount(k)]);
   const balances = Object.entries(l.balances)
     .filter(([, b]) => b.q !== 0 || b.r !== 0)
-    .map(([siteId, b]) => ({ siteId, quantity: b.q, received: b.r }))
+    .map(([siteId, b]) => ({
+      siteId,
+      quantity: b.q,
+      received: b.r,
+      ...(b.bins?.length ? { bins: b.bins.map((x) => ({ bin: x.bin, quantity: x.q })) } : {}),
+    }))
     .sort((a, b) => a.siteId.localeCompare(b.siteId));
   return {
     gtin: l.gtin,

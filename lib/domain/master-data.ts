@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
-import { GlnSchema, type Gtin, GtinSchema, LotSchema, SiteIdSchema, TextSchema } from './ids.js';
+import { BinIdSchema, GlnSchema, type Gtin, GtinSchema, LotSchema, SiteIdSchema, TextSchema } from './ids.js';
 import { FfrnSchema } from './movement-kdes.js';
 
 export const PRODUCT_UNITS_MAX = 16;
@@ -54,40 +54,56 @@ export const isInternal = (kind: SiteKind) => INTERNAL_KINDS.includes(kind);
 
 const text = (max: number) => TextSchema(max, { trim: true, min: 0 });
 
-export const SiteInput = z.strictObject({
-  kind: z.enum(SITE_KINDS, { error: `must be one of ${SITE_KINDS.join(', ')}` }),
-  name: text(200).min(1, 'must not be empty'),
-  phone: text(40).optional(),
-  address: z
-    .strictObject({
-      street: text(200).optional(),
-      city: text(100).optional(),
-      state: text(100).optional(),
-      postalCode: text(20).optional(),
-      country: text(60).optional(),
-    })
-    .optional(),
-  // FSMA 204: a farm or a landing place may be located by coordinates instead of a street (issue 14)
-  coordinates: z
-    .strictObject({
-      lat: z.number({ error: 'must be a number' }).min(-90, 'must be -90 to 90').max(90, 'must be -90 to 90'),
-      lon: z.number({ error: 'must be a number' }).min(-180, 'must be -180 to 180').max(180, 'must be -180 to 180'),
-    })
-    .optional(),
-  gln: GlnSchema.optional(),
-  ffrn: FfrnSchema.optional(),
-  contact: z
-    .strictObject({
-      email: z.email('must be an email address').max(254).optional(),
-      phone: text(40).optional(),
-      channels: z
-        .array(z.enum(['email', 'sms', 'webhook'], 'must be email, sms or webhook'))
-        .max(3, 'at most 3 channels')
-        .refine((c) => new Set(c).size === c.length, 'names a channel twice')
-        .optional(),
-    })
-    .optional(),
-});
+/** At most this many bins a site: the site record holds them all, and putaway weighs each. */
+export const SITE_BINS_MAX = 2000;
+
+export const SiteInput = z
+  .strictObject({
+    kind: z.enum(SITE_KINDS, { error: `must be one of ${SITE_KINDS.join(', ')}` }),
+    name: text(200).min(1, 'must not be empty'),
+    phone: text(40).optional(),
+    address: z
+      .strictObject({
+        street: text(200).optional(),
+        city: text(100).optional(),
+        state: text(100).optional(),
+        postalCode: text(20).optional(),
+        country: text(60).optional(),
+      })
+      .optional(),
+    // FSMA 204: a farm or a landing place may be located by coordinates instead of a street (issue 14)
+    coordinates: z
+      .strictObject({
+        lat: z.number({ error: 'must be a number' }).min(-90, 'must be -90 to 90').max(90, 'must be -90 to 90'),
+        lon: z.number({ error: 'must be a number' }).min(-180, 'must be -180 to 180').max(180, 'must be -180 to 180'),
+      })
+      .optional(),
+    gln: GlnSchema.optional(),
+    ffrn: FfrnSchema.optional(),
+    contact: z
+      .strictObject({
+        email: z.email('must be an email address').max(254).optional(),
+        phone: text(40).optional(),
+        channels: z
+          .array(z.enum(['email', 'sms', 'webhook'], 'must be email, sms or webhook'))
+          .max(3, 'at most 3 channels')
+          .refine((c) => new Set(c).size === c.length, 'names a channel twice')
+          .optional(),
+      })
+      .optional(),
+    /** the storage bins of an internal site (issue 15): movements may name one, balances and pick lists show them */
+    bins: z.array(BinIdSchema).max(SITE_BINS_MAX, `must hold at most ${SITE_BINS_MAX} bins`).optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (!s.bins) return;
+    if (!isInternal(s.kind) && s.bins.length > 0)
+      ctx.addIssue({ code: 'custom', path: ['bins'], message: `a ${s.kind} holds no tracked stock, so it has no bins` });
+    const seen = new Set<string>();
+    s.bins.forEach((b, n) => {
+      if (seen.has(b)) ctx.addIssue({ code: 'custom', path: ['bins', n], message: `bin ${b} is listed twice` });
+      seen.add(b);
+    });
+  });
 export type SiteInput = z.infer<typeof SiteInput>;
 
 export type Site = SiteInput & { siteId: string; createdAt: string; updatedAt: string };
@@ -102,7 +118,17 @@ export interface MasterDataStore {
   getSites(siteIds: Iterable<string>): Promise<Map<string, Site>>;
 }
 
-export type MasterDeps = { master: MasterDataStore; clock: Clock };
+export type MasterDeps = {
+  master: MasterDataStore;
+  clock: Clock;
+  /** the sites' bins index: with it, upsertSite refuses to drop a bin that still holds stock (PUT /sites passes it) */
+  lotIndex?: BinsIndex;
+};
+
+/** What upsertSite reads of the sites' bins index (LotIndex.binnedStockAt; typed here, as ledger.ts imports this module). */
+export type BinsIndex = {
+  binnedStockAt(siteId: string): AsyncIterable<{ gtin: string; lot: string; bins?: readonly { bin: string; q: number }[] }[]>;
+};
 
 /** Create or replace a product; `createdAt` survives a replace.
  * @example await upsertProduct(d, '09506000134352', { description: 'Romaine', unit: 'case', ftl: true, expiryAlertDays: 5 })
@@ -130,7 +156,25 @@ export async function upsertSite(d: MasterDeps, siteId: string, input: SiteInput
       { path: 'kind', message: 'cannot switch between internal (warehouse, store) and external kinds' },
     ]);
   }
+  if (existing && d.lotIndex) await refuseDroppingStockedBins(d.lotIndex, siteId, existing.bins ?? [], input.bins ?? []);
   return d.master.putSite({ ...input, siteId, createdAt: existing?.createdAt ?? now, updatedAt: now });
+}
+
+/**
+ * A bin that still holds stock may not leave the site's list: no movement could name it any more, and its stock would
+ * be stuck there. Reads the site's bins index only when the new list drops a bin.
+ */
+async function refuseDroppingStockedBins(lotIndex: BinsIndex, siteId: string, before: string[], after: string[]) {
+  const kept = new Set(after);
+  const dropped = new Set(before.filter((b) => !kept.has(b)));
+  if (dropped.size === 0) return;
+  for await (const page of lotIndex.binnedStockAt(siteId))
+    for (const h of page)
+      for (const b of h.bins ?? [])
+        if (b.q > 0 && dropped.has(b.bin))
+          throw new AppError('invalid_state', `Bin ${b.bin} of site ${siteId} still holds ${b.q} of lot ${h.lot} (${h.gtin}); move it out first`, [
+            { path: 'bins', message: `must keep bin ${b.bin}, which still holds stock` },
+          ]);
 }
 
 /** Read a site or fail with `site_not_found`. */

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { DateSchema, GtinSchema, InstantSchema, LotSchema, QuantitySchema, SerialSchema, SiteIdSchema, TextSchema, UnitAmountSchema } from './ids.js';
+import {
+  BinIdSchema,
+  DateSchema,
+  GtinSchema,
+  InstantSchema,
+  LotSchema,
+  QuantitySchema,
+  SerialSchema,
+  SiteIdSchema,
+  TextSchema,
+  UnitAmountSchema,
+} from './ids.js';
 
 export const MOVEMENT_TYPES = [
   'receive',
@@ -28,6 +39,8 @@ export const TransformInput = z.strictObject({
   gtin: GtinSchema,
   lot: LotSchema,
   quantity: quantity.refine((n) => n > 0, 'must be greater than 0'),
+  /** the bin of `site` the input is consumed from (issue 15); without it, the site's unbinned stock */
+  bin: BinIdSchema.optional(),
 });
 
 /** One movement record as the API takes it (CONTRACT.md, Movements). */
@@ -43,6 +56,10 @@ export const Movement = z
     serials: z.array(SerialSchema).min(1, 'must not be empty when given').max(1000, 'at most 1000 serials').optional(),
     site: SiteIdSchema,
     counterparty: SiteIdSchema.optional(),
+    /** the storage bin within `site` (one of its `bins`); without it, the site's unbinned stock (docs/ledger.md, Bins) */
+    bin: BinIdSchema.optional(),
+    /** transfer only: the bin at the destination (`counterparty`) */
+    counterpartyBin: BinIdSchema.optional(),
     expiry: DateSchema.optional(),
     productionDate: DateSchema.optional(),
     tlcSource: SiteIdSchema.optional(),
@@ -71,6 +88,10 @@ export const Movement = z
       ctx.addIssue({ code: 'custom', path: ['counterparty'], message: 'is required for transfer (the destination site)' });
     if (m.type === 'transfer' && m.counterparty === m.site)
       ctx.addIssue({ code: 'custom', path: ['counterparty'], message: 'must differ from site for transfer' });
+    if (m.counterpartyBin !== undefined && m.type !== 'transfer')
+      ctx.addIssue({ code: 'custom', path: ['counterpartyBin'], message: 'is only allowed for transfer (the bin at the destination)' });
+    if (m.bin !== undefined && m.type === 'cool')
+      ctx.addIssue({ code: 'custom', path: ['bin'], message: 'is not allowed for cool, which changes no stock' });
     if (m.type === 'transform' && !m.inputs)
       ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'is required for transform (1-50 input lots)' });
     // initial-pack may name the harvested RAC lots it packed (FSMA 204 KDEs; they are not consumed)
@@ -82,6 +103,12 @@ export const Movement = z
           if (seen.has(k)) ctx.addIssue({ code: 'custom', path: ['inputs', n], message: `input lot ${i.gtin}/${i.lot} is listed twice` });
           if (i.gtin === m.gtin && i.lot === m.lot)
             ctx.addIssue({ code: 'custom', path: ['inputs', n], message: `a ${m.type} cannot take the lot it produces as input` });
+          if (i.bin !== undefined && m.type !== 'transform')
+            ctx.addIssue({
+              code: 'custom',
+              path: ['inputs', n, 'bin'],
+              message: 'is only allowed for transform inputs (initial-pack consumes none)',
+            });
           seen.add(k);
         });
       }

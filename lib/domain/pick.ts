@@ -1,3 +1,4 @@
+import { pickLocations } from './bins.js';
 import type { Clock } from './clock.js';
 import { todayOf } from './dates.js';
 import { AppError } from './errors.js';
@@ -8,7 +9,8 @@ import { isInternal, type MasterDataStore, requireProduct, requireSite } from '.
 
 export type PickDeps = { lotIndex: Pick<LotIndex, 'lotsByExpiry'>; master: MasterDataStore; clock: Clock };
 
-export type PickLine = { lot: string; expiry: string | null; quantity: number; available: number };
+/** One line of a pick list; `bin` names the storage bin where the lot is binned (absent: its stock in no bin). `available`: what that bin (or the unbinned stock) holds. */
+export type PickLine = { lot: string; expiry: string | null; quantity: number; available: number; bin?: string };
 export type PickList = { siteId: string; gtin: string; quantity: number; unit: string; picks: PickLine[] };
 
 /**
@@ -27,12 +29,17 @@ export function fefoTake(
   let available = 0;
   for (const lot of lots) {
     if (remaining <= 0) break;
-    const atSite = balanceAt(lot, siteId)?.q ?? 0;
-    if (atSite <= 0 || effectiveStatus(lot, today) !== 'active') continue;
-    const take = Math.min(atSite, remaining);
-    picks.push({ lot: lot.lot, expiry: lot.expiry ?? null, quantity: take, available: atSite });
+    const balance = balanceAt(lot, siteId);
+    const atSite = balance?.q ?? 0;
+    if (!balance || atSite <= 0 || effectiveStatus(lot, today) !== 'active') continue;
     available = q3(available + atSite);
-    remaining = q3(remaining - take);
+    // one line per bin holding the lot (by bin), then its unbinned stock: every line says where to take it from
+    for (const at of pickLocations(balance)) {
+      if (remaining <= 0) break;
+      const take = Math.min(at.q, remaining);
+      picks.push({ lot: lot.lot, expiry: lot.expiry ?? null, quantity: take, available: at.q, ...(at.bin !== undefined ? { bin: at.bin } : {}) });
+      remaining = q3(remaining - take);
+    }
   }
   return { picks, available, covered: remaining <= 0 };
 }

@@ -1,9 +1,11 @@
+import { binQuantity, unbinnedOf, withBinChange } from './bins.js';
 import { GENESIS_HASH } from './canonical.js';
 import type { Issue } from './errors.js';
 import { movementWarnings } from './kde-warnings.js';
 import {
   actionCount,
   balanceAt,
+  balanceOf,
   contentHash,
   type Delta,
   effectiveStatus,
@@ -23,6 +25,7 @@ import {
   q3,
   type SerialState,
   type SerialStatus,
+  type SiteBalance,
   type Snapshot,
   type StockHead,
   setBalance,
@@ -37,7 +40,7 @@ export type Rejection = { code: string; message: string; errors: Issue[] };
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; rejection: Rejection };
 
 /** A lot a transform consumes: as read, as it is after the transform, and how much it gave. */
-type Consumed = { read: LotRead; lot: LotState; quantity: number };
+type Consumed = { read: LotRead; lot: LotState; quantity: number; bin?: string };
 
 /**
  * The state a movement plans against: the lot's meta, the balances of the stock heads it read, and counters from
@@ -45,7 +48,7 @@ type Consumed = { read: LotRead; lot: LotState; quantity: number };
  */
 function working(read: LotRead): LotState {
   const lot: LotState = { ...structuredClone(read.meta), balances: {}, serialsTotal: 0, serialsInStock: 0, sold: 0, defectReturns: 0 };
-  for (const h of read.heads.values()) setBalance(lot, h.siteId, { q: h.q, r: h.r });
+  for (const h of read.heads.values()) setBalance(lot, h.siteId, balanceOf(h));
   return lot;
 }
 
@@ -80,6 +83,7 @@ function lotWrite(read: LotRead | undefined, lot: LotState, sites: string[], cou
       defectReturns: old?.defectReturns ?? 0,
       serialsTotal: old?.serialsTotal ?? 0,
       serialsInStock: old?.serialsInStock ?? 0,
+      ...(b.bins?.length ? { bins: b.bins } : {}),
       version: (old?.version ?? 0) + 1,
       lastAt: at,
       status: meta.status,
@@ -108,7 +112,8 @@ export function planMovement(m: Movement, snap: Snapshot, now: string, txToken: 
   const rule = MOVEMENT_RULES[m.type];
   const product = snap.products.get(m.gtin);
   if (!product) return rejected(refusal('product_not_found', `Unknown product ${m.gtin}: PUT /products/${m.gtin} first`, 'gtin'));
-  const before = checkSite(m, snap, product) ?? checkCounterparty(m, rule, snap) ?? checkTlcSource(m, snap) ?? checkLot(m, rule, snap);
+  const before =
+    checkSite(m, snap, product) ?? checkCounterparty(m, rule, snap) ?? checkBins(m, snap) ?? checkTlcSource(m, snap) ?? checkLot(m, rule, snap);
   if (before) return rejected(before);
 
   const read = snap.lots.get(lotId(m));
@@ -196,6 +201,28 @@ function checkCounterparty(m: Movement, rule: MovementRule, snap: Snapshot): Rej
   const want = rule.counterpartyKind;
   if (want && !KIND_FITS[want.must](counterparty.kind))
     return refusal('validation_failed', want.refusal(m.counterparty, counterparty.kind), 'counterparty');
+  return undefined;
+}
+
+/** The bins a movement names are bins of their sites (`bin` and transform inputs' at `site`, `counterpartyBin` at `counterparty`). */
+function checkBins(m: Movement, snap: Snapshot): Rejection | undefined {
+  const named: [string | undefined, string | undefined, string][] = [
+    [m.bin, m.site, 'bin'],
+    [m.counterpartyBin, m.counterparty, 'counterpartyBin'],
+    ...(m.inputs ?? []).map((i, n): [string | undefined, string, string] => [i.bin, m.site, `inputs.${n}.bin`]),
+  ];
+  for (const [bin, siteId, path] of named) {
+    if (bin === undefined || siteId === undefined) continue;
+    const bins = snap.sites.get(siteId)?.bins ?? [];
+    if (!bins.includes(bin))
+      return refusal(
+        'bin_not_found',
+        bins.length
+          ? `Site ${siteId} has no bin ${bin}: PUT /sites/${siteId} with it in bins first`
+          : `Site ${siteId} has no bins; a movement there names none`,
+        path,
+      );
+  }
   return undefined;
 }
 
@@ -332,34 +359,52 @@ function serialHere(m: Movement, s: string, cur: SerialState | undefined, path: 
 function stockDeltas(m: Movement, rule: MovementRule): Delta[] {
   const qty = Math.abs(m.quantity);
   const atSite = rule.site === 'signed' ? m.quantity : rule.site * qty;
-  const deltas: Delta[] = atSite === 0 ? [] : [{ siteId: m.site, quantity: atSite }];
+  const deltas: Delta[] = atSite === 0 ? [] : [{ siteId: m.site, quantity: atSite, ...(m.bin !== undefined ? { bin: m.bin } : {}) }];
   if (rule.counterparty === 1) {
     // The schema asks such types for a counterparty; a record without one never reaches the planner.
     if (m.counterparty === undefined) throw new Error(`a ${m.type} moves stock to its counterparty, and ${m.eventId} names none`);
-    deltas.push({ siteId: m.counterparty, quantity: qty });
+    deltas.push({ siteId: m.counterparty, quantity: qty, ...(m.counterpartyBin !== undefined ? { bin: m.counterpartyBin } : {}) });
   }
   return deltas;
 }
 
 /**
- * Apply stock changes to a lot's balances; refuse any that would take a site below zero. A gain counts toward what
- * arrived at the site unless it is a count correction (`arrives` false).
+ * Apply stock changes to a lot's balances; refuse any that would take a site below zero, or the bin it names (or,
+ * naming none, the site's unbinned remainder) below zero. A gain counts toward what arrived at the site unless it is
+ * a count correction (`arrives` false).
  */
 function applyDeltas(lot: LotState, deltas: Delta[], stock: { type: LedgerEntryType; arrives: boolean }, path: string): Rejection | undefined {
   for (const d of deltas) {
     const cur = balanceAt(lot, d.siteId) ?? { q: 0, r: 0 };
     const next = q3(cur.q + d.quantity);
-    if (next < 0)
-      return {
-        code: 'insufficient_stock',
-        message: `Lot ${lot.lot} of ${lot.gtin} has ${cur.q} on hand at ${d.siteId}; ${stock.type} of ${-d.quantity} would take it below zero`,
-        errors: [{ path, message: `only ${cur.q} on hand at ${d.siteId}` }],
-      };
+    const short = shortfall(lot, cur, d, stock.type, path);
+    if (next < 0 || short)
+      return (
+        short ?? {
+          code: 'insufficient_stock',
+          message: `Lot ${lot.lot} of ${lot.gtin} has ${cur.q} on hand at ${d.siteId}; ${stock.type} of ${-d.quantity} would take it below zero`,
+          errors: [{ path, message: `only ${cur.q} on hand at ${d.siteId}` }],
+        }
+      );
     const arrived = d.quantity > 0 && stock.arrives ? d.quantity : 0;
-    setBalance(lot, d.siteId, { q: next, r: q3(cur.r + arrived) });
+    const bins = d.bin !== undefined ? withBinChange(cur.bins, d.bin, d.quantity) : cur.bins;
+    setBalance(lot, d.siteId, { q: next, r: q3(cur.r + arrived), ...(bins?.length ? { bins } : {}) });
     if (next === 0 && cur.r + arrived === 0) delete lot.balances[d.siteId];
   }
   return undefined;
+}
+
+/** A take from a bin (or from the unbinned remainder) beyond what it holds, though the site may hold enough elsewhere. */
+function shortfall(lot: LotState, cur: SiteBalance, d: Delta, type: LedgerEntryType, path: string): Rejection | undefined {
+  if (d.quantity >= 0) return undefined;
+  const here = d.bin !== undefined ? binQuantity(cur, d.bin) : unbinnedOf(cur);
+  if (q3(here + d.quantity) >= 0 || (d.bin === undefined && !cur.bins?.length)) return undefined;
+  const where = d.bin !== undefined ? `in bin ${d.bin}` : `outside its bins (${q3(cur.q - here)} are in bins: name the bin)`;
+  return {
+    code: 'insufficient_stock',
+    message: `Lot ${lot.lot} of ${lot.gtin} has ${here} on hand at ${d.siteId} ${where}; ${type} of ${-d.quantity} would take it below zero`,
+    errors: [{ path, message: `only ${here} on hand at ${d.siteId} ${d.bin !== undefined ? `in bin ${d.bin}` : 'outside its bins'}` }],
+  };
 }
 
 /** The lot totals the type's rule keeps: units sold, units returned for a defect. */
@@ -381,9 +426,10 @@ function consumeInputs(m: Movement, snap: Snapshot, consumed: Consumed[]): Rejec
     const st = effectiveStatus(read.meta, date);
     if (st !== 'active') return refusal('lot_blocked', blockedMessage(input.lot, st, read.meta, 'used as a transform input'), `inputs.${n}.lot`);
     const next = working(read);
-    const refused = applyDeltas(next, [{ siteId: m.site, quantity: -input.quantity }], { type: m.type, arrives: false }, `inputs.${n}.quantity`);
+    const delta: Delta = { siteId: m.site, quantity: -input.quantity, ...(input.bin !== undefined ? { bin: input.bin } : {}) };
+    const refused = applyDeltas(next, [delta], { type: m.type, arrives: false }, `inputs.${n}.quantity`);
     if (refused) return refused;
-    consumed.push({ read, lot: next, quantity: input.quantity });
+    consumed.push({ read, lot: next, quantity: input.quantity, ...(input.bin !== undefined ? { bin: input.bin } : {}) });
   }
   return undefined;
 }
@@ -436,7 +482,7 @@ function writeEntries(m: Movement, rule: MovementRule, w: Written): [UnchainedEn
       quantity: c.quantity,
       unit: (w.snap.products.get(c.lot.gtin) as Product).unit,
       output: { gtin: m.gtin, lot: m.lot },
-      deltas: [{ siteId: m.site, quantity: -c.quantity }],
+      deltas: [{ siteId: m.site, quantity: -c.quantity, ...(c.bin !== undefined ? { bin: c.bin } : {}) }],
     }),
   );
   return [head, ...inputs];

@@ -70,13 +70,20 @@ export function metaItem(l: LotMeta): Item {
 /** A lot's head item (its meta) from a lot state: what a forger rewrites together with a chain. */
 export const lotItem = (l: LotState): Item => metaItem(l);
 
-/** A stock head as an item, in the sparse expiry index (sharded) while it has stock and the lot an expiry. */
+/** The GSI1 partition of a site's stock heads that hold stock in bins, one of GSI2_SHARDS by lot (putaway reads all). */
+export const binsIndexKey = (siteId: string, shard: number) => `BINS#${siteId}#${shard}`;
+
+/**
+ * A stock head as an item, in the sparse expiry index (sharded) while it has stock and the lot an expiry, and in the
+ * sparse bins index of its site (GSI1, sharded by lot) while it holds stock in any bin.
+ */
 export function stockHeadItem(h: StockHead): Item {
   return {
     ...keys.stock(h, h.siteId),
     entity: 'stock',
     ...h,
     ...(h.expiry && h.q > 0 ? { gsi2pk: `EXPIRY#${shardOf(h.gtin, h.lot, h.siteId)}`, gsi2sk: `${h.expiry}#${h.gtin}#${h.lot}#${h.siteId}` } : {}),
+    ...(h.bins?.some((b) => b.q > 0) ? { gsi1pk: binsIndexKey(h.siteId, shardOf(h.gtin, h.lot)), gsi1sk: `${h.gtin}#${h.lot}` } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import type { ExpiringLot, LotIndex } from '../domain/expiry-ports.js';
 import { aggregateLot, type LotKey, type LotMeta, type LotState, lotId, type StockHead, setBalance } from '../domain/ledger.js';
 import { compareText } from '../domain/paging.js';
 import { written } from './conditional.js';
-import { GSI2_SHARDS } from './dynamo-ledger-store.js';
+import { binsIndexKey, GSI2_SHARDS } from './dynamo-ledger-store.js';
 import { fromItem } from './items.js';
 import { keys } from './keys.js';
 import { queryAll } from './query-all.js';
@@ -72,6 +72,16 @@ export class DynamoLotIndex implements LotIndex {
       ExpressionAttributeValues: { ':pk': `GTIN#${gtin}`, ':from': fromExpiry },
     }))
       yield await mapLimit(metas, 8, async (meta) => aggregateLot({ ...meta, statusVersion: meta.statusVersion ?? 0 }, await this.headsOf(meta)));
+  }
+
+  /** GSI1 `BINS#{siteId}#{0..15}`: the site's stock heads with stock in bins, shard by shard. */
+  async *binnedStockAt(siteId: string): AsyncIterable<StockHead[]> {
+    for (let shard = 0; shard < GSI2_SHARDS; shard++)
+      yield* this.pages<StockHead>({
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': binsIndexKey(siteId, shard) },
+      });
   }
 
   private async headsOf(k: LotKey): Promise<StockHead[]> {

@@ -9,7 +9,7 @@ import { TABLE } from '../table-schema.js';
  * | product             | PRODUCT#{gtin}         | PRODUCT         | PRODUCTS / {gtin}                          |                                |                                               |
  * | site                | SITE#{siteId}          | SITE            |                                            |                                |                                               |
  * | site contact        | CONTACT#{siteId}       | CONTACT         |                                            |                                |                                               |
- * | stock head          | LOT#{gtin}#{lot}       | BAL#{siteId}    |                                            | EXPIRY#{0..15} / {expiry}#{gtin}#{lot}#{siteId} |                              |
+ * | stock head          | LOT#{gtin}#{lot}       | BAL#{siteId}    | BINS#{siteId}#{0..15} / {gtin}#{lot} (sparse) | EXPIRY#{0..15} / {expiry}#{gtin}#{lot}#{siteId} |                              |
  * | lot meta (chain head)| LOT#{gtin}#{lot}      | LOT             | GTIN#{gtin} / {expiry}#{lot}               |                                |                                               |
  * | pending entry       | LOT#{gtin}#{lot}       | PEND#{at}#{eventId}#{n} |                                    | UNCHAINED#{0..15} / {at}#{gtin}#{lot} |                                        |
  * | ledger entry        | LOT#{gtin}#{lot}       | SEQ#{seq:12}    |                                            |                                | DAY#{yyyy-mm-dd} / {at}#{gtin}#{lot}#{seq:12} |
@@ -27,7 +27,8 @@ import { TABLE } from '../table-schema.js';
  *
  * Lots without an expiry sort last in GSI1 as `9999-12-31`. GSI2 holds only stock heads with stock on hand and an
  * expiry, so the daily expiry check reads the lots near expiry, not every lot, and the pending entries the sequencer
- * has not chained yet (its sweep's list); both families are sharded 16 ways (docs/ledger.md). Every item also carries an `entity` tag.
+ * has not chained yet (its sweep's list); both families are sharded 16 ways (docs/ledger.md). GSI1 `BINS#` holds
+ * only stock heads with stock in a bin, sharded by lot: the putaway of a site reads its 16 shards. Every item also carries an `entity` tag.
  */
 
 /** The attributes the stores add to a domain record (keys, index keys, entity tag, TTL); `fromItem` drops them. */

@@ -105,6 +105,13 @@ export class InMemoryLotIndex implements LotIndex {
       yield structuredClone(lots.slice(i, i + 2));
     }
   }
+  async *binnedStockAt(siteId: string) {
+    const heads = [...this.ledger.heads.values()]
+      .flatMap((byLot) => [...byLot.values()])
+      .filter((h) => h.siteId === siteId && h.bins?.some((b) => b.q > 0));
+    this.reads += heads.length;
+    if (heads.length) yield structuredClone(heads);
+  }
   maxExpiryAlertDays() {
     return this.maxDays();
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { binRows } from '../../web/src/lib/bin-rows.js';
 import { bySite } from '../../web/src/lib/expiry-board.js';
 import { recallSeries } from '../../web/src/lib/recall-series.js';
 import { interpretSearch, looksLikeGs1 } from '../../web/src/lib/search.js';
@@ -300,5 +301,30 @@ describe('rank layout of large traces', () => {
     const chain = Array.from({ length: 20_000 }, (_, i) => ({ id: `n${i}` }));
     const links = chain.slice(1).map((n, i) => ({ id: `l${i}`, source: `n${i}`, target: n.id }));
     expect(rankLayout({ nodes: chain, edges: links } as never).get('n19999')?.x).toBeGreaterThan(0);
+  });
+});
+
+describe('lot balances table', () => {
+  it('shows one row per bin and one for the stock in no bin, adding up to the site balance', () => {
+    const rows = binRows([
+      {
+        siteId: 'dc-1',
+        quantity: 10,
+        received: 12,
+        bins: [
+          { bin: 'A1', quantity: 4 },
+          { bin: 'A2', quantity: 5 },
+        ],
+      },
+      { siteId: 'store-1', quantity: 3, received: 3 },
+      { siteId: 'store-2', quantity: 2, received: 2, bins: [{ bin: 'S1', quantity: 2 }] },
+    ]);
+    expect(rows.map((r) => [r.siteId, r.bin, r.quantity, r.received])).toEqual([
+      ['dc-1', 'A1', 4, undefined],
+      ['dc-1', 'A2', 5, undefined],
+      ['dc-1', '–', 1, undefined],
+      ['store-1', '–', 3, 3],
+      ['store-2', 'S1', 2, undefined],
+    ]);
   });
 });

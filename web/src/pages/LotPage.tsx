@@ -16,6 +16,7 @@ import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ErrorAlert, ForManagers, Link, MANAGERS_ONLY } from '../components/ui';
 import { apiFetch, errorOf, get, lotPath, post, seg } from '../lib/api';
+import { binRows } from '../lib/bin-rows';
 import { fmtQty, fmtTime } from '../lib/time';
 import type { LedgerPage, Lot, VerifyLot } from '../lib/types';
 
@@ -198,17 +199,7 @@ export default function LotPage() {
   const lot = useQuery({ queryKey: ['lot', gtin, code], queryFn: () => get<Lot>(lotPath(gtin, code)) });
   const l = lot.data;
   const base = `/console/lots/${seg(gtin)}/${seg(code)}`;
-  const binRows = (l?.balances ?? []).flatMap((b) =>
-    b.bins && b.bins.length > 0
-      ? b.bins.map((bin) => ({
-          key: `${b.siteId}/${bin.bin}`,
-          siteId: b.siteId,
-          bin: bin.bin,
-          quantity: bin.quantity,
-          received: undefined as number | undefined,
-        }))
-      : [{ key: b.siteId, siteId: b.siteId, bin: '–', quantity: b.quantity, received: b.received as number | undefined }],
-  );
+  const rows = binRows(l?.balances ?? []);
   return (
     <ContentLayout
       header={
@@ -270,7 +261,7 @@ export default function LotPage() {
             </Container>
             <Table
               header={<Header variant="h2">Balances per site and bin</Header>}
-              items={binRows}
+              items={rows}
               trackBy="key"
               empty={<Box textAlign="center">No stock anywhere</Box>}
               columnDefinitions={[
