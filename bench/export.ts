@@ -20,9 +20,10 @@ const DAY0 = Date.UTC(2025, 0, 1);
 
 /**
  * `movements` ledger entries over `days` days (receipts, shipments, transfers: every one an FSMA row, transfers two),
- * 100 per lot, written straight to the table with BatchWriteItem (entryItem, so GSI3 lists them by day).
+ * 100 per lot, written straight to the table with BatchWriteItem (entryItem, so GSI3 lists them by day). The FDA
+ * request benchmark seeds the same entries.
  */
-async function seed(table: string, movements: number, days: number) {
+export async function seedExportEntries(table: string, movements: number, days: number) {
   const doc = documentClient();
   const run = randomUUID().slice(0, 6);
   const perLot = 100;
@@ -186,7 +187,7 @@ function spawnChild(file: string, exportId: string, env: Record<string, string>)
 export async function exportBenchmark(env: Record<string, string>, opts: { movements: number; days: number }) {
   const table = env.TABLE_NAME as string;
   const seedStart = performance.now();
-  const seeded = await seed(table, opts.movements, opts.days);
+  const seeded = await seedExportEntries(table, opts.movements, opts.days);
   const seedMs = performance.now() - seedStart;
   const raw = await rawQueryRate(table, seeded.from, seeded.to);
   const doc = documentClient();

@@ -7,6 +7,7 @@ import { startLocalStack } from '../infra/local/stack.js';
 import { consoleBenchmark } from './console.js';
 import { expiryBenchmark } from './expiry.js';
 import { exportBenchmark } from './export.js';
+import { fdaBenchmark } from './fda.js';
 import { hotLotSection } from './hotlot-section.js';
 import { ingestBenchmark, rawBatchWriteRate } from './ingest.js';
 import { recallBenchmark } from './recall.js';
@@ -20,7 +21,7 @@ import { traceBenchmark } from './trace-recall.js';
  */
 async function main() {
   const scale = Number(process.env.BENCH_SCALE ?? 1);
-  // BENCH_ONLY=export,trace runs just those sections (ingest, hotlot, expiry, trace, trace-ratio, recall, export, console); all by default.
+  // BENCH_ONLY=export,trace runs just those sections (ingest, hotlot, expiry, trace, trace-ratio, recall, export, fda, console); all by default.
   const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
   const runs = (section: string) => !only || only.includes(section);
   const dataDir = mkdtempSync(join(tmpdir(), 'lotledger-bench-'));
@@ -158,6 +159,21 @@ async function main() {
         `  raw Query (GSI3)   ${xb.raw.items} items in ${(xb.raw.ms / 1000).toFixed(1)} s: ${xb.raw.itemsPerSec.toFixed(0)} items/s (same items, same DynamoDB Local)`,
       );
       console.log(`  ratio              ${(xb.entriesPerSec / xb.raw.itemsPerSec).toFixed(2)} (export entries/s ÷ raw Query items/s; aim ≥ 0.7)`);
+    }
+
+    // FDA records request: the package (XLSX, CSV, EPCIS, ZIP) through the API
+    if (runs('fda')) {
+      const movements = Math.max(1000, Math.round(100_000 * scale));
+      const fb = await fdaBenchmark(stack.env.TABLE_NAME as string, stack.url, post, { movements, days: Math.max(1, Math.round(10 * scale)) });
+      console.log(`\n## fda: FDA request package of ${fb.seeded} movements (seeded with BatchWriteItem in ${(fb.seedMs / 1000).toFixed(1)} s)`);
+      console.log(`  POST /fda-requests answered in ${fb.answeredMs.toFixed(0)} ms`);
+      console.log(
+        `  ready              ${(fb.readyMs / 1000).toFixed(1)} s after the request (${((fb.seeded / fb.readyMs) * 1000).toFixed(0)} movements/s); ${fb.kdeGaps} KDE gaps`,
+      );
+      for (const f of fb.files) console.log(`  file               ${f.name}: ${(f.bytes / 1e6).toFixed(1)} MB`);
+      console.log(
+        `  peak RSS           ${fb.rssMb.after.toFixed(0)} MB for the whole stack process (${fb.rssMb.before.toFixed(0)} MB before the request; the local worker runs in it)`,
+      );
     }
 
     // The console in headless Chromium

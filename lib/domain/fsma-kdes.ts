@@ -1,4 +1,4 @@
-import { CTES, type Cte, type FsmaColumn, type FsmaRow, LOCATION_PARTS } from './fsma204.js';
+import { CTES, type Cte, columnAt, type FsmaColumn, type FsmaRow, LOCATION_PARTS } from './fsma204.js';
 
 /**
  * The key data elements of 21 CFR 1.1325-1.1350, one entry each: the CFR paragraph, what it asks for, the columns that
@@ -165,38 +165,76 @@ export const KDES: readonly Kde[] = [
   col('Transformation', '§1.1350(a)(2)(vi)', 'Reference document type and number', REF, 'required', 'all'),
 ];
 
-const KDES_OF: ReadonlyMap<Cte, readonly Kde[]> = new Map(CTES.map((c) => [c, KDES.filter((k) => k.cte === c)]));
-
 /** One missing KDE of a row: the column (or location part) that is empty, and why the rule wants it. */
-export type KdeGap = { missing: string; why: string };
+export type KdeGap = { readonly missing: string; readonly why: string };
+
+const gap = (missing: string, why: string): KdeGap => Object.freeze({ missing, why });
+
+/** A required KDE as a row is checked for it: column positions, and the gaps it can give (made once, shared by every row). */
+type Check =
+  | {
+      kind: 'location';
+      id: number;
+      name: number;
+      phone: number;
+      street: number;
+      coordinates: number;
+      gaps: readonly [KdeGap, KdeGap, KdeGap, KdeGap];
+    }
+  | { kind: 'all'; columns: readonly { at: number; gap: KdeGap }[] }
+  | { kind: 'any'; columns: readonly number[]; gap: KdeGap };
+
+function checkOf(k: Kde): Check {
+  const why = `${k.cfr}: ${k.kde}`;
+  if (k.role) {
+    const r = k.role;
+    return {
+      kind: 'location',
+      id: columnAt(`${r} ID`),
+      name: columnAt(`${r} Business Name`),
+      phone: columnAt(`${r} Phone`),
+      street: columnAt(`${r} Street`),
+      coordinates: columnAt(`${r} Coordinates`),
+      gaps: [gap(r, why), gap(`${r} Business Name`, why), gap(`${r} Phone`, why), gap(`${r} Street or Coordinates`, why)],
+    };
+  }
+  if (k.match === 'all') return { kind: 'all', columns: k.columns.map((c) => ({ at: columnAt(c), gap: gap(c, why) })) };
+  return { kind: 'any', columns: k.columns.map(columnAt), gap: gap(k.columns.join(' or '), why) };
+}
+
+/** Each CTE's required KDEs, in KDES order, as checks. */
+const CHECKS_OF: ReadonlyMap<Cte, readonly Check[]> = new Map(
+  CTES.map((c) => [c, KDES.filter((k) => k.cte === c && k.need === 'required').map(checkOf)]),
+);
+const NO_GAPS: readonly KdeGap[] = Object.freeze([]);
 
 /**
  * The required KDEs a row lacks (shared/FSMA204.md, "Required KDEs and gaps"). A location is missing as a whole when it
- * has no ID; a known location lacks its business name, its phone, or both its street and its coordinates.
+ * has no ID; a known location lacks its business name, its phone, or both its street and its coordinates. The gaps are
+ * shared, frozen objects: a million rows make no new ones.
  * @example kdeGaps(shippingRowWithoutReference) // [{ missing: 'Reference Document Type', why: '§1.1340(a)(8): reference document type and number' }, ...]
  */
-export function kdeGaps(row: Pick<FsmaRow, 'cte' | 'cells'>): KdeGap[] {
-  const out: KdeGap[] = [];
-  const has = (c: string) => (row.cells as Record<string, string | undefined>)[c] !== undefined;
-  for (const k of KDES_OF.get(row.cte) ?? []) {
-    if (k.need !== 'required') continue;
-    const why = `${k.cfr}: ${k.kde}`;
-    if (k.role) {
-      const r = k.role;
-      if (!has(`${r} ID`)) {
-        out.push({ missing: r, why });
+export function kdeGaps(row: Pick<FsmaRow, 'cte' | 'values'>): readonly KdeGap[] {
+  let out: KdeGap[] | undefined;
+  const v = row.values;
+  const add = (g: KdeGap) => {
+    out ??= [];
+    out.push(g);
+  };
+  for (const k of CHECKS_OF.get(row.cte) ?? []) {
+    if (k.kind === 'location') {
+      if (v[k.id] === undefined) {
+        add(k.gaps[0]);
         continue;
       }
-      if (!has(`${r} Business Name`)) out.push({ missing: `${r} Business Name`, why });
-      if (!has(`${r} Phone`)) out.push({ missing: `${r} Phone`, why });
-      if (!has(`${r} Street`) && !has(`${r} Coordinates`)) out.push({ missing: `${r} Street or Coordinates`, why });
-      continue;
-    }
-    if (k.match === 'all') {
-      for (const c of k.columns) if (!has(c)) out.push({ missing: c, why });
-    } else if (!k.columns.some(has)) out.push({ missing: k.columns.join(' or '), why });
+      if (v[k.name] === undefined) add(k.gaps[1]);
+      if (v[k.phone] === undefined) add(k.gaps[2]);
+      if (v[k.street] === undefined && v[k.coordinates] === undefined) add(k.gaps[3]);
+    } else if (k.kind === 'all') {
+      for (const c of k.columns) if (v[c.at] === undefined) add(c.gap);
+    } else if (!k.columns.some((c) => v[c] !== undefined)) add(k.gap);
   }
-  return out;
+  return out ?? NO_GAPS;
 }
 
 /** The location parts, re-exported for the glossary. */

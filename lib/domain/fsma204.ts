@@ -173,8 +173,58 @@ export const FREE_TEXT_COLUMNS: ReadonlySet<string> = new Set(
   ),
 );
 
-/** One spreadsheet row: its CTE, its sort key and its cells (absent = empty). */
-export type FsmaRow = { cte: Cte; eventId: string; time: number; cells: Partial<Record<FsmaColumn, string>> };
+/** Each column's position in ALL_COLUMNS: a row keeps its cells in that order. */
+export const COLUMN_INDEX: ReadonlyMap<string, number> = new Map(ALL_COLUMNS.map((c, i) => [c, i]));
+
+/** A column's position in ALL_COLUMNS; a name that is no column is a bug, not an empty cell. */
+export function columnAt(c: string): number {
+  const i = COLUMN_INDEX.get(c);
+  if (i === undefined) throw new Error(`no FSMA 204 column ${c}`);
+  return i;
+}
+
+/**
+ * One spreadsheet row: its CTE, its sort key and its cells. `values` holds the cells by position in ALL_COLUMNS (absent
+ * = empty, never ''), which is what the writers read; `cells` names them, made when first read.
+ */
+export type FsmaRow = {
+  cte: Cte;
+  eventId: string;
+  time: number;
+  values: readonly (string | undefined)[];
+  readonly cells: Partial<Record<FsmaColumn, string>>;
+};
+
+class Row implements FsmaRow {
+  private named: Partial<Record<FsmaColumn, string>> | undefined;
+  constructor(
+    readonly cte: Cte,
+    readonly eventId: string,
+    readonly time: number,
+    readonly values: (string | undefined)[],
+  ) {}
+  get cells(): Partial<Record<FsmaColumn, string>> {
+    if (!this.named) {
+      const named: Partial<Record<FsmaColumn, string>> = {};
+      ALL_COLUMNS.forEach((c, i) => {
+        const v = this.values[i];
+        if (v !== undefined) named[c] = v;
+      });
+      this.named = named;
+    }
+    return this.named;
+  }
+}
+
+/**
+ * A row from cells named by column (empty strings left out), for callers that build rows by hand.
+ * @example rowOf('Shipping', 'E1', 0, { 'Event ID': 'E1' }).values[0] // 'E1'
+ */
+export function rowOf(cte: Cte, eventId: string, time: number, cells: Partial<Record<FsmaColumn, string>>): FsmaRow {
+  const values: (string | undefined)[] = new Array(ALL_COLUMNS.length);
+  for (const [c, v] of Object.entries(cells)) if (v !== undefined && v !== '') values[columnAt(c)] = v;
+  return new Row(cte, eventId, time, values);
+}
 
 /** What the mapping reads besides the entry: master data, the lot's head and the RAC history of packed lots. */
 export type FsmaLookup = {
@@ -205,8 +255,22 @@ export function locationCells(site: Site | undefined, siteId: string): Record<Lo
   };
 }
 
-/** Location cells per site record, so a million rows share a handful of objects. */
-const cellsOfSite = new WeakMap<Site, Record<LocationPart, string>>();
+/** The nine location cells of a site in LOCATION_PARTS order, per site record: a million rows share a handful. */
+const cellsOfSite = new WeakMap<Site, readonly string[]>();
+/** Each role's nine column positions, in LOCATION_PARTS order. */
+const roleColumns = new Map<string, readonly number[]>();
+const columnsOfRole = (role: string) => {
+  let at = roleColumns.get(role);
+  if (!at) {
+    at = LOCATION_PARTS.map((p) => columnAt(`${role} ${p}`));
+    roleColumns.set(role, at);
+  }
+  return at;
+};
+const partsOf = (site: Site | undefined, siteId: string) => {
+  const cells = locationCells(site, siteId);
+  return LOCATION_PARTS.map((p) => cells[p]);
+};
 
 /**
  * The Product Description KDE: the product's description with brand, commodity, variety, pack size and style where it
@@ -217,6 +281,17 @@ export function productDescription(
   p: Pick<Product, 'description' | 'brand' | 'commodity' | 'variety' | 'packSize' | 'packStyle'> | undefined,
 ): string {
   if (!p) return '';
+  const known = descriptionOf.get(p);
+  if (known !== undefined) return known;
+  const d = describe(p);
+  descriptionOf.set(p, d);
+  return d;
+}
+
+/** Product descriptions per product record (the export asks once per row). */
+const descriptionOf = new WeakMap<object, string>();
+
+function describe(p: Pick<Product, 'description' | 'brand' | 'commodity' | 'variety' | 'packSize' | 'packStyle'>): string {
   const lower = p.description.toLowerCase();
   const extra = [p.brand, p.commodity, p.variety, p.packSize, p.packStyle].filter(
     (s): s is string => s !== undefined && s !== '' && !lower.includes(s.toLowerCase()),
@@ -235,22 +310,26 @@ export const coolingIsCte = (createdBy: string | undefined) => createdBy === und
 /** The documents of an entry: `references`, else the single `reference` of v1. */
 export const referencesOf = (e: Pick<LedgerEntry, 'reference' | 'references'>) => e.references ?? (e.reference ? [e.reference] : []);
 
-/** A row under construction: cells are set by name, locations by role. */
+/** A row under construction: cells are set by name, locations by role, into the row's positional values. */
 class RowBuilder {
-  readonly cells: Partial<Record<FsmaColumn, string>> = {};
+  readonly values: (string | undefined)[] = new Array(ALL_COLUMNS.length);
   constructor(private readonly lookup: FsmaLookup) {}
   set(c: FsmaColumn, v: string | undefined) {
-    if (v !== undefined && v !== '') this.cells[c] = v;
+    if (v !== undefined && v !== '') this.values[columnAt(c)] = v;
   }
   place(role: string, siteId: string | undefined) {
     if (siteId === undefined) return;
     const site = this.lookup.site(siteId);
-    let cells = site ? cellsOfSite.get(site) : undefined;
-    if (!cells) {
-      cells = locationCells(site, siteId);
-      if (site) cellsOfSite.set(site, cells);
+    let parts = site ? cellsOfSite.get(site) : undefined;
+    if (!parts) {
+      parts = partsOf(site, siteId);
+      if (site) cellsOfSite.set(site, parts);
     }
-    for (const p of LOCATION_PARTS) this.set(`${role} ${p}` as FsmaColumn, cells[p]);
+    const at = columnsOfRole(role);
+    for (let p = 0; p < at.length; p++) {
+      const v = parts[p];
+      if (v !== undefined && v !== '') this.values[at[p] as number] = v;
+    }
   }
 }
 
@@ -258,15 +337,20 @@ class RowBuilder {
  * The TLC source of a lot (§1.1310): its `tlcSource` site, else the site of the movement that created it here; its
  * reference: the lot's own reference, else the source site's GLN, else its FFRN.
  */
-function tlcSourceOf(e: LedgerEntry, rule: MovementRule, lookup: FsmaLookup): { site?: string; refType?: string; ref?: string } {
+function tlcSourceOf(
+  e: LedgerEntry,
+  rule: MovementRule,
+  lookup: FsmaLookup,
+): { site: string | undefined; refType: string | undefined; ref: string | undefined } {
   const lot = lookup.lot(e.gtin, e.lot);
-  const site = lot?.tlcSource ?? e.tlcSource ?? (rule.lotCodeOrigin === 'site' || rule.lotCodeOrigin === 'tlcSourceOrSite' ? e.site : undefined);
+  const site =
+    (lot?.tlcSource ?? e.tlcSource ?? (rule.lotCodeOrigin === 'site' || rule.lotCodeOrigin === 'tlcSourceOrSite' ? e.site : undefined)) || undefined;
   const own = lot?.tlcSourceReference ?? e.tlcSourceReference;
-  if (own !== undefined) return { ...(site ? { site } : {}), refType: tlcReferenceType(own) ?? '', ref: tlcReferenceValue(own) };
+  if (own !== undefined) return { site, refType: tlcReferenceType(own) ?? '', ref: tlcReferenceValue(own) };
   const s = site ? lookup.site(site) : undefined;
-  if (s?.gln) return { ...(site ? { site } : {}), refType: 'GLN', ref: s.gln };
-  if (s?.ffrn) return { ...(site ? { site } : {}), refType: 'FFRN', ref: s.ffrn };
-  return site ? { site } : {};
+  if (s?.gln) return { site, refType: 'GLN', ref: s.gln };
+  if (s?.ffrn) return { site, refType: 'FFRN', ref: s.ffrn };
+  return { site, refType: undefined, ref: undefined };
 }
 
 /**
@@ -289,8 +373,7 @@ export function fsmaRows(e: LedgerEntry, lookup: FsmaLookup): FsmaRow[] {
     b.set('Event Time', instant);
     b.set('Traceability Lot Code', e.lot);
     b.set('GTIN', e.gtin);
-    const row: FsmaRow = { cte, eventId: e.eventId, time: Date.parse(instant), cells: b.cells };
-    out.push(row);
+    out.push(new Row(cte, e.eventId, Date.parse(instant), b.values));
     return b;
   };
   const refs = (b: RowBuilder) => {

@@ -1,36 +1,50 @@
 import { utcDaysFor } from '../domain/exports.js';
-import { kdeGaps } from '../domain/fsma-kdes.js';
-import { fsmaRows } from '../domain/fsma204.js';
+import { type KdeGap, kdeGaps } from '../domain/fsma-kdes.js';
+import { type Cte, fsmaRows } from '../domain/fsma204.js';
 import { entryMatches, pagesByDay } from './day-pages.js';
 import { type ExportRun, inCut, track } from './export-run.js';
-import type { EncodedRow, FsmaWriter, GapRow, GlossaryFacts } from './fsma-writers.js';
+import type { FsmaWriter, GapRow, GlossaryFacts } from './fsma-writers.js';
 
-/** A row waiting to be sorted, kept small: its sort keys, its arrival number, the writer's encoding and its gaps. */
-type Pending = { time: number; eventId: string; n: number; encoded: EncodedRow; gaps?: GapRow[] };
+/**
+ * A row waiting to be sorted, kept small: its sort keys, its arrival number, the writer's encoding and, when the writer
+ * takes them, its KDE gaps (shared objects; the gap rows are made when they are written).
+ */
+type Pending<E> = { time: number; eventId: string; n: number; encoded: E; gaps?: { cte: Cte; lot: string; gtin: string; of: readonly KdeGap[] } };
 
-const byTime = (a: Pending, b: Pending) => a.time - b.time || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : a.n - b.n);
+const byTime = <E>(a: Pending<E>, b: Pending<E>) => a.time - b.time || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : a.n - b.n);
 
 /**
  * FSMA rows sorted by Event Time (the instant) then Event ID, without holding the whole range: GSI3 hands entries over
  * by UTC day of `occurredAt`, and a row's time is its entry's `occurredAt` or later (a transfer's receipt), so once UTC
  * day D is read every row before D+1 00:00Z is complete and goes out sorted. Rows of about a day are held at once.
- * Each row's KDE gaps go with it (the xlsx `KDE Gaps` tab, the manifest's gap count).
+ * Each row's KDE gaps are counted (the manifest) and, for a writer that takes them, go with it (the xlsx `KDE Gaps` tab).
  */
-export async function writeFsma(run: ExportRun, writer: FsmaWriter): Promise<void> {
+export async function writeFsma<E>(run: ExportRun, writer: FsmaWriter<E>): Promise<void> {
   const { request: r, lookup, produced } = run;
-  let pending: Pending[] = [];
+  let pending: Pending<E>[] = [];
   let n = 0;
   const flush = async (before: number | undefined) => {
-    const ready: Pending[] = [];
-    const later: Pending[] = [];
-    for (const p of pending) (before === undefined || p.time < before ? ready : later).push(p);
-    pending = later;
+    let ready: Pending<E>[];
+    if (before === undefined) {
+      ready = pending;
+      pending = [];
+    } else {
+      ready = [];
+      const later: Pending<E>[] = [];
+      for (const p of pending) (p.time < before ? ready : later).push(p);
+      pending = later;
+    }
     if (ready.length === 0) return;
     ready.sort(byTime);
     for (let i = 0; i < ready.length; i += 1000) {
       const chunk = ready.slice(i, i + 1000);
       await writer.write(chunk.map((p) => p.encoded));
-      const gaps = chunk.flatMap((p) => p.gaps ?? []);
+      if (!writer.takesGaps) continue;
+      const gaps: GapRow[] = [];
+      for (const p of chunk) {
+        const g = p.gaps;
+        if (g) for (const k of g.of) gaps.push({ eventId: p.eventId, cte: g.cte, lot: g.lot, gtin: g.gtin, missing: k.missing, why: k.why });
+      }
       if (gaps.length) await writer.gaps(gaps);
     }
     produced.rowCount += ready.length;
@@ -49,9 +63,11 @@ export async function writeFsma(run: ExportRun, writer: FsmaWriter): Promise<voi
       if (rows.length === 0) continue;
       track(produced, e);
       for (const row of rows) {
-        const gaps = kdeGaps(row).map((g) => ({ eventId: row.eventId, cte: row.cte, lot: e.lot, gtin: e.gtin, missing: g.missing, why: g.why }));
+        const gaps = kdeGaps(row);
         produced.kdeGaps += gaps.length;
-        pending.push({ time: row.time, eventId: row.eventId, n: n++, encoded: writer.encode(row), ...(gaps.length ? { gaps } : {}) });
+        const p: Pending<E> = { time: row.time, eventId: row.eventId, n: n++, encoded: writer.encode(row) };
+        if (gaps.length && writer.takesGaps) p.gaps = { cte: row.cte, lot: e.lot, gtin: e.gtin, of: gaps };
+        pending.push(p);
       }
     }
   }

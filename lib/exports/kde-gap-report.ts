@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../domain/clock.js';
 import { kdeGaps } from '../domain/fsma-kdes.js';
-import { type Cte, compareRows, fsmaRows } from '../domain/fsma204.js';
+import { type Cte, columnAt, compareRows, fsmaRows } from '../domain/fsma204.js';
 import { decodeCursor, encodeCursor } from '../domain/paging.js';
 import { type EntryDays, entryMatches, pagesByDay } from './day-pages.js';
 import { ExportLookup, type ExportSources } from './export-lookup.js';
@@ -10,6 +10,8 @@ import { inCut, LedgerCut } from './export-run.js';
 /** One FSMA 204 row that lacks required KDEs (CONTRACT.md, GET /compliance/kde-gaps). */
 export type KdeGapItem = { eventId: string; cte: Cte; gtin: string; lot: string; eventTime: string; missing: string[]; why: string };
 export type KdeGapReport = { items: KdeGapItem[]; total: number; nextCursor?: string };
+
+const EVENT_TIME = columnAt('Event Time');
 
 const Position = z.strictObject({ offset: z.number().int().min(0) });
 
@@ -40,7 +42,7 @@ export async function kdeGapReport(
           cte: row.cte,
           gtin: e.gtin,
           lot: e.lot,
-          eventTime: row.cells['Event Time'] ?? e.occurredAt,
+          eventTime: row.values[EVENT_TIME] ?? e.occurredAt,
           time: row.time,
           missing: gaps.map((g) => g.missing),
           why: [...new Set(gaps.map((g) => g.why))].join('; '),

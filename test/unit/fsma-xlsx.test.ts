@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { CTE_COLUMNS, type Cte, type FsmaRow } from '../../lib/domain/fsma204.js';
+import { CTE_COLUMNS, type Cte, type FsmaRow, rowOf } from '../../lib/domain/fsma204.js';
 import { FsmaXlsxWriter } from '../../lib/exports/fsma-writers.js';
 import { runExport } from '../../lib/exports/run-export.js';
 import { ledgerWith, life, memoryRunDeps, pendingJob } from '../support/exports.js';
@@ -98,7 +98,7 @@ describe('fsma204-xlsx export', () => {
       }),
       3,
     );
-    const row = (cte: Cte, i: number): FsmaRow => ({ cte, eventId: `E${i}`, time: i, cells: { 'Event ID': `E${i}` } });
+    const row = (cte: Cte, i: number): FsmaRow => rowOf(cte, `E${i}`, i, { 'Event ID': `E${i}` });
     const rows = [...Array.from({ length: 7 }, (_, i) => row('Shipping', i)), row('Receiving', 7), row('Receiving', 8)];
     // Act
     await writer.write(rows.map((r) => writer.encode(r)));
