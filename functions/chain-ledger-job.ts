@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { type ChainStore, chainLots, sweepUnchained } from '../lib/domain/chain-ledger.js';
+import { type ChainDeps, chainLots, sweepUnchained } from '../lib/domain/chain-ledger.js';
 import type { LotKey } from '../lib/domain/ledger.js';
 import { withOwnLogger } from '../lib/http/own-logger.js';
 import { type Deps, deps } from './deps.js';
@@ -24,7 +24,7 @@ export function pendingLots(event: Partial<DynamoDBStreamEvent>): LotKey[] {
  * no Records, it sweeps every lot the unchained index lists (the safety net for a batch lost to the DLQ). Two runs
  * racing on one lot are safe: the chain head only moves from the seq that was read.
  */
-export const makeChainLedgerJob = (d: { ledger: ChainStore } & Pick<Deps, 'logger'>) => {
+export const makeChainLedgerJob = (d: ChainDeps & Pick<Deps, 'logger'>) => {
   const own = withOwnLogger(d);
   return middy<Partial<DynamoDBStreamEvent>>()
     .use(injectLambdaContext(own.logger, { resetKeys: true }))

@@ -1,3 +1,4 @@
+import type { Clock } from './clock.js';
 import { forEachLimit } from './concurrency.js';
 import { type LedgerEntry, type LotKey, type LotMeta, lotId, type PendingEntry, sealEntry } from './ledger.js';
 
@@ -27,12 +28,18 @@ export const SEAL_BYTES = 1_500_000;
 const MAX_LOST = 25;
 
 /**
+ * What the sequencer needs: the store and, in the deployed job and the local poller, the clock that stamps each entry's
+ * `recordedAt` with the time it is sealed (without one, as in tests on a fixed clock, it keeps its acceptance stamp).
+ */
+export type ChainDeps = { ledger: ChainStore; clock?: Clock };
+
+/**
  * Chain a lot's pending entries: read its head and oldest pending entries, seal them in that order as seq head+1,
  * head+2, ... each linked by prevHash, and commit them with the head's move, guarded by the seq read. A lost race
  * (another sequencer moved the head) reads again and goes on; run again, it finds nothing to do. Returns how many it chained.
  * @example await chainLot({ ledger }, { gtin, lot }) // 3
  */
-export async function chainLot(d: { ledger: ChainStore }, k: LotKey): Promise<number> {
+export async function chainLot(d: ChainDeps, k: LotKey): Promise<number> {
   let chained = 0;
   let lost = 0;
   for (;;) {
@@ -42,8 +49,13 @@ export async function chainLot(d: { ledger: ChainStore }, k: LotKey): Promise<nu
     let seq = head.seq;
     let prev = head.headHash;
     // recordedAt never goes down along a chain (an entry accepted earlier may be sealed after a later one from another
-    // site): so "recorded up to T" is always a prefix of the chain, which the exports' consistent cut relies on.
+    // site), and with a clock it is the time of sealing: so "recorded up to T" is always a prefix of the chain and, once
+    // T has passed (and the seal transactions in flight at T have landed), a prefix no later seal can grow. The
+    // exports' consistent cut relies on both: an entry accepted before T but sealed after it is outside the cut, in
+    // the rows and in the manifest's heads alike, however late the sequencer runs.
+    const sealedAt = d.clock?.now().toISOString() ?? '';
     let at = head.headAt ?? '';
+    if (sealedAt > at) at = sealedAt;
     const sealed = batch.map((p): Sealed => {
       seq += 1;
       at = p.entry.recordedAt > at ? p.entry.recordedAt : at;
@@ -77,7 +89,7 @@ function withinBytes(pending: PendingEntry[]): PendingEntry[] {
 const LOTS_AT_ONCE = 4;
 
 /** Chain each of these lots (each once, a few at a time). Returns the entries chained. */
-export async function chainLots(d: { ledger: ChainStore }, lots: readonly LotKey[]): Promise<number> {
+export async function chainLots(d: ChainDeps, lots: readonly LotKey[]): Promise<number> {
   const unique = [...new Map(lots.map((l) => [lotId(l), { gtin: l.gtin, lot: l.lot }])).values()];
   let n = 0;
   await forEachLimit(unique, LOTS_AT_ONCE, async (k) => {
@@ -87,6 +99,6 @@ export async function chainLots(d: { ledger: ChainStore }, lots: readonly LotKey
 }
 
 /** Chain every lot the unchained index lists: the safety net behind the stream (and the local poller). */
-export async function sweepUnchained(d: { ledger: ChainStore }): Promise<number> {
+export async function sweepUnchained(d: ChainDeps): Promise<number> {
   return chainLots(d, await d.ledger.unchainedLots());
 }

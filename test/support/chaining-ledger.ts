@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { chainLot, sweepUnchained } from '../../lib/domain/chain-ledger.js';
+import type { Clock } from '../../lib/domain/clock.js';
 import { type LotKey, type LotMeta, lotId, type PendingEntry, type Plan } from '../../lib/domain/ledger.js';
 import type { CommitOutcome } from '../../lib/domain/ledger-ports.js';
 import { DynamoLedgerStore } from '../../lib/store/dynamo-ledger-store.js';
@@ -75,4 +76,5 @@ export class ChainingLedgerStore extends DynamoLedgerStore {
 }
 
 /** Chain whatever is pending in the table (for tests that write with deferred chaining). */
-export const chainAll = (doc: DynamoDBDocumentClient, table: string) => sweepUnchained({ ledger: new DynamoLedgerStore(doc, table) });
+export const chainAll = (doc: DynamoDBDocumentClient, table: string, clock?: Clock) =>
+  sweepUnchained({ ledger: new DynamoLedgerStore(doc, table), ...(clock ? { clock } : {}) });
