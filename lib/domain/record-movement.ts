@@ -130,6 +130,13 @@ export const warningsOf = (p: Plan): { warnings?: Issue[] } => (p.warnings?.leng
 /** The answer for a record no attempt was left for in the caller's time. */
 export const outOfTimeResult = (m: Movement, index: number) => busy(m, index, new OutOfTime());
 
+/** The answer for a record still in flight when the caller's time ran out: it may have landed; a resend tells. */
+export function unsettledResult(m: Movement, index: number): RecordResult {
+  const message =
+    'The ledger is busy (the request ran out of time while this record was being written); it may or may not have been recorded. Sending it again is safe: it is then accepted, or answered as a duplicate if it was.';
+  return { index, eventId: m.eventId, status: 'rejected', code: 'busy', message, errors: [{ path: '', message }] };
+}
+
 /** The answer for a record whose retries ran out: what kept it from landing, and that resending it is safe. */
 function busy(m: Movement, index: number, last: unknown): RecordResult {
   const why =

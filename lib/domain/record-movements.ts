@@ -4,7 +4,7 @@ import { groupCommit } from './group-commit.js';
 import { isBulk, type MasterCache } from './ledger-ports.js';
 import { Movement } from './movement.js';
 import { groupByShared, type Pending } from './record-groups.js';
-import { type LedgerDeps, outOfTime, outOfTimeResult, type RecordResult, recordMovement } from './record-movement.js';
+import { type LedgerDeps, outOfTime, outOfTimeResult, type RecordResult, recordMovement, unsettledResult } from './record-movement.js';
 
 export type BatchReport = { accepted: number; duplicates: number; rejected: number; results: RecordResult[] };
 
@@ -36,11 +36,36 @@ export async function recordMovements(
     else results[index] = p.result;
   });
   const cache: MasterCache = { products: new Map(), sites: new Map() };
-  const ledger = d.ledger;
-  if (!isBulk(ledger)) {
-    await carefully(d, valid, results, cache, new Map());
+  const work = recordAll(d, valid, results, cache);
+  const deadline = d.timeLeftMs ? d.timeLeftMs() - HARD_MARGIN_MS : undefined;
+  if (deadline === undefined) {
+    await work;
     return summarize(results);
   }
+  // A call still in flight (an SDK retry loop, a slow table) can outlast the margin in which no new attempt starts:
+  // at the hard deadline the answer goes out with what is settled, and the rest said plainly to be unsettled.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const settled = await Promise.race([
+    work.then(() => true),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), Math.max(0, deadline));
+    }),
+  ]).finally(() => clearTimeout(timer));
+  if (settled) return summarize(results);
+  work.catch(() => undefined); // it goes on in the background; its writes are idempotent, its errors nobody's
+  const answer = results.slice();
+  valid.forEach(({ index, m }) => {
+    answer[index] ??= unsettledResult(m, index);
+  });
+  return summarize(answer);
+}
+
+/** Time before the caller's end at which the answer goes out, settled or not. */
+const HARD_MARGIN_MS = 3_000;
+
+async function recordAll(d: LedgerDeps, valid: Pending[], results: RecordResult[], cache: MasterCache): Promise<void> {
+  const ledger = d.ledger;
+  if (!isBulk(ledger)) return carefully(d, valid, results, cache, new Map());
   for (let w = 0; w < valid.length; w += WINDOW) {
     const window = valid.slice(w, w + WINDOW);
     if (outOfTime(d)) {
@@ -50,7 +75,6 @@ export async function recordMovements(
     const { rest, tokens } = await groupCommit({ ...d, ledger }, window, results, cache);
     if (rest.length) await carefully(d, rest, results, cache, tokens);
   }
-  return summarize(results);
 }
 
 /** The careful path: records that share a lot, serial or eventId run in batch order, one at a time; the rest concurrently. */

@@ -126,6 +126,23 @@ describe('the time an API call has: busy records, never a timeout', () => {
     expect(memory.commits).toBe(1);
   });
 
+  it('answers at the hard deadline with a record still in flight said to be unsettled, not claimed unwritten', async () => {
+    // Prepare: a commit that never answers (a call stuck in its own retries), with 20 s left on a fake clock
+    vi.useFakeTimers();
+    try {
+      const { d } = await ledgerWith(() => new Promise(() => undefined));
+      const answer = recordMovements({ ...d, timeLeftMs: () => 20_000 }, [receive()]);
+      // Act: the hard deadline comes 3 s before the end
+      await vi.advanceTimersByTimeAsync(17_000);
+      const r = await answer;
+      // Assess
+      expect(r.results[0]).toMatchObject({ status: 'rejected', code: 'busy' });
+      expect(r.results[0]?.message).toContain('it may or may not have been recorded. Sending it again is safe');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('POST /movements with too little time left answers 200 with every record busy, writing nothing', async () => {
     const doc = documentClient(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
     const ddb = mockClient(doc);

@@ -45,17 +45,17 @@ describe('concurrency on the real table', () => {
     expect(statuses).toEqual(['accepted', 'rejected']);
   });
 
-  it('never oversells: 50 concurrent ships of 3 against 100 units', async () => {
-    await recordMovements(d, [mv({ type: 'receive', lot: 'OVS', quantity: 100, counterparty: 'farm-1' })]);
-    const ships = Array.from({ length: 50 }, () => mv({ type: 'ship', lot: 'OVS', quantity: 3, counterparty: 'dist-1' }));
+  it('never oversells: 30 concurrent ships of 3 against 64 units', async () => {
+    await recordMovements(d, [mv({ type: 'receive', lot: 'OVS', quantity: 64, counterparty: 'farm-1' })]);
+    const ships = Array.from({ length: 30 }, () => mv({ type: 'ship', lot: 'OVS', quantity: 3, counterparty: 'dist-1' }));
     const reports = await Promise.all(ships.map((s) => recordMovements(d, [s])));
     const accepted = reports.filter((r) => r.accepted === 1).length;
     const lot = await lotView(d, { gtin: GTIN.romaine, lot: 'OVS' });
-    expect(accepted).toBe(33);
+    expect(accepted).toBe(21);
     expect(lot.onHand).toBe(1);
     expect(reports.every((r) => r.results[0]?.status === 'accepted' || r.results[0]?.code === 'insufficient_stock')).toBe(true);
     expect((await verifyAll(d, GTIN.romaine)).ok).toBe(true);
-  }, 180_000); // 50 writers on one lot retry with backoff; slow on a loaded 2-core machine
+  }, 300_000); // 30 writers on one lot retry with backoff; slow on a loaded 2-core machine
 
   it('leaves the effect of one when the same batch is sent twice, or a run is retried halfway', async () => {
     const batch = [
@@ -92,18 +92,20 @@ describe('faults DynamoDB Local never produces, injected', () => {
     ]);
     // The storm can outlast the API function's 30 s on a loaded machine: what is left then is answered `busy`, which
     // says sending it again is safe, and a client does so. Nothing may be a 5xx, or anything but accepted or busy.
-    type Report = { accepted: number; results: { index: number; status: string; code?: string }[] };
+    type Report = { accepted: number; duplicates: number; results: { index: number; status: string; code?: string }[] };
     let pending = movements;
-    let accepted = 0;
+    let recorded = 0;
     for (let round = 0; round < 5 && pending.length > 0; round++) {
       const res = await call<Report>(makePostMovements(deps), 'POST', '/movements', { movements: pending });
       expect(res.status).toBe(200);
-      expect(res.body.results.filter((r) => r.status !== 'accepted' && r.code !== 'busy')).toEqual([]);
-      accepted += res.body.accepted;
+      // a record answered busy while in flight may have landed: its resend is then a duplicate
+      const allowed = (r: Report['results'][number]) => r.status === 'accepted' || r.code === 'busy' || (round > 0 && r.status === 'duplicate');
+      expect(res.body.results.filter((r) => !allowed(r))).toEqual([]);
+      recorded += res.body.accepted + (round > 0 ? res.body.duplicates : 0);
       pending = res.body.results.filter((r) => r.code === 'busy').map((r) => pending[r.index] as (typeof movements)[number]);
     }
     expect(pending).toEqual([]);
-    expect(accepted).toBe(movements.length);
+    expect(recorded).toBe(movements.length);
     expect(counters.throttled + counters.unprocessed + counters.conflicts + counters.lostResponses).toBeGreaterThan(10);
     for (const lot of lots) {
       const v = await lotView(d, { gtin: GTIN.romaine, lot });
