@@ -56,8 +56,8 @@ export default function ExpiryPage() {
           }}
         >
           <SpaceBetween direction="horizontal" size="s" alignItems="end">
-            <FormField label="As of">
-              <Input placeholder="YYYY-MM-DD" value={asOfField} onChange={(e) => setAsOfField(e.detail.value)} ariaLabel="As of" />
+            <FormField label="As of" constraintText="YYYY-MM-DD">
+              <Input value={asOfField} onChange={(e) => setAsOfField(e.detail.value)} ariaLabel="As of" />
             </FormField>
             <Button formAction="submit" loading={q.isFetching}>
               Check

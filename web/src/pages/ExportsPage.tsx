@@ -79,11 +79,11 @@ export default function ExportsPage() {
                       ariaLabel="Format"
                     />
                   </FormField>
-                  <FormField label="From">
-                    <Input placeholder="YYYY-MM-DD" value={from} onChange={(e) => setFrom(e.detail.value)} ariaLabel="From" />
+                  <FormField label="From" constraintText="YYYY-MM-DD">
+                    <Input value={from} onChange={(e) => setFrom(e.detail.value)} ariaLabel="From" />
                   </FormField>
-                  <FormField label="To">
-                    <Input placeholder="YYYY-MM-DD" value={to} onChange={(e) => setTo(e.detail.value)} ariaLabel="To" />
+                  <FormField label="To" constraintText="YYYY-MM-DD">
+                    <Input value={to} onChange={(e) => setTo(e.detail.value)} ariaLabel="To" />
                   </FormField>
                   <FormField label="GTIN" description="optional">
                     <Input value={gtin} onChange={(e) => setGtin(e.detail.value)} ariaLabel="Export GTIN" />

@@ -98,13 +98,12 @@ export default function FdaRequestsPage() {
                   <FormField label="FDA reference">
                     <Input value={reference} onChange={(e) => setReference(e.detail.value)} ariaLabel="FDA reference" />
                   </FormField>
-                  <FormField label="Requested at" description="an instant with its offset; the 24 hours run from here">
-                    <Input
-                      placeholder="2026-03-01T14:05:00-05:00"
-                      value={requestedAt}
-                      onChange={(e) => setRequestedAt(e.detail.value)}
-                      ariaLabel="Requested at"
-                    />
+                  <FormField
+                    label="Requested at"
+                    description="an instant with its offset; the 24 hours run from here"
+                    constraintText="like 2026-03-01T14:05:00-05:00"
+                  >
+                    <Input value={requestedAt} onChange={(e) => setRequestedAt(e.detail.value)} ariaLabel="Requested at" />
                   </FormField>
                   <FormField label="Requested by">
                     <Input value={name} onChange={(e) => setName(e.detail.value)} ariaLabel="Requested by" />
@@ -116,11 +115,11 @@ export default function FdaRequestsPage() {
                     <Input value={email} type="email" onChange={(e) => setEmail(e.detail.value)} ariaLabel="Requester email" />
                   </FormField>
                   <span />
-                  <FormField label="From">
-                    <Input placeholder="YYYY-MM-DD" value={from} onChange={(e) => setFrom(e.detail.value)} ariaLabel="From" />
+                  <FormField label="From" constraintText="YYYY-MM-DD">
+                    <Input value={from} onChange={(e) => setFrom(e.detail.value)} ariaLabel="From" />
                   </FormField>
-                  <FormField label="To">
-                    <Input placeholder="YYYY-MM-DD" value={to} onChange={(e) => setTo(e.detail.value)} ariaLabel="To" />
+                  <FormField label="To" constraintText="YYYY-MM-DD">
+                    <Input value={to} onChange={(e) => setTo(e.detail.value)} ariaLabel="To" />
                   </FormField>
                 </ColumnLayout>
                 <FormField label="Foods and lots" description="optional, one a line: a GTIN, or GTIN/lot">

@@ -202,9 +202,8 @@ function NewRecall() {
                 <Checkbox checked={f.includeDownstream} onChange={(e) => set('includeDownstream', e.detail.checked)}>
                   Include lots made from these (transformations)
                 </Checkbox>
-                <FormField label="Estimated completion" description="optional date">
+                <FormField label="Estimated completion" description="optional date" constraintText="YYYY-MM-DD">
                   <Input
-                    placeholder="YYYY-MM-DD"
                     value={f.estimatedCompletion}
                     onChange={(e) => set('estimatedCompletion', e.detail.value)}
                     ariaLabel="Estimated completion"
