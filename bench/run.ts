@@ -129,6 +129,7 @@ async function main() {
       const rc = await recallBenchmark(stack.env.TABLE_NAME as string, {
         customers,
         post,
+        put,
         emailed: async (recallId) => (await stack.ses.emails()).filter((e) => e.body.includes(recallId)).length,
       });
       console.log(`\n## recall: POST /recalls reaching ${customers} customers (email), until every email is in the SES emulator`);

@@ -159,6 +159,9 @@ export const API_DOCS: Record<string, ApiDoc> = {
     tag: 'recalls',
     summary: 'Start a recall (or a drill with mock: true); send Idempotency-Key to make retries safe',
     body: RecallInput,
+    description:
+      'affected.sites and affected.customers list at most 5,000 each (affected.sitesTotal and customersTotal count them all; ' +
+      'affected.truncated says when the lists stop short); the report lists every consignee, page by page.',
     responses: { 201: '{recallId, status, mock, affected, notices, traceMillis}', 400: E400, 404: 'lot_not_found' },
   },
   'get-recall': {
@@ -177,8 +180,12 @@ export const API_DOCS: Record<string, ApiDoc> = {
   'get-recall-report': {
     tag: 'recalls',
     summary: 'The 21 CFR 7.53 status report figures',
+    description:
+      'Every count covers the whole recall; the item lists cover one page of consignees in site id order (limit, default and at most ' +
+      '1000); nextCursor asks for the next page.',
     params: { recallId: RecallIdParam },
-    responses: { 200: 'the report', 404: 'recall_not_found' },
+    query: { ...pageQuery },
+    responses: { 200: 'the report, nextCursor?', 400: E400_PAGE, 404: 'recall_not_found' },
   },
   'post-recall-effectiveness-checks': {
     tag: 'recalls',

@@ -10,6 +10,9 @@ type Answer = {
     lots: { gtin: string; lot: string }[];
     sites: { siteId: string; kind: string; onHand: number; received: number }[];
     customers: string[];
+    sitesTotal?: number;
+    customersTotal?: number;
+    truncated?: boolean;
   };
   notices: number | { total: number; published: number; pending?: number; acknowledged: number };
   traceMillis: number;
@@ -30,9 +33,13 @@ function printAnswer(a: Answer) {
   console.log(head);
   console.log(`lots: ${a.affected.lots.map((l) => `${l.lot} ${dim(l.gtin)}`).join(', ')}`);
   console.log(table([['site', 'kind', 'on hand', 'received'], ...a.affected.sites.map((s) => [s.siteId, s.kind, s.onHand, s.received])]));
+  if (a.affected.truncated)
+    console.log(dim(`the first ${a.affected.sites.length} of ${a.affected.sitesTotal} sites are listed; the report lists every consignee`));
   const n = a.notices;
   if (typeof n === 'number')
-    console.log(`notices: ${n}${a.mock ? ' would be sent' : ' queued'} · customers: ${a.affected.customers.length} · trace ${a.traceMillis} ms`);
+    console.log(
+      `notices: ${n}${a.mock ? ' would be sent' : ' queued'} · customers: ${a.affected.customersTotal ?? a.affected.customers.length} · trace ${a.traceMillis} ms`,
+    );
   else console.log(`notices: ${n.total} · published ${n.published} · acknowledged ${n.acknowledged}`);
   if (a.effectiveness) {
     const e = a.effectiveness;

@@ -1,6 +1,6 @@
 import { q3 } from './ledger.js';
 import { type Counts, countsOf, stateOf, zeroCounts } from './notice-counts.js';
-import { type Affected, affectedOf } from './recall-answer.js';
+import { type Affected, affectedOf, shardsForAnswer } from './recall-answer.js';
 import type { Ack, EffectivenessCheck, Notice, RecallRecord, RecallShard, RecallStore } from './recall-store.js';
 import { requireRecall } from './recall-store.js';
 
@@ -16,12 +16,12 @@ export type RecallStatus = Omit<RecallRecord, 'requestHash'> & {
 
 /** GET /recalls/{id}: the recall, its notices' progress, its effectiveness and the checks its level still needs. */
 export async function recallStatus(
-  d: { recalls: RecallStore & { shards(id: string): Promise<RecallShard[]> } },
+  d: { recalls: RecallStore & { shards(id: string, opts?: { recipients?: number }): Promise<RecallShard[]> } },
   recallId: string,
 ): Promise<RecallStatus> {
   const r = await requireRecall(d.recalls, recallId);
   const [shards, counts, acks, checks] = await Promise.all([
-    d.recalls.shards(recallId),
+    d.recalls.shards(recallId, shardsForAnswer),
     r.noticeCounters ? d.recalls.noticeCounts(recallId) : d.recalls.notices(recallId).then((ns) => recountNotices(r.noticesTotal, ns)),
     d.recalls.acks(recallId),
     d.recalls.checks(recallId),

@@ -1,16 +1,20 @@
 import { hashOf } from './canonical.js';
 import type { Clock } from './clock.js';
+import { forEachLimit } from './concurrency.js';
 import { AppError } from './errors.js';
 import { type LotKey, q3 } from './ledger.js';
 import { type LotStore, spreadStatus } from './lots.js';
 import type { MasterDataStore } from './master-data.js';
 import { planStatusChange } from './plan-movement.js';
-import { answerFromShards, answerOf, type RecallAnswer } from './recall-answer.js';
+import { answerFromShards, answerOf, type RecallAnswer, shardsForAnswer } from './recall-answer.js';
 import { blastRadius, unitsAtRiskOf } from './recall-blast-radius.js';
 import { shardsOf } from './recall-fanout.js';
 import type { RecallInput } from './recall-request.js';
 import type { RecallRecord, RecallShard, RecallStore } from './recall-store.js';
 import { retry, type Sleep } from './retry.js';
+
+/** How many lots a recall quarantines at once. */
+const QUARANTINE_WIDTH = 16;
 
 /** The queue of shard messages the notifier takes (SQS in the cloud, the local stack's queue locally). */
 export interface ShardQueue {
@@ -20,7 +24,7 @@ export interface ShardQueue {
 export type RecallDeps = {
   ledger: LotStore;
   master: MasterDataStore;
-  recalls: RecallStore & { shards(recallId: string): Promise<RecallShard[]> };
+  recalls: RecallStore & { shards(recallId: string, opts?: { recipients?: number }): Promise<RecallShard[]> };
   shardQueue: ShardQueue;
   clock: Clock;
   newToken: () => string;
@@ -51,7 +55,7 @@ export async function startRecall(d: RecallDeps, input: RecallInput, opts: { ide
   const requestHash = hashOf({ requestedBy: opts.requestedBy, input });
   const existing = input.mock ? undefined : await d.recalls.getRecall(recallId);
   if (existing) checkSameRequest(existing, requestHash, recallId);
-  if (existing && existing.status !== 'creating') return answerFromShards(existing, await d.recalls.shards(recallId));
+  if (existing && existing.status !== 'creating') return answerFromShards(existing, await d.recalls.shards(recallId, shardsForAnswer));
 
   const timer = d.timer ?? (() => performance.now());
   const t0 = timer();
@@ -77,7 +81,7 @@ export async function startRecall(d: RecallDeps, input: RecallInput, opts: { ide
     food: radius.food,
     lots: input.lots,
     affectedLots: radius.lots,
-    customers: answer.affected.customers.length,
+    customers: answer.affected.customersTotal,
     noticesTotal: radius.sites.length,
     noticeCounters: true,
     shards: shards.length,
@@ -92,10 +96,14 @@ export async function startRecall(d: RecallDeps, input: RecallInput, opts: { ide
     // Another request with the same key created it meanwhile: answer with what that one recorded.
     const other = (await d.recalls.getRecall(recallId)) as RecallRecord;
     checkSameRequest(other, requestHash, recallId);
-    return answerFromShards(other, await d.recalls.shards(recallId));
+    return answerFromShards(other, await d.recalls.shards(recallId, shardsForAnswer));
   }
-  await d.recalls.putShards(shards);
-  for (const lot of radius.lots) await markRecalled(d, lot, recallId, input.reason);
+  // The shards (the fan-out's outbox) and the quarantine of every lot are independent: written at the same time, the
+  // lots QUARANTINE_WIDTH at a time (a recall through a transform can reach thousands).
+  await Promise.all([
+    d.recalls.putShards(shards),
+    forEachLimit(radius.lots, QUARANTINE_WIDTH, (lot) => markRecalled(d, lot, recallId, input.reason)),
+  ]);
   await d.recalls.setRecallStatus(recallId, shards.length === 0 ? 'active' : 'notifying');
   try {
     await d.shardQueue.send(shards.map((s) => ({ recallId, shard: s.shard })));

@@ -133,10 +133,24 @@ export function siteQuantities(
 const isInternalKind = (k: SiteKind | 'unknown') => k !== 'unknown' && isInternal(k);
 
 /** Look up the kinds of many sites in bulk. */
-export async function siteKinds(d: Pick<TraceDeps, 'master'>, ids: Iterable<string>): Promise<Map<string, SiteKind | 'unknown'>> {
+export async function siteKinds(
+  d: Pick<TraceDeps, 'master'>,
+  ids: Iterable<string>,
+  known: ReadonlyMap<string, SiteKind> = new Map(),
+): Promise<Map<string, SiteKind | 'unknown'>> {
   const unique = [...new Set(ids)];
-  const sites = await d.master.getSites(unique);
-  return new Map(unique.map((id) => [id, sites.get(id)?.kind ?? 'unknown']));
+  const sites = await d.master.getSites(unique.filter((id) => !known.has(id)));
+  return new Map(unique.map((id) => [id, known.get(id) ?? sites.get(id)?.kind ?? 'unknown']));
+}
+
+/**
+ * The sites whose kind the movements themselves prove: a sale's counterparty is a customer (a sale to any other kind
+ * is refused), so a recall reaching 100,000 customers does not read 100,000 site records to learn it.
+ */
+export function kindsFromMovements(traced: Iterable<TracedLot>): Map<string, SiteKind> {
+  const kinds = new Map<string, SiteKind>();
+  for (const t of traced) for (const e of movementsOf(t)) if (e.type === 'sell' && e.counterparty) kinds.set(e.counterparty, 'customer');
+  return kinds;
 }
 
 /** Every site id a set of traced lots mentions. */

@@ -177,13 +177,30 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
     return r.Item ? fromItem<RecallShard>(r.Item) : undefined;
   }
 
-  async shards(recallId: string) {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': `RECALL#${recallId}`, ':p': 'SHARD#' },
-      ConsistentRead: true,
-    });
-    return items.map((i) => fromItem<RecallShard>(i));
+  /** The recall's shards in order; with `recipients`, only the first shards that hold at least that many. */
+  async shards(recallId: string, opts: { recipients?: number } = {}) {
+    const out: RecallShard[] = [];
+    let held = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': `RECALL#${recallId}`, ':p': 'SHARD#' },
+          ConsistentRead: true,
+          ...(opts.recipients !== undefined ? { Limit: 4 } : {}),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const i of r.Items ?? []) {
+        const shard = fromItem<RecallShard>(i);
+        out.push(shard);
+        held += shard.recipients.length;
+      }
+      start = r.LastEvaluatedKey;
+    } while (start && (opts.recipients === undefined || held < opts.recipients));
+    return out;
   }
 
   async openShards(recallId: string) {

@@ -156,6 +156,23 @@ describe('recalls against DynamoDB Local', () => {
     expect(report.body.consigneesNotified?.items.find((x) => x.siteId === 'cust-2')?.channel).toBe('email');
   });
 
+  it('reads back only the first shards an answer lists, in shard order', async () => {
+    const recallId = 'R-shards-read-back';
+    const recipient = (i: number) => ({ siteId: `c-${i}`, kind: 'customer' as const, quantity: 0, received: 1, products: [] });
+    await d.recalls.putShards(
+      Array.from({ length: 12 }, (_, shard) => ({
+        recallId,
+        shard,
+        recipients: [recipient(3 * shard), recipient(3 * shard + 1), recipient(3 * shard + 2)],
+      })),
+    );
+    expect((await d.recalls.shards(recallId)).map((s) => s.shard)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    const first = await d.recalls.shards(recallId, { recipients: 13 });
+    // pages of 4 shards, 3 recipients each: 13 recipients need 5 shards, so two pages are read
+    expect(first.map((s) => s.shard)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect((await d.recalls.shards(recallId, { recipients: 1 })).map((s) => s.shard)).toEqual([0, 1, 2, 3]);
+  });
+
   it('drills with mock: the same answer, a trace time, and nothing changed or queued', async () => {
     const { R, K } = await chain('m');
     const r = await post({ lots: [{ gtin: GTIN.romaine, lot: R }], classification: 'II', reason: 'drill', mock: true });
@@ -269,6 +286,34 @@ describe('recalls against DynamoDB Local', () => {
       responded: { count: 2 },
       notResponded: { count: 5 },
     });
+    expect(report.body.nextCursor).toBeUndefined();
+
+    // The same report two consignees a page: the counts on every page are the whole recall's, the items add up to the
+    // whole report's, each consignee on exactly one page.
+    const whole = report.body as { consigneesNotified: { count: number; items: { siteId: string }[] }; notResponded: { items: unknown[] } };
+    const seen: string[] = [];
+    let notResponded = 0;
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 20; pages++) {
+      const q = `/recalls/${id}/report?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await call<typeof whole & { nextCursor?: string }>(makeGetRecallReport(d), 'GET', q);
+      expect(page.status).toBe(200);
+      expect(page.body.consigneesNotified.count).toBe(whole.consigneesNotified.count);
+      seen.push(...page.body.consigneesNotified.items.map((x) => x.siteId));
+      notResponded += page.body.notResponded.items.length;
+      cursor = page.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(cursor).toBeUndefined();
+    expect(seen.sort()).toEqual(whole.consigneesNotified.items.map((x) => x.siteId).sort());
+    expect(notResponded).toBe(whole.notResponded.items.length);
+    const bad = await call<{ error: { code: string; details: { path: string }[] } }>(
+      makeGetRecallReport(d),
+      'GET',
+      `/recalls/${id}/report?cursor=nope`,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0]?.path).toBe('cursor');
 
     // Follow-ups: twice by the same channel, then the third by the other one (cust-2: email -> sms), and an alert for Class I.
     const alerts: string[] = [];

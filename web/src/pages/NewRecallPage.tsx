@@ -81,8 +81,8 @@ function BlastRadius({ answer }: { answer: RecallAnswer }) {
         columns={4}
         items={[
           { label: 'Lots', value: String(a.lots.length) },
-          { label: 'Sites to notify', value: String(a.sites.length) },
-          { label: 'Customers', value: String(a.customers.length) },
+          { label: 'Sites to notify', value: String(a.sitesTotal) },
+          { label: 'Customers', value: String(a.customersTotal) },
           { label: 'Units on hand at internal sites', value: fmtQty(units) },
           { label: 'Traced in', value: `${answer.traceMillis} ms` },
         ]}
@@ -265,8 +265,8 @@ function NewRecall() {
         >
           {drill.data && (
             <Alert type="warning">
-              {drill.data.affected.lots.length} lots become recalled and {drill.data.affected.sites.length} sites,{' '}
-              {drill.data.affected.customers.length} of them customers, are notified. This cannot be undone.
+              {drill.data.affected.lots.length} lots become recalled and {drill.data.affected.sitesTotal} sites, {drill.data.affected.customersTotal}{' '}
+              of them customers, are notified. This cannot be undone.
             </Alert>
           )}
         </Modal>
