@@ -31,7 +31,7 @@ export async function traceRatioBenchmark(tableName: string, opts: { lots: numbe
   const trace = async () => {
     traceCount.take();
     const started = performance.now();
-    const t = await traceLot(deps, root, 'forward');
+    const t = await traceLot(deps, root, 'forward', { movements: false });
     return { ms: performance.now() - started, requests: traceCount.take().requests, lots: t.lots, movements: t.movementsTotal };
   };
   /** Every entry of a lot, page by page, by the same key range the ledger's entries live in. */

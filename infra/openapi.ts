@@ -119,14 +119,14 @@ export const API_DOCS: Record<string, ApiDoc> = {
     summary: 'Forward or backward trace through transformations',
     description:
       'The graph comes whole: lots, sites and edges (goods from a lot or site to another, quantities summed: enough to draw it), ' +
-      'with movementsTotal; movements is empty unless movements=true, then it is the first page of the movements of every traced ' +
-      'lot in time order (limit, default 1000, and at most ~5 MB of JSON), and nextCursor asks for the next page (a cursor implies ' +
-      'movements=true). The graph is walked once for the first page; the next pages are cut from that walk while this process ' +
+      'with movementsTotal and movements, the first page of the movements of every traced ' +
+      'lot in time order (limit, default 1000, and at most ~5 MB of JSON); nextCursor asks for the next page. movements=false ' +
+      'answers the graph alone (movements empty), as the console does. The graph is walked once for the first page; the next pages are cut from that walk while this process ' +
       'keeps it (5 minutes after last use), and walk again otherwise, resuming after the cursor. Every page repeats the same lots and sites.',
     params: lotParams,
     query: {
       direction: { schema: Direction },
-      movements: { schema: Flag.describe('true: include a page of movements (default false)') },
+      movements: { schema: Flag.describe('false: the graph alone, without its page of movements (default true)') },
       ...pageQuery,
     },
     responses: {

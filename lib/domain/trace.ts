@@ -21,7 +21,7 @@ export type TraceResult = {
   sites: TraceSite[];
   /** the graph's edges: goods from one lot or site to another, summed over every movement of the traced lots */
   edges: TraceEdge[];
-  /** a page of the movements, in time order; empty unless asked for */
+  /** a page of the movements, in time order (`limit`, `cursor`); empty with `movements=false` */
   movements: LedgerEntry[];
   /** how many movements the traced lots hold in all */
   movementsTotal: number;
@@ -239,7 +239,7 @@ const walkOf = (root: LotKey, direction: TraceDirection) => JSON.stringify([root
 async function walkTrace(d: TraceDeps, root: LotKey, direction: TraceDirection, withMovements: boolean): Promise<TraceWalk> {
   const traced = await walkLots(d, [root], direction);
   if (!traced.has(lotId(root))) await requireLot(d, root); // the walk read the root's partition: no head, no lot
-  const kinds = await siteKinds(d, mentionedSites(traced.values()));
+  const kinds = await siteKinds(d, mentionedSites(traced.values()), kindsFromMovements(traced.values()));
   const kindOf = (id: string) => kinds.get(id) ?? 'unknown';
   const lots = [...traced.values()]
     .map((t) => ({ gtin: t.lot.gtin, lot: t.lot.lot, depth: t.depth }))
@@ -259,8 +259,8 @@ async function walkTrace(d: TraceDeps, root: LotKey, direction: TraceDirection, 
 
 /**
  * GET /lots/{gtin}/{lot}/trace: the lots reached through transformations, every site involved and the edges between
- * them (quantities summed: enough to draw the graph). With `movements`, also a page of the movements of all those lots
- * in time order (`limit`, default 1000, and `cursor`, which implies `movements`). The graph is walked once for the
+ * them (quantities summed: enough to draw the graph), and a page of the movements of all those lots in time order
+ * (`limit`, default 1000, and `cursor`); `movements: false` (the console's graph) leaves the movements out. The graph is walked once for the
  * first page and kept in `traceWalks` for the next ones, which then read nothing; a page whose walk is not kept walks the
  * graph again and resumes after the cursor's position, so no movement comes twice.
  */
@@ -271,7 +271,7 @@ export async function traceLot(
   opts: TraceOptions = {},
 ): Promise<TraceResult> {
   const cursor = opts.cursor === undefined ? undefined : decodeCursor(TraceCursor, opts.cursor);
-  const withMovements = opts.movements === true || cursor !== undefined;
+  const withMovements = opts.movements !== false || cursor !== undefined;
   const named = cursor?.w === undefined ? undefined : d.traceWalks?.get(cursor.w);
   const kept = named?.of === walkOf(root, direction) ? named : undefined;
   const walk = kept ?? (await walkTrace(d, root, direction, withMovements));

@@ -53,13 +53,17 @@ describe('paged answers against DynamoDB Local', () => {
     expect(page.cursor).toBeUndefined();
   });
 
-  it('traces the graph without movements unless asked, then pages them in time order', async () => {
+  it('traces the graph with a page of its movements (the graph alone with movements=false), paged in time order', async () => {
     const h = makeGetLotTrace(d);
     type Page = { lots: unknown[]; movements: { lot: string; seq: number; occurredAt: string }[]; movementsTotal: number; nextCursor?: string };
-    const bare = await call<Page>(h, 'GET', `/lots/${root.gtin}/${root.lot}/trace`);
+    const bare = await call<Page>(h, 'GET', `/lots/${root.gtin}/${root.lot}/trace?movements=false`);
     expect(bare.body).toMatchObject({ movements: [], movementsTotal: 10 });
     expect(bare.body.lots).toHaveLength(4);
     expect(bare.body.nextCursor).toBeUndefined();
+    // The contract's answer: movements by default, every one of the 10 on the first page.
+    const plain = await call<Page>(h, 'GET', `/lots/${root.gtin}/${root.lot}/trace`);
+    expect(plain.body.movements).toHaveLength(10);
+    expect(plain.body.nextCursor).toBeUndefined();
     expect((await call(h, 'GET', `/lots/${root.gtin}/NOPE/trace?movements=true`)).body).toMatchObject({ error: { code: 'lot_not_found' } });
     const seen: Page['movements'] = [];
     let path = `/lots/${root.gtin}/${root.lot}/trace?movements=true&limit=3`;

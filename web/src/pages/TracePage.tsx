@@ -23,7 +23,7 @@ import type { TraceResult } from '../lib/types';
  * the graph is drawn from the edges the API sums).
  */
 const fetchTrace = (gtin: string, lot: string, direction: string): Promise<TraceResult> =>
-  get<TraceResult>(`${lotPath(gtin, lot)}/trace?direction=${direction}`);
+  get<TraceResult>(`${lotPath(gtin, lot)}/trace?direction=${direction}&movements=false`);
 
 /**
  * An edge with its quantity as plain SVG text: React Flow's own edge label measures itself after it is drawn (a
