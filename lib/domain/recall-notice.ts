@@ -3,12 +3,13 @@ import type { NoticeAttributes, NoticeMessage, RecallingFirm } from './notice-me
 import type { Notice, RecallRecord } from './recall-store.js';
 
 /**
- * The title of 21 CFR 7.49(c)(2): "URGENT: FOOD RECALL" (or PRODUCT RECALL) for Class I and II, plain for Class III.
+ * The title of a notice (CONTRACT.md, Notice message; 21 CFR 7.49(c)(2)): "URGENT: FOOD RECALL" (or "URGENT: PRODUCT
+ * RECALL" for non-food) for Class I and II, and exactly "PRODUCT RECALL" for Class III, food or not.
  * @example recallTitle('I', true) // 'URGENT: FOOD RECALL'
- * @example recallTitle('III', false) // 'PRODUCT RECALL'
+ * @example recallTitle('III', true) // 'PRODUCT RECALL'
  */
 export const recallTitle = (classification: RecallRecord['classification'], food: boolean) =>
-  classification === 'III' ? (food ? 'FOOD RECALL' : 'PRODUCT RECALL') : `URGENT: ${food ? 'FOOD' : 'PRODUCT'} RECALL`;
+  classification === 'III' ? 'PRODUCT RECALL' : `URGENT: ${food ? 'FOOD' : 'PRODUCT'} RECALL`;
 
 /** Class I and II are urgent (21 CFR 7.49(c)(2): the notice is marked "urgent"). */
 export const isUrgent = (classification: RecallRecord['classification']) => classification !== 'III';

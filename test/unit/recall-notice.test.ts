@@ -28,10 +28,16 @@ const firm = { name: 'Example Foods', phone: '+1 555 0100', email: 'recalls@exam
 const url = 'https://console.example/ack/abc';
 
 describe('the 21 CFR 7.49 notice', () => {
-  it('titles Class I and II urgent, food or product, and Class III plainly', () => {
+  it('titles Class I and II urgent, food or product, and Class III exactly PRODUCT RECALL, food or not', () => {
     expect(recallTitle('I', true)).toBe('URGENT: FOOD RECALL');
+    expect(recallTitle('II', true)).toBe('URGENT: FOOD RECALL');
+    expect(recallTitle('I', false)).toBe('URGENT: PRODUCT RECALL');
     expect(recallTitle('II', false)).toBe('URGENT: PRODUCT RECALL');
     expect(recallTitle('III', false)).toBe('PRODUCT RECALL');
+    expect(recallTitle('III', true)).toBe('PRODUCT RECALL');
+    const m = noticeMessage({ ...recall, classification: 'III' }, notice, { firm, ackUrl: url });
+    expect([m.title, m.urgent]).toEqual(['PRODUCT RECALL', false]);
+    expect(noticeWords(m).subject).toBe('PRODUCT RECALL - Listeria <monocytogenes>');
     expect([isUrgent('I'), isUrgent('II'), isUrgent('III')]).toEqual([true, true, false]);
   });
 
