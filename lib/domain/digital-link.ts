@@ -7,6 +7,7 @@ import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import type { LotKey, LotState, SerialState } from './ledger.js';
 import type { MasterDataStore } from './master-data.js';
+import { recallTitle } from './recall-notice.js';
 import type { RecallRecord } from './recall-store.js';
 
 export type PublicRecall = { title: string; reason: string; instructions: string };
@@ -28,12 +29,6 @@ export type ResolverDeps = {
   recalls: { getRecall(recallId: string): Promise<RecallRecord | undefined> };
   clock: Clock;
 };
-
-/** The notice title of the contract: URGENT for Class I and II; FOOD for FDA Food Traceability List products.
- * @example recallTitle('II', true) // 'URGENT: FOOD RECALL'
- */
-export const recallTitle = (classification: RecallRecord['classification'], food: boolean) =>
-  classification === 'III' ? 'PRODUCT RECALL' : food ? 'URGENT: FOOD RECALL' : 'URGENT: PRODUCT RECALL';
 
 const DEFAULT_INSTRUCTIONS = 'Do not use, sell or eat this product. Return it to the place of purchase or dispose of it.';
 

@@ -10,7 +10,8 @@ export type EmailEvent = {
 
 /**
  * Apply an SES event to its notice: a delivery confirms it; a permanent bounce, a complaint or a reject sends it by the
- * recipient's other channel when it has one (email -> sms), else marks it failed. An event for an older follow-up than
+ * recipient's other channel when it has one (email -> sms), else marks it failed; a notice that also went out by SMS
+ * and was accepted there counts as delivered. An event for an older follow-up than
  * the notice's current one changes nothing.
  */
 export async function onEmailEvent(
@@ -30,8 +31,13 @@ export async function onEmailEvent(
     return 'delivered';
   }
   const error = `email ${e.kind}`;
-  const others = n.channels.filter((c) => c !== 'email');
-  const channels: NoticeChannel[] = n.fallback && n.fallback !== 'email' ? [...new Set([...others.filter((c) => c !== 'sns'), n.fallback])] : [];
+  // The personal channels the notice also went by (a recipient reached on email and SMS): SMS confirms on acceptance.
+  const rest = n.channels.filter((c) => c !== 'email' && c !== 'sns');
+  if (rest.length && n.status === 'published') {
+    await d.recalls.markDelivered(n, now);
+    return 'delivered';
+  }
+  const channels: NoticeChannel[] = [...new Set([...rest, ...(n.fallback && n.fallback !== 'email' ? [n.fallback] : [])])];
   if (channels.length && (await d.recalls.reroute(n, channels, now, error))) return 'rerouted';
   await d.recalls.markDead(n, error);
   return 'failed';

@@ -36,18 +36,32 @@ export const NOTICES_BEFORE_CHANNELS: NoticeChannel = 'sns';
 export type Contact = { email?: string; phone?: string; channels?: readonly string[] };
 
 /**
- * The channels a recipient is reached on (CONTRACT.md, Channels): the recall topic always for everyone but customers,
- * plus every contact channel it has; customers by email or SMS only, the first they have (the other is the fallback
- * for a bounce and for escalation). `contact.channels`, when given, narrows the choice. An empty list means the
+ * The channels a recipient is reached on (CONTRACT.md, Channels: "every channel it has"): the recall topic always for
+ * everyone but customers, whatever `contact.channels` says, plus every personal channel it has a contact detail for
+ * (email, SMS); customers by those personal channels only, both when they have both. `contact.channels`, when given,
+ * narrows the personal channels ("webhook" is the topic, which no list can take away). An empty list means the
  * recipient cannot be notified (the report lists it as not notifiable).
- * @example channelsFor('store', { email: 'a@b.c' }) // ['sns', 'email']
- * @example channelsFor('customer', { phone: '+15550100' }) // ['sms']
+ * @example channelsFor('store', { email: 'a@b.c', channels: ['email'] }) // ['sns', 'email']
+ * @example channelsFor('customer', { email: 'a@b.c', phone: '+15550100' }) // ['email', 'sms']
  */
 export function channelsFor(kind: SiteKind | 'unknown', contact: Contact | undefined): NoticeChannel[] {
-  const allowed = (c: NoticeChannel) => !contact?.channels || contact.channels.length === 0 || contact.channels.includes(c === 'sns' ? 'webhook' : c);
-  const personal = (['email', 'sms'] as const).filter((c) => has(contact, c) && allowed(c));
-  if (kind === 'customer') return personal.slice(0, 1);
-  return [...(allowed('sns') || personal.length === 0 ? (['sns'] as const) : []), ...personal];
+  const narrowed = contact?.channels && contact.channels.length > 0 ? contact.channels : undefined;
+  const personal = (['email', 'sms'] as const).filter((c) => has(contact, c) && (!narrowed || narrowed.includes(c)));
+  return kind === 'customer' ? [...personal] : ['sns', ...personal];
+}
+
+/**
+ * The channel a notice over `channels` escalates to (and a bounce is rerouted to): the other personal channel the
+ * recipient has, only when the notice goes by exactly one personal channel. A recipient already reached on both
+ * has nothing to escalate to: its follow-ups go on both.
+ * @example fallbackFor(['email'], { email: 'a@b.c', phone: '+15550100', channels: ['email'] }) // 'sms'
+ * @example fallbackFor(['email', 'sms'], { email: 'a@b.c', phone: '+15550100' }) // undefined
+ */
+export function fallbackFor(channels: readonly NoticeChannel[], contact: Contact | undefined): NoticeChannel | undefined {
+  const personal = channels.filter((c) => NOTICE_CHANNELS[c].needs !== null);
+  const only = personal.length === 1 ? personal[0] : undefined;
+  const other = only ? otherChannel(only, contact) : undefined;
+  return other && !channels.includes(other) ? other : undefined;
 }
 
 /** Has the recipient the contact detail this channel needs? */

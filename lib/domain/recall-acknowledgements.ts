@@ -1,11 +1,24 @@
 import { tokenHash, unknownToken } from './ack-tokens.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
+import { type MasterDataStore, requireSite } from './master-data.js';
 import { isUrgent, recallTitle } from './recall-notice.js';
 import type { AckInput, CheckInput, LinkAckInput } from './recall-request.js';
 import { type Ack, type EffectivenessCheck, type RecallRecord, type RecallStore, requireRecall } from './recall-store.js';
 
 type D = { recalls: RecallStore; clock: Clock };
+/** Reading sites: a siteId no site has is 404 `site_not_found`, a site that was not notified 409 `invalid_state`. */
+type WithSites = D & { master: MasterDataStore };
+
+/** The site's notice of the recall, or 404 for a site that exists nowhere and 409 for one the recall did not reach. */
+async function requireConsignee(d: WithSites, recallId: string, siteId: string) {
+  const notice = await d.recalls.getNotice(recallId, siteId);
+  if (notice) return notice;
+  await requireSite(d, siteId);
+  throw new AppError('invalid_state', `Site ${siteId} is not a consignee of recall ${recallId}`, [
+    { path: 'siteId', message: 'not a consignee of this recall' },
+  ]);
+}
 
 const notClosed = (r: RecallRecord) => {
   if (r.status === 'closed')
@@ -13,14 +26,14 @@ const notClosed = (r: RecallRecord) => {
 };
 
 /** POST /recalls/{id}/acknowledgements: one per site; a later one replaces the earlier. Only a notified site may answer. */
-export async function acknowledge(d: D, recallId: string, input: AckInput, via: Ack['via'] = 'api'): Promise<Ack> {
+export async function acknowledge(d: WithSites, recallId: string, input: AckInput): Promise<Ack> {
   const r = await requireRecall(d.recalls, recallId);
   notClosed(r);
-  const notice = await d.recalls.getNotice(recallId, input.siteId);
-  if (!notice)
-    throw new AppError('invalid_state', `Site ${input.siteId} was not notified of recall ${recallId}`, [
-      { path: 'siteId', message: 'not a consignee of this recall' },
-    ]);
+  await requireConsignee(d, recallId, input.siteId);
+  return putAck(d, recallId, input, 'api');
+}
+
+async function putAck(d: D, recallId: string, input: AckInput, via: Ack['via']): Promise<Ack> {
   const ack: Ack = { ...input, recallId, receivedAt: d.clock.now().toISOString(), via };
   await d.recalls.putAck(ack);
   return ack;
@@ -67,17 +80,14 @@ export async function ackLinkView(d: D, token: string) {
 /** POST /ack/{token}: the same as an acknowledgement for the token's site. */
 export async function acknowledgeByLink(d: D, token: string, input: LinkAckInput): Promise<Ack> {
   const { r, notice } = await openLink(d, token);
-  return acknowledge(d, r.recallId, { ...input, siteId: notice.siteId }, 'link');
+  return putAck(d, r.recallId, { ...input, siteId: notice.siteId }, 'link');
 }
 
 /** POST /recalls/{id}/effectiveness-checks: a check of one consignee (21 CFR 7.42(b)(3)); only a consignee can be checked. */
-export async function recordCheck(d: D, recallId: string, input: CheckInput): Promise<EffectivenessCheck> {
+export async function recordCheck(d: WithSites, recallId: string, input: CheckInput): Promise<EffectivenessCheck> {
   const r = await requireRecall(d.recalls, recallId);
   notClosed(r);
-  if (!(await d.recalls.getNotice(recallId, input.siteId)))
-    throw new AppError('invalid_state', `Site ${input.siteId} is not a consignee of recall ${recallId}`, [
-      { path: 'siteId', message: 'not a consignee of this recall' },
-    ]);
+  await requireConsignee(d, recallId, input.siteId);
   const c: EffectivenessCheck = { ...input, recallId, recordedAt: d.clock.now().toISOString() };
   await d.recalls.putCheck(c);
   return c;

@@ -1,7 +1,7 @@
 import { tokenHash } from './ack-tokens.js';
 import type { Clock } from './clock.js';
 import type { MasterDataStore } from './master-data.js';
-import { type Contact, channelsFor, NOTICE_CHANNELS, otherChannel } from './notice-channels.js';
+import { type Contact, channelsFor, fallbackFor } from './notice-channels.js';
 import { type Ready, type SendCounts, type SendDeps, sendNotices } from './notice-send.js';
 import { type BlastRadius, unitsAtRiskOf } from './recall-blast-radius.js';
 import type { AckToken, FanoutStore, Notice, RecallShard, Recipient } from './recall-store.js';
@@ -70,8 +70,7 @@ export async function notifyShard(d: FanoutDeps, recallId: string, shardNo: numb
     if (existing.has(x.siteId)) continue;
     const contact: Contact | undefined = contacts.get(x.siteId);
     const channels = channelsFor(x.kind, contact);
-    const personal = channels.find((c) => NOTICE_CHANNELS[c].needs !== null);
-    const fallback = personal ? otherChannel(personal, contact) : undefined;
+    const fallback = fallbackFor(channels, contact);
     const notice: Notice = {
       recallId,
       siteId: x.siteId,

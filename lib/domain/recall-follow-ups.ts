@@ -11,11 +11,13 @@ export type FollowUpDeps = { recalls: OutboxStore; clock: Clock; alertPublisher?
 
 /**
  * The channels of the next follow-up: the same until `escalateAfter` follow-ups went unanswered, then the recipient's
- * other channel in place of its personal one (email -> sms), when it has one.
+ * other channel in place of its personal one (email -> sms), when it has one. A notice that already goes by its
+ * fallback (escalated, or reaching the recipient on both channels from the start) keeps its channels.
  * @example nextChannels({ channels: ['email'], fallback: 'sms', followUp: 2 }, 2) // ['sms']
+ * @example nextChannels({ channels: ['email', 'sms'], followUp: 2 }, 2) // undefined: both again
  */
 export function nextChannels(n: Pick<Notice, 'channels' | 'fallback' | 'followUp'>, escalateAfter: number): NoticeChannel[] | undefined {
-  if (n.followUp < escalateAfter || !n.fallback) return undefined;
+  if (n.followUp < escalateAfter || !n.fallback || n.channels.includes(n.fallback)) return undefined;
   const fallback = n.fallback;
   const swapped = n.channels.map((c) => (NOTICE_CHANNELS[c].needs !== null ? fallback : c));
   return [...new Set(swapped)];

@@ -3,12 +3,13 @@ import type { NoticeAttributes, NoticeMessage, RecallingFirm } from './notice-me
 import type { Notice, RecallRecord } from './recall-store.js';
 
 /**
- * The title of 21 CFR 7.49(c)(2): "URGENT: FOOD RECALL" (or PRODUCT RECALL) for Class I and II, plain for Class III.
+ * The title of a notice (CONTRACT.md, Notice message; 21 CFR 7.49(c)(2)): "URGENT: FOOD RECALL" (or "URGENT: PRODUCT
+ * RECALL" for non-food) for Class I and II, and exactly "PRODUCT RECALL" for Class III, food or not.
  * @example recallTitle('I', true) // 'URGENT: FOOD RECALL'
- * @example recallTitle('III', false) // 'PRODUCT RECALL'
+ * @example recallTitle('III', true) // 'PRODUCT RECALL'
  */
 export const recallTitle = (classification: RecallRecord['classification'], food: boolean) =>
-  classification === 'III' ? (food ? 'FOOD RECALL' : 'PRODUCT RECALL') : `URGENT: ${food ? 'FOOD' : 'PRODUCT'} RECALL`;
+  classification === 'III' ? 'PRODUCT RECALL' : `URGENT: ${food ? 'FOOD' : 'PRODUCT'} RECALL`;
 
 /** Class I and II are urgent (21 CFR 7.49(c)(2): the notice is marked "urgent"). */
 export const isUrgent = (classification: RecallRecord['classification']) => classification !== 'III';
@@ -69,9 +70,22 @@ const productLine = (p: NoticeMessage['products'][number]) =>
     ...(p.serials?.length ? [`serials ${p.serials.join(', ')}`] : []),
   ].join(', ');
 
+/** Products a text message names (the rest: the link). */
+const SMS_PRODUCTS = 3;
+const sentence = (s: string) => s.replace(/[\s.]+$/, '');
+/** One product in a text message: description, lot, expiry, quantity and serials, shortly. */
+const smsProduct = (p: NoticeMessage['products'][number]) =>
+  [
+    `${p.description ?? p.gtin} lot ${p.lot}`,
+    ...(p.expiry ? [`exp ${p.expiry}`] : []),
+    `qty ${p.quantity}`,
+    ...(p.serials?.length ? [`serials ${p.serials.join(', ')}`] : []),
+  ].join(' ');
+
 /**
  * The notice in words, for a person: an email (plain text and simple HTML) and a text message. Both carry the title,
- * the products, the reason, the hazard, what to do, the firm to contact and the acknowledgement link (21 CFR 7.49(c)).
+ * the products, the reason, the hazard, what to do, the firm to contact and the acknowledgement link (21 CFR 7.49(c));
+ * the text names at most SMS_PRODUCTS products, the link the rest.
  * @example noticeWords(message).subject // 'URGENT: FOOD RECALL - Listeria monocytogenes'
  */
 export function noticeWords(m: NoticeMessage): NoticeWords {
@@ -108,10 +122,17 @@ export function noticeWords(m: NoticeMessage): NoticeWords {
     `<p>Recalling firm: ${esc(firm)}</p>`,
     '</body></html>',
   ].join('\n');
-  const products = m.products.map((p) => `${p.description ?? p.gtin} lot ${p.lot}`).join('; ');
-  const sms =
-    `${m.title}${follow}: ${products}. ${m.reason}. ${m.instructions ?? ''} Reply at ${m.acknowledge.url} - ${m.recallingFirm.name} ${m.recallingFirm.phone}`
-      .replace(/\s+/g, ' ')
-      .trim();
+  const shown = m.products.slice(0, SMS_PRODUCTS).map(smsProduct);
+  const more = m.products.length > SMS_PRODUCTS ? [`and ${m.products.length - SMS_PRODUCTS} more products (see the link)`] : [];
+  const sms = [
+    `${m.title}${follow}: ${[...shown, ...more].join('; ')}`,
+    `Reason: ${sentence(m.reason)}`,
+    `Hazard: ${sentence(m.hazard ?? 'see the recalling firm')}`,
+    `What to do: ${sentence(m.instructions ?? 'contact the recalling firm')}`,
+    `Acknowledge: ${m.acknowledge.url} - ${m.recallingFirm.name} ${m.recallingFirm.phone}`,
+  ]
+    .join('. ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return { subject, text: lines.join('\n'), html, sms };
 }

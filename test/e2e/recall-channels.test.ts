@@ -37,7 +37,8 @@ beforeAll(async () => {
   stack = await startLocal(dataDir, { env });
   await api('PUT', `/products/${GTIN}`, { description: 'Romaine hearts', unit: 'case', ftl: true });
   await api('PUT', '/sites/dc-1', { kind: 'warehouse', name: 'DC' });
-  await api('PUT', '/sites/store-1', { kind: 'store', name: 'Store 1', contact: { email: 'store1@example.com' } });
+  // a channel list without "webhook": the recall topic still carries the store's notice
+  await api('PUT', '/sites/store-1', { kind: 'store', name: 'Store 1', contact: { email: 'store1@example.com', channels: ['email'] } });
   await api('PUT', '/sites/c-mail', { kind: 'customer', name: 'Mail Customer', contact: { email: 'mail@example.com', phone: '+1 555 0101' } });
   await api('PUT', '/sites/c-text', { kind: 'customer', name: 'Text Customer', contact: { phone: '+1 555 0102' } });
   await api('PUT', '/sites/c-none', { kind: 'customer', name: 'Unreachable Customer' });
@@ -48,7 +49,7 @@ afterAll(async () => {
 });
 
 describe('recall channels on the local stack', () => {
-  it('reaches the store by topic and email, customers by email or SMS, and lists the unreachable one', async () => {
+  it('reaches the store by topic and email, customers on every channel they have, and lists the unreachable one', async () => {
     const movements = [
       { eventId: 'ch-1', type: 'receive', occurredAt: at, gtin: GTIN, lot: 'CH1', quantity: 20, site: 'dc-1' },
       { eventId: 'ch-2', type: 'transfer', occurredAt: at, gtin: GTIN, lot: 'CH1', quantity: 10, site: 'dc-1', counterparty: 'store-1' },
@@ -86,7 +87,11 @@ describe('recall channels on the local stack', () => {
     const texts = (await api('GET', '/_local/sms?to=%2B15550102')).body.items as { to: string; body: string }[];
     expect(texts).toHaveLength(1);
     expect(texts[0]?.body).toMatch(/URGENT: FOOD RECALL.*\/ack\//);
-    expect(((await api('GET', '/_local/sms?to=%2B15550101')).body.items as unknown[]).length).toBe(0); // reached by email
+    expect(texts[0]?.body).toContain('Hazard: Serious illness');
+    // email and phone: reached on both, the same notice and link
+    const both = (await api('GET', '/_local/sms?to=%2B15550101')).body.items as { body: string }[];
+    expect(both).toHaveLength(1);
+    expect(both[0]?.body).toContain(/\/ack\/[A-Za-z0-9_-]+/.exec(emails[0]?.body ?? '')?.[0] ?? 'no link');
     expect(((await api('GET', `/_local/notifications?siteId=store-1`)).body.items as unknown[]).length).toBe(1);
     expect(((await api('GET', `/_local/notifications?audience=customer`)).body.items as unknown[]).length).toBe(0);
     // The customer answers through the link in the email, without an account.

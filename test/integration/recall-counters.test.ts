@@ -139,7 +139,7 @@ describe('recall notice counters against DynamoDB Local', () => {
     }
     // Acknowledgements, some sent twice (a later one replaces the earlier), a follow-up round for the rest.
     for (const siteId of ['c-1', 'c-2', 'c-2', 'store-1', 'store-1'])
-      await retried(() => acknowledge({ recalls: store, clock }, id, { siteId, quantityOnHand: 0, quantityRemoved: 1 }));
+      await retried(() => acknowledge({ recalls: store, master: d.master, clock }, id, { siteId, quantityOnHand: 0, quantityRemoved: 1 }));
     const stale = (await store.notices(id)).filter((n: Notice) => n.status === 'published' && !n.acknowledgedAt).slice(0, 10);
     for (const n of stale) for (let k = 0; k < 2; k++) await retried(() => store.scheduleFollowUp(n, clockAt.now.toISOString()));
     doc.armed = false;

@@ -64,10 +64,22 @@ beforeAll(async () => {
   await upsertSite(
     d,
     'cust-2',
-    SiteInput.parse({ kind: 'customer', name: 'Sam Shopper', contact: { email: 'sam@example.com', phone: '+1 555 0199' } }),
+    // email only by choice: SMS is the escalation channel
+    SiteInput.parse({ kind: 'customer', name: 'Sam Shopper', contact: { email: 'sam@example.com', phone: '+1 555 0199', channels: ['email'] } }),
+  );
+  // both channels: reached on both, every time
+  await upsertSite(
+    d,
+    'cust-1',
+    SiteInput.parse({ kind: 'customer', name: 'Pat Customer', contact: { email: 'pat@example.com', phone: '+1 555 0188' } }),
   );
   await upsertSite(d, 'cust-3', SiteInput.parse({ kind: 'customer', name: 'No Contact' }));
-  await upsertSite(d, 'store-1', SiteInput.parse({ kind: 'store', name: 'Store One', contact: { email: 'store1@example.com' } }));
+  // a channel list without "webhook" narrows email and SMS only: the topic still carries the notice
+  await upsertSite(
+    d,
+    'store-1',
+    SiteInput.parse({ kind: 'store', name: 'Store One', contact: { email: 'store1@example.com', channels: ['email'] } }),
+  );
 });
 
 const body = (R: string, over: Record<string, unknown> = {}) => ({
@@ -111,7 +123,7 @@ describe('recalls against DynamoDB Local', () => {
       status: 'active',
       notices: { total: 7, written: 7, published: 6, delivered: 6, failed: 0, notNotifiable: 1 },
     });
-    // The topic: every site but customers; email: customers with an email and sites with one; SMS: nobody with an email.
+    // The topic: every site but customers, whatever its channel list; email and SMS: everyone on each it has and allows.
     expect(
       mine(n.channels.sns, b.recallId)
         .map((x) => x.attributes.siteId)
@@ -122,7 +134,7 @@ describe('recalls against DynamoDB Local', () => {
         .map((x) => x.to)
         .sort(),
     ).toEqual(['pat@example.com', 'sam@example.com', 'store1@example.com']);
-    expect(mine(n.channels.sms, b.recallId)).toEqual([]);
+    expect(mine(n.channels.sms, b.recallId).map((x) => [x.noticeId, x.to])).toEqual([[`${b.recallId}:cust-1`, '+1 555 0188']]);
     const toStore = mine(n.channels.sns, b.recallId).find((x) => x.attributes.siteId === 'store-2');
     expect(toStore?.attributes).toEqual({
       audience: 'store',
@@ -262,6 +274,21 @@ describe('recalls against DynamoDB Local', () => {
       409,
     );
     expect((await call(ack, 'POST', `/recalls/${id}/acknowledgements`, { siteId: 'dc-1', quantityOnHand: -1 })).status).toBe(400);
+    // A site that exists nowhere is an unknown resource (404), one that exists but was not notified a state conflict (409).
+    const nowhere = { siteId: 'no-such-site', quantityOnHand: 0, quantityRemoved: 0 };
+    expect(await call(ack, 'POST', `/recalls/${id}/acknowledgements`, nowhere)).toMatchObject({
+      status: 404,
+      body: { error: { code: 'site_not_found', details: [{ path: 'siteId' }] } },
+    });
+    expect(
+      await call(makePostRecallEffectivenessChecks(d), 'POST', `/recalls/${id}/effectiveness-checks`, {
+        siteId: 'no-such-site',
+        method: 'phone',
+        result: 'not-received',
+        checkedAt: '2026-03-02T10:00:00Z',
+      }),
+    ).toMatchObject({ status: 404, body: { error: { code: 'site_not_found', details: [{ path: 'siteId' }] } } });
+    expect((await d.recalls.acks(id)).map((a) => a.siteId).sort()).toEqual(['dc-1', 'store-2']);
     const checks = makePostRecallEffectivenessChecks(d);
     expect(
       (
@@ -334,7 +361,18 @@ describe('recalls against DynamoDB Local', () => {
     }
     const toSam = [...mine(n.channels.email, id), ...mine(n.channels.sms, id)].filter((x) => x.to === 'sam@example.com' || x.to === '+1 555 0199');
     expect(toSam.map((x) => x.noticeId)).toEqual([`${id}:cust-2`, `${id}:cust-2:followup-1`, `${id}:cust-2:followup-2`, `${id}:cust-2:followup-3`]);
-    expect(mine(n.channels.sms, id).map((x) => x.noticeId)).toEqual([`${id}:cust-2:followup-3`]);
+    expect(
+      mine(n.channels.sms, id)
+        .filter((x) => x.to === '+1 555 0199')
+        .map((x) => x.noticeId),
+    ).toEqual([`${id}:cust-2:followup-3`]);
+    // Reached on both channels from the start: every follow-up on both, nothing to escalate to.
+    const toPat = (ch: FakeChannel) =>
+      mine(ch, id)
+        .filter((x) => x.noticeId.startsWith(`${id}:cust-1`))
+        .map((x) => x.noticeId);
+    expect(toPat(n.channels.sms)).toEqual(toPat(n.channels.email));
+    expect(toPat(n.channels.sms)).toEqual([`${id}:cust-1`, `${id}:cust-1:followup-1`, `${id}:cust-1:followup-2`, `${id}:cust-1:followup-3`]);
     expect(alerts).toContain(`recall.non-responder:${id}:cust-2:3`);
     expect(alerts.some((a) => a.includes(`${id}:store-2:`))).toBe(false); // answered: never followed up
 
@@ -406,7 +444,7 @@ describe('recalls against DynamoDB Local', () => {
       for (const m of queue.take()) await notifyShard({ ...n.send, log: (msg, e) => logger.warn(msg, { ...e }) }, m.recallId, m.shard);
       const id = String(r.body.recallId);
       expect(lines.join('')).toContain('recall started');
-      for (const secret of ['sam@example.com', '555 0199', 'pat@example.com']) {
+      for (const secret of ['sam@example.com', '555 0199', 'pat@example.com', '555 0188']) {
         expect(lines.join('')).not.toContain(secret);
         expect(JSON.stringify(mine(n.channels.sns, id))).not.toContain(secret);
         expect(JSON.stringify(mine(n.channels.email, id).map((x) => [x.attributes, x.body]))).not.toContain(secret);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ACK_TOKEN_PATTERN, ackUrl, checkToken, tokenHash } from '../../lib/domain/ack-tokens.js';
-import { channelsFor } from '../../lib/domain/notice-channels.js';
+import { channelsFor, fallbackFor } from '../../lib/domain/notice-channels.js';
 import { nextChannels } from '../../lib/domain/recall-follow-ups.js';
 import { isUrgent, noticeMessage, noticeWords, recallTitle } from '../../lib/domain/recall-notice.js';
 import { checksNeeded } from '../../lib/domain/recall-status.js';
@@ -28,10 +28,16 @@ const firm = { name: 'Example Foods', phone: '+1 555 0100', email: 'recalls@exam
 const url = 'https://console.example/ack/abc';
 
 describe('the 21 CFR 7.49 notice', () => {
-  it('titles Class I and II urgent, food or product, and Class III plainly', () => {
+  it('titles Class I and II urgent, food or product, and Class III exactly PRODUCT RECALL, food or not', () => {
     expect(recallTitle('I', true)).toBe('URGENT: FOOD RECALL');
+    expect(recallTitle('II', true)).toBe('URGENT: FOOD RECALL');
+    expect(recallTitle('I', false)).toBe('URGENT: PRODUCT RECALL');
     expect(recallTitle('II', false)).toBe('URGENT: PRODUCT RECALL');
     expect(recallTitle('III', false)).toBe('PRODUCT RECALL');
+    expect(recallTitle('III', true)).toBe('PRODUCT RECALL');
+    const m = noticeMessage({ ...recall, classification: 'III' }, notice, { firm, ackUrl: url });
+    expect([m.title, m.urgent]).toEqual(['PRODUCT RECALL', false]);
+    expect(noticeWords(m).subject).toBe('PRODUCT RECALL - Listeria <monocytogenes>');
     expect([isUrgent('I'), isUrgent('II'), isUrgent('III')]).toEqual([true, true, false]);
   });
 
@@ -68,6 +74,30 @@ describe('the 21 CFR 7.49 notice', () => {
     expect(w.html).toContain(`href="${url}"`);
     expect(w.sms).toContain(url);
     expect(w.sms).toMatch(/^URGENT: FOOD RECALL/);
+    // the SMS carries the 7.49 essentials too: product and lot, reason, hazard, what to do, the link, firm and phone
+    for (const part of [
+      'Romaine lot L1 exp 2026-03-20 qty 2 serials S1, S2',
+      'Reason: Listeria <monocytogenes>',
+      'Hazard: Serious illness',
+      'What to do: Do not eat; return to store',
+      url,
+      'Example Foods +1 555 0100',
+    ])
+      expect(w.sms).toContain(part);
+  });
+
+  it('names at most three products in the SMS, and the link for the rest', () => {
+    const products = Array.from({ length: 5 }, (_, i) => ({
+      gtin: '00614141000012',
+      lot: `L${i}`,
+      description: 'Romaine',
+      expiry: null,
+      quantity: 1,
+    }));
+    const sms = noticeWords(noticeMessage(recall, { ...notice, products }, { firm, ackUrl: url })).sms;
+    expect(sms).toContain('Romaine lot L2 qty 1; and 2 more products (see the link)');
+    expect(sms).not.toContain('lot L3');
+    expect(sms).toContain(url);
   });
 
   it('never lets a newline of the reason into the subject', () => {
@@ -100,10 +130,15 @@ describe('acknowledgement tokens', () => {
 });
 
 describe('channels, escalation and effectiveness checks', () => {
-  it('reaches sites by the topic plus their contacts, customers by email or else SMS only, and nobody without a channel', () => {
+  it('reaches sites by the topic always plus their contacts, customers on every personal channel they have, nobody without one', () => {
     expect(channelsFor('store', undefined)).toEqual(['sns']);
     expect(channelsFor('store', { email: 'a@b.c', phone: '+15550100' })).toEqual(['sns', 'email', 'sms']);
-    expect(channelsFor('customer', { email: 'a@b.c', phone: '+15550100' })).toEqual(['email']);
+    // contact.channels narrows email and SMS only: the topic stays
+    expect(channelsFor('store', { email: 'a@b.c', channels: ['email'] })).toEqual(['sns', 'email']);
+    expect(channelsFor('warehouse', { email: 'a@b.c', phone: '+15550100', channels: ['email', 'sms'] })).toEqual(['sns', 'email', 'sms']);
+    expect(channelsFor('distributor', { email: 'a@b.c', channels: ['webhook'] })).toEqual(['sns']);
+    expect(channelsFor('customer', { email: 'a@b.c', phone: '+15550100' })).toEqual(['email', 'sms']);
+    expect(channelsFor('customer', { email: 'a@b.c', phone: '+15550100', channels: ['webhook'] })).toEqual([]);
     expect(channelsFor('customer', { phone: '+15550100' })).toEqual(['sms']);
     expect(channelsFor('customer', {})).toEqual([]);
     expect(channelsFor('customer', { email: 'a@b.c', phone: '+15550100', channels: ['sms'] })).toEqual(['sms']);
@@ -114,6 +149,20 @@ describe('channels, escalation and effectiveness checks', () => {
     expect(nextChannels({ channels: ['email'], fallback: 'sms', followUp: 2 }, 2)).toEqual(['sms']);
     expect(nextChannels({ channels: ['sns', 'email'], fallback: 'sms', followUp: 3 }, 2)).toEqual(['sns', 'sms']);
     expect(nextChannels({ channels: ['email'], followUp: 5 }, 2)).toBeUndefined();
+    // reached on both from the start, or already escalated: the same channels again
+    expect(nextChannels({ channels: ['email', 'sms'], followUp: 3 }, 2)).toBeUndefined();
+    expect(nextChannels({ channels: ['sns', 'email', 'sms'], fallback: 'sms', followUp: 3 }, 2)).toBeUndefined();
+    expect(nextChannels({ channels: ['sms'], fallback: 'sms', followUp: 4 }, 2)).toBeUndefined();
+  });
+
+  it('has a fallback only for a notice that goes by one personal channel while the recipient has the other', () => {
+    const both = { email: 'a@b.c', phone: '+15550100' };
+    expect(fallbackFor(['email', 'sms'], both)).toBeUndefined();
+    expect(fallbackFor(['sns', 'email', 'sms'], both)).toBeUndefined();
+    expect(fallbackFor(['email'], { ...both, channels: ['email'] })).toBe('sms');
+    expect(fallbackFor(['sns', 'sms'], { ...both, channels: ['sms'] })).toBe('email');
+    expect(fallbackFor(['email'], { email: 'a@b.c' })).toBeUndefined();
+    expect(fallbackFor(['sns'], both)).toBeUndefined();
   });
 
   it('asks each level of 21 CFR 7.42(b)(3) for its share of consignees', () => {
