@@ -69,7 +69,7 @@ export type Gs1Message = {
   bestBefore?: string;
   /** (17) as `YYYY-MM-DD` */
   expiry?: string;
-  /** (30) variable count, or else (37) count of trade items in a logistic unit. */
+  /** (30) variable count, or else (37) count of trade items (both present must agree). */
   quantity?: number;
   /** (310n) as a decimal string, e.g. `1.23456` */
   netWeightKg?: string;
@@ -82,6 +82,13 @@ export type Gs1ParseOptions = {
   referenceDate: Date | string;
   /** Apply the pairing rules (e.g. (10) needs (01) or (02)); default true. Turn off to read a partial message. */
   enforceAssociations?: boolean;
+  /**
+   * lotledger's one departure from GS1's pairing rules, which CONTRACT.md asks for in POST /scans and on case labels:
+   * (37) may count the trade items of a case named by (01), on its own, without an (00) SSCC. GS1 reserves (37) for
+   * (02) under (00) and makes (01) and (37) mutually exclusive; with this set, (01) meets (37)'s requirement and the
+   * two may stand together. Every other pairing rule still applies. Default false (GS1's rules as written).
+   */
+  countWithGtin?: boolean;
 };
 
 const GS = '\u001d';
@@ -237,11 +244,14 @@ export function parseGtin(raw: string): { ok: true; gtin: Gtin } | { ok: false; 
 }
 
 /** Apply the AI table's pairing rules: every `requires` clause of each AI must be met and no `excludes` partner may be present.
+ * `countWithGtin` lets (01) stand with (37) and meet its requirement (see `Gs1ParseOptions`).
  * @example validateAssociations([{ ai: '10' }]) // [{ kind: 'requisite', ai: '10', message: 'AI (10) needs (01), (02), (03), (8006) or (8026)' }]
+ * @example validateAssociations([{ ai: '01' }, { ai: '37' }, { ai: '10' }], { countWithGtin: true }) // []
  */
-export function validateAssociations(elements: readonly { ai: string }[]): Gs1Error[] {
+export function validateAssociations(elements: readonly { ai: string }[], opts: { countWithGtin?: boolean } = {}): Gs1Error[] {
   const present = [...new Set(elements.map((e) => e.ai))];
   const has = (pattern: string) => present.some((ai) => aiMatchesPattern(pattern, ai));
+  const waived = (a: string, b: string) => opts.countWithGtin === true && [a, b].sort().join('+') === '01+37';
   const errors: Gs1Error[] = [];
   const reported = new Set<string>();
   for (const ai of present) {
@@ -249,12 +259,13 @@ export function validateAssociations(elements: readonly { ai: string }[]): Gs1Er
     if (!spec) continue;
     for (const clause of spec.requires) {
       if (clause.some((alternative) => alternative.every(has))) continue;
+      if (ai === '37' && opts.countWithGtin === true && has('01')) continue;
       const options = clause.map((alternative) => alternative.map((p) => `(${p})`).join(' with '));
       errors.push({ kind: 'requisite', ai, message: `AI (${ai}) needs ${orList(options)}` });
     }
     for (const pattern of spec.excludes) {
       // An AI never excludes itself, even when it matches its own pattern (3103 and 310n).
-      const other = present.find((o) => o !== ai && aiMatchesPattern(pattern, o));
+      const other = present.find((o) => o !== ai && aiMatchesPattern(pattern, o) && !waived(ai, o));
       if (other === undefined || reported.has(`${other}+${ai}`)) continue;
       reported.add(`${ai}+${other}`);
       errors.push({ kind: 'mutex', ai, message: `AI (${ai}) cannot be used together with (${other})` });
@@ -327,9 +338,11 @@ function finish(pairs: readonly Pair[], symbology: string | undefined, opts: Gs1
     errors.push(...read.errors);
     return read.element;
   });
-  errors.push(...conflictingDuplicates(elements));
+  errors.push(...conflictingDuplicates(elements), ...conflictingCounts(elements));
   // Pairing errors on top of a bad check digit or length would only bury the real problem.
-  if (errors.length === 0 && opts.enforceAssociations !== false) errors.push(...validateAssociations(elements));
+  if (errors.length === 0 && opts.enforceAssociations !== false) {
+    errors.push(...validateAssociations(elements, { countWithGtin: opts.countWithGtin === true }));
+  }
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, ...describe(elements, symbology) };
 }
@@ -481,6 +494,21 @@ function conflictingDuplicates(elements: readonly Gs1Element[]): Gs1Error[] {
     }
   }
   return errors;
+}
+
+// (30) and (37) are both read as the quantity: when they disagree no count can be taken from the barcode.
+function conflictingCounts(elements: readonly Gs1Element[]): Gs1Error[] {
+  const thirty = elements.find((e) => e.ai === '30');
+  const thirtySeven = elements.find((e) => e.ai === '37');
+  if (!thirty || !thirtySeven || !/^\d+$/.test(thirty.value) || !/^\d+$/.test(thirtySeven.value)) return [];
+  if (Number(thirty.value) === Number(thirtySeven.value)) return [];
+  return [
+    {
+      kind: 'content',
+      ai: '37',
+      message: `AI (30) count ${Number(thirty.value)} and AI (37) count ${Number(thirtySeven.value)} disagree: the barcode must carry one count`,
+    },
+  ];
 }
 
 function describe(elements: Gs1Element[], symbology: string | undefined): Gs1Message {

@@ -28,10 +28,11 @@ export const ScanBatch = z.strictObject({
 
 /**
  * Turn one scan into a movement: GTIN from AI (01), lot (10), serial (21), expiry (17, day 00 = last day of the
- * month), production date (11), quantity (30 or 37, default 1; 1 with a serial). A logistic-unit label's (02) content GTIN
- * with its (37) count stands for (01) (an SSCC label's content symbol, scanned when the pallet is received). Two-digit years resolve against the
- * scan's own date. A bad check digit, a malformed AI or a barcode without (01) or (10) rejects the record, naming
- * `scans.N.data`.
+ * month), production date (11), quantity (30 or 37, default 1; 1 with a serial). (37) counts a case named by (01) as
+ * the contract says (a case label carries it), though GS1 pairs (37) with (02) only; a (30) and a (37) that disagree
+ * reject the record. A logistic-unit label's (02) content GTIN with its (37) count stands for (01) (an SSCC label's
+ * content symbol, scanned when the pallet is received). Two-digit years resolve against the scan's own date. A bad
+ * check digit, a malformed AI or a barcode without (01) or (10) rejects the record, naming `scans.N.data`.
  * @example scanToMovement({ eventId: 's1', type: 'receive', site: 'dc-1', occurredAt: '2026-03-01T08:00:00Z', data: '(01)09506000134352(17)261231(10)ABC123' }, 0)
  */
 export function scanToMovement(raw: unknown, index: number, serialLots: ReadonlyMap<string, string> = new Map()): ParsedRecord {
@@ -40,7 +41,7 @@ export function scanToMovement(raw: unknown, index: number, serialLots: Readonly
   const s = ScanInput.safeParse(raw);
   if (!s.success) return reject(issuesOf(s.error, [prefix]));
   const { data, ...context } = s.data;
-  const g = parseGs1(data, { referenceDate: context.occurredAt.slice(0, 10) });
+  const g = parseGs1(data, { referenceDate: context.occurredAt.slice(0, 10), countWithGtin: true });
   if (!g.ok) return reject(g.errors.map((e) => ({ path: `${prefix}.data`, message: e.message })));
   const gtin = g.gtin ?? g.contentGtin;
   // A unit label carries (01) and (21) only: the lot is the one that serial belongs to.
@@ -86,7 +87,7 @@ export async function serialLotsOf(
   for (const raw of scans) {
     const s = ScanInput.safeParse(raw);
     if (!s.success) continue;
-    const g = parseGs1(s.data.data, { referenceDate: s.data.occurredAt.slice(0, 10) });
+    const g = parseGs1(s.data.data, { referenceDate: s.data.occurredAt.slice(0, 10), countWithGtin: true });
     if (g.ok && g.gtin && g.serial && !g.lot) wanted.set(serialKey(g.gtin, g.serial), { gtin: g.gtin, serial: g.serial });
   }
   const out = new Map<string, string>();

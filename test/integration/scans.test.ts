@@ -51,4 +51,18 @@ describe('POST /scans', () => {
     expect(r.body.results[2]?.errors?.[0]?.message).toBe('the barcode carries no lot (10)');
     expect(r.body.results[4]?.errors?.[0]?.path).toBe('scans.4.occurredAt');
   });
+
+  it('takes the quantity from (37) beside (01), as the contract says, and rejects a (30) and (37) that disagree naming scans.N.data', async () => {
+    const r = await scan([
+      { eventId: 'sc-37a', type: 'receive', site: 'dc-1', occurredAt: at, data: `(01)${GTIN}(17)261231(10)C37(37)4` },
+      { eventId: 'sc-37b', type: 'receive', site: 'dc-1', occurredAt: at, data: `]C101${GTIN}1726123110C37${GS}375` },
+      { eventId: 'sc-37c', type: 'receive', site: 'dc-1', occurredAt: at, data: `(01)${GTIN}(30)3(37)4(10)C37` },
+    ]);
+    expect(r.body.results.map((x) => x.status)).toEqual(['accepted', 'accepted', 'rejected']);
+    expect(r.body.results[2]?.errors?.[0]).toMatchObject({
+      path: 'scans.2.data',
+      message: expect.stringMatching(/\(30\) count 3 and AI \(37\) count 4 disagree/),
+    });
+    expect(await lotView(d, { gtin: GTIN, lot: 'C37' })).toMatchObject({ onHand: 9 });
+  });
 });

@@ -293,6 +293,36 @@ describe('pairing rules', () => {
     const r = parseGs1('(01)09506000134352(3102)000100(3103)001000', REF);
     expect(errorsOf(r)).toEqual([{ kind: 'mutex', ai: '3102', message: 'AI (3102) cannot be used together with (3103)' }]);
   });
+
+  it("lets (37) count a case named by (01) only when asked (countWithGtin, the contract's reading), keeping every other rule", () => {
+    const caseLabel = '(01)09506000134352(17)261231(37)4(10)L1';
+    expect(errorsOf(parseGs1(caseLabel, REF))).toEqual([
+      { kind: 'mutex', ai: '01', message: 'AI (01) cannot be used together with (37)' },
+      { kind: 'requisite', ai: '37', message: 'AI (37) needs (00) with (02) or (00) with (8026)' },
+    ]);
+    expect(parseGs1(caseLabel, { ...REF, countWithGtin: true })).toMatchObject({ ok: true, gtin: '09506000134352', lot: 'L1', quantity: 4 });
+    expect(parseGs1(`]C101095060001343521726123110L1${GS}374`, { ...REF, countWithGtin: true })).toMatchObject({ ok: true, quantity: 4 });
+    // still GS1's rules otherwise: (37) alone, (02)+(37) without (00), (01) with (02), a bad check digit
+    expect(errorsOf(parseGs1('(37)4', { ...REF, countWithGtin: true }))).toEqual([
+      { kind: 'requisite', ai: '37', message: 'AI (37) needs (00) with (02) or (00) with (8026)' },
+    ]);
+    expect(errorsOf(parseGs1('(02)09506000134352(37)10', { ...REF, countWithGtin: true }))[0]?.kind).toBe('requisite');
+    expect(errorsOf(parseGs1('(01)09506000134352(02)09506000134352(37)1', { ...REF, countWithGtin: true }))).toContainEqual({
+      kind: 'mutex',
+      ai: '02',
+      message: 'AI (02) cannot be used together with (01)',
+    });
+    expect(errorsOf(parseGs1('(01)09506000134353(37)4(10)L1', { ...REF, countWithGtin: true }))[0]?.kind).toBe('check-digit');
+    expect(validateAssociations([{ ai: '01' }, { ai: '37' }], { countWithGtin: true })).toEqual([]);
+  });
+
+  it('refuses a (30) and a (37) that disagree, and reads them as one count when they agree', () => {
+    const both = (a: string, b: string) => parseGs1(`(01)09506000134352(30)${a}(37)${b}(10)L1`, { ...REF, countWithGtin: true });
+    expect(errorsOf(both('5', '4'))).toEqual([
+      { kind: 'content', ai: '37', message: 'AI (30) count 5 and AI (37) count 4 disagree: the barcode must carry one count' },
+    ]);
+    expect(both('04', '4')).toMatchObject({ ok: true, quantity: 4 });
+  });
 });
 
 describe('lifted fields', () => {
