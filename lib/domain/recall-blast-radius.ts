@@ -4,7 +4,7 @@ import { readLotPartition } from './lot-partition.js';
 import type { LotStore } from './lots.js';
 import type { MasterDataStore, Product, SiteKind } from './master-data.js';
 import type { NoticeProduct } from './notice-message.js';
-import { kindsFromMovements, mentionedSites, siteKinds, siteQuantities, type TracedLot, walkLots } from './trace.js';
+import { siteQuantities, type TracedLot, tracedSiteKinds, walkLots } from './trace.js';
 
 export type AffectedSite = { siteId: string; kind: SiteKind | 'unknown'; onHand: number; received: number };
 
@@ -41,7 +41,7 @@ export async function blastRadius(
           }),
         ),
       );
-  const kinds = await siteKinds(d, mentionedSites(traced.values()), kindsFromMovements(traced.values()));
+  const kinds = await tracedSiteKinds(d, traced.values());
   const kindOf = (id: string) => kinds.get(id) ?? 'unknown';
   const sites = siteQuantities(traced.values(), 'forward', kindOf).filter((s) => s.kind !== 'supplier' && s.kind !== 'unknown');
   const products = new Map<string, { description: string | null; food: boolean }>();

@@ -74,13 +74,12 @@ export async function recallReport(
 ): Promise<RecallReport> {
   const after = page.cursor === undefined ? undefined : decodeCursor(ReportCursor, page.cursor).a;
   const limit = page.limit ?? PAGE_LIMIT;
-  const report = await fullReport(d, recallId);
-  const sites = [...new Set([...report.all.map((n) => n.siteId), ...report.acks.map((a) => a.siteId)])]
-    .filter((id) => after === undefined || id > after)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const r = await fullReport(d, recallId);
+  // Every consignee is notified, not notifiable or (an acknowledgement without a notice) responded only.
+  const everyone = [...r.consigneesNotified.items, ...r.notNotifiable.items, ...r.responded.items].map((x) => x.siteId);
+  const sites = [...new Set(everyone)].filter((id) => after === undefined || id > after).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const shown = new Set(sites.slice(0, limit));
   const on = <T extends { siteId: string }>(items: T[]) => items.filter((x) => shown.has(x.siteId));
-  const { all: _all, acks: _acks, ...r } = report;
   return {
     ...r,
     consigneesNotified: { count: r.consigneesNotified.count, items: on(r.consigneesNotified.items) },
@@ -92,11 +91,8 @@ export async function recallReport(
   };
 }
 
-/** The report with every item, and what it was built from. */
-async function fullReport(
-  d: { recalls: RecallStore; clock: Clock },
-  recallId: string,
-): Promise<RecallReport & { all: { siteId: string }[]; acks: { siteId: string }[] }> {
+/** The report with every item of every list. */
+async function fullReport(d: { recalls: RecallStore; clock: Clock }, recallId: string): Promise<RecallReport> {
   const r = await requireRecall(d.recalls, recallId);
   const [notices, acks, checks] = await Promise.all([d.recalls.notices(recallId), d.recalls.acks(recallId), d.recalls.checks(recallId)]);
   const acked = new Map(acks.map((a) => [a.siteId, a]));
@@ -120,8 +116,6 @@ async function fullReport(
   for (const c of checks) results[c.result]++;
   const need = checksNeeded(r.effectivenessLevel, r.noticesTotal, checks);
   return {
-    all,
-    acks,
     recallId,
     status: r.status,
     classification: r.classification,

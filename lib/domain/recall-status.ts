@@ -1,7 +1,7 @@
 import { q3 } from './ledger.js';
 import { type Counts, countsOf, stateOf, zeroCounts } from './notice-counts.js';
 import { type Affected, affectedOf, shardsForAnswer } from './recall-answer.js';
-import type { Ack, EffectivenessCheck, Notice, RecallRecord, RecallShard, RecallStore } from './recall-store.js';
+import type { Ack, EffectivenessCheck, Notice, RecallRecord, RecallStore, ShardReader } from './recall-store.js';
 import { requireRecall } from './recall-store.js';
 
 /** The contract's `{total, written, published, delivered, acknowledged, failed}`, and how many are not notifiable, pending, followed up. */
@@ -15,10 +15,7 @@ export type RecallStatus = Omit<RecallRecord, 'requestHash'> & {
 };
 
 /** GET /recalls/{id}: the recall, its notices' progress, its effectiveness and the checks its level still needs. */
-export async function recallStatus(
-  d: { recalls: RecallStore & { shards(id: string, opts?: { recipients?: number }): Promise<RecallShard[]> } },
-  recallId: string,
-): Promise<RecallStatus> {
+export async function recallStatus(d: { recalls: RecallStore & ShardReader }, recallId: string): Promise<RecallStatus> {
   const r = await requireRecall(d.recalls, recallId);
   const [shards, counts, acks, checks] = await Promise.all([
     d.recalls.shards(recallId, shardsForAnswer),

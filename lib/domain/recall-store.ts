@@ -54,6 +54,9 @@ export type Recipient = { siteId: string; kind: SiteKind | 'unknown'; quantity: 
 /** A slice of a recall's recipients, written with the recall; the notifier writes and sends its notices. */
 export type RecallShard = { recallId: string; shard: number; recipients: Recipient[]; done?: boolean; queuedAt?: string };
 
+/** Reads a recall's shards in order; with `recipients`, only the first shards holding at least that many. */
+export type ShardReader = { shards(recallId: string, opts?: { recipients?: number }): Promise<RecallShard[]> };
+
 export type RecallRecord = {
   recallId: string;
   /** creating: being recorded; notifying: notices being written and sent; active: all sent; closed: follow-ups ended */

@@ -10,7 +10,7 @@ import { answerFromShards, answerOf, type RecallAnswer, shardsForAnswer } from '
 import { blastRadius, unitsAtRiskOf } from './recall-blast-radius.js';
 import { shardsOf } from './recall-fanout.js';
 import type { RecallInput } from './recall-request.js';
-import type { RecallRecord, RecallShard, RecallStore } from './recall-store.js';
+import type { RecallRecord, RecallStore, ShardReader } from './recall-store.js';
 import { retry, type Sleep } from './retry.js';
 
 /** How many lots a recall quarantines at once. */
@@ -24,7 +24,7 @@ export interface ShardQueue {
 export type RecallDeps = {
   ledger: LotStore;
   master: MasterDataStore;
-  recalls: RecallStore & { shards(recallId: string, opts?: { recipients?: number }): Promise<RecallShard[]> };
+  recalls: RecallStore & ShardReader;
   shardQueue: ShardQueue;
   clock: Clock;
   newToken: () => string;

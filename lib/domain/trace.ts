@@ -132,25 +132,17 @@ export function siteQuantities(
 
 const isInternalKind = (k: SiteKind | 'unknown') => k !== 'unknown' && isInternal(k);
 
-/** Look up the kinds of many sites in bulk. */
-export async function siteKinds(
-  d: Pick<TraceDeps, 'master'>,
-  ids: Iterable<string>,
-  known: ReadonlyMap<string, SiteKind> = new Map(),
-): Promise<Map<string, SiteKind | 'unknown'>> {
-  const unique = [...new Set(ids)];
+/**
+ * The kind of every site a set of traced lots mentions, read in bulk; a sale's counterparty is known to be a customer
+ * (a sale to any other kind is refused), so a recall reaching 100,000 customers does not read 100,000 site records.
+ */
+export async function tracedSiteKinds(d: Pick<TraceDeps, 'master'>, traced: Iterable<TracedLot>): Promise<Map<string, SiteKind | 'unknown'>> {
+  const lots = [...traced];
+  const known = new Map<string, SiteKind>();
+  for (const t of lots) for (const e of movementsOf(t)) if (e.type === 'sell' && e.counterparty) known.set(e.counterparty, 'customer');
+  const unique = [...mentionedSites(lots)];
   const sites = await d.master.getSites(unique.filter((id) => !known.has(id)));
   return new Map(unique.map((id) => [id, known.get(id) ?? sites.get(id)?.kind ?? 'unknown']));
-}
-
-/**
- * The sites whose kind the movements themselves prove: a sale's counterparty is a customer (a sale to any other kind
- * is refused), so a recall reaching 100,000 customers does not read 100,000 site records to learn it.
- */
-export function kindsFromMovements(traced: Iterable<TracedLot>): Map<string, SiteKind> {
-  const kinds = new Map<string, SiteKind>();
-  for (const t of traced) for (const e of movementsOf(t)) if (e.type === 'sell' && e.counterparty) kinds.set(e.counterparty, 'customer');
-  return kinds;
 }
 
 /** Every site id a set of traced lots mentions. */
@@ -239,7 +231,7 @@ const walkOf = (root: LotKey, direction: TraceDirection) => JSON.stringify([root
 async function walkTrace(d: TraceDeps, root: LotKey, direction: TraceDirection, withMovements: boolean): Promise<TraceWalk> {
   const traced = await walkLots(d, [root], direction);
   if (!traced.has(lotId(root))) await requireLot(d, root); // the walk read the root's partition: no head, no lot
-  const kinds = await siteKinds(d, mentionedSites(traced.values()), kindsFromMovements(traced.values()));
+  const kinds = await tracedSiteKinds(d, traced.values());
   const kindOf = (id: string) => kinds.get(id) ?? 'unknown';
   const lots = [...traced.values()]
     .map((t) => ({ gtin: t.lot.gtin, lot: t.lot.lot, depth: t.depth }))

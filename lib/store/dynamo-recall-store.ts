@@ -179,28 +179,18 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
 
   /** The recall's shards in order; with `recipients`, only the first shards that hold at least that many. */
   async shards(recallId: string, opts: { recipients?: number } = {}) {
-    const out: RecallShard[] = [];
-    let held = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': `RECALL#${recallId}`, ':p': 'SHARD#' },
-          ConsistentRead: true,
-          ...(opts.recipients !== undefined ? { Limit: 4 } : {}),
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const i of r.Items ?? []) {
-        const shard = fromItem<RecallShard>(i);
-        out.push(shard);
-        held += shard.recipients.length;
-      }
-      start = r.LastEvaluatedKey;
-    } while (start && (opts.recipients === undefined || held < opts.recipients));
-    return out;
+    const want = opts.recipients;
+    const held = (items: readonly Item[]) => items.reduce((n, i) => n + (i.recipients as unknown[]).length, 0);
+    const items = await this.queryAll(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': `RECALL#${recallId}`, ':p': 'SHARD#' },
+        ConsistentRead: true,
+        ...(want !== undefined ? { Limit: 4 } : {}),
+      },
+      want === undefined ? undefined : (items) => held(items) >= want,
+    );
+    return items.map((i) => fromItem<RecallShard>(i));
   }
 
   async openShards(recallId: string) {
@@ -393,8 +383,8 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
     return items.map((i) => fromItem<RecallRecord>(i)).filter((r) => r.status === 'notifying');
   }
 
-  private queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-    return queryAll(this.doc, this.table, input);
+  private queryAll(input: Omit<QueryCommandInput, 'TableName'>, enough?: (items: readonly Item[]) => boolean): Promise<Item[]> {
+    return queryAll(this.doc, this.table, input, enough);
   }
 
   async notices(recallId: string) {
