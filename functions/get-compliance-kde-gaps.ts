@@ -1,7 +1,7 @@
 import { daysBetween } from '../lib/domain/dates.js';
 import { AppError } from '../lib/domain/errors.js';
 import { MAX_EXPORT_DAYS } from '../lib/domain/exports.js';
-import { DateSchema, GtinSchema } from '../lib/domain/ids.js';
+import { DaySchema, GtinSchema } from '../lib/domain/ids.js';
 import { kdeGapReport } from '../lib/exports/kde-gap-report.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json } from '../lib/http/http.js';
@@ -17,8 +17,8 @@ const required = (name: string) =>
  */
 export const makeGetComplianceKdeGaps = (d: Pick<Deps, 'days' | 'sources' | 'clock' | 'logger'>) =>
   httpHandler(d, async (d, event) => {
-    const from = queryParam(event, 'from', DateSchema);
-    const to = queryParam(event, 'to', DateSchema);
+    const from = queryParam(event, 'from', DaySchema);
+    const to = queryParam(event, 'to', DaySchema);
     if (from === undefined) throw required('from');
     if (to === undefined) throw required('to');
     if (from > to)

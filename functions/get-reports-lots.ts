@@ -1,5 +1,5 @@
 import { AppError } from '../lib/domain/errors.js';
-import { DateSchema, GtinSchema } from '../lib/domain/ids.js';
+import { DaySchema, GtinSchema } from '../lib/domain/ids.js';
 import { lotReport } from '../lib/domain/lot-report.js';
 import { lotReportCsv } from '../lib/exports/lot-report-csv.js';
 import { httpHandler } from '../lib/http/handler.js';
@@ -15,8 +15,8 @@ export const makeGetReportsLots = (d: Pick<Deps, 'ledger' | 'master' | 'logger'>
   httpHandler(d, async (d, event) => {
     const gtin = queryParam(event, 'gtin', GtinSchema);
     if (gtin === undefined) throw new AppError('validation_failed', 'Invalid request: gtin: is required', [{ path: 'gtin', message: 'is required' }]);
-    const from = queryParam(event, 'from', DateSchema) ?? null;
-    const to = queryParam(event, 'to', DateSchema) ?? null;
+    const from = queryParam(event, 'from', DaySchema) ?? null;
+    const to = queryParam(event, 'to', DaySchema) ?? null;
     if (from !== null && to !== null && from > to)
       throw new AppError('validation_failed', `Invalid request: from (${from}) is after to (${to})`, [
         { path: 'from', message: 'must not be after to' },

@@ -3,7 +3,7 @@ import { hashOf } from './canonical.js';
 import type { Clock } from './clock.js';
 import { daysBetween } from './dates.js';
 import { AppError } from './errors.js';
-import { DateSchema, GtinSchema, LotSchema } from './ids.js';
+import { DaySchema, GtinSchema, LotSchema } from './ids.js';
 
 export const EXPORT_FORMATS = ['fsma204-csv', 'fsma204-xlsx', 'epcis-jsonld'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -16,8 +16,8 @@ export const URL_TTL_SECONDS = 15 * 60;
 export const ExportRequest = z
   .strictObject({
     format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }),
-    from: DateSchema,
-    to: DateSchema,
+    from: DaySchema,
+    to: DaySchema,
     gtin: GtinSchema.optional(),
     lot: LotSchema.optional(),
     // FDA may name several foods or lot codes at once (issue 14)

@@ -3,7 +3,7 @@ import type { Clock } from './clock.js';
 import { daysBetween } from './dates.js';
 import { AppError } from './errors.js';
 import { MAX_EXPORT_DAYS } from './exports.js';
-import { DateSchema, GtinSchema, InstantSchema, LotSchema, TextSchema } from './ids.js';
+import { DaySchema, GtinSchema, InstantSchema, LotSchema, TextSchema } from './ids.js';
 
 /** The 24-hour workflow of 21 CFR 1.1455(c) (CONTRACT.md, FDA requests). */
 export const FDA_DEADLINE_HOURS = 24;
@@ -20,8 +20,8 @@ export const FdaRequestInput = z
       email: z.email('must be an email address').max(254).optional(),
       phone: text(40).optional(),
     }),
-    from: DateSchema,
-    to: DateSchema,
+    from: DaySchema,
+    to: DaySchema,
     gtins: z.array(GtinSchema).min(1, 'must hold 1-100 GTINs when given').max(100, 'at most 100 GTINs').optional(),
     lots: z
       .array(z.strictObject({ gtin: GtinSchema, lot: LotSchema }))

@@ -130,3 +130,15 @@ export const InstantSchema = z
     'must be an ISO-8601 instant with offset, e.g. 2026-03-01T14:05:00-05:00',
   )
   .refine((s) => isCalendarDate(s.slice(0, 10)) && !Number.isNaN(Date.parse(s)), 'is not a real instant');
+
+/** A day of a range (`from`/`to` of exports, FDA requests, KDE gaps): a date, or an instant read as its own date
+ * (CONTRACT.md, Exports: "an instant is read as its date"), the calendar day written in it, at its own offset.
+ * @example DaySchema.parse('2026-03-01T23:30:00-05:00') // '2026-03-01'
+ */
+export const DaySchema = z
+  .string({ error: 'must be a date YYYY-MM-DD or an ISO-8601 instant' })
+  .refine(
+    (s) => isCalendarDate(s) || InstantSchema.safeParse(s).success,
+    'must be a date YYYY-MM-DD or an ISO-8601 instant with offset (read as its date)',
+  )
+  .transform((s) => s.slice(0, 10));

@@ -168,7 +168,11 @@ export type SerialState = {
 /** The permanent idempotency record of a movement, written in the same transaction as its ledger entries. */
 export type EventRecord = {
   eventId: string;
+  /** the hash of the movement with its `unit` resolved (the product's when it gave none); records written before
+   * `unit` was kept here hash the movement exactly as sent */
   contentHash: string;
+  /** the unit the movement was recorded in, so a resend that leaves the default unit out, or spells it, is the same content */
+  unit?: string;
   type: MovementType;
   recordedAt: string;
   /** identifies the attempt that wrote it, so a retry after a lost response can tell it was its own */
@@ -294,6 +298,12 @@ export function keysOf(m: Movement): {
 
 /** The canonical content of a movement, hashed for idempotency: the same eventId with other content is a conflict. */
 export const contentHash = (m: Movement) => hashOf(m);
+
+/** True when `m` is the content an event record was written for: the same movement, its default unit spelled or not.
+ * @example sameContent({ eventId: 'e', contentHash: contentHash({ ...m, unit: 'each' }), unit: 'each', ... }, m) // true for m without unit
+ */
+export const sameContent = (e: Pick<EventRecord, 'contentHash' | 'unit'>, m: Movement) =>
+  e.contentHash === contentHash(m) || (e.unit !== undefined && m.unit === undefined && e.contentHash === contentHash({ ...m, unit: e.unit }));
 
 /** The status a lot shows at a date: an expiry before that date makes it `expired`. */
 export function effectiveStatus(lot: Pick<LotMeta, 'status' | 'expiry'>, onDate: string): LotStatus | 'expired' {

@@ -157,7 +157,8 @@ export function planMovement(m: Movement, snap: Snapshot, now: string, txToken: 
   const plan: Plan = {
     event: {
       eventId: m.eventId,
-      contentHash: contentHash(m),
+      contentHash: contentHash({ ...m, unit: m.unit ?? product.unit }),
+      unit: m.unit ?? product.unit,
       type: m.type,
       recordedAt: now,
       txToken,

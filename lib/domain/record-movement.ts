@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import type { Issue } from './errors.js';
-import { contentHash, type EventRecord, type Plan } from './ledger.js';
+import { type EventRecord, type Plan, sameContent } from './ledger.js';
 import type { LedgerStore, MasterCache } from './ledger-ports.js';
 import type { Movement } from './movement.js';
 import { planMovement } from './plan-movement.js';
@@ -152,7 +152,7 @@ function busy(m: Movement, index: number, last: unknown): RecordResult {
 /** The answer for a record whose eventId is already recorded: ours (same token), a duplicate, or a conflict. */
 export function verdictOnExisting(e: EventRecord, m: Movement, index: number, token: string | undefined): RecordResult {
   if (token !== undefined && e.txToken === token) return { index, eventId: m.eventId, status: 'accepted' };
-  if (e.contentHash === contentHash(m)) return { index, eventId: m.eventId, status: 'duplicate' };
+  if (sameContent(e, m)) return { index, eventId: m.eventId, status: 'duplicate' };
   const message = `eventId ${m.eventId} was already recorded with different content`;
   return { index, eventId: m.eventId, status: 'rejected', code: 'event_id_conflict', message, errors: [{ path: 'eventId', message }] };
 }

@@ -24,6 +24,17 @@ describe('recording movements', () => {
     expect((await lotView(d, { gtin: GTIN.romaine, lot: 'L1' })).balances).toEqual([{ siteId: 'dc-1', quantity: 10, received: 10 }]);
   });
 
+  it('answers duplicate when a resend spells the default unit the first one left out, or leaves out the one it spelled', async () => {
+    const d = await memoryLedger();
+    const bare = receive({ eventId: 'u-bare' });
+    const spelled = receive({ eventId: 'u-spelled', unit: 'case' });
+    await recordMovements(d, [bare, spelled]);
+    const { unit: _drop, ...unspelled } = spelled as typeof spelled & { unit?: string };
+    const r = await recordMovements(d, [{ ...bare, unit: 'case' }, unspelled, { ...bare, unit: 'kg' }]);
+    expect(r.results.map((x) => x.status)).toEqual(['duplicate', 'duplicate', 'rejected']);
+    expect(r.results[2]).toMatchObject({ code: 'event_id_conflict' });
+  });
+
   it('answers duplicate for the same eventId and content, and event_id_conflict for other content', async () => {
     const d = await memoryLedger();
     const first = receive();
