@@ -445,7 +445,7 @@ type Written = {
   now: string;
 };
 
-/** Entries: the moved or produced lot first, then each consumed input; the sequencer chains them. */
+/** Entries: the moved or produced lot first, then each consumed input (or packed harvest lot); the sequencer chains them. */
 function writeEntries(m: Movement, rule: MovementRule, w: Written): [UnchainedEntry, ...UnchainedEntry[]] {
   const common = {
     eventId: m.eventId,
@@ -486,7 +486,24 @@ function writeEntries(m: Movement, rule: MovementRule, w: Written): [UnchainedEn
       deltas: [{ siteId: m.site, quantity: -c.quantity, ...(c.bin !== undefined ? { bin: c.bin } : {}) }],
     }),
   );
-  return [head, ...inputs];
+  // An initial packing names the harvested lots it packed without taking their stock: each gets a link entry with no
+  // stock change, so that a forward trace (and a recall) of a harvested lot reaches the lots packed from it.
+  const packed =
+    m.type === 'initial-pack'
+      ? (m.inputs ?? []).map(
+          (i): UnchainedEntry => ({
+            ...common,
+            gtin: i.gtin,
+            lot: i.lot,
+            role: 'input',
+            quantity: i.quantity,
+            unit: (w.snap.products.get(i.gtin) as Product).unit,
+            output: { gtin: m.gtin, lot: m.lot },
+            deltas: [],
+          }),
+        )
+      : [];
+  return [head, ...inputs, ...packed];
 }
 
 /** A plan must fit in one DynamoDB transaction. */

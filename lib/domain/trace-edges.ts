@@ -15,7 +15,7 @@ const round3 = (n: number) => Math.round(n * 1000) / 1000;
 /**
  * The edges of a trace graph, each way goods went summed: supplier → lot (received from), lot → site (stock arrived
  * there: receipts, transfers, returns), lot → external site (shipped or sold to it), input lot → produced lot
- * (transformations, the quantity consumed, counted once however many of the two lots' entries name it). Edges follow
+ * (transformations and initial packings, the quantity used, counted once however many of the two lots' entries name it). Edges follow
  * the goods, whichever way the trace was walked; an edge to a lot outside `lots` or a site outside `siteIds` is left
  * out. Pure, so that the console draws the same edges from a page of movements as the API sends.
  */
@@ -49,9 +49,12 @@ export function traceEdges(lots: Iterable<LotKey>, siteIds: ReadonlySet<string>,
   };
   // A transformation is in the ledger of each input (with the input's own quantity and unit) and of its output (with
   // the inputs listed): the inputs' entries go first so that each edge carries the unit the input is counted in.
-  for (const m of all) if (m.type === 'transform' && m.role === 'input' && m.output) transform(m.eventId, m, m.output, m.quantity, m.unit);
   for (const m of all)
-    if (m.type === 'transform' && m.role !== 'input') for (const i of m.inputs ?? []) transform(m.eventId, i, m, i.quantity, m.unit);
+    if ((m.type === 'transform' || m.type === 'initial-pack') && m.role === 'input' && m.output)
+      transform(m.eventId, m, m.output, m.quantity, m.unit);
+  for (const m of all)
+    if ((m.type === 'transform' || m.type === 'initial-pack') && m.role !== 'input')
+      for (const i of m.inputs ?? []) transform(m.eventId, i, m, i.quantity, m.unit);
   for (const m of all) {
     const own = lot(m);
     if (!own) continue;

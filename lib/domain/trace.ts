@@ -84,20 +84,24 @@ export async function walkLots(d: Pick<TraceDeps, 'ledger'>, roots: LotKey[], di
   return seen;
 }
 
-/** The lots one transformation step away: products made from this lot (forward) or inputs it was made from (backward). */
-export function neighbours(entries: readonly Pick<UnchainedEntry, 'role' | 'output' | 'inputs'>[], direction: TraceDirection): LotKey[] {
+/** The lots one transformation (or initial packing) step away: products made from this lot (forward) or inputs it was made from (backward). */
+export function neighbours(entries: readonly Pick<UnchainedEntry, 'type' | 'role' | 'output' | 'inputs'>[], direction: TraceDirection): LotKey[] {
   const out: LotKey[] = [];
   for (const e of entries) {
     if (direction === 'forward' && e.role === 'input' && e.output) out.push({ gtin: e.output.gtin, lot: e.output.lot });
-    if (direction === 'backward' && e.role === 'output' && e.inputs) for (const i of e.inputs) out.push({ gtin: i.gtin, lot: i.lot });
+    // a transform's output names its inputs; so does an initial packing the harvested lots it packed
+    const made = e.role === 'output' || (e.type === 'initial-pack' && e.role === undefined);
+    if (direction === 'backward' && made && e.inputs) for (const i of e.inputs) out.push({ gtin: i.gtin, lot: i.lot });
   }
   return out;
 }
 
 /**
  * Sites a set of lots reached (forward) or came from (backward), with quantities summed over the lots.
- * Internal sites: received and on hand from the lot heads. Forward externals: what was shipped or sold to them, less
- * what they returned. Backward externals: what was received from them.
+ * Forward: every internal site the lots reached (received and on hand from the lot heads), and every external site
+ * they were shipped or sold to (less what it returned). Backward: only the sites upstream of the root (see
+ * `sourceSites`), internal with their received and on hand, external with what was received from them; a store the
+ * root or an input went on to is not a site it came from.
  */
 export function siteQuantities(
   traced: Iterable<TracedLot>,
@@ -112,7 +116,9 @@ export function siteQuantities(
     sites.set(siteId, s);
   };
   for (const t of traced) {
-    for (const [siteId, b] of Object.entries(t.lot.balances)) if (b.r > 0 || b.q > 0) add(siteId, b.r, b.q);
+    const upstream = direction === 'backward' ? sourceSites(t) : undefined;
+    for (const [siteId, b] of Object.entries(t.lot.balances))
+      if ((b.r > 0 || b.q > 0) && (upstream === undefined || upstream.has(siteId))) add(siteId, b.r, b.q);
     for (const e of movementsOf(t)) {
       const cp = e.counterparty;
       const rule = ruleOfEntry(e.type)?.trace;
@@ -121,13 +127,38 @@ export function siteQuantities(
         if (rule.received === 'counterparty') add(cp, e.quantity, e.quantity);
         if (rule.returnedFrom) add(cp, 0, -e.quantity);
       }
-      if (direction === 'backward' && rule.externalSource) add(cp, e.quantity, 0);
+      if (upstream !== undefined && rule.externalSource && e.site !== undefined && upstream.has(e.site)) add(cp, e.quantity, 0);
     }
-    if (direction === 'backward' && t.lot.tlcSource && !sites.has(t.lot.tlcSource)) add(t.lot.tlcSource, 0, 0);
+    if (upstream !== undefined && t.lot.tlcSource && !sites.has(t.lot.tlcSource)) add(t.lot.tlcSource, 0, 0);
   }
   return [...sites.entries()]
     .map(([siteId, s]) => ({ siteId, kind: kindOf(siteId), received: s.received, onHand: Math.max(0, s.onHand) }))
     .sort((a, b) => a.siteId.localeCompare(b.siteId));
+}
+
+/**
+ * The internal sites of one lot of a backward trace that its goods came through on their way to where they were
+ * used: the sites where it came into being or first arrived (receipt, harvest, packing, first land-based receiving,
+ * transformation), where every unit of it started; for an input lot also the sites where it was consumed; then,
+ * transitively, every site that transferred the lot to one of those. A store it went on to afterwards is not among them.
+ */
+export function sourceSites(t: TracedLot): Set<string> {
+  const entries = movementsOf(t);
+  const out = new Set<string>();
+  for (const e of entries) {
+    const firstIn = ruleOfEntry(e.type)?.firstIn === true && e.role !== 'input';
+    if (e.site !== undefined && (firstIn || (t.depth > 0 && e.role === 'input'))) out.add(e.site);
+  }
+  const transfers = entries.flatMap((e) => (e.type === 'transfer' && e.counterparty && e.site ? [{ from: e.site, to: e.counterparty }] : []));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const t of transfers)
+      if (out.has(t.to) && !out.has(t.from)) {
+        out.add(t.from);
+        grew = true;
+      }
+  }
+  return out;
 }
 
 const isInternalKind = (k: SiteKind | 'unknown') => k !== 'unknown' && isInternal(k);

@@ -169,4 +169,76 @@ describe('forward trace', () => {
     ]);
     expect(t.sites.find((s) => s.siteId === 'farm-1')).toMatchObject({ kind: 'supplier', received: 20 });
   });
+  it('walks backward only to where the goods came from: not to the stores and customers the lots went on to', async () => {
+    const d = await memoryLedger();
+    await recordMovements(d, [
+      mv({ type: 'receive', gtin: GTIN.romaine, lot: 'R1', quantity: 10, counterparty: 'farm-1' }),
+      mv({ type: 'transfer', gtin: GTIN.romaine, lot: 'R1', quantity: 4, counterparty: 'store-1' }),
+      mv({ type: 'transfer', gtin: GTIN.romaine, lot: 'R1', quantity: 4, counterparty: 'store-2' }),
+      mv({ type: 'sell', gtin: GTIN.romaine, lot: 'R1', quantity: 1, site: 'store-2', counterparty: 'cust-1' }),
+      mv({ type: 'ship', gtin: GTIN.romaine, lot: 'R1', quantity: 1, counterparty: 'dist-1' }),
+      // store-1 makes kits of what it was sent: its kits came from store-1, dc-1 and farm-1, never from store-2
+      mv({
+        type: 'transform',
+        gtin: GTIN.saladKit,
+        lot: 'K1',
+        quantity: 2,
+        site: 'store-1',
+        inputs: [{ gtin: GTIN.romaine, lot: 'R1', quantity: 2 }],
+      }),
+      mv({ type: 'sell', gtin: GTIN.saladKit, lot: 'K1', quantity: 1, site: 'store-1', counterparty: 'cust-1' }),
+    ]);
+    const lot = await traceLot(d, { gtin: GTIN.romaine, lot: 'R1' }, 'backward', { movements: false });
+    expect(lot.sites.map((s) => s.siteId)).toEqual(['dc-1', 'farm-1']);
+    expect(lot.sites.find((s) => s.siteId === 'dc-1')).toMatchObject({ received: 10, onHand: 1 });
+    const kit = await traceLot(d, { gtin: GTIN.saladKit, lot: 'K1' }, 'backward', { movements: false });
+    expect(kit.sites.map((s) => [s.siteId, s.kind])).toEqual([
+      ['dc-1', 'warehouse'],
+      ['farm-1', 'supplier'],
+      ['store-1', 'store'],
+    ]);
+    // the forward trace of the same lot still reaches everyone it went to
+    const forward = await traceLot(d, { gtin: GTIN.romaine, lot: 'R1' }, 'forward', { movements: false });
+    expect(forward.sites.map((s) => s.siteId)).toEqual(['cust-1', 'dc-1', 'dist-1', 'store-1', 'store-2']);
+  });
+
+  it('follows an initial packing both ways: from the harvested lots to the packed lot, and back', async () => {
+    const d = await memoryLedger();
+    const report = await recordMovements(d, [
+      mv({ type: 'harvest', gtin: GTIN.romaine, lot: 'H1', quantity: 50 }),
+      mv({ type: 'harvest', gtin: GTIN.romaine, lot: 'H2', quantity: 50 }),
+      mv({
+        type: 'initial-pack',
+        gtin: GTIN.saladKit,
+        lot: 'P1',
+        quantity: 20,
+        inputs: [
+          { gtin: GTIN.romaine, lot: 'H1', quantity: 30 },
+          { gtin: GTIN.romaine, lot: 'H2', quantity: 10 },
+        ],
+      }),
+      mv({ type: 'transfer', gtin: GTIN.saladKit, lot: 'P1', quantity: 5, counterparty: 'store-1' }),
+      mv({ type: 'sell', gtin: GTIN.saladKit, lot: 'P1', quantity: 1, site: 'store-1', counterparty: 'cust-1' }),
+    ]);
+    expect(report).toMatchObject({ accepted: 5, rejected: 0 });
+    const forward = await traceLot(d, { gtin: GTIN.romaine, lot: 'H1' }, 'forward');
+    expect(forward.lots.map((l) => [l.lot, l.depth])).toEqual([
+      ['H1', 0],
+      ['P1', 1],
+    ]);
+    expect(forward.sites.map((s) => s.siteId)).toEqual(['cust-1', 'dc-1', 'store-1']);
+    expect(forward.edges).toContainEqual({
+      from: { gtin: GTIN.romaine, lot: 'H1' },
+      to: { gtin: GTIN.saladKit, lot: 'P1' },
+      quantity: 30,
+      unit: 'case',
+    });
+    // packing names the harvested lots without taking their stock: the link is in H1's chain, with no stock change
+    const link = forward.movements.find((e) => e.lot === 'H1' && e.type === 'initial-pack');
+    expect(link).toMatchObject({ role: 'input', output: { gtin: GTIN.saladKit, lot: 'P1' }, quantity: 30, deltas: [] });
+    expect((await d.ledger.getLot({ gtin: GTIN.romaine, lot: 'H1' }))?.balances['dc-1']).toMatchObject({ q: 50 });
+    const backward = await traceLot(d, { gtin: GTIN.saladKit, lot: 'P1' }, 'backward', { movements: false });
+    expect(backward.lots.map((l) => l.lot)).toEqual(['P1', 'H1', 'H2']);
+    expect(backward.sites.map((s) => s.siteId)).toEqual(['dc-1']);
+  });
 });
