@@ -187,13 +187,17 @@ export function buildProgram(): Command {
   for (const kind of ['lot', 'serial'] as const) {
     labelCmd
       .command(kind)
-      .description(kind === 'lot' ? 'a case label for a lot: (01) (17) (11) (30) (10)' : 'a unit label for a serial: (01) (21)')
+      .description(
+        kind === 'lot'
+          ? 'a case label for a lot the ledger has recorded: (01) (17) (11) (13) (37) (10)'
+          : 'a unit label for a serial the ledger knows: (01) (21)',
+      )
       .argument('<gtin>')
       .argument(kind === 'lot' ? '<lot>' : '<serial>')
       .requiredOption('-o, --output <file>', 'where to write it; .svg, .png, .pdf or .zpl picks the format')
       .addOption(new Option('--format <format>', 'override the format the file name suggests').choices([...LABEL_FORMATS]))
       .addOption(new Option('--symbology <symbology>', 'the barcode').choices([...SYMBOLOGIES]).default('gs1-128'))
-      .option('-q, --quantity <n>', 'units in the case: (30) count', asQuantity)
+      .option('-q, --quantity <n>', 'units in the case: (37) count', asQuantity)
       .addHelpText(
         'after',
         `\nExample:\n  $ npx lotledger label ${kind} 00614141000012 ${kind === 'lot' ? 'L1' : 'SN1'} -o label.pdf --symbology datamatrix`,

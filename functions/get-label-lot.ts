@@ -5,7 +5,7 @@ import { labelAnswer, labelOptions } from '../lib/http/label-answer.js';
 import { lotKeyOf, queryParam } from '../lib/http/params.js';
 import { type Deps, deps } from './deps.js';
 
-/** GET /labels/lots/{gtin}/{lot}?format=&symbology=&quantity= : a case label for the lot. */
+/** GET /labels/lots/{gtin}/{lot}?format=&symbology=&quantity= : a case label for a lot the ledger has recorded. */
 export const makeGetLabelLot = (d: Pick<Deps, 'master' | 'ledger' | 'labelSettings' | 'logger'>) =>
   httpHandler(d, async (d, event) => {
     const k = lotKeyOf(event);

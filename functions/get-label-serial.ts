@@ -6,8 +6,8 @@ import { parseParam } from '../lib/http/http.js';
 import { labelAnswer, labelOptions } from '../lib/http/label-answer.js';
 import { type Deps, deps } from './deps.js';
 
-/** GET /labels/serials/{gtin}/{serial}?format=&symbology= : a unit label, (01) and (21). */
-export const makeGetLabelSerial = (d: Pick<Deps, 'master' | 'labelSettings' | 'logger'>) =>
+/** GET /labels/serials/{gtin}/{serial}?format=&symbology= : a unit label, (01) and (21), for a serial the ledger knows. */
+export const makeGetLabelSerial = (d: Pick<Deps, 'master' | 'ledger' | 'labelSettings' | 'logger'>) =>
   httpHandler(d, async (d, event) => {
     const gtin = parseParam(GtinSchema, 'gtin', event.pathParameters?.gtin);
     const serial = parseParam(SerialSchema, 'serial', event.pathParameters?.serial);

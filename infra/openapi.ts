@@ -259,20 +259,25 @@ export const API_DOCS: Record<string, ApiDoc> = {
   },
   'get-label-lot': {
     tag: 'labels',
-    summary: 'A GS1 case label for a lot: (01), (17) expiry and (11) production date when known, (30) count, (10) lot',
+    summary: 'A GS1 case label for a recorded lot: (01), (17) expiry, (11) production and (13) pack date when known, (37) count, (10) lot',
     description:
-      'format svg (default), png, pdf or zpl; symbology gs1-128 (default), datamatrix or qr (GS1 Digital Link). GS1 forbids (37) beside (01), ' +
-      'so the case count is (30), which POST /scans reads as the quantity. A lot not yet in the ledger prints without dates.',
+      'format svg (default), png, pdf or zpl; symbology gs1-128 (default), datamatrix or qr (GS1 Digital Link, the count as the query ' +
+      'attribute 37=). quantity prints (37) beside (01), as POST /scans reads it (GS1 itself reserves (37) for logistic units). ' +
+      'A lot the ledger has never recorded is 404 lot_not_found.',
     params: lotParams,
     query: labelQuery({ quantity: { schema: LabelCount } }),
-    responses: { 200: 'the label (image/svg+xml, image/png, application/pdf or application/zpl)', 400: E400, 404: 'product_not_found' },
+    responses: {
+      200: 'the label (image/svg+xml, image/png, application/pdf or application/zpl)',
+      400: E400,
+      404: 'product_not_found or lot_not_found',
+    },
   },
   'get-label-serial': {
     tag: 'labels',
-    summary: 'A GS1 unit label for a serial: (01) and (21)',
+    summary: 'A GS1 unit label for a known serial: (01) and (21)',
     params: { gtin: GtinSchema, serial: SerialSchema },
     query: labelQuery({}),
-    responses: { 200: 'the label', 400: E400, 404: 'product_not_found' },
+    responses: { 200: 'the label', 400: E400, 404: 'product_not_found or serial_not_found' },
   },
   'post-label-sscc': {
     tag: 'labels',

@@ -20,7 +20,7 @@ import {
   sscc,
   ssccLabel,
 } from './labels.js';
-import type { LedgerEntry, LotKey, LotState } from './ledger.js';
+import type { LedgerEntry, LotKey, LotState, SerialState } from './ledger.js';
 import { isInternal, type MasterDataStore, requireProduct, requireSite } from './master-data.js';
 import { localDate } from './movement.js';
 
@@ -36,6 +36,7 @@ export type LabelDeps = {
   master: MasterDataStore;
   ledger: {
     getLot(k: LotKey): Promise<LotState | undefined>;
+    getSerial(gtin: string, serial: string): Promise<SerialState | undefined>;
     entries(k: LotKey, opts: { afterSeq?: number; limit?: number }): Promise<{ items: LedgerEntry[] }>;
   };
   ssccs: SsccStore;
@@ -43,7 +44,7 @@ export type LabelDeps = {
   clock: Clock;
 };
 
-/** `quantity` of a case label: a whole count that (30) can carry. */
+/** `quantity` of a case label: a whole count that (37) can carry. */
 export const LabelCount = z.coerce
   .number({ error: 'must be a whole number' })
   .int('must be a whole number')
@@ -54,27 +55,28 @@ export const LabelCount = z.coerce
  * The day a lot was packed, when the ledger knows it: a lot created by `initial-pack` was packed on the date of that
  * first movement (the FSMA 204 date of initial packing). No other movement records a pack date.
  */
-async function packDateOf(d: Pick<LabelDeps, 'ledger'>, lot: LotState): Promise<string | undefined> {
+async function packDateOf(d: { ledger: Pick<LabelDeps['ledger'], 'entries'> }, lot: LotState): Promise<string | undefined> {
   if (lot.createdBy !== 'initial-pack') return undefined;
   const [first] = (await d.ledger.entries(lot, { limit: 1 })).items;
   return first?.type === 'initial-pack' ? localDate(first.occurredAt) : undefined;
 }
 
-/** A case label for a lot; the lot's expiry, production and pack dates when the ledger knows the lot (a label may be printed before receipt). */
+/** A case label for a lot the ledger has recorded, with its expiry, production and pack dates; 404 `lot_not_found` for any other. */
 export async function lotLabelFor(
-  d: Pick<LabelDeps, 'master' | 'ledger' | 'labelSettings'>,
+  d: Pick<LabelDeps, 'master' | 'labelSettings'> & { ledger: Pick<LabelDeps['ledger'], 'getLot' | 'entries'> },
   k: LotKey,
   o: { symbology: Symbology; quantity?: number },
 ): Promise<LabelSpec> {
   const product = await requireProduct(d, k.gtin);
   const lot = await d.ledger.getLot(k);
-  const packDate = lot ? await packDateOf(d, lot) : undefined;
+  if (!lot) throw new AppError('lot_not_found', `Lot ${k.lot} of ${k.gtin} not found`, [{ path: 'lot', message: 'unknown lot' }]);
+  const packDate = await packDateOf(d, lot);
   return lotLabel({
     gtin: k.gtin,
     lot: k.lot,
     description: product.description,
-    ...(lot?.expiry ? { expiry: lot.expiry } : {}),
-    ...(lot?.productionDate ? { productionDate: lot.productionDate } : {}),
+    ...(lot.expiry ? { expiry: lot.expiry } : {}),
+    ...(lot.productionDate ? { productionDate: lot.productionDate } : {}),
     ...(packDate ? { packDate } : {}),
     ...(o.quantity !== undefined ? { quantity: o.quantity } : {}),
     symbology: o.symbology,
@@ -82,14 +84,16 @@ export async function lotLabelFor(
   });
 }
 
-/** A unit label for a serial of a known product. */
+/** A unit label for a serial the ledger has recorded; 404 `serial_not_found` for any other. */
 export async function serialLabelFor(
-  d: Pick<LabelDeps, 'master' | 'labelSettings'>,
+  d: Pick<LabelDeps, 'master' | 'labelSettings'> & { ledger: Pick<LabelDeps['ledger'], 'getSerial'> },
   gtin: string,
   serial: string,
   symbology: Symbology,
 ): Promise<LabelSpec> {
   const product = await requireProduct(d, gtin);
+  if (!(await d.ledger.getSerial(gtin, serial)))
+    throw new AppError('serial_not_found', `Serial ${serial} of ${gtin} not found`, [{ path: 'serial', message: 'unknown serial' }]);
   return serialLabel({ gtin, serial, description: product.description, symbology, digitalLinkBase: d.labelSettings.digitalLinkBase });
 }
 

@@ -91,16 +91,17 @@ export type LotLabelInput = {
   digitalLinkBase?: string;
 };
 
-/** The largest count AI (30) holds: up to 8 digits. */
+/** The largest count AI (37) holds: up to 8 digits. */
 export const MAX_LABEL_COUNT = 99_999_999;
 
 /**
  * A case label for a lot: (01) GTIN, (17) expiry, (11) production date and (13) pack date when the lot has them,
- * (30) count when a quantity is given, (10) lot last (it is variable-length, so no FNC1 follows it). The contract
- * asks for (37) as the count, but GS1 makes (01) and (37) mutually exclusive (bwip-js refuses the message:
- * `GS1exclusiveAIs`): (37) counts the trade items in a logistic unit and pairs with (02) under an (00) SSCC, so a
- * case's own count is (30), which POST /scans reads as the quantity just the same.
- * @example lotLabel({ gtin: '09506000134352', lot: 'ABC123', description: 'Romaine', expiry: '2026-12-31', symbology: 'gs1-128' }).symbols[0].hri // ['(01) 09506000134352', '(17) 261231', '(10) ABC123']
+ * (37) count when a quantity is given, as CONTRACT.md asks, (10) lot last (it is variable-length, so no FNC1 follows
+ * it). GS1 reserves (37) for (02) under an (00) SSCC and makes (01) and (37) mutually exclusive; lotledger waives that
+ * one rule for a case's count (`countWithGtin` in gs1.ts): POST /scans reads it as the quantity, and the renderer
+ * checks such a symbol with our own parser, since bwip-js's lint refuses it. In a Digital Link QR the count is the
+ * query attribute `37=`.
+ * @example lotLabel({ gtin: '09506000134352', lot: 'ABC123', description: 'Romaine', expiry: '2026-12-31', quantity: 12, symbology: 'gs1-128' }).symbols[0].hri // ['(01) 09506000134352', '(17) 261231', '(37) 12', '(10) ABC123']
  */
 export function lotLabel(i: LotLabelInput): LabelSpec {
   const elements: LabelElement[] = [
@@ -108,7 +109,7 @@ export function lotLabel(i: LotLabelInput): LabelSpec {
     ...(i.expiry ? [{ ai: '17', value: yymmdd(i.expiry) }] : []),
     ...(i.productionDate ? [{ ai: '11', value: yymmdd(i.productionDate) }] : []),
     ...(i.packDate ? [{ ai: '13', value: yymmdd(i.packDate) }] : []),
-    ...(i.quantity !== undefined ? [{ ai: '30', value: String(i.quantity) }] : []),
+    ...(i.quantity !== undefined ? [{ ai: '37', value: String(i.quantity) }] : []),
     { ai: '10', value: i.lot },
   ];
   const text = [

@@ -1,6 +1,7 @@
 /**
  * Renders a LabelSpec (lib/domain/labels.ts) as SVG, PNG, PDF or ZPL. bwip-js draws every symbol (its GS1 encoders
- * check the AIs, their lengths and check digits once more); the layout is computed once, in printer dots at 203 dpi
+ * check the AIs, their lengths and check digits once more; a case label's (01)+(37), which its lint refuses, is
+ * checked by our own GS1 parser instead); the layout is computed once, in printer dots at 203 dpi
  * (8 dots/mm, a Zebra's own resolution), and each format draws the same boxes:
  *   title, text lines, then each symbol with its human-readable lines under it; the last symbol is the lowest.
  * PNG text is drawn with bwip-js's own OCR-B font (FontLib), PDF text with Helvetica, SVG text as <text>, and ZPL
@@ -10,6 +11,7 @@ import bwipjs from 'bwip-js';
 import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { AppError } from '../domain/errors.js';
+import { parseBracketed, parseDigitalLink } from '../domain/gs1.js';
 import { bracketed, type LabelFormat, type LabelSpec, type LabelSymbol, type Symbology } from '../domain/labels.js';
 
 const BCID = { 'gs1-128': 'gs1-128', datamatrix: 'gs1datamatrix', qr: 'gs1dlqrcode' } as const satisfies Record<Symbology, string>;
@@ -30,20 +32,49 @@ type Layout = { width: number; height: number; texts: TextItem[]; symbols: Symbo
 /** The data bwip-js encodes: the Digital Link URI for QR, the bracketed element string otherwise. */
 const dataOf = (s: LabelSymbol) => (s.symbology === 'qr' ? (s.uri ?? '') : bracketed(s.elements));
 
-const bwipOptions = (s: LabelSymbol) => ({
+/**
+ * A case label's count: (37) beside (01), as CONTRACT.md asks. GS1 makes the two mutually exclusive and bwip-js's GS1
+ * lint refuses the message (`GS1exclusiveAIs`); its one way round is `dontlint`, which turns off every GS1 check it
+ * makes. So such a symbol is checked by our own parser instead, with only that one pairing rule waived
+ * (`countWithGtin`), and every other symbol keeps bwip-js's checks.
+ */
+const countsWithGtin = (s: LabelSymbol) => s.elements.some((e) => e.ai === '01') && s.elements.some((e) => e.ai === '37');
+
+/** `{ dontlint: true }` for a (01)+(37) symbol whose data our parser accepts; validation_failed when it does not. */
+function lintOptions(s: LabelSymbol): { dontlint?: true } {
+  if (!countsWithGtin(s)) return {};
+  // The reference date only picks the century of YYMMDD dates (the labels' dates come from ISO dates).
+  const opts = { referenceDate: new Date(), countWithGtin: true };
+  const r = s.symbology === 'qr' ? parseDigitalLink(dataOf(s), opts) : parseBracketed(dataOf(s), opts);
+  if (!r.ok) {
+    const problems = r.errors.map((e) => e.message).join('; ');
+    throw new AppError(
+      'validation_failed',
+      `The label's data cannot be encoded as ${s.symbology}: ${problems}`,
+      r.errors.map((e) => ({ path: 'label', message: e.message })),
+    );
+  }
+  return { dontlint: true };
+}
+
+/** bwip-js's options; `dontlint` is a BWIPP option its typings leave out. */
+type BwipOptions = Parameters<typeof bwipjs.toSVG>[0] & { dontlint?: true };
+const bwipOptions = (s: LabelSymbol): BwipOptions => ({
   bcid: BCID[s.symbology],
   text: dataOf(s),
   scale: SCALE,
   // opaque white behind the modules: the PDF embeds the image as it is, and printers and scanners need the contrast
   backgroundcolor: 'FFFFFF',
   ...(s.symbology === 'gs1-128' ? { height: LINEAR_HEIGHT_MM } : {}),
+  ...lintOptions(s),
 });
 
 async function drawSymbol(s: LabelSymbol): Promise<{ png: Buffer; svg: string; w: number; h: number }> {
+  const options = bwipOptions(s);
   try {
-    const png = await bwipjs.toBuffer(bwipOptions(s));
+    const png = await bwipjs.toBuffer(options);
     const { width, height } = PNG.sync.read(png);
-    return { png, svg: bwipjs.toSVG(bwipOptions(s)), w: width, h: height };
+    return { png, svg: bwipjs.toSVG(options), w: width, h: height };
   } catch (cause) {
     // bwip-js re-checks the GS1 syntax; our own checks ran first, so this is a value GS1 forbids in that AI.
     throw new AppError('validation_failed', `The label's data cannot be encoded as ${s.symbology}: ${String(cause)}`, [], { cause });

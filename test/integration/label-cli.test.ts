@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,8 +38,20 @@ beforeAll(async () => {
       expiry: '2026-03-20',
       productionDate: '2026-02-27',
     },
+    // a unit label is printed for a serial the ledger knows
+    {
+      eventId: 'cli-2',
+      type: 'receive',
+      occurredAt: '2026-03-01T08:00:00Z',
+      gtin: GTIN.romaine,
+      lot: 'S-1',
+      quantity: 1,
+      serials: ['SN-1'],
+      site: 'dc-1',
+      counterparty: 'farm-1',
+    },
   ]);
-  expect(r.accepted).toBe(1);
+  expect(r.accepted).toBe(2);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -52,7 +64,20 @@ describe('lotledger label', () => {
     const pdf = readFileSync(out);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const [symbol] = await decodePdf(pdf);
-    expect(symbol?.scannerData).toBe(`]C101${GTIN.romaine}1726032011260227306\u001d10R-26`);
+    expect(symbol?.scannerData).toBe(`]C101${GTIN.romaine}1726032011260227376\u001d10R-26`);
+  });
+
+  it('writes no file for a lot or serial the ledger has never recorded: the API answers 404', async () => {
+    const out = join(dir, 'never.svg');
+    await expect(run('label', 'lot', GTIN.romaine, 'NEVER-1', '-o', out)).rejects.toMatchObject({
+      status: 404,
+      body: { error: { code: 'lot_not_found' } },
+    });
+    await expect(run('label', 'serial', GTIN.romaine, 'NEVER-SN', '-o', out)).rejects.toMatchObject({
+      status: 404,
+      body: { error: { code: 'serial_not_found' } },
+    });
+    expect(existsSync(out)).toBe(false);
   });
 
   it('writes a PNG unit label as a GS1 DataMatrix', async () => {

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { makeGetDigitalLinkLot } from '../../functions/get-digital-link-lot.js';
 import { makeGetLabelLot } from '../../functions/get-label-lot.js';
 import { makeGetLabelSerial } from '../../functions/get-label-serial.js';
 import { makeGetLabelSscc } from '../../functions/get-label-sscc.js';
@@ -12,15 +13,18 @@ import { sscc } from '../../lib/domain/labels.js';
 import { lotView } from '../../lib/domain/lots.js';
 import { ProductInput, SiteInput, upsertProduct, upsertSite } from '../../lib/domain/master-data.js';
 import { freshTable } from '../support/aws.js';
-import { decodePdf, decodePng } from '../support/barcodes.js';
+import { decodePdf, decodePng, decodeSvg } from '../support/barcodes.js';
 import { depsFor } from '../support/deps.js';
 import { GTIN, SITES } from '../support/fixtures.js';
 import { call, httpEvent } from '../support/http.js';
 
 let d: ReturnType<typeof depsFor>;
 const at = '2026-03-01T08:00:00-05:00';
-const raw = async (h: ReturnType<typeof makeGetLabelLot>, path: string) =>
-  (await h(httpEvent('GET', path), lambdaContext('test'))) as APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
+const raw = async (h: ReturnType<typeof makeGetLabelLot>, path: string, headers: Record<string, string> = {}) =>
+  (await h(httpEvent('GET', path, undefined, headers), lambdaContext('test'))) as APIGatewayProxyStructuredResultV2 & {
+    statusCode: number;
+    body: string;
+  };
 type Sscc = { sscc: string; label: { format: string; encoding: string; data: string; href: string }; contents: unknown[] };
 
 beforeAll(async () => {
@@ -43,9 +47,20 @@ beforeAll(async () => {
         expiry: '2026-03-20',
         productionDate: '2026-02-27',
       },
+      {
+        eventId: 'lb-0',
+        type: 'receive',
+        occurredAt: at,
+        gtin: GTIN.phone,
+        lot: 'H-0',
+        quantity: 1,
+        serials: ['SN-77'],
+        site: 'store-1',
+        counterparty: 'farm-1',
+      },
     ],
   });
-  expect(r.body).toMatchObject({ accepted: 1 });
+  expect(r.body).toMatchObject({ accepted: 2 });
 });
 
 describe('labels over the real table', () => {
@@ -55,6 +70,8 @@ describe('labels over the real table', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers?.['content-type']).toBe('image/png');
     const [symbol] = await decodePng(Buffer.from(res.body, 'base64'));
+    // the count is (37) beside (01), as the contract says
+    expect(symbol?.scannerData).toBe(`]d201${GTIN.romaine}17260320112602273712\u001d10R-26`);
     // Act
     const scan = await call(makePostScans(d), 'POST', '/scans', {
       scans: [{ eventId: 'lb-scan-1', type: 'receive', site: 'store-1', counterparty: 'dc-1', occurredAt: at, data: symbol?.scannerData }],
@@ -64,6 +81,47 @@ describe('labels over the real table', () => {
     const lot = await lotView(d, { gtin: GTIN.romaine, lot: 'R-26' });
     expect(lot).toMatchObject({ expiry: '2026-03-20', productionDate: '2026-02-27' });
     expect(lot.balances.find((b) => b.siteId === 'store-1')?.quantity).toBe(12);
+  });
+
+  it('prints a QR case label whose Digital Link carries the count as ?37=, which the resolver answers and POST /scans reads', async () => {
+    const res = await raw(makeGetLabelLot(d), `/labels/lots/${GTIN.romaine}/R-26?format=svg&symbology=qr&quantity=5`);
+    expect(res.statusCode).toBe(200);
+    const [symbol] = await decodeSvg(res.body);
+    const uri = `https://id.gs1.org/01/${GTIN.romaine}/10/R-26?17=260320&11=260227&37=5`;
+    expect(symbol?.scannerData).toBe(`]Q1${uri}`);
+    const resolved = await raw(makeGetDigitalLinkLot(d), new URL(uri).pathname + new URL(uri).search, { accept: 'application/json' });
+    expect(resolved.statusCode).toBe(200);
+    expect(JSON.parse(resolved.body)).toMatchObject({ gtin: GTIN.romaine, lot: 'R-26', expiry: '2026-03-20', recalled: false });
+    const scan = await call(makePostScans(d), 'POST', '/scans', {
+      scans: [{ eventId: 'lb-scan-qr', type: 'receive', site: 'store-2', counterparty: 'dc-1', occurredAt: at, data: symbol?.scannerData }],
+    });
+    expect(scan.body).toMatchObject({ accepted: 1 });
+    const lot = await lotView(d, { gtin: GTIN.romaine, lot: 'R-26' });
+    expect(lot.balances.find((b) => b.siteId === 'store-2')?.quantity).toBe(5);
+  });
+
+  it('answers 404 lot_not_found for a lot never recorded and serial_not_found for an unknown serial, in every format', async () => {
+    type Err = { error: { code: string; message: string; details: { path: string; message: string }[] } };
+    for (const format of ['svg', 'png', 'pdf', 'zpl']) {
+      const lot = await raw(makeGetLabelLot(d), `/labels/lots/${GTIN.romaine}/NEVER-1?format=${format}&quantity=3`);
+      expect(lot.statusCode).toBe(404);
+      expect(JSON.parse(lot.body) as Err).toEqual({
+        error: { code: 'lot_not_found', message: `Lot NEVER-1 of ${GTIN.romaine} not found`, details: [{ path: 'lot', message: 'unknown lot' }] },
+      });
+      const serial = await raw(makeGetLabelSerial(d), `/labels/serials/${GTIN.phone}/NEVER-SN?format=${format}`);
+      expect(serial.statusCode).toBe(404);
+      expect(JSON.parse(serial.body) as Err).toEqual({
+        error: {
+          code: 'serial_not_found',
+          message: `Serial NEVER-SN of ${GTIN.phone} not found`,
+          details: [{ path: 'serial', message: 'unknown serial' }],
+        },
+      });
+    }
+    // a serial is known under its own GTIN only; a known lot and a known serial still print
+    expect((await raw(makeGetLabelSerial(d), `/labels/serials/${GTIN.romaine}/SN-77`)).statusCode).toBe(404);
+    expect((await raw(makeGetLabelLot(d), `/labels/lots/${GTIN.romaine}/R-26?format=zpl`)).statusCode).toBe(200);
+    expect((await raw(makeGetLabelSerial(d), `/labels/serials/${GTIN.phone}/SN-77?format=zpl`)).statusCode).toBe(200);
   });
 
   it('prints a unit label as a PDF whose symbol reads back as (01) and (21)', async () => {

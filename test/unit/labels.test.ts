@@ -18,7 +18,8 @@ import { renderLabel } from '../../lib/exports/label-render.js';
 import { type Decoded, decodePdf, decodePng, decodeSvg, zplSymbols } from '../support/barcodes.js';
 
 const GTIN = '09506000134352';
-const REF = { referenceDate: '2026-06-01' };
+// As POST /scans reads a scan: (37) may count the case named by (01) (CONTRACT.md).
+const REF = { referenceDate: '2026-06-01', countWithGtin: true };
 
 /** Render, then read every symbol back the way its format allows: a real decoder for images, the field data for ZPL. */
 async function readBack(spec: LabelSpec, format: LabelFormat): Promise<Decoded[]> {
@@ -87,6 +88,9 @@ describe('label round trip: render, decode with zxing, parse with our GS1 parser
         // and POST /scans turns that very data into the movement
         const m = scanToMovement({ eventId: 'e', type: 'receive', site: 'dc-1', occurredAt: '2026-06-01T08:00:00Z', data: found[0]?.scannerData }, 0);
         expect(m.ok && m.movement).toMatchObject({ gtin: GTIN, lot, quantity: 24, expiry: '2026-12-31', productionDate: '2026-05-30' });
+        // the count travels as (37), never as (30)
+        expect(one?.elements.map((e) => e.ai)).toContain('37');
+        expect(one?.elements.map((e) => e.ai)).not.toContain('30');
       });
 
       it(`a serial label in ${format} as ${symbology} gives back the GTIN and serial`, async () => {
@@ -167,11 +171,57 @@ describe('label content', () => {
 });
 
 describe('the case label’s count and pack date', () => {
-  it('counts a case in (30): GS1 makes (01) and (37) mutually exclusive, and bwip-js refuses that message', async () => {
+  it('counts a case in (37) beside (01), printed `(37) 12` under the symbol and as COUNT in the text', () => {
+    const spec = lotLabel({ gtin: GTIN, lot: 'L1', description: 'R', quantity: 12, symbology: 'gs1-128' });
+    expect(spec.symbols[0]?.hri).toEqual([`(01) ${GTIN}`, '(37) 12', '(10) L1']);
+    expect(spec.text).toContain('COUNT 12');
+    expect(lotLabel({ gtin: GTIN, lot: 'L1', description: 'R', symbology: 'gs1-128' }).symbols[0]?.hri).toEqual([`(01) ${GTIN}`, '(10) L1']);
+  });
+
+  it('puts the count in a Digital Link as the query attribute 37, which our parser reads back beside the path’s (01) and (10)', () => {
+    const spec = lotLabel({ gtin: GTIN, lot: 'L/1', description: 'R', expiry: '2026-12-31', quantity: 12, symbology: 'qr' });
+    const uri = spec.symbols[0]?.uri ?? '';
+    expect(uri).toBe(`https://id.gs1.org/01/${GTIN}/10/L%2F1?17=261231&37=12`);
+    const back = parseGs1(uri, REF);
+    expect(back.ok && { gtin: back.gtin, lot: back.lot, expiry: back.expiry, quantity: back.quantity }).toEqual({
+      gtin: GTIN,
+      lot: 'L/1',
+      expiry: '2026-12-31',
+      quantity: 12,
+    });
+  });
+
+  it('draws (01)+(37), which bwip-js’s lint refuses, after checking it with our parser; every other label keeps bwip-js’s checks', async () => {
     const bwipjs = (await import('bwip-js')).default;
-    expect(() => bwipjs.toSVG({ bcid: 'gs1-128', text: `(01)${GTIN}(37)24(10)L1` })).toThrow(/\(01\) and \(37\) are mutually exclusive/);
-    const spec = lotLabel({ gtin: GTIN, lot: 'L1', description: 'R', quantity: 24, symbology: 'gs1-128' });
-    expect(spec.symbols[0]?.hri).toEqual([`(01) ${GTIN}`, '(30) 24', '(10) L1']);
+    for (const bcid of ['gs1-128', 'gs1datamatrix']) {
+      expect(() => bwipjs.toSVG({ bcid, text: `(01)${GTIN}(37)24(10)L1` })).toThrow(/\(01\) and \(37\) are mutually exclusive/);
+    }
+    expect(() => bwipjs.toSVG({ bcid: 'gs1dlqrcode', text: `https://id.gs1.org/01/${GTIN}/10/L1?37=24` })).toThrow(/mutually exclusive/);
+    // A wrong GTIN check digit: with a count our parser refuses it (bwip-js's lint is off there), without one bwip-js does.
+    const badGtin = '09506000134353';
+    for (const symbology of SYMBOLOGIES) {
+      const counted = lotLabel({ gtin: badGtin, lot: 'L1', description: 'R', quantity: 24, symbology });
+      await expect(renderLabel(counted, 'svg')).rejects.toMatchObject({
+        code: 'validation_failed',
+        message: expect.stringMatching(/AI \(01\): check digit is wrong \(expected 2\)/),
+      });
+      const plain = lotLabel({ gtin: badGtin, lot: 'L1', description: 'R', symbology });
+      await expect(renderLabel(plain, 'svg')).rejects.toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/bwipp\./) });
+    }
+  });
+
+  it('keeps bwip-js’s lint on an SSCC label: its (02)+(37) under (00) is drawn, a wrong (02) check digit refused by bwip-js', async () => {
+    const code = sscc('0', '9506000', 3);
+    const of = (gtin: string) =>
+      ssccLabel({ sscc: code, from: { siteId: 'dc-1', name: 'DC' }, contents: [{ gtin, lot: 'P1', quantity: 5 }], symbology: 'gs1-128' });
+    expect(of(GTIN).symbols.map((x) => x.hri)).toEqual([[`(00) ${code}`, `(02) ${GTIN}`, '(37) 5', '(10) P1'], [`(00) ${code}`]]);
+    const [content, last] = (await decodePng(await renderLabel(of(GTIN), 'png'))).map(parsed);
+    expect(content && facts(content)).toMatchObject({ sscc: code, gtin: GTIN, lot: 'P1', quantity: 5 });
+    expect(last?.sscc).toBe(code);
+    await expect(renderLabel(of('09506000134353'), 'svg')).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringMatching(/bwipp\./),
+    });
   });
 
   it('prints (13) only for a lot whose pack date the ledger knows: one created by initial-pack, on that day', async () => {
