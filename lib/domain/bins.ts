@@ -77,3 +77,30 @@ export function choosePutaway(siteBins: readonly string[], lot: LotKey, occupant
     message: `No bin holds lot ${lot.lot} and none is empty; bin ${fewest} holds the fewest other lots (${n})`,
   };
 }
+
+/**
+ * A take that names no bin, spread over where the site holds the lot: its unbinned remainder first, then its bins in
+ * order, so stock put away in bins can leave a site whose movements do not name bins (CONTRACT.md: `bin` is
+ * optional). Unchanged when the remainder covers it, when it names a bin, or when the site holds too little anyway
+ * (the stock rules then refuse it).
+ * @example takeFromBins({ q: 5, r: 5, bins: [{ bin: 'A', q: 4 }] }, -3) // [{ quantity: -1 }, { quantity: -2, bin: 'A' }]
+ */
+export function takeFromBins(cur: SiteBalance | undefined, quantity: number): { quantity: number; bin?: string }[] {
+  if (!cur || quantity >= 0 || !cur.bins?.length) return [{ quantity }];
+  const loose = Math.max(0, unbinnedOf(cur));
+  if (q3(loose + quantity) >= 0 || q3(cur.q + quantity) < 0) return [{ quantity }];
+  let left = q3(-quantity);
+  const out: { quantity: number; bin?: string }[] = [];
+  if (loose > 0) {
+    out.push({ quantity: -loose });
+    left = q3(left - loose);
+  }
+  for (const b of [...cur.bins].sort(byBin)) {
+    if (left <= 0) break;
+    if (b.q <= 0) continue;
+    const take = Math.min(b.q, left);
+    out.push({ quantity: -take, bin: b.bin });
+    left = q3(left - take);
+  }
+  return out;
+}

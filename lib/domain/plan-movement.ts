@@ -1,4 +1,4 @@
-import { binQuantity, unbinnedOf, withBinChange } from './bins.js';
+import { binQuantity, takeFromBins, unbinnedOf, withBinChange } from './bins.js';
 import { GENESIS_HASH } from './canonical.js';
 import type { Issue } from './errors.js';
 import { movementWarnings } from './kde-warnings.js';
@@ -40,7 +40,7 @@ export type Rejection = { code: string; message: string; errors: Issue[] };
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; rejection: Rejection };
 
 /** A lot a transform consumes: as read, as it is after the transform, and how much it gave. */
-type Consumed = { read: LotRead; lot: LotState; quantity: number; bin?: string };
+type Consumed = { read: LotRead; lot: LotState; quantity: number; deltas: Delta[] };
 
 /**
  * The state a movement plans against: the lot's meta, the balances of the stock heads it read, and counters from
@@ -112,15 +112,14 @@ export function planMovement(m: Movement, snap: Snapshot, now: string, txToken: 
   const rule = MOVEMENT_RULES[m.type];
   const product = snap.products.get(m.gtin);
   if (!product) return rejected(refusal('product_not_found', `Unknown product ${m.gtin}: PUT /products/${m.gtin} first`, 'gtin'));
-  const before =
-    checkSite(m, snap, product) ?? checkCounterparty(m, rule, snap) ?? checkBins(m, snap) ?? checkTlcSource(m, snap) ?? checkLot(m, rule, snap);
+  const before = checkSite(m, snap) ?? checkCounterparty(m, rule, snap) ?? checkBins(m, snap) ?? checkTlcSource(m, snap) ?? checkLot(m, rule, snap);
   if (before) return rejected(before);
 
   const read = snap.lots.get(lotId(m));
   const existing = read?.meta;
   const lot = read ? working(read) : newLot(m, rule, product, now);
   const serials: Plan['serials'] = [];
-  const deltas = stockDeltas(m, rule);
+  const deltas = fromBins(lot, stockDeltas(m, rule));
   const consumed: Consumed[] = [];
   const during =
     claimSerials(m, rule, snap, lot, serials) ??
@@ -177,14 +176,15 @@ export function planMovement(m: Movement, snap: Snapshot, now: string, txToken: 
 const refusal = (code: string, message: string, path: string): Rejection => ({ code, message, errors: [{ path, message }] });
 const rejected = (rejection: Rejection): PlanResult => ({ ok: false, rejection });
 
-/** Master data: the site is known and internal, and the unit is the product's. */
-function checkSite(m: Movement, snap: Snapshot, product: Product): Rejection | undefined {
+/**
+ * Master data: the site is known and internal. A `unit` other than the product's is recorded as given (CONTRACT.md:
+ * optional, defaulting to the product's unit; no rule ties it to the product), for example a catch weight in KGM.
+ */
+function checkSite(m: Movement, snap: Snapshot): Rejection | undefined {
   const site = snap.sites.get(m.site);
   if (!site) return refusal('site_not_found', `Unknown site ${m.site}: PUT /sites/${m.site} first`, 'site');
   if (!isInternal(site.kind))
     return refusal('validation_failed', `Site ${m.site} is a ${site.kind}; stock is tracked only at warehouses and stores`, 'site');
-  const unit = m.unit ?? product.unit;
-  if (unit !== product.unit) return refusal('validation_failed', `unit must be the product's unit (${product.unit}), not ${unit}`, 'unit');
   return undefined;
 }
 
@@ -369,6 +369,12 @@ function stockDeltas(m: Movement, rule: MovementRule): Delta[] {
   return deltas;
 }
 
+/** Takes that name no bin, spread over the site's unbinned stock and then its bins (see takeFromBins). */
+const fromBins = (lot: LotState, deltas: Delta[]): Delta[] =>
+  deltas.flatMap((d) =>
+    d.bin !== undefined || d.quantity >= 0 ? [d] : takeFromBins(balanceAt(lot, d.siteId), d.quantity).map((t) => ({ siteId: d.siteId, ...t })),
+  );
+
 /**
  * Apply stock changes to a lot's balances; refuse any that would take a site below zero, or the bin it names (or,
  * naming none, the site's unbinned remainder) below zero. A gain counts toward what arrived at the site unless it is
@@ -395,16 +401,18 @@ function applyDeltas(lot: LotState, deltas: Delta[], stock: { type: LedgerEntryT
   return undefined;
 }
 
-/** A take from a bin (or from the unbinned remainder) beyond what it holds, though the site may hold enough elsewhere. */
+/**
+ * A take from a bin beyond what it holds, though the site may hold enough elsewhere. A take naming no bin was spread
+ * over the remainder and the bins already (fromBins): it is short only when the whole site is, which applyDeltas says.
+ */
 function shortfall(lot: LotState, cur: SiteBalance, d: Delta, type: LedgerEntryType, path: string): Rejection | undefined {
   if (d.quantity >= 0) return undefined;
   const here = d.bin !== undefined ? binQuantity(cur, d.bin) : unbinnedOf(cur);
-  if (q3(here + d.quantity) >= 0 || (d.bin === undefined && !cur.bins?.length)) return undefined;
-  const where = d.bin !== undefined ? `in bin ${d.bin}` : `outside its bins (${q3(cur.q - here)} are in bins: name the bin)`;
+  if (q3(here + d.quantity) >= 0 || d.bin === undefined) return undefined;
   return {
     code: 'insufficient_stock',
-    message: `Lot ${lot.lot} of ${lot.gtin} has ${here} on hand at ${d.siteId} ${where}; ${type} of ${-d.quantity} would take it below zero`,
-    errors: [{ path, message: `only ${here} on hand at ${d.siteId} ${d.bin !== undefined ? `in bin ${d.bin}` : 'outside its bins'}` }],
+    message: `Lot ${lot.lot} of ${lot.gtin} has ${here} on hand at ${d.siteId} in bin ${d.bin}; ${type} of ${-d.quantity} would take it below zero`,
+    errors: [{ path, message: `only ${here} on hand at ${d.siteId} in bin ${d.bin}` }],
   };
 }
 
@@ -428,9 +436,10 @@ function consumeInputs(m: Movement, snap: Snapshot, consumed: Consumed[]): Rejec
     if (st !== 'active') return refusal('lot_blocked', blockedMessage(input.lot, st, read.meta, 'used as a transform input'), `inputs.${n}.lot`);
     const next = working(read);
     const delta: Delta = { siteId: m.site, quantity: -input.quantity, ...(input.bin !== undefined ? { bin: input.bin } : {}) };
-    const refused = applyDeltas(next, [delta], { type: m.type, arrives: false }, `inputs.${n}.quantity`);
+    const deltas = fromBins(next, [delta]);
+    const refused = applyDeltas(next, deltas, { type: m.type, arrives: false }, `inputs.${n}.quantity`);
     if (refused) return refused;
-    consumed.push({ read, lot: next, quantity: input.quantity, ...(input.bin !== undefined ? { bin: input.bin } : {}) });
+    consumed.push({ read, lot: next, quantity: input.quantity, deltas });
   }
   return undefined;
 }
@@ -483,7 +492,7 @@ function writeEntries(m: Movement, rule: MovementRule, w: Written): [UnchainedEn
       quantity: c.quantity,
       unit: (w.snap.products.get(c.lot.gtin) as Product).unit,
       output: { gtin: m.gtin, lot: m.lot },
-      deltas: [{ siteId: m.site, quantity: -c.quantity, ...(c.bin !== undefined ? { bin: c.bin } : {}) }],
+      deltas: c.deltas,
     }),
   );
   // An initial packing names the harvested lots it packed without taking their stock: each gets a link entry with no

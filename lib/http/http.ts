@@ -28,6 +28,11 @@ export function rawBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64En
  * @example parseBody(ProductInput, event) // throws AppError('validation_failed') naming each bad field
  */
 export function parseBody<S extends z.ZodType>(schema: S, event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): z.output<S> {
+  return parseValue(schema, readJson(event));
+}
+
+/** The request's JSON body: 400 when it is missing or malformed. */
+function readJson(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): unknown {
   const text = rawBody(event);
   let raw: unknown;
   try {
@@ -36,8 +41,36 @@ export function parseBody<S extends z.ZodType>(schema: S, event: Pick<APIGateway
     throw new AppError('validation_failed', 'Body is not valid JSON', [{ path: '', message: 'malformed JSON' }], { cause });
   }
   if (raw === null) throw new AppError('validation_failed', 'A JSON body is required', [{ path: '', message: 'body is required' }]);
-  return parseValue(schema, raw);
+  return raw;
 }
+
+/**
+ * The body of a PUT of a record the path names, as a client that read it (GET) and edited it sends it back: the
+ * record's own id (`idField`) is accepted when it matches the path, and the read-only timestamps are ignored.
+ * @example parseRecordBody(ProductInput, event, 'gtin', gtin, GtinSchema) // a GET body with gtin, createdAt, updatedAt passes
+ */
+export function parseRecordBody<S extends z.ZodType>(
+  schema: S,
+  event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>,
+  idField: string,
+  id: string,
+  /** the path parameter's schema: the body's id is compared as the path's is read (a GTIN-12 is the GTIN-14 it pads to) */
+  idSchema: z.ZodType,
+): z.output<S> {
+  const raw = readJson(event);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return parseValue(schema, raw);
+  const body = { ...(raw as Record<string, unknown>) };
+  if (Object.hasOwn(body, idField)) {
+    if (idSchema.safeParse(body[idField]).data !== id)
+      throw new AppError('validation_failed', `Invalid request: ${idField}: must be ${id}, the one in the path, when given`, [
+        { path: idField, message: `must match the path (${id}) when given` },
+      ]);
+    delete body[idField];
+  }
+  for (const k of READ_ONLY) if (typeof body[k] === 'string') delete body[k];
+  return parseValue(schema, body);
+}
+const READ_ONLY = ['createdAt', 'updatedAt'] as const;
 
 /** Validate an already-decoded value, mapping zod issues to a 400. */
 export function parseValue<S extends z.ZodType>(schema: S, raw: unknown, prefix: (string | number)[] = []): z.output<S> {

@@ -40,6 +40,26 @@ describe('PUT /products/{gtin}', () => {
   });
 });
 
+describe('PUT of a record as GET answered it', () => {
+  it('accepts the record id when it matches the path (a GTIN-12 as its GTIN-14) and ignores the timestamps', async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    const got = { gtin: GTIN.romaine, description: 'Romaine', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-02T00:00:00.000Z' };
+    expect((await call(makePutProduct(d), 'PUT', '/products/614141000012', got)).status).toBe(200);
+    const site = { siteId: 's1', kind: 'store', name: 'S', createdAt: '2026-01-01T00:00:00.000Z' };
+    expect((await call(makePutSite(d), 'PUT', '/sites/s1', site)).status).toBe(200);
+  });
+
+  it('refuses an id that names another record, writing nothing', async () => {
+    const r = await call(makePutProduct(d), 'PUT', `/products/${GTIN.romaine}`, { gtin: GTIN.tomato, description: 'x' });
+    expect(r).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', details: [{ path: 'gtin' }] } } });
+    const s = await call(makePutSite(d), 'PUT', '/sites/s1', { siteId: 's2', kind: 'store', name: 'S' });
+    expect(s).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', details: [{ path: 'siteId' }] } } });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+});
+
 describe('PUT /sites/{siteId}', () => {
   it('rejects an unknown field rather than silently dropping it', async () => {
     const r = await call(makePutSite(d), 'PUT', '/sites/s1', { kind: 'store', name: 'S', colour: 'red' });

@@ -109,18 +109,38 @@ describe('movements at bins', () => {
     expect((await lotView(d, L1)).balances).toEqual([{ siteId: 'dc-1', quantity: 6, received: 10, bins: [{ bin: 'A2', quantity: 6 }] }]);
   });
 
-  it('takes a movement without a bin from the unbinned remainder only, and says to name the bin', async () => {
+  it('takes a movement without a bin from the unbinned remainder first, then from the bins in order', async () => {
     const d = await binned();
-    await recordMovements(d, [receive({ bin: 'A1', quantity: 4 }), receive({ quantity: 2 })]);
-    const over = await recordMovements(d, [mv({ type: 'dispose', quantity: 3, reason: 'damaged' })]);
-    expect(over.results[0]).toMatchObject({ code: 'insufficient_stock' });
-    expect(over.results[0]?.message).toContain('4 are in bins: name the bin');
-    const ok = await recordMovements(d, [
-      mv({ type: 'adjust', quantity: -2, reason: 'count' }),
-      mv({ type: 'adjust', quantity: -1, bin: 'A1', reason: 'count' }),
+    await recordMovements(d, [receive({ bin: 'A2', quantity: 4 }), receive({ bin: 'A1', quantity: 1 }), receive({ quantity: 2 })]);
+    const r = await recordMovements(d, [mv({ type: 'dispose', quantity: 4, reason: 'damaged' })]);
+    expect(r.accepted).toBe(1);
+    const [, , , disposed] = await entries(d);
+    expect(disposed?.deltas).toStrictEqual([
+      { siteId: 'dc-1', quantity: -2 },
+      { siteId: 'dc-1', quantity: -1, bin: 'A1' },
+      { siteId: 'dc-1', quantity: -1, bin: 'A2' },
     ]);
-    expect(ok.accepted).toBe(2);
-    expect((await lotView(d, L1)).balances).toEqual([{ siteId: 'dc-1', quantity: 3, received: 6, bins: [{ bin: 'A1', quantity: 3 }] }]);
+    expect((await lotView(d, L1)).balances).toEqual([{ siteId: 'dc-1', quantity: 3, received: 7, bins: [{ bin: 'A2', quantity: 3 }] }]);
+    // more than the site holds in all is still refused, and writes nothing
+    const over = await recordMovements(d, [mv({ type: 'sell', quantity: 4, counterparty: 'cust-1' })]);
+    expect(over.results[0]).toMatchObject({ code: 'insufficient_stock', errors: [{ path: 'quantity', message: 'only 3 on hand at dc-1' }] });
+    expect((await lotView(d, L1)).balances[0]?.quantity).toBe(3);
+  });
+
+  it('lets stock put away in bins leave by contract-only movements that name no bin: ship, sell, transfer, transform', async () => {
+    const d = await binned();
+    await recordMovements(d, [receive({ bin: 'A1', quantity: 100 })]);
+    const r = await recordMovements(d, [
+      mv({ type: 'transfer', quantity: 30, counterparty: 'store-1', counterpartyBin: 'S1' }),
+      mv({ type: 'sell', quantity: 1, site: 'store-1', counterparty: 'cust-1' }),
+      mv({ type: 'ship', quantity: 5, counterparty: 'dist-1' }),
+      mv({ type: 'transform', gtin: GTIN.saladKit, lot: 'K1', quantity: 2, inputs: [{ gtin: GTIN.romaine, lot: 'L1', quantity: 10 }] }),
+    ]);
+    expect(r.results.map((x) => x.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
+    expect((await lotView(d, L1)).balances).toEqual([
+      { siteId: 'dc-1', quantity: 55, received: 100, bins: [{ bin: 'A1', quantity: 55 }] },
+      { siteId: 'store-1', quantity: 29, received: 30, bins: [{ bin: 'S1', quantity: 29 }] },
+    ]);
   });
 
   it('transfers from a bin to a destination bin, sells from that bin and returns into another', async () => {
