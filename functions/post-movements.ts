@@ -1,6 +1,6 @@
 import { MovementBatch } from '../lib/domain/movement.js';
 import type { QaDeps } from '../lib/domain/quality.js';
-import { recordMovements } from '../lib/domain/record-movements.js';
+import { parseRecord, recordMovements } from '../lib/domain/record-movements.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json, parseBody } from '../lib/http/http.js';
 import { type Deps, deps, withQaCheck, withTimeLimit } from './deps.js';
@@ -9,7 +9,7 @@ import { type Deps, deps, withQaCheck, withTimeLimit } from './deps.js';
 export const makePostMovements = (d: QaDeps & Pick<Deps, 'ledger' | 'clock' | 'newToken' | 'logger'>) =>
   httpHandler(d, async (d, event, context) => {
     const batch = parseBody(MovementBatch, event);
-    const report = await recordMovements(withTimeLimit(withQaCheck(d), context), batch.movements);
+    const report = await recordMovements(withTimeLimit(withQaCheck(d), context), batch.movements, parseRecord, 'movements');
     d.logger.info('movements recorded', { accepted: report.accepted, duplicates: report.duplicates, rejected: report.rejected });
     return json(200, report);
   });

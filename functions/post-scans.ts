@@ -10,7 +10,12 @@ export const makePostScans = (d: QaDeps & Pick<Deps, 'ledger' | 'clock' | 'newTo
   httpHandler(d, async (d, event, context) => {
     const batch = parseBody(ScanBatch, event);
     const serialLots = await serialLotsOf(batch.scans, (gtin, serial) => d.ledger.getSerial(gtin, serial));
-    const report = await recordMovements(withTimeLimit(withQaCheck(d), context), batch.scans, (raw, i) => scanToMovement(raw, i, serialLots));
+    const report = await recordMovements(
+      withTimeLimit(withQaCheck(d), context),
+      batch.scans,
+      (raw, i) => scanToMovement(raw, i, serialLots),
+      'scans',
+    );
     d.logger.info('scans recorded', { accepted: report.accepted, duplicates: report.duplicates, rejected: report.rejected });
     return json(200, report);
   });

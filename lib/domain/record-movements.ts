@@ -27,7 +27,27 @@ export async function recordMovements(
   d: LedgerDeps,
   raw: unknown[],
   parse: (r: unknown, i: number) => ParsedRecord = parseRecord,
+  /** the body's array (`movements`, `scans`, `records`): every error path then names its record, `movements.3.gtin` */
+  prefix?: string,
 ): Promise<BatchReport> {
+  const report = await recordRaw(d, raw, parse);
+  return prefix === undefined ? report : { ...report, results: report.results.map((r) => withRecordPaths(r, prefix)) };
+}
+
+/**
+ * A result's error paths in the contract's form (`movements.3.gtin`, as its error bodies show): a rule's refusal
+ * names the field (`gtin`), a schema error the record already. So every error path of one answer has one form
+ * (`warnings` keep naming the field of the record they are about).
+ * @example withRecordPaths({ index: 3, errors: [{ path: 'gtin', message: 'm' }], ... }, 'movements').errors // [{ path: 'movements.3.gtin', ... }]
+ */
+export function withRecordPaths(r: RecordResult, prefix: string): RecordResult {
+  const own = `${prefix}.${r.index}`;
+  const fix = (list: Issue[] | undefined) =>
+    list?.map((e) => (e.path === own || e.path.startsWith(`${own}.`) ? e : { ...e, path: e.path === '' ? own : `${own}.${e.path}` }));
+  return r.errors ? { ...r, errors: fix(r.errors) ?? [] } : r;
+}
+
+async function recordRaw(d: LedgerDeps, raw: unknown[], parse: (r: unknown, i: number) => ParsedRecord): Promise<BatchReport> {
   const results: RecordResult[] = new Array(raw.length);
   const valid: Pending[] = [];
   raw.forEach((r, index) => {

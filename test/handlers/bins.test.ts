@@ -45,7 +45,7 @@ describe('POST /movements with bins', () => {
       movements: [mv({ type: 'receive', eventId: 'e-bin', bin: 'B9', counterparty: 'farm-1' })],
     });
     expect(r.status).toBe(200);
-    expect(r.body.results[0]).toMatchObject({ status: 'rejected', code: 'bin_not_found', errors: [{ path: 'bin' }] });
+    expect(r.body.results[0]).toMatchObject({ status: 'rejected', code: 'bin_not_found', errors: [{ path: 'movements.0.bin' }] });
     expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
   });
 
@@ -54,7 +54,7 @@ describe('POST /movements with bins', () => {
     const r = await call<Rejected>(makePostMovements(d), 'POST', '/movements', {
       movements: [mv({ type: 'transfer', eventId: 'e-cb', bin: 'A1', counterparty: 'store-1', counterpartyBin: 'A1' })],
     });
-    expect(r.body.results[0]).toMatchObject({ status: 'rejected', code: 'bin_not_found', errors: [{ path: 'counterpartyBin' }] });
+    expect(r.body.results[0]).toMatchObject({ status: 'rejected', code: 'bin_not_found', errors: [{ path: 'movements.0.counterpartyBin' }] });
     expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
   });
 

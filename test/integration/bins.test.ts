@@ -93,8 +93,8 @@ describe('bins and putaway on the local stack', () => {
       mv({ type: 'transfer', lot: 'B2', bin: 'A-02', quantity: 1, counterparty: 'store-1', counterpartyBin: 'A-02' }),
     ]);
     expect(r.results.map((x) => [x.status, x.code, x.errors?.[0]?.path])).toEqual([
-      ['rejected', 'bin_not_found', 'bin'],
-      ['rejected', 'bin_not_found', 'counterpartyBin'],
+      ['rejected', 'bin_not_found', 'movements.0.bin'],
+      ['rejected', 'bin_not_found', 'movements.1.counterpartyBin'],
     ]);
     expect((await call(makeGetLot(d), 'GET', `/lots/${GTIN.romaine}/B5`)).status).toBe(404);
     expect((await call<{ balances: unknown[] }>(makeGetLot(d), 'GET', `/lots/${GTIN.romaine}/B2`)).body.balances).toEqual([

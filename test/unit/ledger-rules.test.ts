@@ -225,3 +225,16 @@ describe('the hash chain', () => {
     expect(verifyChain(entries.slice(0, 2), head)).toMatchObject({ ok: false, firstBadSeq: 3 });
   });
 });
+
+describe('error paths of a batch answer', () => {
+  it('name the record in one form, movements.N.field, for schema errors and rule refusals alike', async () => {
+    const d = await memoryLedger();
+    const r = await recordMovements(
+      d,
+      [receive({ site: 'nowhere' }), { ...receive(), gtin: '123' }, mv({ type: 'sell', lot: 'none', counterparty: 'cust-1' })],
+      undefined,
+      'movements',
+    );
+    expect(r.results.map((x) => x.errors?.[0]?.path)).toEqual(['movements.0.site', 'movements.1.gtin', 'movements.2.lot']);
+  });
+});
