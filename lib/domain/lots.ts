@@ -22,6 +22,9 @@ import { noSleep, retry } from './retry.js';
 import { inheritedCover, unitWarranty, type Warranty } from './warranty.js';
 
 /** Read side of the ledger, plus the writes of a status change: the lot's meta with a pending entry, then its stock heads. */
+/** One lot's status change: guarded by the statusVersion it was planned from, with its chained entry. */
+export type LotChange = { expectedStatusVersion: number; next: LotMeta; pending: PendingEntry };
+
 export interface LotStore extends LotPartitions, Pick<ClaimStore, 'claimsOf'> {
   /** the lot: its meta with every stock head summed */
   getLot(k: LotKey): Promise<LotState | undefined>;
@@ -36,6 +39,8 @@ export interface LotStore extends LotPartitions, Pick<ClaimStore, 'claimsOf'> {
   lotsOfGtin(gtin: string): Promise<LotMeta[]>;
   allGtins(): Promise<string[]>;
   commitLotChange(expectedStatusVersion: number, next: LotMeta, pending: PendingEntry): Promise<boolean>;
+  /** several lots' status changes at once, all or none (false: change them one at a time); a store without it changes each alone */
+  commitLotChanges?(changes: readonly LotChange[]): Promise<boolean>;
   stockHeads(k: LotKey): Promise<StockHead[]>;
   getStockHead(k: LotKey, siteId: string): Promise<StockHead | undefined>;
   putStockHead(expectedVersion: number, next: StockHead): Promise<boolean>;
@@ -123,11 +128,13 @@ export function decodeCursor(cursor: string | undefined): number {
 
 /** A page of a lot's ledger in chain order. */
 export async function lotMovements(d: LotDeps, k: LotKey, limit: number, cursor?: string): Promise<{ items: LedgerEntry[]; nextCursor?: string }> {
-  await requireLot(d, k);
+  const lot = await requireLot(d, k);
   const page = await d.ledger.entries(k, { afterSeq: decodeCursor(cursor), limit });
   const last = page.items.at(-1);
-  // DynamoDB may report more when the page ended exactly at the last entry; one empty next page is acceptable.
-  return { items: page.items, ...(page.lastSeq !== undefined && last ? { nextCursor: encodeCursor(last.seq) } : {}) };
+  // DynamoDB reports more when a page ends exactly at the last entry: the chain head read first tells (a full page
+  // past it means entries were chained meanwhile, and there may be more of them).
+  const more = page.lastSeq !== undefined && last !== undefined && (last.seq < lot.seq || (last.seq > lot.seq && page.items.length >= limit));
+  return { items: page.items, ...(more ? { nextCursor: encodeCursor(last.seq) } : {}) };
 }
 
 export type SerialView = {

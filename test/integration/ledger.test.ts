@@ -69,6 +69,10 @@ describe('the ledger against DynamoDB Local', () => {
     );
     expect(p2.body.items.map((e) => e.seq)).toEqual([4]);
     expect(p2.body.nextCursor).toBeUndefined();
+    // a last page that is exactly full carries no cursor (DynamoDB says there may be more; the chain head says not)
+    const whole = await call<{ items: { seq: number }[]; nextCursor?: string }>(movements, 'GET', `/lots/${GTIN.romaine}/A1/movements?limit=4`);
+    expect(whole.body.items.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(whole.body.nextCursor).toBeUndefined();
   });
 
   it('holds a lot (ingest then refuses to ship it) and releases it, both as chain entries', async () => {
