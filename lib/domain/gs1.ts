@@ -200,7 +200,7 @@ export function parseDigitalLink(input: string, opts: Gs1ParseOptions): Gs1Parse
   for (let j = segments.length - 2; j >= 0; j -= 2) {
     const spec = pathAi(segments[j] ?? '');
     if (!spec) break;
-    pairs.unshift({ spec, value: percentDecode(segments[j + 1] ?? '', false) });
+    pairs.unshift({ spec, value: shortGtinPadded(spec.ai, percentDecode(segments[j + 1] ?? '', false)) });
     if (spec.dlQualifiers) break;
   }
   const key = pairs[0]?.spec;
@@ -224,6 +224,13 @@ export function parseDigitalLink(input: string, opts: Gs1ParseOptions): Gs1Parse
   }
   return finish(pairs, symbology, opts);
 }
+
+/**
+ * A GTIN-8, -12 or -13 in a Digital Link path, as 14 digits (GS1 Digital Link 1.2 §4.1: the URI may carry the GTIN in
+ * its shorter forms, read left-padded with zeros); an element string's (01) is always 14 digits.
+ * @example shortGtinPadded('01', '614141000012') // '00614141000012'
+ */
+const shortGtinPadded = (ai: string, value: string) => (ai === '01' && /^(\d{8}|\d{12}|\d{13})$/.test(value) ? value.padStart(14, '0') : value);
 
 /** Check a bare GTIN-8, -12, -13 or -14 (e.g. from an EAN/UPC barcode) and return it as 14 digits.
  * @example parseGtin('4006381333931') // { ok: true, gtin: '04006381333931' }

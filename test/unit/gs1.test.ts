@@ -361,6 +361,13 @@ describe('GS1 Digital Link', () => {
     expect(r).toMatchObject({ ok: true, symbology: ']Q1', gtin: '09506000134352', lot: 'ABC' });
   });
 
+  it('reads a GTIN-8, -12 or -13 in the path as its 14 digits, still checking the check digit', () => {
+    expect(parseGs1('https://example.org/01/614141000012/10/DL12', REF)).toMatchObject({ ok: true, gtin: '00614141000012', lot: 'DL12' });
+    expect(parseGs1('https://example.org/01/9506000134352/10/A', REF)).toMatchObject({ ok: true, gtin: '09506000134352' });
+    expect(parseGs1('https://example.org/01/95050003', REF)).toMatchObject({ ok: true, gtin: '00000095050003' });
+    expect(errorsOf(parseGs1('https://example.org/01/614141000013/10/DL12', REF))).toMatchObject([{ kind: 'check-digit' }]);
+  });
+
   it('decodes + in the query as a space, which set 82 then rejects', () => {
     expect(errorsOf(parseGs1('https://id.gs1.org/00/373400306809981733?400=PO+1', REF))).toMatchObject([{ kind: 'charset', ai: '400' }]);
   });
