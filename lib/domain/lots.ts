@@ -14,6 +14,7 @@ import {
   type SerialRef,
   type SerialState,
   type StockHead,
+  type UnchainedEntry,
 } from './ledger.js';
 import type { LotPartitions } from './lot-partition.js';
 import type { MasterDataStore } from './master-data.js';
@@ -42,6 +43,8 @@ export interface LotStore extends LotPartitions, Pick<ClaimStore, 'claimsOf'> {
   /** several lots' status changes at once, all or none (false: change them one at a time); a store without it changes each alone */
   commitLotChanges?(changes: readonly LotChange[]): Promise<boolean>;
   stockHeads(k: LotKey): Promise<StockHead[]>;
+  /** the lot's oldest pending entries (accepted, not chained yet), as the sequencer reads them */
+  unchainedOf?(k: LotKey, limit: number): Promise<{ pending: PendingEntry[] }>;
   getStockHead(k: LotKey, siteId: string): Promise<StockHead | undefined>;
   putStockHead(expectedVersion: number, next: StockHead): Promise<boolean>;
 }
@@ -151,6 +154,33 @@ export type SerialView = {
   warranty?: Warranty & { replaces?: { serial: string; claimId: string }; claims: WarrantyClaim[] };
 };
 
+/** Pending entries read per lot, for a serial's movements not chained yet: more than a lot ever has waiting. */
+const PENDING_READ = 200;
+
+/**
+ * Every movement of a serial: its chained entries (oldest first), then those accepted but not chained yet (the chain
+ * trails acceptance by up to 2 s), so a sale a moment old already starts the unit's warranty. The pending entries are
+ * read before the chained ones, so an entry chained in between is found (once) either way.
+ */
+export async function serialMovements(
+  ledger: Pick<LotStore, 'entriesByRef' | 'unchainedOf'>,
+  gtin: string,
+  unit: Pick<SerialState, 'serial' | 'refs'>,
+): Promise<{ chained: LedgerEntry[]; all: UnchainedEntry[] }> {
+  const waiting = unit.refs.filter((r) => r.seq === undefined && r.eventId !== undefined);
+  const lots = [...new Set(waiting.map((r) => r.lot))];
+  const pending = ledger.unchainedOf
+    ? (await Promise.all(lots.map((lot) => ledger.unchainedOf?.({ gtin, lot }, PENDING_READ)))).flatMap((x) => x?.pending ?? [])
+    : [];
+  const chained = await ledger.entriesByRef(gtin, unit.refs);
+  const named = new Set(waiting.map((r) => JSON.stringify([r.lot, r.eventId])));
+  const have = new Set(chained.map((e) => JSON.stringify([e.lot, e.eventId])));
+  const unchained = pending
+    .map((p) => p.entry)
+    .filter((e) => e.gtin === gtin && named.has(JSON.stringify([e.lot, e.eventId])) && !have.has(JSON.stringify([e.lot, e.eventId])));
+  return { chained, all: [...chained, ...unchained] };
+}
+
 /**
  * A serial's state and every ledger entry that moved it, with the `sell` of each replacement handed out on its
  * claims (so both units' histories show a claim), in the order they were recorded.
@@ -158,8 +188,8 @@ export type SerialView = {
 export async function serialView(d: LotDeps, gtin: string, serial: string): Promise<SerialView> {
   const s = await d.ledger.getSerial(gtin, serial);
   if (!s) throw new AppError('serial_not_found', `Serial ${serial} of ${gtin} not found`, [{ path: 'serial', message: 'unknown serial' }]);
-  const [own, product, claimed] = await Promise.all([
-    d.ledger.entriesByRef(gtin, s.refs),
+  const [{ chained: own, all: moved }, product, claimed] = await Promise.all([
+    serialMovements(d.ledger, gtin, s),
     d.master.getProduct(gtin),
     d.ledger.claimsOf({ gtin, lot: s.lot }, serial),
   ]);
@@ -176,7 +206,7 @@ export async function serialView(d: LotDeps, gtin: string, serial: string): Prom
     status: s.status,
     siteId: s.siteId,
     history,
-    ...(months ? { warranty: { ...unitWarranty(months, own, inheritedCover(claimed.links, own), today(d.clock)), claims } } : {}),
+    ...(months ? { warranty: { ...unitWarranty(months, moved, inheritedCover(claimed.links, moved), today(d.clock)), claims } } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { AppError, ERROR_STATUS, type ErrorCode } from './errors.js';
 import { InstantSchema, SerialSchema, TextSchema } from './ids.js';
 import type { LedgerEntry, LotKey, SerialState } from './ledger.js';
 import type { LedgerStore } from './ledger-ports.js';
-import type { LotStore } from './lots.js';
+import { type LotStore, serialMovements } from './lots.js';
 import { localDate } from './movement.js';
 import { checkDefectRate, type QaDeps } from './quality.js';
 import type { LedgerDeps } from './record-movement.js';
@@ -76,7 +76,7 @@ export async function fileWarrantyClaim(
   const months = (await d.master.getProduct(gtin))?.warrantyMonths;
   if (!months)
     throw new AppError('invalid_state', `Product ${gtin} has no warranty (no warrantyMonths)`, issue('gtin', 'the product has no warrantyMonths'));
-  const history = await d.ledger.entriesByRef(gtin, unit.refs);
+  const { all: history } = await serialMovements(d.ledger, gtin, unit);
   const day = localDate(input.reportedAt);
   const cover = unitWarranty(months, history, inheritedCover(own.links, history), day);
   if (cover.status === 'not-started' || !cover.startsOn || !cover.endsOn)
@@ -164,7 +164,7 @@ async function handOut(
   original: string,
   input: WarrantyClaimInput,
   eventId: string,
-  history: readonly LedgerEntry[],
+  history: readonly Pick<LedgerEntry, 'type' | 'counterparty'>[],
 ): Promise<SerialState> {
   const wanted = input.replacementSerial as string;
   const r = await d.ledger.getSerial(gtin, wanted);

@@ -204,3 +204,53 @@ describe('warranty claims on the local stack', () => {
     expect((await call<{ status: string }>(makeGetLot(d), 'GET', `/lots/${GTIN.phone}/V3`)).body.status).toBe('on-hold');
   });
 });
+
+describe('a claim right after the sale, before the sequencer chains it', () => {
+  it('sees the accepted sale: the warranty has started, in the claim and in GET /serials', async () => {
+    const t = await freshTable('warranty-unchained');
+    const dd = depsFor(t.doc, t.tableName, undefined, { chain: 'deferred' });
+    for (const { siteId, ...s } of SITES) await upsertSite(dd, siteId, SiteInput.parse(s));
+    expect((await call(makePutProduct(dd), 'PUT', `/products/${GTIN.phone}`, { description: 'Handset X', warrantyMonths: 12 })).status).toBe(200);
+    const at = (day: string) => `2026-02-${day}T08:00:00Z`;
+    const recorded = await call<{ accepted: number }>(makePostMovements(dd), 'POST', '/movements', {
+      movements: [
+        {
+          eventId: 'u-1',
+          type: 'receive',
+          occurredAt: at('01'),
+          gtin: GTIN.phone,
+          lot: 'U1',
+          quantity: 1,
+          serials: ['U-1'],
+          site: 'store-1',
+          counterparty: 'farm-1',
+        },
+        {
+          eventId: 'u-2',
+          type: 'sell',
+          occurredAt: at('02'),
+          gtin: GTIN.phone,
+          lot: 'U1',
+          quantity: 1,
+          serials: ['U-1'],
+          site: 'store-1',
+          counterparty: 'cust-1',
+        },
+      ],
+    });
+    expect(recorded.body.accepted).toBe(2);
+    expect(await dd.ledger.unchainedCount({ gtin: GTIN.phone, lot: 'U1' })).toBe(2);
+    const serial = await call<{ status: string; warranty: { status: string; startsOn: string } }>(
+      makeGetSerial(dd),
+      'GET',
+      `/serials/${GTIN.phone}/U-1`,
+    );
+    expect(serial.body).toMatchObject({ status: 'sold', warranty: { status: 'in-warranty', startsOn: '2026-02-02' } });
+    const claim = await call(makePostSerialWarrantyClaims(dd), 'POST', `/serials/${GTIN.phone}/U-1/warranty-claims`, {
+      claimId: 'RMA-U1',
+      reportedAt: '2026-02-20T09:00:00Z',
+      problem: 'No power',
+    });
+    expect(claim.status).toBe(201);
+  });
+});
