@@ -138,17 +138,19 @@ export function siteQuantities(
 
 /**
  * The internal sites of one lot of a backward trace that its goods came through on their way to where they were
- * used: the sites where it came into being or first arrived (receipt, harvest, packing, first land-based receiving,
- * transformation), where every unit of it started; for an input lot also the sites where it was consumed; then,
- * transitively, every site that transferred the lot to one of those. A store it went on to afterwards is not among them.
+ * used: for the root, the sites where it came into being or first arrived (receipt, harvest, packing, first land-based
+ * receiving, transformation); for an input lot, the sites where it was used; then, transitively, every site that
+ * transferred the lot to one of those. A store it went on to, or a site that holds other units of an input, is not.
  */
 export function sourceSites(t: TracedLot): Set<string> {
   const entries = movementsOf(t);
   const out = new Set<string>();
-  for (const e of entries) {
-    const firstIn = ruleOfEntry(e.type)?.firstIn === true && e.role !== 'input';
-    if (e.site !== undefined && (firstIn || (t.depth > 0 && e.role === 'input'))) out.add(e.site);
-  }
+  const add = (pick: (e: UnchainedEntry) => boolean) => {
+    for (const e of entries) if (e.site !== undefined && pick(e)) out.add(e.site);
+  };
+  // an input lot: where it was used (an initial pack recorded before packs left a link in the harvested lot has none)
+  if (t.depth > 0) add((e) => e.role === 'input');
+  if (out.size === 0) add((e) => ruleOfEntry(e.type)?.firstIn === true && e.role !== 'input');
   const transfers = entries.flatMap((e) => (e.type === 'transfer' && e.counterparty && e.site ? [{ from: e.site, to: e.counterparty }] : []));
   for (let grew = true; grew; ) {
     grew = false;

@@ -187,9 +187,11 @@ describe('forward trace', () => {
         inputs: [{ gtin: GTIN.romaine, lot: 'R1', quantity: 2 }],
       }),
       mv({ type: 'sell', gtin: GTIN.saladKit, lot: 'K1', quantity: 1, site: 'store-1', counterparty: 'cust-1' }),
+      // other units of R1 reach store-2 straight from the farm: nothing of them went into K1
+      mv({ type: 'receive', gtin: GTIN.romaine, lot: 'R1', quantity: 3, site: 'store-2', counterparty: 'farm-1' }),
     ]);
     const lot = await traceLot(d, { gtin: GTIN.romaine, lot: 'R1' }, 'backward', { movements: false });
-    expect(lot.sites.map((s) => s.siteId)).toEqual(['dc-1', 'farm-1']);
+    expect(lot.sites.map((s) => s.siteId)).toEqual(['dc-1', 'farm-1', 'store-2']);
     expect(lot.sites.find((s) => s.siteId === 'dc-1')).toMatchObject({ received: 10, onHand: 1 });
     const kit = await traceLot(d, { gtin: GTIN.saladKit, lot: 'K1' }, 'backward', { movements: false });
     expect(kit.sites.map((s) => [s.siteId, s.kind])).toEqual([
@@ -200,6 +202,7 @@ describe('forward trace', () => {
     // the forward trace of the same lot still reaches everyone it went to
     const forward = await traceLot(d, { gtin: GTIN.romaine, lot: 'R1' }, 'forward', { movements: false });
     expect(forward.sites.map((s) => s.siteId)).toEqual(['cust-1', 'dc-1', 'dist-1', 'store-1', 'store-2']);
+    expect(kit.sites.find((s) => s.siteId === 'farm-1')).toMatchObject({ received: 10 });
   });
 
   it('follows an initial packing both ways: from the harvested lots to the packed lot, and back', async () => {
