@@ -4,7 +4,14 @@ import type { LedgerEntry, LotKey, LotState, UnchainedEntry } from './ledger.js'
  * One page of a lot's partition: its head (on the page that holds it), chained entries in seq order, and the entries
  * accepted but not chained yet that the page met (acceptance order); `cursor` resumes.
  */
-export type LotPartitionPage = { head?: LotState; entries: LedgerEntry[]; pending?: UnchainedEntry[]; cursor?: string };
+export type LotPartitionPage = {
+  head?: LotState;
+  entries: LedgerEntry[];
+  pending?: UnchainedEntry[];
+  /** the `reportedAt` of each warranty claim on the lot the page met (claims count as defect returns) */
+  claims?: string[];
+  cursor?: string;
+};
 
 /** Reads a lot's head and chain together, page by page (one request a page). */
 export interface LotPartitions {
@@ -31,9 +38,10 @@ export async function forEachEntryPage(ledger: LotPartitions, k: LotKey, visit: 
 export async function readLotPartition(
   ledger: LotPartitions,
   k: LotKey,
-): Promise<{ head?: LotState; entries: LedgerEntry[]; pending: UnchainedEntry[] }> {
+): Promise<{ head?: LotState; entries: LedgerEntry[]; pending: UnchainedEntry[]; claims: string[] }> {
   const entries: LedgerEntry[] = [];
   const pending: UnchainedEntry[] = [];
+  const claims: string[] = [];
   let head: LotState | undefined;
   let cursor: string | undefined;
   do {
@@ -41,9 +49,10 @@ export async function readLotPartition(
     head ??= page.head;
     for (const e of page.entries) entries.push(e);
     for (const e of page.pending ?? []) pending.push(e);
+    for (const c of page.claims ?? []) claims.push(c);
     cursor = page.cursor;
   } while (cursor !== undefined);
   const chained = new Set(entries.map((e) => JSON.stringify([e.eventId, e.role ?? null])));
   const unchained = pending.filter((e) => !chained.has(JSON.stringify([e.eventId, e.role ?? null])));
-  return head ? { head, entries, pending: unchained } : { entries, pending: unchained };
+  return head ? { head, entries, pending: unchained, claims } : { entries, pending: unchained, claims };
 }

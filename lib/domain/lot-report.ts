@@ -43,13 +43,21 @@ const money = (n: number) => Math.round(n * 100) / 100;
  * whole chain (a sale in the window of units received before it is costed at what they cost). Null when the lot has
  * no entry in the window.
  */
-export function lotFigures(entries: LedgerEntry[], from: string | null, to: string | null): Omit<LotReportLine, 'lot' | 'expiry'> | undefined {
-  const inRange = (e: LedgerEntry) => {
-    const day = localDate(e.occurredAt);
+export function lotFigures(
+  entries: LedgerEntry[],
+  from: string | null,
+  to: string | null,
+  /** the `reportedAt` of the lot's warranty claims: each in the window is one defect return (CONTRACT.md, Serials) */
+  claims: readonly string[] = [],
+): Omit<LotReportLine, 'lot' | 'expiry'> | undefined {
+  const inDays = (instant: string) => {
+    const day = localDate(instant);
     return (from === null || day >= from) && (to === null || day <= to);
   };
+  const inRange = (e: LedgerEntry) => inDays(e.occurredAt);
   const window = entries.filter(inRange);
-  if (window.length === 0) return undefined;
+  const claimed = claims.filter(inDays).length;
+  if (window.length === 0 && claimed === 0) return undefined;
 
   // Whole-chain: first receipt, sell-through, average unit cost.
   let firstReceivedOn: string | null = null;
@@ -71,7 +79,7 @@ export function lotFigures(entries: LedgerEntry[], from: string | null, to: stri
   let received = 0;
   let sold = 0;
   let returned = 0;
-  let defectReturns = 0;
+  let defectReturns = claimed;
   let revenue: number | null = null;
   let pricedUnits = 0;
   let cost: number | null = null;
@@ -131,8 +139,8 @@ export async function lotReport(
     .sort(compareText);
   const page = lots.slice(0, limit);
   const figures = await mapLimit(page, READ_CONCURRENCY, async (lot) => {
-    const { head, entries } = await readLotPartition(d.ledger, { gtin, lot });
-    const f = head ? lotFigures(entries, from, to) : undefined;
+    const { head, entries, claims } = await readLotPartition(d.ledger, { gtin, lot });
+    const f = head ? lotFigures(entries, from, to, claims) : undefined;
     return f ? [{ lot, expiry: head?.expiry ?? null, ...f }] : [];
   });
   const last = page.at(-1);

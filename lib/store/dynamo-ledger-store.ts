@@ -32,6 +32,7 @@ import {
 } from '../domain/ledger.js';
 import type { BulkLedgerStore, CommitOutcome, MasterCache, Overlay } from '../domain/ledger-ports.js';
 import type { LotPartitionPage } from '../domain/lot-partition.js';
+import type { LotChange } from '../domain/lots.js';
 import type { Product, Site } from '../domain/master-data.js';
 import type { Movement } from '../domain/movement.js';
 import { batchGetAll } from './batch-get.js';
@@ -333,6 +334,25 @@ export class DynamoLedgerStore implements BulkLedgerStore, ChainStore, ClaimStor
    * chain head is the sequencer's and is left alone), and the change as a pending entry. False when the status moved meanwhile.
    */
   async commitLotChange(expectedStatusVersion: number, next: LotMeta, pending: PendingEntry): Promise<boolean> {
+    return this.commitLotChanges([{ expectedStatusVersion, next, pending }]);
+  }
+
+  /**
+   * Several lots' status changes in one transaction (2 actions a lot: at most 49 lots), all or none: false when any
+   * lot's status moved meanwhile (or the transaction met another), and the caller changes them one at a time.
+   */
+  async commitLotChanges(changes: readonly LotChange[]): Promise<boolean> {
+    if (changes.length === 0) return true;
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: changes.flatMap((c) => this.lotChangeActions(c)) }));
+      return true;
+    } catch (e) {
+      if (refusedTransaction(e)) return false;
+      throw e;
+    }
+  }
+
+  private lotChangeActions({ expectedStatusVersion, next, pending }: LotChange) {
     const set = ['#status = :status', 'statusVersion = :sv', 'statusAt = :at'];
     const values: Record<string, unknown> = {
       ':status': next.status,
@@ -349,32 +369,22 @@ export class DynamoLedgerStore implements BulkLedgerStore, ChainStore, ClaimStor
       values[':recall'] = next.recallId;
     }
     const update = `SET ${set.join(', ')}${next.statusReason === undefined ? ' REMOVE statusReason' : ''}`;
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: keys.lot(next),
-                UpdateExpression: update,
-                ConditionExpression:
-                  expectedStatusVersion === 0
-                    ? 'attribute_exists(pk) AND (attribute_not_exists(statusVersion) OR statusVersion = :expected)'
-                    : 'statusVersion = :expected',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: values,
-              },
-            },
-            { Put: { TableName: this.table, Item: pendingItem(pending), ConditionExpression: COND.absent } },
-          ],
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (refusedTransaction(e)) return false;
-      throw e;
-    }
+    return [
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.lot(next),
+          UpdateExpression: update,
+          ConditionExpression:
+            expectedStatusVersion === 0
+              ? 'attribute_exists(pk) AND (attribute_not_exists(statusVersion) OR statusVersion = :expected)'
+              : 'statusVersion = :expected',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+        },
+      },
+      { Put: { TableName: this.table, Item: pendingItem(pending), ConditionExpression: COND.absent } },
+    ];
   }
 
   /** Every stock head of a lot (one consistent Query of its `BAL#` items). */
@@ -619,6 +629,7 @@ export class DynamoLedgerStore implements BulkLedgerStore, ChainStore, ClaimStor
     const heads: StockHead[] = [];
     const entries: LedgerEntry[] = [];
     const pending: UnchainedEntry[] = [];
+    const claims: string[] = [];
     let unchained = 0;
     for (;;) {
       const r: QueryCommandOutput = await this.doc.send(
@@ -638,6 +649,7 @@ export class DynamoLedgerStore implements BulkLedgerStore, ChainStore, ClaimStor
           unchained++;
           pending.push(fromItem<PendingEntry>(it).entry);
         } else if (sk.startsWith(ENTRY_SK_PREFIX)) entries.push(fromItem<LedgerEntry>(it));
+        else if (it.entity === CLAIM_ENTITY && typeof it.reportedAt === 'string') claims.push(it.reportedAt);
       }
       const next = r.LastEvaluatedKey?.sk;
       cursor = next === undefined ? undefined : String(next);
@@ -646,7 +658,13 @@ export class DynamoLedgerStore implements BulkLedgerStore, ChainStore, ClaimStor
       if (!(headsOnly && cursor !== undefined)) break;
     }
     const head = meta ? aggregateLot(meta, heads, unchained) : undefined;
-    return { ...(head ? { head } : {}), entries, ...(pending.length ? { pending } : {}), ...(cursor === undefined ? {} : { cursor }) };
+    return {
+      ...(head ? { head } : {}),
+      entries,
+      ...(pending.length ? { pending } : {}),
+      ...(claims.length ? { claims } : {}),
+      ...(cursor === undefined ? {} : { cursor }),
+    };
   }
 
   /** Fetch the entries a serial's refs name: by seq, or by eventId through the event record (chained ones only). */

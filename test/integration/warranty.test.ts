@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeGetLot } from '../../functions/get-lot.js';
+import { makeGetReportsLots } from '../../functions/get-reports-lots.js';
 import { makeGetSerial } from '../../functions/get-serial.js';
 import { makeGetSerialCompatibility } from '../../functions/get-serial-compatibility.js';
 import { makePostMovements } from '../../functions/post-movements.js';
@@ -202,6 +203,13 @@ describe('warranty claims on the local stack', () => {
       expect((await claim(s, { claimId: `RMA-${s}`, reportedAt: '2026-02-22T09:00:00Z', problem: 'Battery swells' })).status).toBe(201);
     expect(await defectReturns('V3')).toBe(3);
     expect((await call<{ status: string }>(makeGetLot(d), 'GET', `/lots/${GTIN.phone}/V3`)).body.status).toBe('on-hold');
+    // the lot report counts the claims as the lot's defect returns, in the days they were reported
+    const report = async (q: string) =>
+      (
+        await call<{ lots: { lot: string; defectReturns: number }[] }>(makeGetReportsLots(d), 'GET', `/reports/lots?gtin=${GTIN.phone}${q}`)
+      ).body.lots.find((l) => l.lot === 'V3')?.defectReturns;
+    expect(await report('')).toBe(3);
+    expect(await report('&from=2026-02-22&to=2026-02-22')).toBe(2);
   });
 });
 

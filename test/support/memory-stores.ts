@@ -307,10 +307,12 @@ export class InMemoryLedger implements BulkLedgerStore, LotStore, ChainStore, Cl
     const pageHead = start === 0 && head ? (page[0] as LotState) : undefined;
     const entries = (pageHead ? page.slice(1) : page) as LedgerEntry[];
     const pending = pageHead ? [...(this.pendingLog.get(lotId(k))?.values() ?? [])].map((p) => structuredClone(p.entry)) : [];
+    const claims = pageHead ? [...(this.claims.get(lotId(k))?.values() ?? [])].map((c) => c.reportedAt) : [];
     return {
       ...(pageHead ? { head: pageHead } : {}),
       entries,
       ...(pending.length ? { pending } : {}),
+      ...(claims.length ? { claims } : {}),
       ...(end < items.length ? { cursor: String(end) } : {}),
     };
   }
