@@ -37,6 +37,7 @@ export const ERROR_STATUS = {
   lot_blocked: 409,
   serial_in_stock: 409,
   serial_not_in_stock: 409,
+  serial_wrong_lot: 409,
   expiry_mismatch: 409,
   invalid_state: 409,
   idempotency_key_reused: 409,

@@ -333,8 +333,7 @@ function claimSerials(m: Movement, rule: MovementRule, snap: Snapshot, lot: LotS
       next: { gtin: m.gtin, serial: s, lot: m.lot, status, siteId, refs: [...(cur?.refs ?? [])], version: (cur?.version ?? 0) + 1 },
     });
     if (entering) {
-      const movedFromAnotherLot = cur && cur.lot !== m.lot && cur.status !== 'in-stock';
-      if (!cur || movedFromAnotherLot) lot.serialsTotal += 1;
+      if (!cur) lot.serialsTotal += 1;
       lot.serialsInStock += 1;
     } else if (status !== 'in-stock') {
       lot.serialsInStock -= 1;
@@ -346,6 +345,10 @@ function claimSerials(m: Movement, rule: MovementRule, snap: Snapshot, lot: LotS
 function serialFree(m: Movement, s: string, cur: SerialState | undefined, path: string): Rejection | undefined {
   if (cur && cur.status === 'in-stock')
     return refusal('serial_in_stock', `Serial ${s} of ${m.gtin} is already in stock at ${cur.siteId} (lot ${cur.lot})`, path);
+  // A unit's lot is where it was made: one coming back (a return, a receipt) is of the lot it left as, and its
+  // history and warranty claims stay with that lot.
+  if (cur && cur.lot !== m.lot)
+    return refusal('serial_wrong_lot', `Serial ${s} of ${m.gtin} belongs to lot ${cur.lot}, not ${m.lot}: record it under lot ${cur.lot}`, path);
   return undefined;
 }
 

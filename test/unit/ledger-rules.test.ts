@@ -111,6 +111,23 @@ describe('recording movements', () => {
     expect(r.results.map((x) => x.errors?.[0]?.path)).toEqual(['gtin', 'site', 'site']);
   });
 
+  it('brings a sold unit back only under its own lot: a return under another lot is refused, writing nothing', async () => {
+    const d = await memoryLedger();
+    const phone = { gtin: GTIN.phone, expiry: undefined, quantity: 1, serials: ['S9'] };
+    await recordMovements(d, [
+      receive({ ...phone, lot: 'P1' }),
+      mv({ type: 'sell', ...phone, lot: 'P1', counterparty: 'cust-1' }),
+      receive({ gtin: GTIN.phone, lot: 'P2', quantity: 1, expiry: undefined }),
+    ]);
+    const r = await recordMovements(d, [
+      mv({ type: 'return', ...phone, lot: 'P2', counterparty: 'cust-1' }),
+      mv({ type: 'return', ...phone, lot: 'P1', counterparty: 'cust-1' }),
+    ]);
+    expect(r.results.map((x) => x.code ?? x.status)).toEqual(['serial_wrong_lot', 'accepted']);
+    expect(r.results[0]?.errors).toEqual([{ path: 'serials.0', message: expect.stringContaining('belongs to lot P1') }]);
+    expect(await d.ledger.getSerial(GTIN.phone, 'S9')).toMatchObject({ lot: 'P1', status: 'in-stock' });
+  });
+
   it('keeps a serial unique per GTIN: a second receipt of an in-stock serial is rejected', async () => {
     const d = await memoryLedger();
     const r = await recordMovements(d, [
