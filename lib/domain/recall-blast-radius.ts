@@ -16,6 +16,8 @@ export type BlastRadius = {
   perSite: Map<string, NoticeProduct[]>;
   /** any affected product is food (on the Food Traceability List, or with a commodity): the title says FOOD RECALL */
   food: boolean;
+  /** each affected lot as the trace read it (by lotId): what the quarantine plans from first */
+  states: Map<string, LotState>;
 };
 
 /**
@@ -77,7 +79,8 @@ export async function blastRadius(
     }
   }
   const lots = [...traced.values()].map((t) => ({ gtin: t.lot.gtin, lot: t.lot.lot }));
-  return { lots, sites, perSite, food: [...products.values()].some((p) => p.food) };
+  const states = new Map([...traced].map(([id, t]) => [id, t.lot]));
+  return { lots, sites, perSite, food: [...products.values()].some((p) => p.food), states };
 }
 
 /** Units at risk at a site: on hand for internal sites; for external ones what reached them less what came back. */

@@ -2,12 +2,12 @@ import { hashOf } from './canonical.js';
 import type { Clock } from './clock.js';
 import { forEachLimit } from './concurrency.js';
 import { AppError } from './errors.js';
-import { type LotKey, q3 } from './ledger.js';
-import { type LotStore, spreadStatus } from './lots.js';
+import { type LotKey, lotId, q3 } from './ledger.js';
+import { type LotChange, type LotStore, spreadStatus } from './lots.js';
 import type { MasterDataStore } from './master-data.js';
 import { planStatusChange } from './plan-movement.js';
 import { answerFromShards, answerOf, type RecallAnswer, shardsForAnswer } from './recall-answer.js';
-import { blastRadius, unitsAtRiskOf } from './recall-blast-radius.js';
+import { type BlastRadius, blastRadius, unitsAtRiskOf } from './recall-blast-radius.js';
 import { shardsOf } from './recall-fanout.js';
 import type { RecallInput } from './recall-request.js';
 import type { RecallRecord, RecallStore, ShardReader } from './recall-store.js';
@@ -99,11 +99,8 @@ export async function startRecall(d: RecallDeps, input: RecallInput, opts: { ide
     return answerFromShards(other, await d.recalls.shards(recallId, shardsForAnswer));
   }
   // The shards (the fan-out's outbox) and the quarantine of every lot are independent: written at the same time, the
-  // lots QUARANTINE_WIDTH at a time (a recall through a transform can reach thousands).
-  await Promise.all([
-    d.recalls.putShards(shards),
-    forEachLimit(radius.lots, QUARANTINE_WIDTH, (lot) => markRecalled(d, lot, recallId, input.reason)),
-  ]);
+  // lots in batched transactions (a recall through a transform can reach thousands: see quarantine).
+  await Promise.all([d.recalls.putShards(shards), quarantine(d, radius, recallId, input.reason)]);
   await d.recalls.setRecallStatus(recallId, shards.length === 0 ? 'active' : 'notifying');
   try {
     await d.shardQueue.send(shards.map((s) => ({ recallId, shard: s.shard })));
@@ -112,6 +109,45 @@ export async function startRecall(d: RecallDeps, input: RecallInput, opts: { ide
   }
   return { ...answer, status: shards.length === 0 ? 'active' : 'notifying' };
 }
+
+/** Lots quarantined in one transaction (2 actions each, of DynamoDB's 100). */
+const LOTS_A_TRANSACTION = 45;
+
+/**
+ * Quarantine every affected lot: planned from the states the trace read, LOTS_A_TRANSACTION lots a transaction,
+ * then each lot's stock heads learn the status. A batch whose transaction does not land (a lot changed since the trace
+ * read it, a conflict), a lot already recalled (a resumed recall) and a store without batches go one lot at a time,
+ * each read afresh (markRecalled).
+ */
+async function quarantine(d: RecallDeps, radius: Pick<BlastRadius, 'lots' | 'states'>, recallId: string, reason: string) {
+  const now = d.clock.now().toISOString();
+  const alone: LotKey[] = [];
+  const planned: { key: LotKey; change: LotChange }[] = [];
+  for (const key of radius.lots) {
+    const lot = radius.states.get(lotId(key));
+    if (!lot || lot.status === 'recalled' || !d.ledger.commitLotChanges) {
+      alone.push(key);
+      continue;
+    }
+    const { next, pending } = planStatusChange(lot, recallChange(recallId, reason), now);
+    planned.push({ key, change: { expectedStatusVersion: lot.statusVersion, next, pending } });
+  }
+  const batches: (typeof planned)[] = [];
+  for (let i = 0; i < planned.length; i += LOTS_A_TRANSACTION) batches.push(planned.slice(i, i + LOTS_A_TRANSACTION));
+  await Promise.all([
+    forEachLimit(batches, 4, async (batch) => {
+      if (await d.ledger.commitLotChanges?.(batch.map((b) => b.change))) {
+        await forEachLimit(batch, QUARANTINE_WIDTH, (b) => spreadStatus(d.ledger, b.change.next));
+        return;
+      }
+      await forEachLimit(batch, QUARANTINE_WIDTH, (b) => markRecalled(d, b.key, recallId, reason));
+    }),
+    forEachLimit(alone, QUARANTINE_WIDTH, (key) => markRecalled(d, key, recallId, reason)),
+  ]);
+}
+
+/** The status change a recall makes to each of its lots (the same eventId, however often it is tried). */
+const recallChange = (recallId: string, reason: string) => ({ type: 'recall' as const, reason, eventId: `recall:${recallId}`, recallId });
 
 function checkSameRequest(r: RecallRecord, requestHash: string, recallId: string) {
   if (r.requestHash !== undefined && r.requestHash !== requestHash)
@@ -138,11 +174,7 @@ async function markRecalled(d: RecallDeps, k: LotKey, recallId: string, reason: 
           await spreadStatus(d.ledger, lot);
           return;
         }
-        const { next, pending } = planStatusChange(
-          lot,
-          { type: 'recall', reason, eventId: `recall:${recallId}`, recallId },
-          d.clock.now().toISOString(),
-        );
+        const { next, pending } = planStatusChange(lot, recallChange(recallId, reason), d.clock.now().toISOString());
         if (!(await d.ledger.commitLotChange(lot.statusVersion, next, pending))) throw new LotChanged();
         await spreadStatus(d.ledger, next);
       },

@@ -1,4 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -34,6 +35,15 @@ type Item = Record<string, unknown>;
 
 /** Pending notices spread over a few outbox partitions, so a large recall does not write one index key. */
 export const OUTBOX_SHARDS = 4;
+
+/** A shard item's recipients: gzipped JSON (`recipientsGz`), or a plain list in shards written before. */
+function shardFromItem(item: Item): RecallShard {
+  const { recipientsGz, count: _count, ...rest } = item;
+  const recipients = recipientsGz instanceof Uint8Array ? JSON.parse(gunzipSync(recipientsGz).toString('utf8')) : rest.recipients;
+  return fromItem<RecallShard>({ ...rest, recipients });
+}
+const recipientCount = (item: Item) => (typeof item.count === 'number' ? item.count : ((item.recipients as unknown[] | undefined)?.length ?? 0));
+
 const shardOf = (siteId: string) => (createHash('sha1').update(siteId).digest()[0] as number) % OUTBOX_SHARDS;
 
 /**
@@ -157,14 +167,25 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
     );
   }
 
-  /** Each shard only if absent (a resumed recall finds them there), 8 in flight. */
+  /**
+   * Each shard only if absent (a resumed recall finds them there), 8 in flight. Its recipients are stored gzipped
+   * (`recipientsGz`, with their `count`): they repeat the same product lines, so a shard of 500 is about a tenth of
+   * its JSON, which is most of the time a large recall takes to record.
+   */
   async putShards(shards: RecallShard[]) {
     await forEachLimit(shards, 8, async (s) => {
+      const { recipients, ...rest } = s;
       await written(
         this.doc.send(
           new PutCommand({
             TableName: this.table,
-            Item: { ...shardKey(s.recallId, s.shard), entity: 'recall-shard', ...s },
+            Item: {
+              ...shardKey(s.recallId, s.shard),
+              entity: 'recall-shard',
+              ...rest,
+              count: recipients.length,
+              recipientsGz: gzipSync(JSON.stringify(recipients)),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
@@ -174,13 +195,13 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
 
   async getShard(recallId: string, shard: number) {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: shardKey(recallId, shard), ConsistentRead: true }));
-    return r.Item ? fromItem<RecallShard>(r.Item) : undefined;
+    return r.Item ? shardFromItem(r.Item) : undefined;
   }
 
   /** The recall's shards in order; with `recipients`, only the first shards that hold at least that many. */
   async shards(recallId: string, opts: { recipients?: number } = {}) {
     const want = opts.recipients;
-    const held = (items: readonly Item[]) => items.reduce((n, i) => n + (i.recipients as unknown[]).length, 0);
+    const held = (items: readonly Item[]) => items.reduce((n, i) => n + recipientCount(i), 0);
     const items = await this.queryAll(
       {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
@@ -190,7 +211,7 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
       },
       want === undefined ? undefined : (items) => held(items) >= want,
     );
-    return items.map((i) => fromItem<RecallShard>(i));
+    return items.map(shardFromItem);
   }
 
   async openShards(recallId: string) {

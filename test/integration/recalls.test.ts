@@ -475,4 +475,32 @@ describe('recalls against DynamoDB Local', () => {
     const r = await post(body('NOPE'));
     expect(r).toMatchObject({ status: 404, body: { error: { code: 'lot_not_found', details: [{ path: 'lots.0' }] } } });
   });
+
+  it('quarantines lots in batched transactions, and one at a time when a batch does not land, every lot with one chained recall entry', async () => {
+    const lots = Array.from({ length: 60 }, (_, i) => `Q${i}`);
+    await recordMovements(
+      d,
+      lots.map((lot) => mv({ type: 'receive', lot, quantity: 2, counterparty: 'farm-1', expiry: '2026-03-20' })),
+    );
+    const batched = vi.spyOn(d.ledger, 'commitLotChanges');
+    const first = await post(body(lots[0] as string, { lots: lots.slice(0, 50).map((lot) => ({ gtin: GTIN.romaine, lot })) }));
+    expect(first.status).toBe(201);
+    // 50 lots: one batch of 45 and one of 5, each one transaction
+    expect(batched.mock.calls.map(([c]) => c.length)).toEqual(expect.arrayContaining([45, 5]));
+    // a batch that does not land (a lot changed since the trace read it) is done lot by lot
+    batched.mockClear();
+    batched.mockImplementationOnce(async () => false);
+    const second = await post(body(lots[50] as string, { lots: lots.slice(50).map((lot) => ({ gtin: GTIN.romaine, lot })) }));
+    expect(second.status).toBe(201);
+    batched.mockRestore();
+    for (const lot of lots) {
+      const k = { gtin: GTIN.romaine, lot };
+      expect((await lotView(d, k)).status, lot).toBe('recalled');
+      const entries = await d.ledger.allEntries(k);
+      expect(
+        entries.filter((e) => e.type === 'recall'),
+        lot,
+      ).toHaveLength(1);
+    }
+  });
 });

@@ -1,8 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { chainLot, sweepUnchained } from '../../lib/domain/chain-ledger.js';
 import type { Clock } from '../../lib/domain/clock.js';
-import { type LotKey, type LotMeta, lotId, type PendingEntry, type Plan } from '../../lib/domain/ledger.js';
+import { type LotKey, lotId, type PendingEntry, type Plan } from '../../lib/domain/ledger.js';
 import type { CommitOutcome } from '../../lib/domain/ledger-ports.js';
+import type { LotChange } from '../../lib/domain/lots.js';
 import { DynamoLedgerStore } from '../../lib/store/dynamo-ledger-store.js';
 
 /**
@@ -66,11 +67,11 @@ export class ChainingLedgerStore extends DynamoLedgerStore {
     }
   }
 
-  override async commitLotChange(expectedStatusVersion: number, next: LotMeta, pending: PendingEntry): Promise<boolean> {
+  override async commitLotChanges(changes: readonly LotChange[]): Promise<boolean> {
     try {
-      return await super.commitLotChange(expectedStatusVersion, next, pending);
+      return await super.commitLotChanges(changes);
     } finally {
-      await this.chained([pending]).catch(() => undefined);
+      await this.chained(changes.map((c) => c.pending)).catch(() => undefined);
     }
   }
 }
