@@ -12,6 +12,9 @@ export const LOCAL_QUEUES = {
   'notify-queue': { queue: 'lotledger-notify', env: 'NOTIFY_QUEUE_URL' },
 } as const;
 
+/** Notifier runs in flight at once on the local stack (the cloud's event source allows maxConcurrency). */
+const LOCAL_NOTIFIERS = 4;
+
 /**
  * Register every `export-queue` job of JOBS as the consumer of its local queue on the SQS emulator (the stand-in for
  * the cloud's SqsEventSource); returns the env the senders need (`EXPORT_QUEUE_URL`).
@@ -23,6 +26,8 @@ export function registerQueueConsumers(sqs: SqsEmulator, jobs: readonly Job[] = 
     const q = LOCAL_QUEUES[job.kind];
     sqs.register(q.queue, {
       maxReceiveCount: job.maxReceiveCount,
+      // the notifier as its event source bounds it, and no more than this machine's few cores can use
+      ...(job.kind === 'notify-queue' ? { concurrency: Math.min(job.maxConcurrency, LOCAL_NOTIFIERS) } : {}),
       handle: async (event) => (await load(job.handler))(event, lambdaContext(job.handler, job.timeoutSeconds * 1000)),
     });
     env[q.env] = sqs.queueUrl(q.queue);

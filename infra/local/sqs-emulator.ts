@@ -8,9 +8,15 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
  * message goes, as an SQS event of one record, to the consumer registered for its queue, as Lambda's event source
  * mapping would deliver it. A record the consumer reports as failed (partial batch response) or that throws is
  * redelivered after `retryMs`, up to `maxReceiveCount` receives, then parked in `deadLetters` (the local DLQ).
+ * A consumer's `concurrency` bounds its deliveries in flight, the rest waiting in arrival order.
  * Not emulated: visibility timeouts, ReceiveMessage, FIFO queues, message attributes (accepted and dropped).
  */
-export type QueueConsumer = { maxReceiveCount: number; handle(event: SQSEvent): Promise<SQSBatchResponse | undefined | unknown> };
+export type QueueConsumer = {
+  maxReceiveCount: number;
+  /** deliveries in flight at once, as an event source mapping's maximum concurrency (default: no bound) */
+  concurrency?: number;
+  handle(event: SQSEvent): Promise<SQSBatchResponse | undefined | unknown>;
+};
 type Message = { messageId: string; body: string; queue: string; receives: number; sentAt: number };
 
 const ACCOUNT = '000000000000';
@@ -44,6 +50,9 @@ export class SqsEmulator {
   ) {}
 
   private readonly waiting: Message[] = [];
+  /** per queue: deliveries in flight, and messages waiting for one of them to end (a bounded consumer) */
+  private readonly active = new Map<string, number>();
+  private readonly backlog = new Map<string, Message[]>();
 
   /** Register the consumer of a queue (the queue exists once it has one). */
   register(queue: string, consumer: QueueConsumer) {
@@ -82,6 +91,14 @@ export class SqsEmulator {
   private deliver(m: Message) {
     const consumer = this.consumers.get(m.queue);
     if (!consumer) return;
+    const busy = this.active.get(m.queue) ?? 0;
+    if (consumer.concurrency !== undefined && busy >= consumer.concurrency) {
+      const list = this.backlog.get(m.queue) ?? [];
+      list.push(m);
+      this.backlog.set(m.queue, list);
+      return;
+    }
+    this.active.set(m.queue, busy + 1);
     const run = (async () => {
       m.receives++;
       const event: SQSEvent = {
@@ -111,6 +128,7 @@ export class SqsEmulator {
       } catch (e) {
         error = String(e);
       }
+      this.release(m.queue);
       if (!error) return;
       if (m.receives >= consumer.maxReceiveCount || this.stopped) {
         this.deadLetters.push({ queue: m.queue, messageId: m.messageId, body: m.body, error });
@@ -122,6 +140,13 @@ export class SqsEmulator {
     })();
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
+  }
+
+  /** A delivery of `queue` ended (its handler, not the wait before a retry): its slot goes to the next waiting message. */
+  private release(queue: string) {
+    this.active.set(queue, Math.max(0, (this.active.get(queue) ?? 1) - 1));
+    const next = this.backlog.get(queue)?.shift();
+    if (next) this.deliver(next);
   }
 
   private send(queue: string, body: string) {

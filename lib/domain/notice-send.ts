@@ -4,7 +4,7 @@ import { forEachLimit } from './concurrency.js';
 import { type Contact, NOTICE_CHANNELS, type NoticeChannel, type NoticeSenders, type OutgoingNotice, otherChannel } from './notice-channels.js';
 import type { RecallingFirm } from './notice-message.js';
 import { noticeAttributes, noticeMessage, noticeWords } from './recall-notice.js';
-import type { AckToken, Notice, OutboxStore, RecallRecord } from './recall-store.js';
+import type { AckToken, Notice, OutboxStore, PublishedNotice, RecallRecord } from './recall-store.js';
 
 /** Where contact details come from: only the notifier's composition root has one (IAM lets only it read them). */
 export interface ContactBook {
@@ -13,7 +13,7 @@ export interface ContactBook {
 
 /** What sending a notice needs. `confirmsDelivery`: channels whose delivery is confirmed later by an event (SES with a configuration set). */
 export type SendDeps = {
-  recalls: Pick<OutboxStore, 'markPublished' | 'markFailed' | 'markDead' | 'reroute' | 'putToken'>;
+  recalls: Pick<OutboxStore, 'markPublished' | 'markPublishedMany' | 'markFailed' | 'markDead' | 'reroute' | 'putToken'>;
   senders: NoticeSenders;
   contacts: ContactBook;
   clock: Clock;
@@ -48,10 +48,17 @@ export async function mintToken(d: Pick<SendDeps, 'recalls' | 'clock' | 'newAckT
  * (an address SES rejects) goes to the recipient's other channel if it has one, else is failed; anything else stays
  * pending with a backoff, keeping the channels that accepted so they are not sent twice.
  */
-export async function sendNotices(d: SendDeps, r: RecallRecord, ready: Ready[], counts: SendCounts = { published: 0, failed: 0 }) {
+export async function sendNotices(
+  d: SendDeps,
+  r: RecallRecord,
+  ready: Ready[],
+  counts: SendCounts = { published: 0, failed: 0 },
+  /** the recipients' contact details when the caller has just read them (the notifier's shard), else read here */
+  known?: ReadonlyMap<string, Contact>,
+) {
   if (ready.length === 0) return counts;
   const personal = ready.filter((x) => x.notice.channels.some((c) => NOTICE_CHANNELS[c].needs !== null)).map((x) => x.notice.siteId);
-  const contacts = personal.length ? await d.contacts.contacts(personal) : new Map<string, Contact>();
+  const contacts = known ?? (personal.length ? await d.contacts.contacts(personal) : new Map<string, Contact>());
   const outcome = new Map<string, { ok: NoticeChannel[]; failed: { c: NoticeChannel; message: string; permanent: boolean }[]; messageId?: string }>();
   const byChannel = new Map<NoticeChannel, { x: Ready; out: OutgoingNotice }[]>();
   for (const [i, x] of ready.entries()) {
@@ -96,15 +103,20 @@ export async function sendNotices(d: SendDeps, r: RecallRecord, ready: Ready[], 
       outcome.get(byId.get(f.id) ?? '')?.failed.push({ c, message: f.message.slice(0, 300), permanent: f.permanent ?? false });
   });
   const now = d.clock.now();
+  // Every channel took it: published, many notices a write where the store can (markPublishedMany).
+  const published: PublishedNotice[] = [];
+  for (const { notice: n } of ready) {
+    const o = outcome.get(n.siteId);
+    if (!o || o.failed.length > 0) continue;
+    const delivered = !o.ok.some((c) => d.confirmsDelivery?.includes(c));
+    published.push({ n, messageId: o.messageId ?? 'sent', at: now.toISOString(), o: { delivered, channels: o.ok } });
+  }
+  if (d.recalls.markPublishedMany) await d.recalls.markPublishedMany(published);
+  else await forEachLimit(published, SENDS_IN_FLIGHT, (p) => d.recalls.markPublished(p.n, p.messageId, p.at, p.o));
+  counts.published += published.length;
   await forEachLimit(ready, SENDS_IN_FLIGHT, async ({ notice: n }) => {
     const o = outcome.get(n.siteId);
-    if (!o) return;
-    if (o.failed.length === 0) {
-      const delivered = !o.ok.some((c) => d.confirmsDelivery?.includes(c));
-      await d.recalls.markPublished(n, o.messageId ?? 'sent', now.toISOString(), { delivered, channels: o.ok });
-      counts.published++;
-      return;
-    }
+    if (!o || o.failed.length === 0) return;
     counts.failed++;
     const error = o.failed.map((f) => `${f.c}: ${f.message}`).join('; ');
     const permanent = o.failed.filter((f) => f.permanent).map((f) => f.c);

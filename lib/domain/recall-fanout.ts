@@ -98,7 +98,7 @@ export async function notifyShard(d: FanoutDeps, recallId: string, shardNo: numb
   const ready: Ready[] = fresh
     .filter((f) => written.has(f.notice.siteId) && f.notice.status === 'pending')
     .map((f) => ({ notice: f.notice, token: f.plain }));
-  await sendNotices(d, r, ready, counts);
+  await sendNotices(d, r, ready, counts, contacts);
   await d.recalls.finishShard(recallId, shardNo);
   return counts;
 }

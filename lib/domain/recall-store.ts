@@ -136,6 +136,9 @@ export interface FanoutStore {
 }
 
 /** The outbox side of the recall store: what the notice publisher and the follow-up job need. */
+/** One notice markPublishedMany records as handed to its channels. */
+export type PublishedNotice = { n: Notice; messageId: string; at: string; o: { delivered?: boolean; channels?: NoticeChannel[] } };
+
 export interface OutboxStore {
   /** pending notices whose next attempt is due, oldest first */
   duePending(limit: number, now: string): Promise<Notice[]>;
@@ -143,6 +146,8 @@ export interface OutboxStore {
   claim(n: Notice, now: string, leaseUntil: string): Promise<boolean>;
   /** every channel accepted it; `delivered` when no channel waits for a delivery event */
   markPublished(n: Notice, messageId: string, at: string, o?: { delivered?: boolean; channels?: NoticeChannel[] }): Promise<void>;
+  /** markPublished for many notices at once (a store without it is called notice by notice) */
+  markPublishedMany?(items: readonly PublishedNotice[]): Promise<void>;
   /** some channels refused it: those that accepted are kept in `sent`, the rest is tried again at `nextAttemptAt` */
   markFailed(n: Notice, error: string, nextAttemptAt: string, sent?: NoticeChannel[]): Promise<void>;
   /** every channel refused it for good and there is no other */

@@ -22,6 +22,7 @@ import type {
   FanoutStore,
   Notice,
   OutboxStore,
+  PublishedNotice,
   RecallRecord,
   RecallShard,
   RecallStore,
@@ -115,6 +116,28 @@ type NoticeChange = {
   values: Record<string, unknown>;
   next: (s: NoticeState) => NoticeState;
 };
+
+/** Notice updates in one markPublishedMany transaction, beside its counter update: 99 + 1 of DynamoDB's 100 actions. */
+const PUBLISHED_A_TRANSACTION = 99;
+
+/** A notice handed to its channels: published (and delivered, unless a channel confirms delivery later). */
+function publishedChange(n: Notice, messageId: string, at: string, o: { delivered?: boolean; channels?: NoticeChannel[] } = {}): NoticeChange {
+  const delivered = o.delivered ?? true;
+  return {
+    update: `SET #s = :published, messageId = :mid, publishedAt = :at, firstPublishedAt = if_not_exists(firstPublishedAt, :at), attempts = attempts + :one, used = list_append(if_not_exists(used, :none), :ch)${delivered ? ', deliveredAt = if_not_exists(deliveredAt, :at)' : ''} REMOVE gsi1pk, gsi1sk, leaseUntil, nextAttemptAt, lastError, sent`,
+    condition: 'followUp = :f',
+    values: {
+      ':published': 'published',
+      ':mid': messageId,
+      ':at': at,
+      ':one': 1,
+      ':f': n.followUp,
+      ':none': [],
+      ':ch': o.channels ?? n.channels,
+    },
+    next: (s) => ({ ...s, status: 'published', published: true, delivered: s.delivered || delivered }),
+  };
+}
 
 /** Recalls, their shards, notices (the outbox), link tokens, acknowledgements and checks, in the single table. Never deletes. */
 export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore {
@@ -536,20 +559,48 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
   }
 
   async markPublished(n: Notice, messageId: string, at: string, o: { delivered?: boolean; channels?: NoticeChannel[] } = {}) {
-    const delivered = o.delivered ?? true;
-    await this.transition(n, {
-      update: `SET #s = :published, messageId = :mid, publishedAt = :at, firstPublishedAt = if_not_exists(firstPublishedAt, :at), attempts = attempts + :one, used = list_append(if_not_exists(used, :none), :ch)${delivered ? ', deliveredAt = if_not_exists(deliveredAt, :at)' : ''} REMOVE gsi1pk, gsi1sk, leaseUntil, nextAttemptAt, lastError, sent`,
-      condition: 'followUp = :f',
-      values: {
-        ':published': 'published',
-        ':mid': messageId,
-        ':at': at,
-        ':one': 1,
-        ':f': n.followUp,
-        ':none': [],
-        ':ch': o.channels ?? n.channels,
-      },
-      next: (s) => ({ ...s, status: 'published', published: true, delivered: s.delivered || delivered }),
+    await this.transition(n, publishedChange(n, messageId, at, o));
+  }
+
+  /**
+   * Notices a send just handed to their channels, published together: up to PUBLISHED_A_TRANSACTION notice updates in
+   * one transaction, each guarded by the state its caller read, with one counter update for their summed change (a
+   * notice a time was a transaction a notice). A batch that does not land (one notice moved meanwhile, a conflict)
+   * goes notice by notice, each read again as markPublished does, so every transition still counts once.
+   */
+  async markPublishedMany(items: readonly PublishedNotice[]) {
+    const chunks: PublishedNotice[][] = [];
+    for (let i = 0; i < items.length; i += PUBLISHED_A_TRANSACTION) chunks.push(items.slice(i, i + PUBLISHED_A_TRANSACTION));
+    await forEachLimit(chunks, 4, async (chunk) => {
+      const delta: Partial<Counts> = {};
+      const updates = chunk.map(({ n, messageId, at, o }) => {
+        const s = stateOf(n);
+        const change = publishedChange(n, messageId, at, o);
+        addCounts(delta, countsDelta(s, change.next(s)));
+        const g = guardOf(s);
+        return {
+          Update: {
+            TableName: this.table,
+            Key: noticeKey(n.recallId, n.siteId),
+            UpdateExpression: change.update,
+            ConditionExpression: `(${change.condition}) AND ${g.expression}`,
+            ExpressionAttributeNames: { '#s': 'status', ...change.names },
+            ExpressionAttributeValues: { ...change.values, ...g.values },
+          },
+        };
+      });
+      const recallId = chunk[0]?.n.recallId ?? '';
+      try {
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [...updates, ...(Object.keys(delta).length ? [this.counterUpdate(recallId, delta)] : [])],
+          }),
+        );
+        return;
+      } catch (e) {
+        if (!isCancelled(e)) throw e;
+      }
+      for (const x of chunk) await this.markPublished(x.n, x.messageId, x.at, x.o);
     });
   }
 

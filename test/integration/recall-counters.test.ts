@@ -227,4 +227,53 @@ describe('recall notice counters against DynamoDB Local', () => {
       { numRuns: 25 },
     );
   }, 300_000);
+
+  it('publish many notices in one transaction, and notice by notice, counted once, when one of them moved since it was read', async () => {
+    const store = new DynamoRecallStore(t.doc, t.tableName);
+    const id = `R-MANY-${Date.now()}`;
+    const now = clockAt.now.toISOString();
+    await store.createRecall({
+      recallId: id,
+      status: 'notifying',
+      mock: false,
+      classification: 'II',
+      reason: 'r',
+      includeDownstream: true,
+      food: true,
+      lots: [],
+      affectedLots: [],
+      customers: 0,
+      noticesTotal: 120,
+      noticeCounters: true,
+      shards: 1,
+      shardsDone: 0,
+      unitsAtRisk: 0,
+      issuedAt: now,
+      requestedBy: 'test',
+    } as never);
+    const notices: Notice[] = Array.from({ length: 120 }, (_, i) => ({
+      recallId: id,
+      siteId: `m-${i}`,
+      kind: 'store',
+      name: `Store ${i}`,
+      channels: ['sns'],
+      channel: 'sns',
+      status: 'pending',
+      followUp: 0,
+      quantity: 1,
+      received: 1,
+      products: [],
+      createdAt: now,
+      attempts: 0,
+      nextAttemptAt: now,
+    }));
+    const tokens = notices.map((n) => ({ notice: n, token: { tokenHash: `h-${id}-${n.siteId}`, recallId: id, siteId: n.siteId, createdAt: now } }));
+    expect((await store.writeNotices(tokens)).size).toBe(120);
+    // one notice is published meanwhile by someone else: the batch holding it cannot land as read
+    await store.markPublished(notices[7] as Notice, 'other', now);
+    await store.markPublishedMany(notices.map((n) => ({ n, messageId: 'm', at: now, o: {} })));
+    const c = await counted(store, id);
+    expect(c.kept).toEqual(c.recount);
+    expect(c.kept).toMatchObject({ written: 120, published: 120, delivered: 120 });
+  });
 });

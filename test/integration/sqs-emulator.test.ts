@@ -6,6 +6,9 @@ import { SqsEmulator } from '../../infra/local/sqs-emulator.js';
 const emulator = new SqsEmulator({ region: 'us-east-1', autoDeliver: false, retryMs: 5 });
 const received: { body: string; receive: string }[] = [];
 let sqs: SQSClient;
+const bounded: string[] = [];
+let inFlight = 0;
+let peak = 0;
 
 beforeAll(async () => {
   const endpoint = await emulator.start(0);
@@ -14,6 +17,18 @@ beforeAll(async () => {
     maxReceiveCount: 3,
     handle: async (e: SQSEvent) => {
       for (const r of e.Records) received.push({ body: r.body, receive: r.attributes.ApproximateReceiveCount });
+      return { batchItemFailures: [] };
+    },
+  });
+  emulator.register('bounded-queue', {
+    maxReceiveCount: 3,
+    concurrency: 2,
+    handle: async (e: SQSEvent) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      for (const r of e.Records) bounded.push(r.body);
       return { batchItemFailures: [] };
     },
   });
@@ -40,6 +55,14 @@ describe('the local SQS emulator', () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: emulator.queueUrl('failing-queue'), MessageBody: 'boom' }));
     await emulator.drain();
     expect(emulator.deadLetters).toEqual([expect.objectContaining({ queue: 'failing-queue', body: 'boom', error: 'reported as failed' })]);
+  });
+
+  it('runs a bounded consumer at most `concurrency` at a time, every message in the end, in arrival order', async () => {
+    const QueueUrl = emulator.queueUrl('bounded-queue');
+    for (let i = 0; i < 7; i++) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `m${i}` }));
+    await emulator.drain();
+    expect(peak).toBe(2);
+    expect(bounded).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6']);
   });
 
   it('answers an unknown queue with the SQS error', async () => {
