@@ -1,4 +1,4 @@
-import { ackUrl, tokenHash } from './ack-tokens.js';
+import { ackUrl, linkToken, tokenHash } from './ack-tokens.js';
 import type { Clock } from './clock.js';
 import { forEachLimit } from './concurrency.js';
 import { type Contact, NOTICE_CHANNELS, type NoticeChannel, type NoticeSenders, type OutgoingNotice, otherChannel } from './notice-channels.js';
@@ -36,7 +36,7 @@ export type Ready = { notice: Notice; token: string };
 
 /** Mint a token for a notice and store its hash, before any message carries it. */
 export async function mintToken(d: Pick<SendDeps, 'recalls' | 'clock' | 'newAckToken'>, n: Notice): Promise<string> {
-  const token = d.newAckToken();
+  const token = linkToken(n.recallId, n.siteId, d.newAckToken());
   const t: AckToken = { tokenHash: tokenHash(token), recallId: n.recallId, siteId: n.siteId, createdAt: d.clock.now().toISOString() };
   await d.recalls.putToken(t);
   return token;

@@ -1,4 +1,4 @@
-import { tokenHash, unknownToken } from './ack-tokens.js';
+import { tokenHash, tokenNotice, unknownToken } from './ack-tokens.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { type MasterDataStore, requireSite } from './master-data.js';
@@ -41,11 +41,16 @@ async function putAck(d: D, recallId: string, input: AckInput, via: Ack['via']):
 
 /** The recall and site an acknowledgement link opens; unknown, made-up and closed-recall tokens are all 404. */
 async function openLink(d: D, token: string) {
-  const t = await d.recalls.getToken(tokenHash(token));
-  if (!t) throw unknownToken();
+  const hash = tokenHash(token);
+  // A token names its notice, which holds the hash of its first link; a follow-up's fresh link, and links issued
+  // before tokens named their notice, are found through their token item.
+  const named = tokenNotice(token);
+  const first = named ? await d.recalls.getNotice(named.recallId, named.siteId) : undefined;
+  const t = first?.tokenHash === hash ? named : await d.recalls.getToken(hash);
+  if (!t || (named && (t.recallId !== named.recallId || t.siteId !== named.siteId))) throw unknownToken();
   const r = await d.recalls.getRecall(t.recallId);
   if (!r || r.status === 'closed') throw unknownToken();
-  const notice = await d.recalls.getNotice(t.recallId, t.siteId);
+  const notice = first?.tokenHash === hash ? first : await d.recalls.getNotice(t.recallId, t.siteId);
   if (!notice) throw unknownToken();
   return { r, notice };
 }

@@ -1,4 +1,4 @@
-import { tokenHash } from './ack-tokens.js';
+import { linkToken, tokenHash } from './ack-tokens.js';
 import type { Clock } from './clock.js';
 import type { MasterDataStore } from './master-data.js';
 import { type Contact, channelsFor, fallbackFor } from './notice-channels.js';
@@ -65,7 +65,7 @@ export async function notifyShard(d: FanoutDeps, recallId: string, shardNo: numb
   const [existing, sites, contacts] = await Promise.all([d.recalls.noticesOf(recallId, ids), d.master.getSites(ids), d.contacts.contacts(ids)]);
   const now = d.clock.now();
   const lease = new Date(now.getTime() + (d.leaseMs ?? NOTIFIER_LEASE_MS)).toISOString();
-  const fresh: { notice: Notice; token: AckToken; plain: string }[] = [];
+  const fresh: { notice: Notice; plain: string }[] = [];
   for (const x of shard.recipients) {
     if (existing.has(x.siteId)) continue;
     const contact: Contact | undefined = contacts.get(x.siteId);
@@ -90,10 +90,12 @@ export async function notifyShard(d: FanoutDeps, recallId: string, shardNo: numb
       // Leased to this run: the outbox leaves it alone unless this run dies.
       nextAttemptAt: lease,
     };
-    const plain = d.newAckToken();
-    fresh.push({ notice, token: { tokenHash: tokenHash(plain), recallId, siteId: x.siteId, createdAt: now.toISOString() }, plain });
+    const plain = linkToken(recallId, x.siteId, d.newAckToken());
+    // the first link's hash is kept in the notice itself (its token names the notice): no token item to write
+    notice.tokenHash = tokenHash(plain);
+    fresh.push({ notice, plain });
   }
-  const written = await d.recalls.writeNotices(fresh.map(({ notice, token }) => ({ notice, token })));
+  const written = await d.recalls.writeNotices(fresh.map(({ notice }) => ({ notice })));
   counts.written = written.size;
   const ready: Ready[] = fresh
     .filter((f) => written.has(f.notice.siteId) && f.notice.status === 'pending')

@@ -36,6 +36,8 @@ export type Notice = {
   products: NoticeProduct[];
   createdAt: string;
   attempts: number;
+  /** the hash of its first acknowledgement link, whose token names this notice (follow-ups' links have token items) */
+  tokenHash?: string;
   /** the shard of the fan-out that wrote it */
   shard?: number;
   publishedAt?: string;
@@ -128,8 +130,11 @@ export interface FanoutStore {
   claimRequeue(recallId: string, shard: number, now: string, before: string): Promise<boolean>;
   /** the notices of these sites that exist already */
   noticesOf(recallId: string, siteIds: string[]): Promise<Map<string, Notice>>;
-  /** write notices with their tokens' hashes, each only if absent; returns the sites whose notice was written now */
-  writeNotices(items: { notice: Notice; token: AckToken }[]): Promise<Set<string>>;
+  /**
+   * write notices, each only if absent, with a token item for those given one (a notice holding its `tokenHash` needs
+   * none); returns the sites whose notice was written now
+   */
+  writeNotices(items: { notice: Notice; token?: AckToken }[]): Promise<Set<string>>;
   /** mark the shard finished and count it on the recall once; the recall becomes active with its last shard */
   finishShard(recallId: string, shard: number): Promise<void>;
   notifyingRecalls(): Promise<RecallRecord[]>;

@@ -56,8 +56,8 @@ const shardOf = (siteId: string) => (createHash('sha1').update(siteId).digest()[
  */
 export const COUNTER_SHARDS = 16;
 const counterKey = (recallId: string, k: number) => ({ pk: `RECALL#${recallId}`, sk: `COUNT#${String(k).padStart(2, '0')}` });
-/** Notices a transaction writes: 49 notices and their 49 tokens, and the counter: 99 of TransactWriteItems' 100. */
-const NOTICES_A_TRANSACTION = 49;
+/** A notice-writing transaction: notices (and token items for those given one) up to 99 actions, and the counter. */
+const NOTICE_ACTIONS_A_TRANSACTION = 99;
 /** Attempts of a counted notice change that keeps meeting another writer (or a counter shard another transaction holds). */
 const TRANSITION_ATTEMPTS = 10;
 
@@ -321,17 +321,21 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
    * 49 notices and their tokens a transaction, each only if absent, with the counters they add; a chunk that meets an
    * existing notice goes one by one (so a notice written by an earlier run is neither written nor counted again).
    */
-  async writeNotices(items: { notice: Notice; token: AckToken }[]) {
+  async writeNotices(items: { notice: Notice; token?: AckToken }[]) {
     const done = new Set<string>();
-    const put = (x: { notice: Notice; token: AckToken }) => [
+    const put = (x: { notice: Notice; token?: AckToken }) => [
       { Put: { TableName: this.table, Item: noticeItem(x.notice), ConditionExpression: 'attribute_not_exists(pk)' } },
-      {
-        Put: {
-          TableName: this.table,
-          Item: { ...tokenKey(x.token.tokenHash), entity: 'ack-token', ...x.token },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      ...(x.token
+        ? [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...tokenKey(x.token.tokenHash), entity: 'ack-token', ...x.token },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ]
+        : []),
     ];
     const write = async (list: typeof items) => {
       const delta: Partial<Counts> = {};
@@ -351,7 +355,19 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
       }
     };
     const chunks: (typeof items)[] = [];
-    for (let i = 0; i < items.length; i += NOTICES_A_TRANSACTION) chunks.push(items.slice(i, i + NOTICES_A_TRANSACTION));
+    let chunk: typeof items = [];
+    let actions = 0;
+    for (const x of items) {
+      const n = x.token ? 2 : 1;
+      if (actions + n > NOTICE_ACTIONS_A_TRANSACTION) {
+        chunks.push(chunk);
+        chunk = [];
+        actions = 0;
+      }
+      chunk.push(x);
+      actions += n;
+    }
+    if (chunk.length) chunks.push(chunk);
     await forEachLimit(chunks, 4, async (chunk) => {
       if (await write(chunk)) return;
       for (const x of chunk) await write([x]);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACK_TOKEN_PATTERN, ackUrl, checkToken, tokenHash } from '../../lib/domain/ack-tokens.js';
+import { ACK_TOKEN_PATTERN, ackUrl, checkToken, linkToken, tokenHash, tokenNotice } from '../../lib/domain/ack-tokens.js';
 import { channelsFor, fallbackFor } from '../../lib/domain/notice-channels.js';
 import { nextChannels } from '../../lib/domain/recall-follow-ups.js';
 import { isUrgent, noticeMessage, noticeWords, recallTitle } from '../../lib/domain/recall-notice.js';
@@ -118,9 +118,22 @@ describe('acknowledgement tokens', () => {
 
   it('are 256-bit base64url; anything else is refused as unknown (404), not as a bad request', () => {
     expect(checkToken('a'.repeat(43))).toBe('a'.repeat(43));
-    for (const bad of [undefined, '', 'short', 'a'.repeat(44), `${'a'.repeat(42)}=`, `${'a'.repeat(42)}/`])
+    for (const bad of [undefined, '', 'short', 'a'.repeat(42), 'a'.repeat(444), `${'a'.repeat(42)}=`, `${'a'.repeat(42)}/`])
       expect(() => checkToken(bad)).toThrow(expect.objectContaining({ code: 'ack_token_not_found' }));
     expect(ACK_TOKEN_PATTERN.test(Buffer.alloc(32, 255).toString('base64url'))).toBe(true);
+  });
+
+  it('name the notice they open beside their 256-bit secret, and nothing else reads as a notice', () => {
+    const secret = Buffer.alloc(32, 7).toString('base64url');
+    const t = linkToken('R-0123456789abcdef', 'store:1/ü', secret);
+    expect(checkToken(t)).toBe(t);
+    expect(t).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(t.endsWith(secret)).toBe(true);
+    expect(tokenNotice(t)).toEqual({ recallId: 'R-0123456789abcdef', siteId: 'store:1/ü' });
+    expect(tokenNotice(secret)).toBeUndefined();
+    expect(tokenNotice(`${Buffer.from('["only-one"]').toString('base64url')}${secret}`)).toBeUndefined();
+    expect(tokenNotice(`bm90IGpzb24${secret}`)).toBeUndefined();
+    expect(() => checkToken(`a.b${secret}`)).toThrow(expect.objectContaining({ code: 'ack_token_not_found' }));
   });
 
   it('make the link from the console URL, with or without a trailing slash', () => {
