@@ -112,7 +112,8 @@ export function planMovement(m: Movement, snap: Snapshot, now: string, txToken: 
   const rule = MOVEMENT_RULES[m.type];
   const product = snap.products.get(m.gtin);
   if (!product) return rejected(refusal('product_not_found', `Unknown product ${m.gtin}: PUT /products/${m.gtin} first`, 'gtin'));
-  const before = checkSite(m, snap) ?? checkCounterparty(m, rule, snap) ?? checkBins(m, snap) ?? checkTlcSource(m, snap) ?? checkLot(m, rule, snap);
+  const before =
+    checkSite(m, snap, product) ?? checkCounterparty(m, rule, snap) ?? checkBins(m, snap) ?? checkTlcSource(m, snap) ?? checkLot(m, rule, snap);
   if (before) return rejected(before);
 
   const read = snap.lots.get(lotId(m));
@@ -177,14 +178,21 @@ const refusal = (code: string, message: string, path: string): Rejection => ({ c
 const rejected = (rejection: Rejection): PlanResult => ({ ok: false, rejection });
 
 /**
- * Master data: the site is known and internal. A `unit` other than the product's is recorded as given (CONTRACT.md:
- * optional, defaulting to the product's unit; no rule ties it to the product), for example a catch weight in KGM.
+ * Master data: the site is known and internal, and the unit is the product's (CONTRACT.md: `unit` defaults to it).
+ * Balances are counts in the product's unit, and lotledger converts none: 3 kg taken from 10 cases is no number.
  */
-function checkSite(m: Movement, snap: Snapshot): Rejection | undefined {
+function checkSite(m: Movement, snap: Snapshot, product: Product): Rejection | undefined {
   const site = snap.sites.get(m.site);
   if (!site) return refusal('site_not_found', `Unknown site ${m.site}: PUT /sites/${m.site} first`, 'site');
   if (!isInternal(site.kind))
     return refusal('validation_failed', `Site ${m.site} is a ${site.kind}; stock is tracked only at warehouses and stores`, 'site');
+  const unit = m.unit ?? product.unit;
+  if (unit !== product.unit)
+    return refusal(
+      'validation_failed',
+      `unit must be the product's unit (${product.unit}), not ${unit}: stock is counted in it, and lotledger converts no units`,
+      'unit',
+    );
   return undefined;
 }
 

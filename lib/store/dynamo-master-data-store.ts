@@ -50,18 +50,26 @@ export class DynamoMasterDataStore implements MasterDataStore {
    * site has none, so a replace without `contact` removes the old ones; the site writer may not delete). Rewriting a
    * site written before `CONTACT#` existed moves its contact details off `SITE#`.
    */
+  /**
+   * The site, and its contact details when the record names them. Contact details are write-only (no reader but the
+   * notifier's), so a PUT without `contact`, such as a GET answer sent back, keeps them; `contact: {}` clears them.
+   */
   async putSite(s: Site): Promise<Site> {
     const { contact, ...site } = s;
     await this.doc.send(
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: this.table, Item: { ...keys.site(s.siteId), entity: 'site', ...site } } },
-          {
-            Put: {
-              TableName: this.table,
-              Item: { ...keys.contact(s.siteId), entity: 'contact', siteId: s.siteId, ...contact, updatedAt: s.updatedAt },
-            },
-          },
+          ...(contact === undefined
+            ? []
+            : [
+                {
+                  Put: {
+                    TableName: this.table,
+                    Item: { ...keys.contact(s.siteId), entity: 'contact', siteId: s.siteId, ...contact, updatedAt: s.updatedAt },
+                  },
+                },
+              ]),
         ],
       }),
     );

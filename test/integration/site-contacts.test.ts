@@ -29,7 +29,10 @@ describe('site contact details against DynamoDB Local', () => {
     expect(got.body).not.toHaveProperty('contact');
     expect((await d.contacts.contacts(['cust-9'])).get('cust-9')).toEqual(contact);
 
-    await call(makePutSite(d), 'PUT', '/sites/cust-9', { kind: 'customer', name: 'Sam' });
+    // a PUT without contact (a GET answer sent back, say) keeps them: they are write-only; contact: {} clears them
+    expect((await call(makePutSite(d), 'PUT', '/sites/cust-9', { ...(got.body as object), name: 'Sam B.' })).status).toBe(200);
+    expect((await d.contacts.contacts(['cust-9'])).get('cust-9')).toEqual(contact);
+    await call(makePutSite(d), 'PUT', '/sites/cust-9', { kind: 'customer', name: 'Sam', contact: {} });
     expect((await d.contacts.contacts(['cust-9'])).get('cust-9')).toEqual({});
   });
 

@@ -36,7 +36,9 @@ export class InMemoryMasterData implements MasterDataStore {
     return structuredClone(this.products.get(gtin));
   }
   async putSite(s: Site) {
-    this.sites.set(s.siteId, structuredClone(s));
+    // as the table store: a record without contact keeps the contact details on file
+    const kept = s.contact === undefined ? this.sites.get(s.siteId)?.contact : undefined;
+    this.sites.set(s.siteId, structuredClone(kept ? { ...s, contact: kept } : s));
     return s;
   }
   async getSite(siteId: string) {

@@ -24,15 +24,12 @@ describe('recording movements', () => {
     expect((await lotView(d, { gtin: GTIN.romaine, lot: 'L1' })).balances).toEqual([{ siteId: 'dc-1', quantity: 10, received: 10 }]);
   });
 
-  it('records a movement in a unit other than the product unit as given (unit is optional, defaulting to the product unit)', async () => {
+  it('refuses a unit other than the product unit, naming the field, and writes nothing (stock is counted in one unit)', async () => {
     const d = await memoryLedger();
-    const r = await recordMovements(d, [receive({ eventId: 'kg-1', unit: 'KGM', quantity: 12.5 }), receive({ eventId: 'case-1' })]);
-    expect(r).toMatchObject({ accepted: 2, rejected: 0 });
-    const units = (await d.ledger.allEntries({ gtin: GTIN.romaine, lot: 'L1' })).map((e) => [e.eventId, e.unit]);
-    expect(units).toEqual([
-      ['kg-1', 'KGM'],
-      ['case-1', 'case'],
-    ]);
+    const r = await recordMovements(d, [receive({ eventId: 'kg-1', unit: 'KGM', quantity: 12.5 }), receive({ eventId: 'case-1', unit: 'case' })]);
+    expect(r.results.map((x) => x.code ?? x.status)).toEqual(['validation_failed', 'accepted']);
+    expect(r.results[0]?.errors).toEqual([{ path: 'unit', message: expect.stringContaining("the product's unit (case)") }]);
+    expect((await d.ledger.allEntries({ gtin: GTIN.romaine, lot: 'L1' })).map((e) => e.eventId)).toEqual(['case-1']);
   });
 
   it('answers duplicate when a resend spells the default unit the first one left out, or leaves out the one it spelled', async () => {
