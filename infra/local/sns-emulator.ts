@@ -244,9 +244,12 @@ export class SnsEmulator {
   }
 
   /** The text messages sent (Publish with PhoneNumber), oldest first; `to` in any spacing matches the E.164 number. */
+  /** Texts sent, to one number when `to` is given: compared by its digits, so `?to=+1555...` sent unencoded (the `+`
+   * read as a space) and `+1 (555) ...` find the same texts. */
   texts(to?: string): InboxItem[] {
-    const want = to?.replace(/[\s().-]/g, '');
-    return this.items.filter((i) => i.phoneNumber !== undefined && (!want || i.phoneNumber === want));
+    const digits = (s: string) => s.replace(/\D/g, '');
+    const want = to === undefined ? undefined : digits(to);
+    return this.items.filter((i) => i.phoneNumber !== undefined && (!want || digits(i.phoneNumber) === want));
   }
 
   clearInbox(): void {

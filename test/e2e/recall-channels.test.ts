@@ -91,6 +91,8 @@ describe('recall channels on the local stack', () => {
     // email and phone: reached on both, the same notice and link
     const both = (await api('GET', '/_local/sms?to=%2B15550101')).body.items as { body: string }[];
     expect(both).toHaveLength(1);
+    // the number typed into a URL as is: its + reads as a space, and the same texts come back
+    expect(((await api('GET', '/_local/sms?to=+15550101')).body.items as unknown[]).length).toBe(1);
     expect(both[0]?.body).toContain(/\/ack\/[A-Za-z0-9_-]+/.exec(emails[0]?.body ?? '')?.[0] ?? 'no link');
     expect(((await api('GET', `/_local/notifications?siteId=store-1`)).body.items as unknown[]).length).toBe(1);
     expect(((await api('GET', `/_local/notifications?audience=customer`)).body.items as unknown[]).length).toBe(0);
