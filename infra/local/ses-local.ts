@@ -1,7 +1,8 @@
-import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { backgroundSync } from './journal-sync.js';
 
 const require = createRequire(import.meta.url);
 
@@ -27,8 +28,9 @@ export type SesLocal = {
 /**
  * The npm package `aws-ses-v2-local` on loopback: the SES v2 API `@aws-sdk/client-sesv2` speaks, keeping what it was
  * sent in memory (`GET /store`). So that no email it accepted is lost when `npm start` is killed, each one is appended
- * to a journal (`file`, one JSON line per email) and synced before SendEmail is answered: the package's handler calls
- * its store module's `saveEmail` before it replies, and that function is wrapped here. On start the journal is read back.
+ * to a journal (`file`, one JSON line per email) before SendEmail is answered, and synced to disk in the background
+ * (backgroundSync): the package's handler calls its store module's `saveEmail` before it replies, and that function is
+ * wrapped here. On start the journal is read back.
  */
 export async function startSesLocal(opts: { file: string; log?: (msg: string, extra?: object) => void }): Promise<SesLocal> {
   type Start = (c: { host: string; port: number }) => Promise<Server>;
@@ -48,6 +50,7 @@ export async function startSesLocal(opts: { file: string; log?: (msg: string, ex
         })
     : [];
   const fd = openSync(opts.file, 'a');
+  const disk = backgroundSync(fd);
   const original = store.saveEmail;
   store.saveEmail = (e: StoredEmail) => {
     const fresh: SentEmail[] = e.destination.to.map((to) => ({
@@ -60,9 +63,9 @@ export async function startSesLocal(opts: { file: string; log?: (msg: string, ex
       from: e.from,
     }));
     writeSync(fd, fresh.map((x) => `${JSON.stringify(x)}\n`).join(''));
-    fdatasyncSync(fd);
     kept.push(...fresh);
     original(e);
+    disk.sync();
   };
   const server = await start({ host: '127.0.0.1', port: 0 });
   const addr = server.address();
@@ -75,6 +78,7 @@ export async function startSesLocal(opts: { file: string; log?: (msg: string, ex
     },
     stop: async () => {
       store.saveEmail = original;
+      await disk.settled();
       closeSync(fd);
       await new Promise<void>((ok) => {
         server.close(() => ok());

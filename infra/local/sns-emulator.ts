@@ -215,7 +215,7 @@ export class SnsEmulator {
     this.shutdown.abort();
     await this.idle();
     this.saveNow();
-    this.state?.close();
+    await this.state?.close();
     const server = this.server;
     this.server = undefined;
     if (server)

@@ -1,15 +1,17 @@
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { backgroundSync } from './journal-sync.js';
 
 /**
  * The SNS emulator's state on disk: a snapshot (`file`) and a journal (`file.log`, one JSON line per accepted
- * message). A message is appended to the journal and synced before its publish is answered, so a killed process
- * loses no answered message. The snapshot is rewritten whole (temp file, sync, rename: a crash mid-write leaves the
+ * message). A message is appended to the journal before its publish is answered, so a killed process loses no
+ * answered message; the journal is synced to disk in the background (backgroundSync). The snapshot is rewritten whole (temp file, sync, rename: a crash mid-write leaves the
  * previous one) and then the journal is emptied; a crash between the two leaves messages in both, so readers drop
  * journal entries the snapshot already holds.
  */
 export class SnsStateFile<State, Entry> {
   private fd?: number;
+  private disk?: ReturnType<typeof backgroundSync>;
 
   constructor(readonly file: string) {}
 
@@ -40,12 +42,13 @@ export class SnsStateFile<State, Entry> {
     return { snapshot, entries };
   }
 
-  /** Append entries to the journal and wait until they are on disk. */
+  /** Append entries to the journal (in the kernel when this returns; on disk shortly after). */
   append(entries: Entry[]): void {
     if (entries.length === 0) return;
     const fd = this.open();
     writeSync(fd, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    fdatasyncSync(fd);
+    this.disk ??= backgroundSync(fd);
+    this.disk.sync();
   }
 
   /** Replace the snapshot with `state`, which holds everything journaled so far, then empty the journal. */
@@ -63,9 +66,12 @@ export class SnsStateFile<State, Entry> {
     ftruncateSync(this.open(), 0);
   }
 
-  close(): void {
+  /** Close the journal once its last sync is done. */
+  async close(): Promise<void> {
+    await this.disk?.settled();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    this.disk = undefined;
   }
 
   private open(): number {
