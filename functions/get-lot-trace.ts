@@ -12,7 +12,7 @@ export const Flag = z.enum(['true', 'false'], { error: 'must be true or false' }
  * GET /lots/{gtin}/{lot}/trace?direction=forward|backward[&limit=&cursor=&movements=false]: the graph with a page of
  * its movements (the contract's `movements`); `movements=false` answers the graph alone.
  */
-export const makeGetLotTrace = (d: Pick<Deps, 'ledger' | 'master' | 'logger'> & Partial<Pick<Deps, 'traceWalks'>>) =>
+export const makeGetLotTrace = (d: Pick<Deps, 'ledger' | 'master' | 'logger'> & Partial<Pick<Deps, 'traceWalks' | 'chainTrailMs'>>) =>
   httpHandler(d, async (d, event) => {
     const root = lotKeyOf(event);
     const direction = queryParam(event, 'direction', Direction) ?? 'forward';

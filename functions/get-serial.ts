@@ -5,7 +5,7 @@ import { json, parseParam } from '../lib/http/http.js';
 import { type Deps, deps } from './deps.js';
 
 /** GET /serials/{gtin}/{serial} */
-export const makeGetSerial = (d: Pick<Deps, 'ledger' | 'master' | 'clock' | 'logger'>) =>
+export const makeGetSerial = (d: Pick<Deps, 'ledger' | 'master' | 'clock' | 'logger'> & Partial<Pick<Deps, 'chainTrailMs'>>) =>
   httpHandler(d, async (d, event) =>
     json(
       200,

@@ -19,7 +19,7 @@ import {
 import type { LotPartitions } from './lot-partition.js';
 import type { MasterDataStore } from './master-data.js';
 import { planStatusChange, withStatus } from './plan-movement.js';
-import { noSleep, retry } from './retry.js';
+import { noSleep, realSleep, retry, type Sleep } from './retry.js';
 import { inheritedCover, unitWarranty, type Warranty } from './warranty.js';
 
 /** Read side of the ledger, plus the writes of a status change: the lot's meta with a pending entry, then its stock heads. */
@@ -49,7 +49,14 @@ export interface LotStore extends LotPartitions, Pick<ClaimStore, 'claimsOf'> {
   putStockHead(expectedVersion: number, next: StockHead): Promise<boolean>;
 }
 
-export type LotDeps = { ledger: LotStore; master: MasterDataStore; clock: Clock };
+export type LotDeps = {
+  ledger: LotStore;
+  master: MasterDataStore;
+  clock: Clock;
+  /** how long chaining may trail acceptance: a serial's history waits up to this for movements not chained yet */
+  chainTrailMs?: number;
+  sleep?: Sleep;
+};
 
 export type LotView = {
   gtin: string;
@@ -182,6 +189,21 @@ export async function serialMovements(
 }
 
 /**
+ * serialMovements, read again while some are not chained yet, up to `chainTrailMs` and a little more: a unit's
+ * `history` (ledger entries, with their seq) then lists a sale made a moment ago.
+ */
+async function chainedSerialMovements(d: Pick<LotDeps, 'ledger' | 'chainTrailMs' | 'sleep'>, gtin: string, unit: SerialState) {
+  let moved = await serialMovements(d.ledger, gtin, unit);
+  if (!d.chainTrailMs) return moved;
+  const until = Date.now() + d.chainTrailMs + 500;
+  for (let wait = 50; moved.all.length > moved.chained.length && Date.now() < until; wait = Math.min(wait * 2, 400)) {
+    await (d.sleep ?? realSleep)(wait);
+    moved = await serialMovements(d.ledger, gtin, unit);
+  }
+  return moved;
+}
+
+/**
  * A serial's state and every ledger entry that moved it, with the `sell` of each replacement handed out on its
  * claims (so both units' histories show a claim), in the order they were recorded.
  */
@@ -189,7 +211,7 @@ export async function serialView(d: LotDeps, gtin: string, serial: string): Prom
   const s = await d.ledger.getSerial(gtin, serial);
   if (!s) throw new AppError('serial_not_found', `Serial ${serial} of ${gtin} not found`, [{ path: 'serial', message: 'unknown serial' }]);
   const [{ chained: own, all: moved }, product, claimed] = await Promise.all([
-    serialMovements(d.ledger, gtin, s),
+    chainedSerialMovements(d, gtin, s),
     d.master.getProduct(gtin),
     d.ledger.claimsOf({ gtin, lot: s.lot }, serial),
   ]);

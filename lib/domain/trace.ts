@@ -9,6 +9,7 @@ import { requireLot } from './lots.js';
 import type { MasterDataStore, SiteKind } from './master-data.js';
 import { isInternal } from './master-data.js';
 import { compareText, decodeCursor, encodeCursor, fitting, PAGE_BYTES, PAGE_LIMIT } from './paging.js';
+import { realSleep, type Sleep } from './retry.js';
 import { type TraceEdge, traceEdges } from './trace-edges.js';
 import type { TraceWalks } from './trace-walks.js';
 
@@ -29,7 +30,13 @@ export type TraceResult = {
   nextCursor?: string;
 };
 
-export type TraceDeps = { ledger: LotStore; master: Pick<MasterDataStore, 'getSite' | 'getSites'> };
+export type TraceDeps = {
+  ledger: LotStore;
+  master: Pick<MasterDataStore, 'getSite' | 'getSites'>;
+  /** how long chaining may trail acceptance: a trace that lists movements waits up to this for those not chained yet */
+  chainTrailMs?: number;
+  sleep?: Sleep;
+};
 
 /** How many lots of one BFS level are read at once. */
 const READ_CONCURRENCY = 16;
@@ -263,6 +270,7 @@ const walkOf = (root: LotKey, direction: TraceDirection) => JSON.stringify([root
 /** One walk of the graph from `root`, and everything each page of the answer needs from it. */
 async function walkTrace(d: TraceDeps, root: LotKey, direction: TraceDirection, withMovements: boolean): Promise<TraceWalk> {
   const traced = await walkLots(d, [root], direction);
+  if (withMovements) await untilChained(d, traced);
   if (!traced.has(lotId(root))) await requireLot(d, root); // the walk read the root's partition: no head, no lot
   const kinds = await tracedSiteKinds(d, traced.values());
   const kindOf = (id: string) => kinds.get(id) ?? 'unknown';
@@ -280,6 +288,27 @@ async function walkTrace(d: TraceDeps, root: LotKey, direction: TraceDirection, 
   for (const t of traced.values()) movementsTotal += t.entries.length;
   const sorted = withMovements ? sortedMovements(traced.values()) : [];
   return { of: walkOf(root, direction), lots, sites, edges, movementsTotal, budget, sorted, movements: sorted.length };
+}
+
+/**
+ * Movements a moment old are in the graph (from their pending entries) but not yet ledger entries with a seq: a trace
+ * that lists movements re-reads the lots holding such entries until the sequencer has chained them, at most
+ * `chainTrailMs` and a little more (then it answers with what is chained), so a trace right after a write lists it.
+ */
+async function untilChained(d: TraceDeps, traced: Map<string, TracedLot>): Promise<void> {
+  if (!d.chainTrailMs) return;
+  const sleep = d.sleep ?? realSleep;
+  const until = Date.now() + d.chainTrailMs + 500;
+  for (let wait = 50; Date.now() < until; wait = Math.min(wait * 2, 400)) {
+    const waiting = [...traced.values()].filter((t) => t.pending?.length);
+    if (waiting.length === 0) return;
+    await sleep(wait);
+    await crawlLimit(waiting, READ_CONCURRENCY, async (t) => {
+      const { entries, pending } = await readLotPartition(d.ledger, t.lot);
+      t.entries = entries;
+      t.pending = pending;
+    });
+  }
 }
 
 /**
