@@ -395,19 +395,24 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
    * when the state is as read, the change's own condition failed and it does not apply (false). So a retry, a
    * redelivered event or two racing publishers count a transition once.
    */
+  /** A notice's change as an update guarded by the state `s` it was read in (see guardOf). */
+  private guardedUpdate(n: Notice, s: NoticeState, change: NoticeChange) {
+    const g = guardOf(s);
+    return {
+      TableName: this.table,
+      Key: noticeKey(n.recallId, n.siteId),
+      UpdateExpression: change.update,
+      ConditionExpression: `(${change.condition}) AND ${g.expression}`,
+      ExpressionAttributeNames: { '#s': 'status', ...change.names },
+      ExpressionAttributeValues: { ...change.values, ...g.values },
+    } satisfies UpdateCommandInput;
+  }
+
   private async transition(n: Notice, change: NoticeChange): Promise<boolean> {
     let s = stateOf(n);
     for (let attempt = 0; attempt < TRANSITION_ATTEMPTS; attempt++) {
-      const g = guardOf(s);
       const delta = countsDelta(s, change.next(s));
-      const update = {
-        TableName: this.table,
-        Key: noticeKey(n.recallId, n.siteId),
-        UpdateExpression: change.update,
-        ConditionExpression: `(${change.condition}) AND ${g.expression}`,
-        ExpressionAttributeNames: { '#s': 'status', ...change.names },
-        ExpressionAttributeValues: { ...change.values, ...g.values },
-      } satisfies UpdateCommandInput;
+      const update = this.guardedUpdate(n, s, change);
       try {
         if (Object.keys(delta).length === 0) await this.doc.send(new UpdateCommand(update));
         else await this.doc.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, this.counterUpdate(n.recallId, delta)] }));
@@ -593,17 +598,7 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
         const s = stateOf(n);
         const change = publishedChange(n, messageId, at, o);
         addCounts(delta, countsDelta(s, change.next(s)));
-        const g = guardOf(s);
-        return {
-          Update: {
-            TableName: this.table,
-            Key: noticeKey(n.recallId, n.siteId),
-            UpdateExpression: change.update,
-            ConditionExpression: `(${change.condition}) AND ${g.expression}`,
-            ExpressionAttributeNames: { '#s': 'status', ...change.names },
-            ExpressionAttributeValues: { ...change.values, ...g.values },
-          },
-        };
+        return { Update: this.guardedUpdate(n, s, change) };
       });
       const recallId = chunk[0]?.n.recallId ?? '';
       try {
