@@ -261,4 +261,47 @@ describe('a claim right after the sale, before the sequencer chains it', () => {
     });
     expect(claim.status).toBe(201);
   });
+
+  it('answers every concurrent resend of a claim with a replacement with the one claim, the unit handed out once', async () => {
+    const t = await freshTable('warranty-resends');
+    const dd = depsFor(t.doc, t.tableName, undefined, { chain: 'deferred' });
+    for (const { siteId, ...s } of SITES) await upsertSite(dd, siteId, SiteInput.parse(s));
+    expect((await call(makePutProduct(dd), 'PUT', `/products/${GTIN.phone}`, { description: 'Handset X', warrantyMonths: 12 })).status).toBe(200);
+    const recorded = await call<{ accepted: number }>(makePostMovements(dd), 'POST', '/movements', {
+      movements: [
+        {
+          eventId: 'p-1',
+          type: 'receive',
+          occurredAt: '2026-02-01T08:00:00Z',
+          gtin: GTIN.phone,
+          lot: 'P1',
+          quantity: 2,
+          serials: ['P-1', 'P-2'],
+          site: 'store-1',
+          counterparty: 'farm-1',
+        },
+        {
+          eventId: 'p-2',
+          type: 'sell',
+          occurredAt: '2026-02-02T08:00:00Z',
+          gtin: GTIN.phone,
+          lot: 'P1',
+          quantity: 1,
+          serials: ['P-1'],
+          site: 'store-1',
+          counterparty: 'cust-1',
+        },
+      ],
+    });
+    expect(recorded.body.accepted).toBe(2);
+    const body = { claimId: 'RMA-P1', reportedAt: '2026-02-20T09:00:00Z', problem: 'No power', replacementSerial: 'P-2' };
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        call<{ claimId: string }>(makePostSerialWarrantyClaims(dd), 'POST', `/serials/${GTIN.phone}/P-1/warranty-claims`, body),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    for (const a of answers) expect(a.body).toEqual(answers[0]?.body);
+    expect((await dd.ledger.getSerial(GTIN.phone, 'P-2'))?.status).toBe('sold');
+  });
 });
