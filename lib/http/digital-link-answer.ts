@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { PublicLotFacts } from '../domain/digital-link.js';
+import { AppError } from '../domain/errors.js';
 import { type HttpResult, json } from './http.js';
 
 /** JSON when the caller asks for it (`Accept: application/json` without text/html), else the page for a phone's browser. */
@@ -45,4 +46,28 @@ export function digitalLinkAnswer(event: APIGatewayProxyEventV2, f: PublicLotFac
   const headers = { vary: 'Accept', 'cache-control': 'public, max-age=60' };
   if (wantsJson(event)) return json(200, f, headers);
   return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', ...headers }, body: resolverPage(f) };
+}
+
+/** A browser: it asks for HTML (a phone that scanned a QR code does), and not for JSON first. */
+const wantsPage = (event: APIGatewayProxyEventV2) => (event.headers?.accept ?? '').toLowerCase().includes('text/html') && !wantsJson(event);
+
+/**
+ * The resolver's answer, or for a browser a page saying in words that the code is not known or not a GS1 code, with
+ * the same 4xx status, so a phone that scanned a QR code shows a page; any other caller gets the contract's error body.
+ */
+export async function resolvedAnswer(event: APIGatewayProxyEventV2, facts: () => Promise<PublicLotFacts>): Promise<HttpResult> {
+  try {
+    return digitalLinkAnswer(event, await facts());
+  } catch (e) {
+    if (!(e instanceof AppError) || e.status >= 500 || !wantsPage(event)) throw e;
+    const heading = e.status === 404 ? 'Not found' : 'Not a code we can read';
+    const body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${heading}</title>
+<style>body{font-family:system-ui,sans-serif;margin:0;padding:1rem;max-width:40rem}h1{font-size:2.5rem}</style></head>
+<body><h1>${heading}</h1><p>${esc(e.message)}</p>
+<p>If you are checking whether a product is recalled, ask the store or the brand, and keep the package.</p></body></html>
+`;
+    return { statusCode: e.status, headers: { 'content-type': 'text/html; charset=utf-8', vary: 'Accept' }, body };
+  }
 }

@@ -114,5 +114,19 @@ describe('GS1 Digital Link resolver', () => {
     const lot = await get(makeGetDigitalLinkLot(d), `/01/${GTIN.romaine}/10/NOPE`, 'application/json');
     const serial = await get(makeGetDigitalLinkSerial(d), `/01/${GTIN.phone}/21/NOPE`, 'application/json');
     expect([bad.statusCode, lot.statusCode, serial.statusCode]).toEqual([400, 404, 404]);
+    expect(JSON.parse(lot.body ?? '{}')).toMatchObject({ error: { code: 'lot_not_found' } });
+  });
+
+  it('answers a phone that scanned an unknown or malformed code with a page, not an error body, with the same status', async () => {
+    const lot = await get(makeGetDigitalLinkLot(d), `/01/${GTIN.romaine}/10/NOPE`, 'text/html,*/*');
+    const serial = await get(makeGetDigitalLinkSerial(d), `/01/${GTIN.phone}/21/NOPE`, 'text/html;q=0.9,*/*;q=0.8');
+    const bad = await get(makeGetDigitalLinkLot(d), '/01/00614141000013/10/OK-1', 'text/html');
+    expect([lot.statusCode, serial.statusCode, bad.statusCode]).toEqual([404, 404, 400]);
+    for (const r of [lot, serial, bad]) expect(r.headers?.['content-type']).toContain('text/html');
+    expect(lot.body).toContain('<h1>Not found</h1>');
+    expect(bad.body).toContain('Not a code we can read');
+    // a caller that asks for no HTML (curl, fetch) gets the error body
+    const plain = await get(makeGetDigitalLinkLot(d), `/01/${GTIN.romaine}/10/NOPE`, '*/*');
+    expect(JSON.parse(plain.body)).toMatchObject({ error: { code: 'lot_not_found' } });
   });
 });
