@@ -2,7 +2,8 @@ import { parse } from 'csv-parse/sync';
 
 export type FileFormat = 'csv' | 'ndjson';
 /** A record of a batch file with the line it started on, for error reports a person can find. */
-export type FileRecord = { line: number; record: unknown };
+/** One record of a batch file, by its line; `notJson` holds the start of an NDJSON line that did not parse. */
+export type FileRecord = { line: number; record: unknown; notJson?: string };
 
 /** Pick the format from the file name; NDJSON when it ends in .ndjson/.jsonl/.json, CSV otherwise. */
 export function formatOf(name: string): FileFormat {
@@ -44,8 +45,8 @@ export function csvRowToMovement(row: Record<string, string>): Record<string, un
 }
 
 /**
- * Parse a batch file into records. A line that is not valid JSON (NDJSON) becomes a record of its raw text, so the
- * movement validation rejects it by line without losing the others.
+ * Parse a batch file into records. A line that is not valid JSON (NDJSON) becomes a record marked `notJson`, which
+ * the ingest rejects by its line without losing the others.
  */
 export function parseMovementFile(text: string, format: FileFormat): FileRecord[] {
   const body = text.replace(/^\uFEFF/, '');
@@ -56,7 +57,7 @@ export function parseMovementFile(text: string, format: FileFormat): FileRecord[
       try {
         out.push({ line: i + 1, record: JSON.parse(line) });
       } catch {
-        out.push({ line: i + 1, record: { __unparseable: line.slice(0, 200) } });
+        out.push({ line: i + 1, record: null, notJson: line.slice(0, 80) });
       }
     });
     return out;

@@ -1,6 +1,6 @@
 import { formatOf, parseMovementFile } from './batch-file.js';
 import type { LedgerDeps, RecordResult } from './record-movement.js';
-import { parseRecord, recordMovements, summarize } from './record-movements.js';
+import { invalidRecord, parseRecord, recordMovements, summarize, withRecordPaths } from './record-movements.js';
 
 /** Port over the ingest bucket. */
 export interface FileStore {
@@ -43,10 +43,16 @@ export async function ingestFile(d: LedgerDeps & { ingestFiles: FileStore }, key
     const report = await recordMovements(
       d,
       chunk.map((r) => r.record),
-      (r, j) => parseRecord(r, i + j, 'records'),
+      (r, j) => {
+        const bad = chunk[j]?.notJson;
+        if (bad === undefined) return parseRecord(r, i + j, 'records');
+        const message = `line ${chunk[j]?.line} is not valid JSON: ${JSON.stringify(bad)}`;
+        return invalidRecord(r, i + j, [{ path: `records.${i + j}`, message }]);
+      },
     );
     report.results.forEach((r, j) => {
-      results.push({ ...r, index: i + j, line: (chunk[j] as { line: number }).line });
+      // every error path names its record (records.N.field), as POST /movements answers do
+      results.push({ ...withRecordPaths({ ...r, index: i + j }, 'records'), line: (chunk[j] as { line: number }).line });
     });
   }
   const totals = summarize(results);

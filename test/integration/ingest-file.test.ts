@@ -35,7 +35,7 @@ describe('batch files in the ingest bucket', () => {
     await put('incoming/day1.csv', CSV);
     const report = (await ingestFile(d, 'incoming/day1.csv')) as FileReport;
     expect(report).toMatchObject({ records: 4, accepted: 3, duplicates: 0, rejected: 1 });
-    expect(report.results[2]).toMatchObject({ line: 4, status: 'rejected', code: 'insufficient_stock' });
+    expect(report.results[2]).toMatchObject({ line: 4, status: 'rejected', code: 'insufficient_stock', errors: [{ path: 'records.2.quantity' }] });
     const stored = JSON.parse((await d.ingestFiles.read('results/day1.csv.json'))?.text ?? '{}') as FileReport;
     expect(stored.accepted).toBe(3);
     expect((await lotView(d, { gtin: GTIN.romaine, lot: 'B1' })).onHand).toBe(12);
@@ -68,6 +68,7 @@ describe('batch files in the ingest bucket', () => {
     const report = (await ingestFile(d, 'incoming/day2.ndjson')) as FileReport;
     expect(report).toMatchObject({ records: 3, accepted: 2, rejected: 1 });
     expect(report.results[1]).toMatchObject({ line: 2, status: 'rejected', code: 'validation_failed' });
+    expect(report.results[1]?.errors).toEqual([{ path: 'records.1', message: expect.stringContaining('line 2 is not valid JSON') }]);
   });
 
   it('reports a missing object rather than failing', async () => {
