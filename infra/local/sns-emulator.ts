@@ -243,9 +243,10 @@ export class SnsEmulator {
     );
   }
 
-  /** The text messages sent (Publish with PhoneNumber), oldest first; `to` in any spacing matches the E.164 number. */
-  /** Texts sent, to one number when `to` is given: compared by its digits, so `?to=+1555...` sent unencoded (the `+`
-   * read as a space) and `+1 (555) ...` find the same texts. */
+  /**
+   * The text messages sent (Publish with PhoneNumber), oldest first; with `to`, those to that number, compared by its
+   * digits, so `?to=+1555...` sent unencoded (the `+` read as a space) and `+1 (555) ...` find the same texts.
+   */
   texts(to?: string): InboxItem[] {
     const digits = (s: string) => s.replace(/\D/g, '');
     const want = to === undefined ? undefined : digits(to);

@@ -5,9 +5,9 @@ import { backgroundSync } from './journal-sync.js';
 /**
  * The SNS emulator's state on disk: a snapshot (`file`) and a journal (`file.log`, one JSON line per accepted
  * message). A message is appended to the journal before its publish is answered, so a killed process loses no
- * answered message; the journal is synced to disk in the background (backgroundSync). The snapshot is rewritten whole (temp file, sync, rename: a crash mid-write leaves the
- * previous one) and then the journal is emptied; a crash between the two leaves messages in both, so readers drop
- * journal entries the snapshot already holds.
+ * answered message; the journal is synced to disk in the background (backgroundSync). The snapshot is rewritten
+ * whole (temp file, sync, rename: a crash mid-write leaves the previous one) and then the journal is emptied; a crash
+ * between the two leaves messages in both, so readers drop journal entries the snapshot already holds.
  */
 export class SnsStateFile<State, Entry> {
   private fd?: number;

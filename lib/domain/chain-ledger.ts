@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import { forEachLimit } from './concurrency.js';
 import { type LedgerEntry, type LotKey, type LotMeta, lotId, type PendingEntry, sealEntry } from './ledger.js';
+import { realSleep, type Sleep } from './retry.js';
 
 /** One pending entry as the sequencer seals it: the chained entry, and the pending item it replaces. */
 export type Sealed = { entry: LedgerEntry; pending: PendingEntry };
@@ -101,4 +102,28 @@ export async function chainLots(d: ChainDeps, lots: readonly LotKey[]): Promise<
 /** Chain every lot the unchained index lists: the safety net behind the stream (and the local poller). */
 export async function sweepUnchained(d: ChainDeps): Promise<number> {
   return chainLots(d, await d.ledger.unchainedLots());
+}
+
+/**
+ * A read that may meet movements accepted but not chained yet, read again (backing off from 50 ms) while it does, for
+ * at most `chainTrailMs` and a little more; then it answers with what it last read. Without `chainTrailMs` (tests that
+ * chain as they write) it reads once. The trace's movements and a serial's history use it, so a read right after a
+ * write lists the write (CONTRACT.md lets only the movements list, verify and exports trail). `first`: what the
+ * caller has read already, instead of a first read here.
+ * @example await readUntilChained(d, () => serialMovements(...), (m) => m.all.length > m.chained.length)
+ */
+export async function readUntilChained<T>(
+  d: { chainTrailMs?: number; sleep?: Sleep },
+  read: () => Promise<T>,
+  unchained: (value: T) => boolean,
+  first?: T,
+): Promise<T> {
+  let value = first === undefined ? await read() : first;
+  if (!d.chainTrailMs) return value;
+  const until = Date.now() + d.chainTrailMs + 500;
+  for (let wait = 50; unchained(value) && Date.now() < until; wait = Math.min(wait * 2, 400)) {
+    await (d.sleep ?? realSleep)(wait);
+    value = await read();
+  }
+  return value;
 }

@@ -1,3 +1,4 @@
+import { readUntilChained } from './chain-ledger.js';
 import { type ClaimStore, claimView, type WarrantyClaim } from './claim-records.js';
 import type { Clock } from './clock.js';
 import { forEachLimit } from './concurrency.js';
@@ -19,13 +20,13 @@ import {
 import type { LotPartitions } from './lot-partition.js';
 import type { MasterDataStore } from './master-data.js';
 import { planStatusChange, withStatus } from './plan-movement.js';
-import { noSleep, realSleep, retry, type Sleep } from './retry.js';
+import { noSleep, retry, type Sleep } from './retry.js';
 import { inheritedCover, unitWarranty, type Warranty } from './warranty.js';
 
-/** Read side of the ledger, plus the writes of a status change: the lot's meta with a pending entry, then its stock heads. */
 /** One lot's status change: guarded by the statusVersion it was planned from, with its chained entry. */
 export type LotChange = { expectedStatusVersion: number; next: LotMeta; pending: PendingEntry };
 
+/** Read side of the ledger, plus the writes of a status change: the lot's meta with a pending entry, then its stock heads. */
 export interface LotStore extends LotPartitions, Pick<ClaimStore, 'claimsOf'> {
   /** the lot: its meta with every stock head summed */
   getLot(k: LotKey): Promise<LotState | undefined>;
@@ -172,7 +173,7 @@ const PENDING_READ = 200;
 export async function serialMovements(
   ledger: Pick<LotStore, 'entriesByRef' | 'unchainedOf'>,
   gtin: string,
-  unit: Pick<SerialState, 'serial' | 'refs'>,
+  unit: Pick<SerialState, 'refs'>,
 ): Promise<{ chained: LedgerEntry[]; all: UnchainedEntry[] }> {
   const waiting = unit.refs.filter((r) => r.seq === undefined && r.eventId !== undefined);
   const lots = [...new Set(waiting.map((r) => r.lot))];
@@ -189,21 +190,6 @@ export async function serialMovements(
 }
 
 /**
- * serialMovements, read again while some are not chained yet, up to `chainTrailMs` and a little more: a unit's
- * `history` (ledger entries, with their seq) then lists a sale made a moment ago.
- */
-async function chainedSerialMovements(d: Pick<LotDeps, 'ledger' | 'chainTrailMs' | 'sleep'>, gtin: string, unit: SerialState) {
-  let moved = await serialMovements(d.ledger, gtin, unit);
-  if (!d.chainTrailMs) return moved;
-  const until = Date.now() + d.chainTrailMs + 500;
-  for (let wait = 50; moved.all.length > moved.chained.length && Date.now() < until; wait = Math.min(wait * 2, 400)) {
-    await (d.sleep ?? realSleep)(wait);
-    moved = await serialMovements(d.ledger, gtin, unit);
-  }
-  return moved;
-}
-
-/**
  * A serial's state and every ledger entry that moved it, with the `sell` of each replacement handed out on its
  * claims (so both units' histories show a claim), in the order they were recorded.
  */
@@ -211,7 +197,11 @@ export async function serialView(d: LotDeps, gtin: string, serial: string): Prom
   const s = await d.ledger.getSerial(gtin, serial);
   if (!s) throw new AppError('serial_not_found', `Serial ${serial} of ${gtin} not found`, [{ path: 'serial', message: 'unknown serial' }]);
   const [{ chained: own, all: moved }, product, claimed] = await Promise.all([
-    chainedSerialMovements(d, gtin, s),
+    readUntilChained(
+      d,
+      () => serialMovements(d.ledger, gtin, s),
+      (m) => m.all.length > m.chained.length,
+    ),
     d.master.getProduct(gtin),
     d.ledger.claimsOf({ gtin, lot: s.lot }, serial),
   ]);

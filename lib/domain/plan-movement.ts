@@ -1,4 +1,4 @@
-import { binQuantity, takeFromBins, unbinnedOf, withBinChange } from './bins.js';
+import { binQuantity, takeFromBins, withBinChange } from './bins.js';
 import { GENESIS_HASH } from './canonical.js';
 import type { Issue } from './errors.js';
 import { movementWarnings } from './kde-warnings.js';
@@ -417,9 +417,9 @@ function applyDeltas(lot: LotState, deltas: Delta[], stock: { type: LedgerEntryT
  * over the remainder and the bins already (fromBins): it is short only when the whole site is, which applyDeltas says.
  */
 function shortfall(lot: LotState, cur: SiteBalance, d: Delta, type: LedgerEntryType, path: string): Rejection | undefined {
-  if (d.quantity >= 0) return undefined;
-  const here = d.bin !== undefined ? binQuantity(cur, d.bin) : unbinnedOf(cur);
-  if (q3(here + d.quantity) >= 0 || d.bin === undefined) return undefined;
+  if (d.quantity >= 0 || d.bin === undefined) return undefined;
+  const here = binQuantity(cur, d.bin);
+  if (q3(here + d.quantity) >= 0) return undefined;
   return {
     code: 'insufficient_stock',
     message: `Lot ${lot.lot} of ${lot.gtin} has ${here} on hand at ${d.siteId} in bin ${d.bin}; ${type} of ${-d.quantity} would take it below zero`,

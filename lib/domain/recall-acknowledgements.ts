@@ -43,15 +43,18 @@ async function putAck(d: D, recallId: string, input: AckInput, via: Ack['via']):
 async function openLink(d: D, token: string) {
   const hash = tokenHash(token);
   // A token names its notice, which holds the hash of its first link; a follow-up's fresh link, and links issued
-  // before tokens named their notice, are found through their token item.
+  // before tokens named their notice, are found through their token item (which must name the same notice).
   const named = tokenNotice(token);
-  const first = named ? await d.recalls.getNotice(named.recallId, named.siteId) : undefined;
-  const t = first?.tokenHash === hash ? named : await d.recalls.getToken(hash);
-  if (!t || (named && (t.recallId !== named.recallId || t.siteId !== named.siteId))) throw unknownToken();
-  const r = await d.recalls.getRecall(t.recallId);
-  if (!r || r.status === 'closed') throw unknownToken();
-  const notice = first?.tokenHash === hash ? first : await d.recalls.getNotice(t.recallId, t.siteId);
+  const own = named ? await d.recalls.getNotice(named.recallId, named.siteId) : undefined;
+  let notice = own?.tokenHash === hash ? own : undefined;
+  if (!notice) {
+    const t = await d.recalls.getToken(hash);
+    if (!t || (named && (t.recallId !== named.recallId || t.siteId !== named.siteId))) throw unknownToken();
+    notice = await d.recalls.getNotice(t.recallId, t.siteId);
+  }
   if (!notice) throw unknownToken();
+  const r = await d.recalls.getRecall(notice.recallId);
+  if (!r || r.status === 'closed') throw unknownToken();
   return { r, notice };
 }
 

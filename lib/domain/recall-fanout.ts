@@ -4,7 +4,7 @@ import type { MasterDataStore } from './master-data.js';
 import { type Contact, channelsFor, fallbackFor } from './notice-channels.js';
 import { type Ready, type SendCounts, type SendDeps, sendNotices } from './notice-send.js';
 import { type BlastRadius, unitsAtRiskOf } from './recall-blast-radius.js';
-import type { AckToken, FanoutStore, Notice, RecallShard, Recipient } from './recall-store.js';
+import type { FanoutStore, Notice, RecallShard, Recipient } from './recall-store.js';
 
 /** Most recipients in one shard, and most bytes of recipients (a DynamoDB item holds 400 KB). */
 export const SHARD_RECIPIENTS = 500;

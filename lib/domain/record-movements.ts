@@ -41,10 +41,10 @@ export async function recordMovements(
  * @example withRecordPaths({ index: 3, errors: [{ path: 'gtin', message: 'm' }], ... }, 'movements').errors // [{ path: 'movements.3.gtin', ... }]
  */
 export function withRecordPaths(r: RecordResult, prefix: string): RecordResult {
+  if (!r.errors) return r;
   const own = `${prefix}.${r.index}`;
-  const fix = (list: Issue[] | undefined) =>
-    list?.map((e) => (e.path === own || e.path.startsWith(`${own}.`) ? e : { ...e, path: e.path === '' ? own : `${own}.${e.path}` }));
-  return r.errors ? { ...r, errors: fix(r.errors) ?? [] } : r;
+  const named = (e: Issue): Issue => (e.path === own || e.path.startsWith(`${own}.`) ? e : { ...e, path: e.path === '' ? own : `${own}.${e.path}` });
+  return { ...r, errors: r.errors.map(named) };
 }
 
 async function recordRaw(d: LedgerDeps, raw: unknown[], parse: (r: unknown, i: number) => ParsedRecord): Promise<BatchReport> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readUntilChained } from './chain-ledger.js';
 import { crawlLimit } from './concurrency.js';
 import { ruleOfEntry } from './entry-rules.js';
 import type { LedgerEntry, LotKey, LotState, UnchainedEntry } from './ledger.js';
@@ -9,7 +10,7 @@ import { requireLot } from './lots.js';
 import type { MasterDataStore, SiteKind } from './master-data.js';
 import { isInternal } from './master-data.js';
 import { compareText, decodeCursor, encodeCursor, fitting, PAGE_BYTES, PAGE_LIMIT } from './paging.js';
-import { realSleep, type Sleep } from './retry.js';
+import type { Sleep } from './retry.js';
 import { type TraceEdge, traceEdges } from './trace-edges.js';
 import type { TraceWalks } from './trace-walks.js';
 
@@ -292,23 +293,19 @@ async function walkTrace(d: TraceDeps, root: LotKey, direction: TraceDirection, 
 
 /**
  * Movements a moment old are in the graph (from their pending entries) but not yet ledger entries with a seq: a trace
- * that lists movements re-reads the lots holding such entries until the sequencer has chained them, at most
- * `chainTrailMs` and a little more (then it answers with what is chained), so a trace right after a write lists it.
+ * that lists movements re-reads the lots holding such entries until the sequencer has chained them (readUntilChained).
  */
 async function untilChained(d: TraceDeps, traced: Map<string, TracedLot>): Promise<void> {
-  if (!d.chainTrailMs) return;
-  const sleep = d.sleep ?? realSleep;
-  const until = Date.now() + d.chainTrailMs + 500;
-  for (let wait = 50; Date.now() < until; wait = Math.min(wait * 2, 400)) {
-    const waiting = [...traced.values()].filter((t) => t.pending?.length);
-    if (waiting.length === 0) return;
-    await sleep(wait);
-    await crawlLimit(waiting, READ_CONCURRENCY, async (t) => {
+  const waiting = () => [...traced.values()].filter((t) => t.pending?.length);
+  const reread = async () => {
+    await crawlLimit(waiting(), READ_CONCURRENCY, async (t) => {
       const { entries, pending } = await readLotPartition(d.ledger, t.lot);
       t.entries = entries;
       t.pending = pending;
     });
-  }
+    return waiting().length;
+  };
+  await readUntilChained(d, reread, (left) => left > 0, waiting().length);
 }
 
 /**

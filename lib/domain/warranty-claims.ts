@@ -179,7 +179,7 @@ async function handOut(
   const last = r.refs.at(-1);
   if (last?.eventId === eventId && r.status !== 'in-stock') {
     // chained or not yet: the sell's entry (its pending one, a moment after a concurrent resend wrote it) names the site
-    const entry = (await serialMovements(d.ledger, gtin, { serial: wanted, refs: [last] })).all.find((e) => e.eventId === eventId);
+    const entry = (await serialMovements(d.ledger, gtin, { refs: [last] })).all.find((e) => e.eventId === eventId);
     if (!entry?.site) throw new AppError('busy', `The replacement ${wanted} left stock moments ago and is being chained; send the claim again`);
     return { ...r, siteId: entry.site };
   }

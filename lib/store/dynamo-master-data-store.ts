@@ -46,13 +46,10 @@ export class DynamoMasterDataStore implements MasterDataStore {
   }
 
   /**
-   * The site and its contact details in one transaction: `SITE#` without them, `CONTACT#` with them (empty when the
-   * site has none, so a replace without `contact` removes the old ones; the site writer may not delete). Rewriting a
-   * site written before `CONTACT#` existed moves its contact details off `SITE#`.
-   */
-  /**
-   * The site, and its contact details when the record names them. Contact details are write-only (no reader but the
-   * notifier's), so a PUT without `contact`, such as a GET answer sent back, keeps them; `contact: {}` clears them.
+   * The site and, when the record names them, its contact details, in one transaction: `SITE#` without them,
+   * `CONTACT#` with them. Contact details are write-only (no reader but the notifier's), so a record without `contact`,
+   * such as a GET answer sent back, keeps those on file; `contact: {}` clears them (the site writer may not delete).
+   * Rewriting a site written before `CONTACT#` existed with `contact` moves its details off `SITE#`.
    */
   async putSite(s: Site): Promise<Site> {
     const { contact, ...site } = s;

@@ -56,8 +56,6 @@ const shardOf = (siteId: string) => (createHash('sha1').update(siteId).digest()[
  */
 export const COUNTER_SHARDS = 16;
 const counterKey = (recallId: string, k: number) => ({ pk: `RECALL#${recallId}`, sk: `COUNT#${String(k).padStart(2, '0')}` });
-/** A notice-writing transaction: notices (and token items for those given one) up to 99 actions, and the counter. */
-const NOTICE_ACTIONS_A_TRANSACTION = 99;
 /** Attempts of a counted notice change that keeps meeting another writer (or a counter shard another transaction holds). */
 const TRANSITION_ATTEMPTS = 10;
 
@@ -318,8 +316,8 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
   }
 
   /**
-   * 49 notices and their tokens a transaction, each only if absent, with the counters they add; a chunk that meets an
-   * existing notice goes one by one (so a notice written by an earlier run is neither written nor counted again).
+   * Notices a transaction (with the token items of those given one), each only if absent, with the counters they add;
+   * a chunk that meets an existing notice goes one by one (so a notice written by an earlier run is neither written nor counted again).
    */
   async writeNotices(items: { notice: Notice; token?: AckToken }[]) {
     const done = new Set<string>();
@@ -354,20 +352,10 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
         }
       }
     };
+    // 99 notices a transaction, or 49 with their token items, beside the counter: 99 + 1 of DynamoDB's 100 actions
+    const size = items.some((x) => x.token) ? 49 : 99;
     const chunks: (typeof items)[] = [];
-    let chunk: typeof items = [];
-    let actions = 0;
-    for (const x of items) {
-      const n = x.token ? 2 : 1;
-      if (actions + n > NOTICE_ACTIONS_A_TRANSACTION) {
-        chunks.push(chunk);
-        chunk = [];
-        actions = 0;
-      }
-      chunk.push(x);
-      actions += n;
-    }
-    if (chunk.length) chunks.push(chunk);
+    for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
     await forEachLimit(chunks, 4, async (chunk) => {
       if (await write(chunk)) return;
       for (const x of chunk) await write([x]);
@@ -389,12 +377,6 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
     };
   }
 
-  /**
-   * Change one notice and its recall's counters at once. The update is guarded by the notice's state as last read (the
-   * caller's copy first): when the guard fails the notice is read again and the change recomputed from what it is now;
-   * when the state is as read, the change's own condition failed and it does not apply (false). So a retry, a
-   * redelivered event or two racing publishers count a transition once.
-   */
   /** A notice's change as an update guarded by the state `s` it was read in (see guardOf). */
   private guardedUpdate(n: Notice, s: NoticeState, change: NoticeChange) {
     const g = guardOf(s);
@@ -408,6 +390,12 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
     } satisfies UpdateCommandInput;
   }
 
+  /**
+   * Change one notice and its recall's counters at once. The update is guarded by the notice's state as last read (the
+   * caller's copy first): when the guard fails the notice is read again and the change recomputed from what it is now;
+   * when the state is as read, the change's own condition failed and it does not apply (false). So a retry, a
+   * redelivered event or two racing publishers count a transition once.
+   */
   private async transition(n: Notice, change: NoticeChange): Promise<boolean> {
     let s = stateOf(n);
     for (let attempt = 0; attempt < TRANSITION_ATTEMPTS; attempt++) {
