@@ -15,6 +15,7 @@ import type { FdaQueue, FdaRequestStore } from '../lib/domain/fda-requests.js';
 import type { FileStore } from '../lib/domain/ingest-file.js';
 import type { LabelSettings } from '../lib/domain/label-requests.js';
 import type { SsccStore } from '../lib/domain/labels.js';
+import type { ExportLister } from '../lib/domain/listings.js';
 import type { MasterDataStore } from '../lib/domain/master-data.js';
 import type { NoticeChannel, NoticeSenders } from '../lib/domain/notice-channels.js';
 import type { RecallingFirm } from '../lib/domain/notice-message.js';
@@ -62,7 +63,7 @@ export type Deps = {
   /** the lot indexes: FEFO order per GTIN, and lots near expiry */
   lotIndex: LotIndex;
   /** export jobs, the queue the worker reads, the ledger by day and the lookups of the export rows */
-  exports: ExportJobStore;
+  exports: ExportJobStore & ExportLister;
   queue: ExportQueue;
   /** FDA requests (issue 14): their records, and the export queue their packages ride */
   fda: FdaRequestStore;

@@ -409,7 +409,8 @@ export class LotledgerStack extends Stack {
     }
 
     const routes = new Construct(this, 'Routes');
-    for (const route of props.routes ?? ROUTES) this.addRoute(routes, route);
+    const all = props.routes ?? ROUTES;
+    for (const route of all) this.addRoute(routes, route, all);
     const jobs = new Construct(this, 'Jobs');
     for (const job of props.jobs ?? JOBS) this.addJob(jobs, job);
 
@@ -453,10 +454,22 @@ export class LotledgerStack extends Stack {
     return fn;
   }
 
-  private addRoute(scope: Construct, route: Route) {
+  private addRoute(scope: Construct, route: Route, all: readonly Route[]) {
     const id = pascal(route.handler);
-    const fn = this.fn(scope, id, route.handler, route.handler, { timeout: ROUTE_TIMEOUT }, 'api-5xx');
-    fn.useAccess(route.access, route.env ?? [], this.targets);
+    let fn: LotledgerFunction;
+    if (route.sharesFunctionOf) {
+      const host = all.find((r) => r.handler === route.sharesFunctionOf);
+      const hostFn = this.functions.get(route.sharesFunctionOf);
+      if (!host || !hostFn)
+        throw new Error(`${route.method} ${route.path} shares the function of ${route.sharesFunctionOf}, which is not a route before it`);
+      // the function's role is the host route's: a sharing route may not need more (or less) than it grants
+      if (JSON.stringify([host.access, host.env ?? []]) !== JSON.stringify([route.access, route.env ?? []]))
+        throw new Error(`${route.method} ${route.path} shares the function of ${host.handler} but asks for other access`);
+      fn = hostFn;
+    } else {
+      fn = this.fn(scope, id, route.handler, route.handler, { timeout: ROUTE_TIMEOUT }, 'api-5xx');
+      fn.useAccess(route.access, route.env ?? [], this.targets);
+    }
     const added = this.api.addRoutes({
       path: route.path,
       methods: [HttpMethod[route.method]],

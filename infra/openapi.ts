@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { ExportIdParam } from '../functions/get-export.js';
+import { ExportStatusSchema } from '../functions/get-exports.js';
 import { FdaRequestIdParam } from '../functions/get-fda-request.js';
 import { Direction, Flag } from '../functions/get-lot-trace.js';
 import { RecallIdParam } from '../functions/get-recall.js';
+import { RecallStatusSchema } from '../functions/get-recalls.js';
 import { Quantity } from '../functions/get-site-pick.js';
 import { ExpiryCheckBody } from '../functions/post-expiry-checks.js';
 import { ExportRequest } from '../lib/domain/exports.js';
@@ -163,6 +165,19 @@ export const API_DOCS: Record<string, ApiDoc> = {
       'affected.sites and affected.customers list at most 5,000 each (affected.sitesTotal and customersTotal count them all; ' +
       'affected.truncated says when the lists stop short); the report lists every consignee, page by page.',
     responses: { 201: '{recallId, status, mock, affected, notices, traceMillis}', 400: E400, 404: 'lot_not_found' },
+  },
+  'get-recalls': {
+    tag: 'recalls',
+    summary: 'Recalls started, newest first (extension; drills are not kept)',
+    query: {
+      status: { schema: RecallStatusSchema },
+      limit: { schema: LimitSchema.describe('1-1000 recalls a page, default 50') },
+      cursor: { schema: CursorSchema },
+    },
+    responses: {
+      200: '{items: [{recallId, status, classification, reason, lots, affectedLots, issuedAt, requestedBy, noticesTotal, customers, unitsAtRisk, depth?, estimatedCompletion?, closedAt?}], nextCursor?}',
+      400: E400_PAGE,
+    },
   },
   'get-recall': {
     tag: 'recalls',
@@ -393,6 +408,19 @@ export const API_DOCS: Record<string, ApiDoc> = {
       400: E400,
       409: 'conflict: the Idempotency-Key was used for another request',
       503: 'busy: the export queue did not take the job',
+    },
+  },
+  'get-exports': {
+    tag: 'exports',
+    summary: 'Exports started, newest first (extension); GET /exports/{exportId} has the download URL',
+    query: {
+      status: { schema: ExportStatusSchema },
+      limit: { schema: LimitSchema.describe('1-1000 exports a page, default 50') },
+      cursor: { schema: CursorSchema },
+    },
+    responses: {
+      200: '{items: [{exportId, status, format, request, requestedBy, createdAt, completedAt?, rowCount?, bytes?, sha256?, kdeGaps?, error?}], nextCursor?}',
+      400: E400_PAGE,
     },
   },
   'get-export': {

@@ -1,18 +1,29 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../domain/errors.js';
-import type { ExportJob, ExportJobStore } from '../domain/exports.js';
+import type { ExportJob, ExportJobStore, ExportStatus } from '../domain/exports.js';
 import type { LedgerEntry, LotKey, LotMeta } from '../domain/ledger.js';
+import type { ExportLister, ListQuery, StorePage } from '../domain/listings.js';
 import { jittered, realSleep, retry, type Sleep } from '../domain/retry.js';
 import { isTransientError } from '../domain/transient-errors.js';
 import { written } from './conditional.js';
 import { fromItem } from './items.js';
 import { keys } from './keys.js';
+import { listingPage } from './listing-page.js';
 
 type Item = Record<string, unknown>;
 const exportKeyOf = (exportId: string) => ({ pk: `EXPORT#${exportId}`, sk: 'EXPORT' });
+/** The list of exports (GET /exports) in GSI1, newest first: `{createdAt}#{exportId}`. */
+const EXPORTS = 'EXPORTS';
+const itemOf = (job: ExportJob) => ({
+  ...exportKeyOf(job.exportId),
+  entity: 'export',
+  ...job,
+  gsi1pk: EXPORTS,
+  gsi1sk: `${job.createdAt}#${job.exportId}`,
+});
 
 /** Export jobs in the single table (`EXPORT#{id}` / `EXPORT`). */
-export class DynamoExportStore implements ExportJobStore {
+export class DynamoExportStore implements ExportJobStore, ExportLister {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -28,7 +39,7 @@ export class DynamoExportStore implements ExportJobStore {
   }
 
   async save(job: ExportJob): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...exportKeyOf(job.exportId), entity: 'export', ...job } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: itemOf(job) }));
   }
 
   claim(running: ExportJob, readAttempts: number, now: string): Promise<boolean> {
@@ -40,6 +51,17 @@ export class DynamoExportStore implements ExportJobStore {
     );
   }
 
+  async list(q: ListQuery<ExportStatus>): Promise<StorePage<ExportJob>> {
+    const page = await listingPage(this.doc, this.table, {
+      list: EXPORTS,
+      limit: q.limit,
+      ...(q.after ? { after: q.after } : {}),
+      keyOf: (sk) => exportKeyOf(sk.slice(sk.indexOf('#') + 1)),
+      ...(q.status ? { filter: { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': q.status } } } : {}),
+    });
+    return { items: page.items.map((i) => fromItem<ExportJob>(i)), ...(page.last ? { last: page.last } : {}) };
+  }
+
   finish(job: ExportJob): Promise<boolean> {
     return this.putIf(job, 'attempts = :mine', { ':mine': job.attempts });
   }
@@ -49,7 +71,7 @@ export class DynamoExportStore implements ExportJobStore {
       this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...exportKeyOf(job.exportId), entity: 'export', ...job },
+          Item: itemOf(job),
           ConditionExpression: condition,
           ...(values ? { ExpressionAttributeValues: values } : {}),
           ...(names ? { ExpressionAttributeNames: names } : {}),

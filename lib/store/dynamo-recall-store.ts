@@ -13,6 +13,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { forEachLimit } from '../domain/concurrency.js';
+import type { ListQuery, RecallLister, StorePage } from '../domain/listings.js';
 import { NOTICES_BEFORE_CHANNELS, type NoticeChannel } from '../domain/notice-channels.js';
 import { addCounts, type Counts, countsDelta, type NoticeState, sameState, stateOf, sumCounts } from '../domain/notice-counts.js';
 import type {
@@ -30,6 +31,7 @@ import type {
 import { batchGetAll } from './batch-get.js';
 import { written } from './conditional.js';
 import { fromItem } from './items.js';
+import { listingPage } from './listing-page.js';
 import { queryAll } from './query-all.js';
 
 type Item = Record<string, unknown>;
@@ -138,7 +140,7 @@ function publishedChange(n: Notice, messageId: string, at: string, o: { delivere
 }
 
 /** Recalls, their shards, notices (the outbox), link tokens, acknowledgements and checks, in the single table. Never deletes. */
-export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore {
+export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore, RecallLister {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -429,6 +431,18 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore 
       ConsistentRead: true,
     });
     return sumCounts(items);
+  }
+
+  async listRecalls(q: ListQuery<RecallRecord['status']>): Promise<StorePage<RecallRecord>> {
+    const page = await listingPage(this.doc, this.table, {
+      list: 'RECALLS',
+      limit: q.limit,
+      ...(q.after ? { after: q.after } : {}),
+      // `{issuedAt}#{recallId}`: an instant holds no '#'
+      keyOf: (sk) => recallKey(sk.slice(sk.indexOf('#') + 1)),
+      ...(q.status ? { filter: { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': q.status } } } : {}),
+    });
+    return { items: page.items.map((i) => fromItem<RecallRecord>(i)), ...(page.last ? { last: page.last } : {}) };
   }
 
   async notifyingRecalls() {

@@ -221,7 +221,13 @@ describe('topics', () => {
 
 type Owner = { name: string; handler: string; access: Access; env: readonly string[]; kind: Job['kind'] | 'route' };
 const OWNERS: Owner[] = [
-  ...ROUTES.map((r) => ({ name: r.handler, handler: r.handler, access: r.access, env: r.env ?? [], kind: 'route' as const })),
+  ...ROUTES.filter((r) => !r.sharesFunctionOf).map((r) => ({
+    name: r.handler,
+    handler: r.handler,
+    access: r.access,
+    env: r.env ?? [],
+    kind: 'route' as const,
+  })),
   ...JOBS.map((j) => ({ name: j.name, handler: j.handler, access: j.access, env: j.env ?? [], kind: j.kind })),
 ];
 const ENV_KEYS = [
@@ -531,8 +537,17 @@ describe('the HTTP API', () => {
       );
       expect(r.Properties?.AuthorizationType).toBe(PUBLIC.includes(`${route.method} ${route.path}`) ? 'NONE' : 'AWS_IAM');
       const integration = ref(r.Properties?.Target);
-      expect(ref(props(integration).IntegrationUri)).toBe(fnId(route.handler));
+      expect(ref(props(integration).IntegrationUri)).toBe(fnId(route.sharesFunctionOf ?? route.handler));
     }
+  });
+
+  it('serves the list routes from the functions of their item routes, whose modules dispatch on the route key', () => {
+    const shared = ROUTES.filter((r) => r.sharesFunctionOf).map((r) => [`${r.method} ${r.path}`, r.sharesFunctionOf]);
+    expect(shared).toEqual([
+      ['GET /recalls', 'get-recall'],
+      ['GET /exports', 'get-export'],
+    ]);
+    for (const [, host] of shared) expect(fnId(host as string)).toBeTruthy();
   });
 
   it('leaves exactly the intended routes unauthenticated (the resolver read only, the ack links writing recalls only), each with a throttle tighter than the stage default', () => {
