@@ -60,6 +60,8 @@ export type FdaRequest = FdaRequestInput & {
   cutAt: string;
   /** the package version built last (1, then one more per sign-off) */
   version: number;
+  /** the version being built after a sign-off (the request is `signed-off` meanwhile; `url` is still the last one's) */
+  building?: number;
   bucket: string;
   packageKey?: string;
   packageSha256?: string;
@@ -76,6 +78,8 @@ export interface FdaRequestStore {
   create(r: FdaRequest): Promise<boolean>;
   get(id: string): Promise<FdaRequest | undefined>;
   save(r: FdaRequest): Promise<void>;
+  /** save `r` only if the stored record was last updated at `updatedAt`; false when another write came first */
+  replace(r: FdaRequest, updatedAt: string): Promise<boolean>;
   list(): Promise<FdaRequest[]>;
 }
 export interface FdaQueue {
@@ -121,7 +125,10 @@ export async function requestFda(d: FdaDeps, input: FdaRequestInput): Promise<Fd
   return r;
 }
 
-/** POST /fda-requests/{id}/sign-off: who checked the package; a new package version carries it in its manifest. */
+/**
+ * POST /fda-requests/{id}/sign-off: who checked the package. The request is `signed-off` at once; a new package
+ * version, built after the answer (`building` names it meanwhile), carries the sign-off in its manifest and README.
+ */
 export async function signOffFda(
   d: Pick<FdaDeps, 'fda' | 'fdaQueue' | 'clock'>,
   requestId: string,
@@ -134,9 +141,11 @@ export async function signOffFda(
       { path: 'status', message: `is ${r.status}` },
     ]);
   const now = d.clock.now().toISOString();
+  // Signed off at once (a `sent` may follow right away); the version that carries the sign-off builds after it.
   const next: FdaRequest = {
     ...r,
-    status: 'preparing',
+    status: 'signed-off',
+    building: r.version + 1,
     signOff: { ...by, at: now },
     updatedAt: now,
     history: [...r.history, { at: now, action: 'signed-off', by: `${by.name}, ${by.title}` }],
@@ -166,10 +175,13 @@ export async function markFdaSent(d: Pick<FdaDeps, 'fda' | 'clock'>, requestId: 
   return next;
 }
 
-/** The record as GET answers it: with the time left to the deadline (seconds; negative once overdue). */
+/**
+ * The record as GET answers it: with the time left to the deadline (seconds; negative once overdue), and `files` and
+ * `kdeGaps` always there (`[]` and `null` until the first package is built).
+ */
 export const fdaView = (r: FdaRequest, now: Date) => {
   const { attempts: _a, ...rest } = r;
-  return { ...rest, timeLeft: Math.round((Date.parse(r.dueBy) - now.getTime()) / 1000) };
+  return { ...rest, files: r.files ?? [], kdeGaps: r.kdeGaps ?? null, timeLeft: Math.round((Date.parse(r.dueBy) - now.getTime()) / 1000) };
 };
 
 /** GET /fda-requests: open ones first (by deadline), then the sent ones (latest first). */

@@ -117,9 +117,11 @@ function readme(r: FdaRequest, version: number, files: Written[], kdeGaps: numbe
  */
 export async function runFdaPackage(d: FdaPackageDeps, requestId: string): Promise<FdaRequest | undefined> {
   const r = await d.fda.get(requestId);
-  if (!r || r.status !== 'preparing') return r;
-  const dir = mkdtempSync(join(tmpdir(), 'lotledger-fda-'));
+  if (!r) return r;
   const version = r.version + 1;
+  // the first version (`preparing`), or the one a sign-off asked for (`building`, whatever the status is by now)
+  if (r.status !== 'preparing' && r.building !== version) return r;
+  const dir = mkdtempSync(join(tmpdir(), 'lotledger-fda-'));
   try {
     const cut = new LedgerCut(r.cutAt);
     await settleCut(d, cut.at);
@@ -176,26 +178,36 @@ export async function runFdaPackage(d: FdaPackageDeps, requestId: string): Promi
       await object.abort();
       throw e;
     }
-    const now = d.clock.now().toISOString();
     const files: PackageFile[] = [
       ...manifest.files.map(({ name, sha256, bytes }) => ({ name, sha256, bytes })),
       { name: 'manifest.json', sha256: sha(manifestBody), bytes: manifestBody.length },
     ];
-    const done: FdaRequest = {
-      ...r,
-      status: r.signOff ? 'signed-off' : 'ready',
-      version,
-      packageKey: key,
-      packageSha256: stored.sha256,
-      files,
-      kdeGaps,
-      updatedAt: now,
-      attempts: r.attempts + 1,
-      history: [...r.history, { at: now, action: 'ready', version, detail: `package v${version}, ${stored.bytes} bytes, sha256 ${stored.sha256}` }],
-    };
-    delete done.error;
-    await d.fda.save(done);
-    return done;
+    // Record the version on the request as it is now: a `sent` (or another sign-off) may have landed while it was built.
+    for (let attempt = 0; ; attempt++) {
+      const latest = (await d.fda.get(requestId)) ?? r;
+      if (latest.version >= version) return latest;
+      const now = d.clock.now().toISOString();
+      const done: FdaRequest = {
+        ...latest,
+        status: latest.status === 'sent' ? 'sent' : latest.signOff ? 'signed-off' : 'ready',
+        version,
+        packageKey: key,
+        packageSha256: stored.sha256,
+        files,
+        kdeGaps,
+        updatedAt: now,
+        attempts: latest.attempts + 1,
+        history: [
+          ...latest.history,
+          { at: now, action: 'ready', version, detail: `package v${version}, ${stored.bytes} bytes, sha256 ${stored.sha256}` },
+        ],
+      };
+      delete done.error;
+      // a later sign-off asked for one more version: it stays asked for
+      if (done.building === undefined || done.building <= version) delete done.building;
+      if (await d.fda.replace(done, latest.updatedAt)) return done;
+      if (attempt >= 10) throw new AppError('busy', `FDA request ${requestId} kept changing while its package was recorded; try again`);
+    }
   } catch (e) {
     if (isTransientError(e)) throw e;
     const now = d.clock.now().toISOString();

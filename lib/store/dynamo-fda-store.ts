@@ -31,6 +31,19 @@ export class DynamoFdaRequestStore implements FdaRequestStore {
     await this.doc.send(new PutCommand({ TableName: this.table, Item: this.item(r) }));
   }
 
+  replace(r: FdaRequest, updatedAt: string): Promise<boolean> {
+    return written(
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: this.item(r),
+          ConditionExpression: 'updatedAt = :u',
+          ExpressionAttributeValues: { ':u': updatedAt },
+        }),
+      ),
+    );
+  }
+
   async list(): Promise<FdaRequest[]> {
     const items = await queryAll(this.doc, this.table, {
       IndexName: 'gsi1',

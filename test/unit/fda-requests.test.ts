@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { checkPackage } from '../../cli/commands/fda-request.js';
+import { makeGetFdaRequest } from '../../functions/get-fda-request.js';
 import { makePostFdaRequests } from '../../functions/post-fda-requests.js';
 import { type FdaRequest, type FdaRequestStore, markFdaSent, requestFda, signOffFda } from '../../lib/domain/fda-requests.js';
 import { runFdaPackage } from '../../lib/exports/fda-package.js';
@@ -22,6 +23,11 @@ class MemoryFda implements FdaRequestStore {
   }
   async save(r: FdaRequest) {
     this.items.set(r.requestId, structuredClone(r));
+  }
+  async replace(r: FdaRequest, updatedAt: string) {
+    if (this.items.get(r.requestId)?.updatedAt !== updatedAt) return false;
+    this.items.set(r.requestId, structuredClone(r));
+    return true;
   }
   async list() {
     return [...this.items.values()].map((r) => structuredClone(r));
@@ -114,7 +120,9 @@ describe('FDA requests: the 24-hour workflow', () => {
     // a redelivered message does nothing twice
     expect((await runFdaPackage(d, r.requestId))?.version).toBe(1);
     // Act 3: sign-off makes version 2 with the same cut and the sign-off in its manifest
-    await signOffFda(d, r.requestId, { name: 'Q. Officer', title: 'Compliance officer' });
+    const answer = await signOffFda(d, r.requestId, { name: 'Q. Officer', title: 'Compliance officer' });
+    // signed off at once, the version that carries it being built
+    expect(answer).toMatchObject({ status: 'signed-off', version: 1, building: 2 });
     const signed = await runFdaPackage(d, r.requestId);
     expect(signed).toMatchObject({ status: 'signed-off', version: 2 });
     const zip2 = await JSZip.loadAsync(bucket.objects.get(signed?.packageKey ?? '') as Buffer);
@@ -128,6 +136,29 @@ describe('FDA requests: the 24-hour workflow', () => {
     const sent = await markFdaSent(d, r.requestId, { sentAt: '2026-03-02T20:00:00-05:00', channel: 'email' });
     expect(sent.status).toBe('sent');
     expect(sent.history.map((h) => h.action)).toEqual(['requested', 'ready', 'signed-off', 'ready', 'sent']);
+  });
+
+  it('takes a `sent` right after the sign-off, while the signed version is still being built, and keeps it', async () => {
+    const { d, fda } = await setup();
+    const r = await requestFda(d, input);
+    await runFdaPackage(d, r.requestId);
+    await signOffFda(d, r.requestId, { name: 'Q. Officer', title: 'Compliance officer' });
+    const sent = await markFdaSent(d, r.requestId, { sentAt: '2026-03-02T20:00:00-05:00', channel: 'email' });
+    expect(sent).toMatchObject({ status: 'sent', version: 1, building: 2 });
+    const built = await runFdaPackage(d, r.requestId);
+    expect(built).toMatchObject({ status: 'sent', version: 2, sent: { channel: 'email' }, signOff: { name: 'Q. Officer' } });
+    expect(built?.building).toBeUndefined();
+    expect((await fda.get(r.requestId))?.history.map((h) => h.action)).toEqual(['requested', 'ready', 'signed-off', 'sent', 'ready']);
+    // a redelivered message builds nothing more
+    expect((await runFdaPackage(d, r.requestId))?.version).toBe(2);
+  });
+
+  it('answers files and kdeGaps before the first package exists', async () => {
+    const { d } = await setup();
+    const r = await requestFda(d, input);
+    const h = makeGetFdaRequest({ ...d, exportFiles: d.exportFiles as never, logger: new Logger({ logLevel: 'SILENT' }) });
+    const view = await call<{ status: string; files: unknown[]; kdeGaps: unknown }>(h, 'GET', `/fda-requests/${r.requestId}`);
+    expect(view.body).toMatchObject({ status: 'preparing', files: [], kdeGaps: null });
   });
 
   it('refuses a sign-off before the package is ready (409) and writes nothing', async () => {
