@@ -282,7 +282,7 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
     // The recalls page lists it from the API, though this browser never started it.
     await page.goto(`${local.url}/console/recalls`);
     await page.getByRole('link', { name: recallId, exact: true }).waitFor();
-    await page.getByLabel('Status of the recalls').waitFor();
+    await page.getByRole('button', { name: /Status of the recalls/ }).waitFor();
     await check(page, 'recalls-list');
     await page.close();
   });
