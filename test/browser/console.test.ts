@@ -279,6 +279,29 @@ describe('console in Chromium', { timeout: 180_000 }, () => {
     expect((await api<{ status: string }>('GET', `/recalls/${encodeURIComponent(recallId)}`)).body.status).toBe('closed');
     expect((await api('GET', link)).status).toBe(404);
     await check(page, 'recall-closed');
+    // The recalls page lists it from the API, though this browser never started it.
+    await page.goto(`${local.url}/console/recalls`);
+    await page.getByRole('link', { name: recallId, exact: true }).waitFor();
+    await page.getByRole('button', { name: /Status of the recalls/ }).waitFor();
+    await check(page, 'recalls-list');
+    await page.close();
+  });
+
+  it('lists an export started through the API on the exports page', async () => {
+    const from = new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10);
+    const started = await api<{ exportId: string }>('POST', '/exports', {
+      format: 'fsma204-csv',
+      from,
+      to: new Date().toISOString().slice(0, 10),
+      gtin: ROMAINE,
+    });
+    expect(started.status).toBeLessThan(300);
+    const page = await browser.context.newPage();
+    await page.goto(`${local.url}/console/exports`);
+    const row = page.getByRole('row', { name: new RegExp(started.body.exportId) });
+    await row.getByRole('link', { name: started.body.exportId, exact: true }).waitFor();
+    expect(await row.textContent()).toContain(ROMAINE);
+    await check(page, 'exports-list');
     await page.close();
   });
 

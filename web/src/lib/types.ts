@@ -8,6 +8,7 @@
 import type { ExpiryLine, ExpiryReport } from '../../../lib/domain/expiry.js';
 import type { ExportRequest, ExportView } from '../../../lib/domain/exports.js';
 import type { LedgerEntry, LotKey } from '../../../lib/domain/ledger.js';
+import type { ExportSummary, ListAnswer, RecallSummary } from '../../../lib/domain/listings.js';
 import type { LotReport } from '../../../lib/domain/lot-report.js';
 import type { LotView, SerialView } from '../../../lib/domain/lots.js';
 import type { Site } from '../../../lib/domain/master-data.js';
@@ -20,6 +21,7 @@ import type { TraceResult, TraceSite } from '../../../lib/domain/trace.js';
 export type {
   AckInput,
   ExportRequest,
+  ExportSummary,
   ExpiryLine,
   LedgerEntry,
   LotKey,
@@ -27,6 +29,7 @@ export type {
   RecallAnswer,
   RecallInput,
   RecallReport,
+  RecallSummary,
   Site,
   TraceResult,
   TraceSite,
@@ -39,6 +42,10 @@ export type Lot = Omit<LotView, 'balances'> & {
   unchained?: number;
 };
 export type Serial = SerialView;
+
+/** GET /recalls and GET /exports (extensions): newest first, a page at a time. */
+export type RecallList = ListAnswer<RecallSummary>;
+export type ExportList = ListAnswer<ExportSummary>;
 
 export type LedgerPage = { items: LedgerEntry[]; nextCursor?: string };
 export type VerifyLot = { ok: boolean; entries: number; head: string | null; problem?: string };

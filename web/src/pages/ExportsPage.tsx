@@ -1,4 +1,3 @@
-import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Checkbox from '@cloudscape-design/components/checkbox';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
@@ -9,15 +8,16 @@ import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import Table from '@cloudscape-design/components/table';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { KdeGaps } from '../components/KdeGaps';
+import { ListTable } from '../components/ListTable';
 import { ErrorAlert, ForManagers, Link } from '../components/ui';
 import { post, seg } from '../lib/api';
-import { recent, remember } from '../lib/recent';
-import { daysAgo, fmtTime, today } from '../lib/time';
+import { exportScope } from '../lib/listings';
+import { daysAgo, fmtQty, fmtTime, today } from '../lib/time';
+import type { ExportSummary } from '../lib/types';
 
 const FORMATS = [
   { value: 'fsma204-xlsx', label: 'FDA sortable spreadsheet (XLSX)' },
@@ -44,11 +44,6 @@ export default function ExportsPage() {
         ...(nonFtl ? { includeNonFtl: true } : {}),
       }),
     onSuccess: (r) => {
-      remember('exports', {
-        id: r.exportId,
-        label: `${format.label}, ${from} to ${to}${gtin ? `, ${gtin}` : ''}${lot ? ` / ${lot}` : ''}`,
-        at: new Date().toISOString(),
-      });
       navigate(`/console/exports/${seg(r.exportId)}`);
     },
   });
@@ -103,19 +98,26 @@ export default function ExportsPage() {
             </form>
           </Container>
         </ForManagers>
-        <Table
-          header={
-            <Header variant="h2" description="Exports started from this browser">
-              Recent exports
-            </Header>
-          }
-          items={recent('exports')}
-          trackBy="id"
-          empty={<Box textAlign="center">None yet</Box>}
-          columnDefinitions={[
-            { id: 'id', header: 'Export', cell: (r) => <Link href={`/console/exports/${seg(r.id)}`}>{r.id}</Link> },
-            { id: 'what', header: 'Scope', cell: (r) => r.label },
-            { id: 'at', header: 'Started', cell: (r) => fmtTime(r.at) },
+        <ListTable<ExportSummary>
+          base="/exports"
+          title="All exports"
+          description="Every export the API holds, newest first"
+          what="exports"
+          statuses={['pending', 'running', 'complete', 'failed']}
+          trackBy="exportId"
+          empty="No exports"
+          columns={[
+            {
+              id: 'id',
+              header: 'Export',
+              cell: (r) => <Link href={`/console/exports/${seg(r.exportId)}`}>{r.exportId}</Link>,
+              isRowHeader: true,
+            },
+            { id: 'format', header: 'Format', cell: (r) => FORMATS.find((f) => f.value === r.format)?.label ?? r.format },
+            { id: 'status', header: 'Status', cell: (r) => (r.error ? `${r.status}: ${r.error}` : r.status) },
+            { id: 'scope', header: 'Scope', cell: (r) => exportScope(r.request) },
+            { id: 'rows', header: 'Rows', cell: (r) => fmtQty(r.rowCount) },
+            { id: 'created', header: 'Created', cell: (r) => fmtTime(r.createdAt) },
           ]}
         />
         <KdeGaps from={from} to={to} {...(gtin.trim() ? { gtin: gtin.trim() } : {})} />

@@ -19,7 +19,6 @@ import { useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ErrorAlert, ForManagers, MANAGERS_ONLY } from '../components/ui';
 import { post, seg } from '../lib/api';
-import { remember } from '../lib/recent';
 import { fmtQty } from '../lib/time';
 import type { RecallAnswer } from '../lib/types';
 
@@ -144,7 +143,6 @@ function NewRecall() {
   const start = useMutation({
     mutationFn: () => post<RecallAnswer>('/recalls', recallBody(f, false), { headers: { 'idempotency-key': idempotencyKey } }),
     onSuccess: (a) => {
-      remember('recalls', { id: a.recallId, label: `Class ${f.classification}: ${f.reason}`, at: new Date().toISOString() });
       navigate(`/console/recalls/${seg(a.recallId)}`);
     },
   });

@@ -1,4 +1,3 @@
-import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
 import ContentLayout from '@cloudscape-design/components/content-layout';
@@ -6,18 +5,18 @@ import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
+import { ListTable } from '../components/ListTable';
 import { ForManagers, Link } from '../components/ui';
 import { seg } from '../lib/api';
-import { recent } from '../lib/recent';
+import { lotsText } from '../lib/listings';
 import { fmtTime } from '../lib/time';
+import type { RecallSummary } from '../lib/types';
 
 export default function RecallsPage() {
   const navigate = useNavigate();
   const [id, setId] = useState('');
-  const items = recent('recalls');
   return (
     <ContentLayout
       header={
@@ -55,19 +54,27 @@ export default function RecallsPage() {
             </SpaceBetween>
           </form>
         </Container>
-        <Table
-          header={
-            <Header variant="h2" description="The API lists no recalls; these are the ones started from this browser">
-              Recent recalls
-            </Header>
-          }
-          items={items}
-          trackBy="id"
-          empty={<Box textAlign="center">None started from this browser yet</Box>}
-          columnDefinitions={[
-            { id: 'id', header: 'Recall', cell: (r) => <Link href={`/console/recalls/${seg(r.id)}`}>{r.id}</Link> },
-            { id: 'label', header: 'What', cell: (r) => r.label },
-            { id: 'at', header: 'Started', cell: (r) => fmtTime(r.at) },
+        <ListTable<RecallSummary>
+          base="/recalls"
+          title="All recalls"
+          description="Every recall the API holds, newest first (drills are not kept)"
+          what="recalls"
+          statuses={['creating', 'notifying', 'active', 'closed']}
+          trackBy="recallId"
+          empty="No recalls"
+          columns={[
+            {
+              id: 'id',
+              header: 'Recall',
+              cell: (r) => <Link href={`/console/recalls/${seg(r.recallId)}`}>{r.recallId}</Link>,
+              isRowHeader: true,
+            },
+            { id: 'class', header: 'Class', cell: (r) => `Class ${r.classification}` },
+            { id: 'status', header: 'Status', cell: (r) => r.status },
+            { id: 'reason', header: 'Reason', cell: (r) => r.reason },
+            { id: 'lots', header: 'Lots', cell: (r) => lotsText(r.lots) },
+            { id: 'notices', header: 'Notices', cell: (r) => r.noticesTotal },
+            { id: 'issued', header: 'Issued', cell: (r) => fmtTime(r.issuedAt) },
           ]}
         />
       </SpaceBetween>
