@@ -42,6 +42,10 @@ export type RecallDeps = {
 export const recallIdFor = (idempotencyKey: string | undefined, requestedBy: string, newToken: () => string) =>
   idempotencyKey ? `R-${hashOf({ requestedBy, idempotencyKey }).slice(0, 16)}` : `R-${newToken().replace(/-/g, '').slice(0, 16)}`;
 
+/** A drill's id: from the key and the body when keyed (a resend answers the same id), else fresh; never a recall's. */
+const mockIdFor = (idempotencyKey: string | undefined, requestHash: string, newToken: () => string) =>
+  idempotencyKey ? `M-${hashOf({ idempotencyKey, requestHash }).slice(0, 16)}` : `M-${newToken().replace(/-/g, '').slice(0, 16)}`;
+
 /**
  * Start a recall (or a drill with `mock`, which traces and answers, and changes nothing). It answers as soon as the
  * recall is recorded, whatever the number of recipients: the recall record, its recipients in shards (the outbox of
@@ -51,10 +55,13 @@ export const recallIdFor = (idempotencyKey: string | undefined, requestedBy: str
  * same Idempotency-Key (same caller, same body) resumes or returns the same recall; another body is a 409.
  */
 export async function startRecall(d: RecallDeps, input: RecallInput, opts: { idempotencyKey?: string; requestedBy: string }): Promise<RecallAnswer> {
-  const recallId = recallIdFor(opts.idempotencyKey, opts.requestedBy, d.newToken);
+  const keyed = recallIdFor(opts.idempotencyKey, opts.requestedBy, d.newToken);
   const requestHash = hashOf({ requestedBy: opts.requestedBy, input });
-  const existing = input.mock ? undefined : await d.recalls.getRecall(recallId);
-  if (existing) checkSameRequest(existing, requestHash, recallId);
+  // A key names one recall: a drill under the key of a real recall asks for something else (409), whatever its body.
+  const existing = input.mock && !opts.idempotencyKey ? undefined : await d.recalls.getRecall(keyed);
+  if (existing) checkSameRequest(existing, requestHash, keyed);
+  // A drill records nothing, so it never takes a real recall's id: `M-`, the same again for the same key and body.
+  const recallId = input.mock ? mockIdFor(opts.idempotencyKey, requestHash, d.newToken) : keyed;
   if (existing && existing.status !== 'creating') return answerFromShards(existing, await d.recalls.shards(recallId, shardsForAnswer));
 
   const timer = d.timer ?? (() => performance.now());

@@ -429,6 +429,23 @@ describe('recalls against DynamoDB Local', () => {
     expect(b.body.notices).toBe(a.body.notices);
     const other = await post(body(R, { classification: 'I' }), { 'idempotency-key': 'req-123' });
     expect(other).toMatchObject({ status: 409, body: { error: { code: 'idempotency_key_reused' } } });
+    // a drill under that key asks for something else too
+    const drill = await post(body(R, { classification: 'II', mock: true }), { 'idempotency-key': 'req-123' });
+    expect(drill).toMatchObject({ status: 409, body: { error: { code: 'idempotency_key_reused' } } });
+  });
+
+  it('never gives a drill the id of a real recall: a key first used by a drill still starts a recall of its own', async () => {
+    const { R } = await chain('m');
+    const drill = await post(body(R, { mock: true }), { 'idempotency-key': 'drill-then-real' });
+    expect(drill.status).toBe(201);
+    expect(String(drill.body.recallId)).toMatch(/^M-/);
+    // the same drill again answers the same id; nothing was recorded under it
+    expect((await post(body(R, { mock: true }), { 'idempotency-key': 'drill-then-real' })).body.recallId).toBe(drill.body.recallId);
+    expect(await d.recalls.getRecall(String(drill.body.recallId))).toBeUndefined();
+    const real = await post(body(R), { 'idempotency-key': 'drill-then-real' });
+    expect(real.status).toBe(201);
+    expect(real.body.recallId).not.toBe(drill.body.recallId);
+    expect(real.body.mock).toBe(false);
   });
 
   it('keeps customer contact data out of the logs, the topic and the message attributes', async () => {
