@@ -1,10 +1,13 @@
 import { epcisDocumentFrame, epcisEvents, epcisMasterData, sitesOf } from '../domain/epcis.js';
+import { kdeGaps } from '../domain/fsma-kdes.js';
+import { fsmaRows } from '../domain/fsma204.js';
 import { entryMatches, pagesByDay } from './day-pages.js';
 import { type ExportRun, inCut, track } from './export-run.js';
 
 /**
  * EPCIS events in GSI3 (instant) order, streamed into the document between its head and tail; the header's master
- * data describes every site the events name. FTL products only and no consumer sales unless `includeNonFtl`.
+ * data describes every site the events name. FTL products only and no consumer sales unless `includeNonFtl`. The
+ * manifest's KDE gap count is that of the FSMA 204 rows of the same movements (the KDEs FDA asks for are the same).
  */
 export async function writeEpcis(run: ExportRun): Promise<void> {
   const { request: r, lookup, out, produced } = run;
@@ -20,6 +23,7 @@ export async function writeEpcis(run: ExportRun): Promise<void> {
       const events = epcisEvents(e, lookup, scope);
       if (events.length === 0) continue;
       track(produced, e);
+      for (const row of fsmaRows(e, lookup)) produced.kdeGaps += kdeGaps(row).length;
       for (const s of sitesOf(e)) sites.add(s);
       for (const ev of events) await out.write(`${produced.rowCount++ === 0 ? '' : ','}${JSON.stringify(ev)}`);
     }

@@ -139,7 +139,7 @@ async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
     rowCount: produced.rowCount,
     bytes: result.bytes,
     sha256: result.sha256,
-    ...(job.format === 'epcis-jsonld' ? {} : { kdeGaps: produced.kdeGaps }),
+    kdeGaps: produced.kdeGaps,
     lots: await resolveCutHeads(d.sources, lookup, cut, produced),
   };
   await d.exportFiles.putJson(job.manifestKey, manifest);
@@ -149,7 +149,7 @@ async function produce(d: RunExportDeps, job: ExportJob): Promise<ExportJob> {
     rowCount: produced.rowCount,
     bytes: result.bytes,
     sha256: result.sha256,
-    ...(job.format === 'epcis-jsonld' ? {} : { kdeGaps: produced.kdeGaps }),
+    kdeGaps: produced.kdeGaps,
     completedAt: generatedAt,
     updatedAt: generatedAt,
   };

@@ -104,6 +104,10 @@ describe('exports on DynamoDB Local and the S3 server', () => {
     const validate = epcisValidator();
     expect(validate(doc)).toBe(true);
     expect(doc.epcisBody.eventList.length).toBe(view.rowCount);
+    // the manifest counts the KDE gaps of the same movements, as the CSV's does
+    const csv = await exportThrough(ed, { format: 'fsma204-csv', from: '2026-03-01', to: '2026-03-01', gtin: GTIN.romaine });
+    expect(typeof view.manifest?.kdeGaps).toBe('number');
+    expect(view.manifest?.kdeGaps).toBe(csv.view.manifest?.kdeGaps);
   });
 
   it('rejects a bad request with 400 and an unknown export with 404', async () => {
