@@ -130,8 +130,8 @@ async function specOf(d: Pick<LabelDeps, 'master' | 'ledger' | 'labelSettings'>,
 }
 
 /**
- * Issue a new SSCC for a logistic unit and return its label. The site must be an internal one, every content GTIN a
- * known product and the total count fit (37). The number comes from the store's atomic counter, so it is never issued
+ * Issue a new SSCC for a logistic unit and return its label. The site must be an internal one, every content a
+ * known product and lot, and the total count fit (37). The number comes from the store's atomic counter, so it is never issued
  * twice. With an `idempotencyKey`, a retry of the same request returns the first SSCC; another request under that key is 409.
  */
 export async function issueSscc(d: LabelDeps, req: SsccRequest, idempotencyKey?: string): Promise<{ record: SsccRecord; spec: LabelSpec }> {
@@ -150,6 +150,9 @@ export async function issueSscc(d: LabelDeps, req: SsccRequest, idempotencyKey?:
   for (const [i, c] of req.contents.entries()) {
     if (!(await d.master.getProduct(c.gtin)))
       throw new AppError('product_not_found', `Product ${c.gtin} not found`, [{ path: `contents.${i}.gtin`, message: 'unknown product' }]);
+    // an SSCC is never issued twice: one for a lot the ledger does not know would be a number wasted on a typo
+    if (!(await d.ledger.getLot(c)))
+      throw new AppError('lot_not_found', `Lot ${c.lot} of ${c.gtin} not found`, [{ path: `contents.${i}.lot`, message: 'unknown lot' }]);
   }
   const total = req.contents.reduce((s, c) => s + c.quantity, 0);
   if (total > MAX_LABEL_COUNT)

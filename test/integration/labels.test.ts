@@ -220,6 +220,18 @@ describe('labels over the real table', () => {
     const unknown = await call(h, 'POST', '/labels/sscc', { site: 'dc-1', contents: [{ gtin: '09506000134352', lot: 'R-26', quantity: 1 }] });
     const badLot = await call(h, 'POST', '/labels/sscc', { site: 'dc-1', contents: [{ gtin: GTIN.romaine, lot: 'é', quantity: 1 }] });
     expect([ext.status, unknown.status, badLot.status]).toEqual([400, 404, 400]);
+    // a lot the ledger never recorded: 404 naming it, and no number spent
+    const before = await call<Sscc>(h, 'POST', '/labels/sscc', { site: 'dc-1', contents: [{ gtin: GTIN.romaine, lot: 'R-26', quantity: 1 }] });
+    const noLot = await call<{ error: { code: string; details: { path: string }[] } }>(h, 'POST', '/labels/sscc', {
+      site: 'dc-1',
+      contents: [
+        { gtin: GTIN.romaine, lot: 'R-26', quantity: 1 },
+        { gtin: GTIN.romaine, lot: 'NEVER-RECORDED', quantity: 1 },
+      ],
+    });
+    expect(noLot).toMatchObject({ status: 404, body: { error: { code: 'lot_not_found', details: [{ path: 'contents.1.lot' }] } } });
+    const after = await call<Sscc>(h, 'POST', '/labels/sscc', { site: 'dc-1', contents: [{ gtin: GTIN.romaine, lot: 'R-26', quantity: 1 }] });
+    expect(BigInt(after.body.sscc.slice(1, 17)) - BigInt(before.body.sscc.slice(1, 17))).toBe(1n);
     expect((await raw(makeGetLabelSscc(d), '/labels/sscc/006141410000099999')).statusCode).toBe(400);
     const never = sscc('0', '0614141', 999_999_999);
     const missing = await raw(makeGetLabelSscc(d), `/labels/sscc/${never}`);
