@@ -105,9 +105,11 @@ export type FdaRequest = {
   timeLeft?: string | number;
   status: 'preparing' | 'ready' | 'signed-off' | 'sent' | (string & {});
   files?: { name: string; sha256: string; bytes: number }[];
-  kdeGaps?: number;
+  kdeGaps?: number | null;
   url?: string;
   version?: number;
+  /** the package version being built after a sign-off (the request is signed-off meanwhile) */
+  building?: number;
   history?: { at: string; action: string; by?: string; detail?: string; version?: number }[];
   /** the latest sign-off (each one also builds a new package version, listed in history) */
   signOff?: { name: string; title: string; at: string };

@@ -36,7 +36,7 @@ export default function FdaRequestPage() {
   const q = useQuery({
     queryKey: ['fda-request', requestId],
     queryFn: () => get<FdaRequest>(`/fda-requests/${seg(requestId)}`),
-    refetchInterval: (s) => (s.state.data?.status === 'preparing' ? 1000 : false),
+    refetchInterval: (s) => (s.state.data?.status === 'preparing' || s.state.data?.building !== undefined ? 1000 : false),
   });
   const r = q.data;
   const [name, setName] = useState('');
@@ -78,6 +78,12 @@ export default function FdaRequestPage() {
             )}
             {r.status === 'preparing' && (
               <Progress label="Preparing the package" description="Reading the ledger once and writing the spreadsheet, EPCIS and manifest" />
+            )}
+            {r.building !== undefined && (
+              <Progress
+                label={`Building package version ${r.building} with the sign-off`}
+                description="The same cut of the ledger; the download below is the previous version until it is done"
+              />
             )}
             <Container
               header={
