@@ -13,10 +13,27 @@ export type EntryDays = {
 /** Scopes per request object, so a million entries do not rebuild the sets. */
 const scopes = new WeakMap<object, ExportScope>();
 
-/** Does the entry fall in the request: its local date in range, and its lot (or, for a transform, an input) asked for. */
+/** Is the local date of `instant` (in its own offset) within the request's `from`..`to`? */
+export const inDates = (instant: string, r: Pick<ExportRequest, 'from' | 'to'>): boolean => {
+  const date = localDate(instant);
+  return date >= r.from && date <= r.to;
+};
+
+/**
+ * The instant a CTE of the entry happened at, when it is not the entry's own: a transfer's Receiving (and its EPCIS
+ * receiving event) on `receivedAt`, its Shipping on `occurredAt`. So each is exported on its own day: a transfer
+ * shipped one evening and received the next morning is shipped in the first day's export and received in the second's.
+ */
+export const cteInstant = (e: LedgerEntry, receiving: boolean): string =>
+  receiving && e.type === 'transfer' && e.receivedAt ? e.receivedAt : e.occurredAt;
+
+/**
+ * Does the entry fall in the request: its local date in range (for a transfer, its shipment's or its receipt's), and
+ * its lot (or, for a transform, an input) asked for. A receipt is found only when its entry is in the days read: on
+ * the shipment's UTC day, which the reader covers one day either side of the range.
+ */
 export function entryMatches(e: LedgerEntry, r: Pick<ExportRequest, 'from' | 'to' | 'gtin' | 'lot' | 'gtins' | 'lots'>): boolean {
-  const date = localDate(e.occurredAt);
-  if (date < r.from || date > r.to) return false;
+  if (!inDates(e.occurredAt, r) && !(e.type === 'transfer' && e.receivedAt && inDates(e.receivedAt, r))) return false;
   let scope = scopes.get(r);
   if (!scope) {
     scope = scopeOf(r);

@@ -1,7 +1,7 @@
 import { epcisDocumentFrame, epcisEvents, epcisMasterData, sitesOf } from '../domain/epcis.js';
 import { kdeGaps } from '../domain/fsma-kdes.js';
 import { fsmaRows } from '../domain/fsma204.js';
-import { entryMatches, pagesByDay } from './day-pages.js';
+import { cteInstant, entryMatches, inDates, pagesByDay } from './day-pages.js';
 import { type ExportRun, inCut, track } from './export-run.js';
 
 /**
@@ -20,10 +20,11 @@ export async function writeEpcis(run: ExportRun): Promise<void> {
     await lookup.prepare(page);
     for (const e of page) {
       if (!entryMatches(e, r) || !inCut(e, run.cut)) continue;
-      const events = epcisEvents(e, lookup, scope);
+      // a transfer's shipping and receiving events each on their own day (cteInstant)
+      const events = epcisEvents(e, lookup, scope).filter((ev) => e.type !== 'transfer' || inDates(ev.eventTime, r));
       if (events.length === 0) continue;
       track(produced, e);
-      for (const row of fsmaRows(e, lookup)) produced.kdeGaps += kdeGaps(row).length;
+      for (const row of fsmaRows(e, lookup)) if (inDates(cteInstant(e, row.cte === 'Receiving'), r)) produced.kdeGaps += kdeGaps(row).length;
       for (const s of sitesOf(e)) sites.add(s);
       for (const ev of events) await out.write(`${produced.rowCount++ === 0 ? '' : ','}${JSON.stringify(ev)}`);
     }

@@ -1,7 +1,7 @@
 import { utcDaysFor } from '../domain/exports.js';
 import { type KdeGap, kdeGaps } from '../domain/fsma-kdes.js';
 import { type Cte, fsmaRows } from '../domain/fsma204.js';
-import { entryMatches, pagesByDay } from './day-pages.js';
+import { cteInstant, entryMatches, inDates, pagesByDay } from './day-pages.js';
 import { type ExportRun, inCut, track } from './export-run.js';
 import type { FsmaWriter, GapRow, GlossaryFacts } from './fsma-writers.js';
 
@@ -59,7 +59,7 @@ export async function writeFsma<E>(run: ExportRun, writer: FsmaWriter<E>): Promi
     await lookup.prepare(page);
     for (const e of page) {
       if (!entryMatches(e, r) || !inCut(e, run.cut)) continue;
-      const rows = fsmaRows(e, lookup);
+      const rows = fsmaRows(e, lookup).filter((row) => inDates(cteInstant(e, row.cte === 'Receiving'), r));
       if (rows.length === 0) continue;
       track(produced, e);
       for (const row of rows) {

@@ -3,7 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import { kdeGaps } from '../domain/fsma-kdes.js';
 import { type Cte, columnAt, compareRows, fsmaRows } from '../domain/fsma204.js';
 import { decodeCursor, encodeCursor } from '../domain/paging.js';
-import { type EntryDays, entryMatches, pagesByDay } from './day-pages.js';
+import { cteInstant, type EntryDays, entryMatches, inDates, pagesByDay } from './day-pages.js';
 import { ExportLookup, type ExportSources } from './export-lookup.js';
 import { inCut, LedgerCut } from './export-run.js';
 
@@ -35,6 +35,7 @@ export async function kdeGapReport(
     for (const e of page) {
       if (!entryMatches(e, request) || !inCut(e, cut)) continue;
       for (const row of fsmaRows(e, lookup)) {
+        if (!inDates(cteInstant(e, row.cte === 'Receiving'), request)) continue;
         const gaps = kdeGaps(row);
         if (gaps.length === 0) continue;
         items.push({
