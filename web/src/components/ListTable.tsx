@@ -60,6 +60,9 @@ export function ListTable<T>(props: {
         trackBy={props.trackBy}
         empty={<Box textAlign="center">{q.error ? `The ${props.what} could not be read` : props.empty}</Box>}
         columnDefinitions={props.columns}
+        // long cells (an export's error, a recall's reason) wrap: a table wider than the page is a scrolling region
+        // a keyboard cannot reach (axe: scrollable-region-focusable)
+        wrapLines
         footer={
           q.hasNextPage ? (
             <Box textAlign="center">
