@@ -1,14 +1,8 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ExportRequest, requestExport } from '../lib/domain/exports.js';
+import { callerOf } from '../lib/http/caller.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json, parseBody } from '../lib/http/http.js';
 import { deps, type Needs, need } from './deps.js';
-
-/** Who asked: the IAM principal behind API Gateway's IAM auth, else 'anonymous' (the local stack has no auth). */
-export const requesterOf = (event: APIGatewayProxyEventV2): string => {
-  const iam = (event.requestContext as { authorizer?: { iam?: { userArn?: string; callerId?: string; userId?: string } } }).authorizer?.iam;
-  return iam?.userArn ?? iam?.callerId ?? iam?.userId ?? 'anonymous';
-};
 
 /**
  * POST /exports: record the job, queue it, answer 202 at once; GET /exports/{exportId} follows it. An `Idempotency-Key`
@@ -18,7 +12,7 @@ export const makePostExports = (d: Pick<Needs<'exportFiles'>, 'exports' | 'queue
   httpHandler(d, async (d, event) => {
     const input = parseBody(ExportRequest, event);
     const key = event.headers?.['idempotency-key']?.trim();
-    const job = await requestExport(d, input, requesterOf(event), key ? key.slice(0, 200) : undefined);
+    const job = await requestExport(d, input, callerOf(event), key ? key.slice(0, 200) : undefined);
     d.logger.info('export requested', { exportId: job.exportId, format: job.format, from: input.from, to: input.to });
     return json(
       202,

@@ -1,15 +1,9 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { startRecall } from '../lib/domain/recall.js';
 import { RecallInput } from '../lib/domain/recall-request.js';
+import { callerOf } from '../lib/http/caller.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json, parseBody } from '../lib/http/http.js';
 import { type Deps, deps } from './deps.js';
-
-/** Who asked: the IAM caller behind API Gateway's IAM auth, or 'local' on the embedded stack. */
-export const callerOf = (event: APIGatewayProxyEventV2): string => {
-  const iam = (event.requestContext as { authorizer?: { iam?: { userArn?: string; callerId?: string } } }).authorizer?.iam;
-  return iam?.userArn ?? iam?.callerId ?? 'local';
-};
 
 /** POST /recalls: the blast radius, lots quarantined, the recipients queued for the notifier; answers at once. `mock` changes nothing. */
 export const makePostRecalls = (d: Pick<Deps, 'ledger' | 'master' | 'recalls' | 'shardQueue' | 'clock' | 'newToken' | 'logger'>) =>

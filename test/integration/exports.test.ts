@@ -85,7 +85,7 @@ describe('exports on DynamoDB Local and the S3 server', () => {
     const { res, view } = await exportThrough(ed, { format: 'fsma204-csv', from: '2026-03-01', to: '2026-03-01' });
     // Assess
     expect(res.batchItemFailures).toEqual([]);
-    expect(view).toMatchObject({ status: 'complete', format: 'fsma204-csv', rowCount: 12, bucket: bucket.bucket, requestedBy: 'anonymous' });
+    expect(view).toMatchObject({ status: 'complete', format: 'fsma204-csv', rowCount: 12, bucket: bucket.bucket, requestedBy: 'local' });
     expect(view.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     expect(new URL(view.url as string).searchParams.get('X-Amz-Expires')).toBe('900');
     const download = Buffer.from(await (await fetch(view.url as string)).arrayBuffer());
