@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { exportView } from '../lib/domain/exports.js';
-import { type HttpHandler, httpHandler } from '../lib/http/handler.js';
+import { byRouteKey, type HttpHandler, httpHandler } from '../lib/http/handler.js';
 import { json, parseParam } from '../lib/http/http.js';
 import { deps, type Needs, need } from './deps.js';
 import { makeGetExports } from './get-exports.js';
@@ -13,9 +13,6 @@ export const makeGetExport = (d: Pick<Needs<'exportFiles'>, 'exports' | 'exportF
   httpHandler(d, async (d, event) => json(200, await exportView(d, parseParam(ExportIdParam, 'exportId', event.pathParameters?.exportId))));
 
 /** The cloud's function of GET /exports/{exportId} serves GET /exports too (infra/routes.ts, `sharesFunctionOf`). */
-export const makeGetExportRoutes = (d: Pick<Needs<'exportFiles'>, 'exports' | 'exportFiles' | 'clock' | 'logger'>): HttpHandler => {
-  const one = makeGetExport(d);
-  const list = makeGetExports(d);
-  return (event, context) => (event.routeKey === 'GET /exports' ? list(event, context) : one(event, context));
-};
+export const makeGetExportRoutes = (d: Pick<Needs<'exportFiles'>, 'exports' | 'exportFiles' | 'clock' | 'logger'>): HttpHandler =>
+  byRouteKey('GET /exports', makeGetExports(d), makeGetExport(d));
 export const handler = makeGetExportRoutes(need(deps(), 'exportFiles'));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recallStatus } from '../lib/domain/recall-status.js';
-import { type HttpHandler, httpHandler } from '../lib/http/handler.js';
+import { byRouteKey, type HttpHandler, httpHandler } from '../lib/http/handler.js';
 import { json, parseParam } from '../lib/http/http.js';
 import { type Deps, deps } from './deps.js';
 import { makeGetRecalls } from './get-recalls.js';
@@ -13,9 +13,6 @@ export const makeGetRecall = (d: Pick<Deps, 'recalls' | 'logger'>) =>
   httpHandler(d, async (d, event) => json(200, await recallStatus(d, parseParam(RecallIdParam, 'recallId', event.pathParameters?.recallId))));
 
 /** The cloud's function of GET /recalls/{recallId} serves GET /recalls too (infra/routes.ts, `sharesFunctionOf`). */
-export const makeGetRecallRoutes = (d: Pick<Deps, 'recalls' | 'logger'>): HttpHandler => {
-  const one = makeGetRecall(d);
-  const list = makeGetRecalls(d);
-  return (event, context) => (event.routeKey === 'GET /recalls' ? list(event, context) : one(event, context));
-};
+export const makeGetRecallRoutes = (d: Pick<Deps, 'recalls' | 'logger'>): HttpHandler =>
+  byRouteKey('GET /recalls', makeGetRecalls(d), makeGetRecall(d));
 export const handler = makeGetRecallRoutes(deps());

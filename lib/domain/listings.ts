@@ -76,26 +76,23 @@ export const exportSummary = (j: ExportJob): ExportSummary => ({
 });
 
 export type ListAnswer<T> = { items: T[]; nextCursor?: string };
+/** What a list route asks: a page size (default LIST_LIMIT), the cursor of the page before, a status. */
+export type ListRequest<S extends string> = { limit?: number; cursor?: string; status?: S };
+
+/** One page of a list as the API answers it: the store's page in summaries, the cursor where it stopped. */
+async function answerPage<T, S extends string, V>(
+  list: (q: ListQuery<S>) => Promise<StorePage<T>>,
+  q: ListRequest<S>,
+  summary: (item: T) => V,
+): Promise<ListAnswer<V>> {
+  const after = readListCursor(q.cursor);
+  const page = await list({ limit: q.limit ?? LIST_LIMIT, ...(after === undefined ? {} : { after }), ...(q.status ? { status: q.status } : {}) });
+  return { items: page.items.map(summary), ...(page.last ? { nextCursor: listCursor(page.last) } : {}) };
+}
 
 /** GET /recalls?status=&limit=&cursor=: recalls newest first. */
-export async function listRecalls(
-  d: { recalls: RecallLister },
-  q: { limit?: number; cursor?: string; status?: RecallRecord['status'] },
-): Promise<ListAnswer<RecallSummary>> {
-  const page = await d.recalls.listRecalls({ limit: q.limit ?? LIST_LIMIT, ...after(q.cursor), ...(q.status ? { status: q.status } : {}) });
-  return { items: page.items.map(recallSummary), ...(page.last ? { nextCursor: listCursor(page.last) } : {}) };
-}
+export const listRecalls = (d: { recalls: RecallLister }, q: ListRequest<RecallRecord['status']>) =>
+  answerPage((x) => d.recalls.listRecalls(x), q, recallSummary);
 
 /** GET /exports?status=&limit=&cursor=: exports newest first (FDA request packages' own files included). */
-export async function listExports(
-  d: { exports: ExportLister },
-  q: { limit?: number; cursor?: string; status?: ExportStatus },
-): Promise<ListAnswer<ExportSummary>> {
-  const page = await d.exports.list({ limit: q.limit ?? LIST_LIMIT, ...after(q.cursor), ...(q.status ? { status: q.status } : {}) });
-  return { items: page.items.map(exportSummary), ...(page.last ? { nextCursor: listCursor(page.last) } : {}) };
-}
-
-const after = (cursor: string | undefined) => {
-  const a = readListCursor(cursor);
-  return a === undefined ? {} : { after: a };
-};
+export const listExports = (d: { exports: ExportLister }, q: ListRequest<ExportStatus>) => answerPage((x) => d.exports.list(x), q, exportSummary);

@@ -21,3 +21,12 @@ export function httpHandler<D extends { logger: Logger }>(
     .use(answerSizeGuard())
     .handler(async (event, context) => fn(own, event, context)) as unknown as HttpHandler;
 }
+
+/**
+ * One Lambda function for two routes (infra/routes.ts, `sharesFunctionOf`): `routeKey` (`GET /recalls`) to `hit`,
+ * every other route to `rest`.
+ */
+export const byRouteKey =
+  (routeKey: string, hit: HttpHandler, rest: HttpHandler): HttpHandler =>
+  (event, context) =>
+    event.routeKey === routeKey ? hit(event, context) : rest(event, context);

@@ -25,3 +25,11 @@ export const LimitSchema = z.coerce
 export const CursorSchema = UnicodeString().max(200, 'cursor is too long').describe('opaque: the nextCursor of the previous page');
 
 export const ReasonBody = z.strictObject({ reason: TextSchema(500, { trim: true, error: 'is required' }) });
+
+/** `limit`, `cursor` and `status` of a list route (GET /recalls, GET /exports), validated; absent ones left out. */
+export function listParams<S extends string>(event: APIGatewayProxyEventV2, status: z.ZodType<S>): { limit?: number; cursor?: string; status?: S } {
+  const limit = queryParam(event, 'limit', LimitSchema);
+  const cursor = queryParam(event, 'cursor', CursorSchema);
+  const s = queryParam(event, 'status', status);
+  return { ...(limit ? { limit } : {}), ...(cursor ? { cursor } : {}), ...(s ? { status: s } : {}) };
+}

@@ -51,15 +51,8 @@ export class DynamoExportStore implements ExportJobStore, ExportLister {
     );
   }
 
-  async list(q: ListQuery<ExportStatus>): Promise<StorePage<ExportJob>> {
-    const page = await listingPage(this.doc, this.table, {
-      list: EXPORTS,
-      limit: q.limit,
-      ...(q.after ? { after: q.after } : {}),
-      keyOf: (sk) => exportKeyOf(sk.slice(sk.indexOf('#') + 1)),
-      ...(q.status ? { filter: { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': q.status } } } : {}),
-    });
-    return { items: page.items.map((i) => fromItem<ExportJob>(i)), ...(page.last ? { last: page.last } : {}) };
+  list(q: ListQuery<ExportStatus>): Promise<StorePage<ExportJob>> {
+    return listingPage(this.doc, this.table, EXPORTS, q, exportKeyOf);
   }
 
   finish(job: ExportJob): Promise<boolean> {

@@ -433,16 +433,8 @@ export class DynamoRecallStore implements RecallStore, OutboxStore, FanoutStore,
     return sumCounts(items);
   }
 
-  async listRecalls(q: ListQuery<RecallRecord['status']>): Promise<StorePage<RecallRecord>> {
-    const page = await listingPage(this.doc, this.table, {
-      list: 'RECALLS',
-      limit: q.limit,
-      ...(q.after ? { after: q.after } : {}),
-      // `{issuedAt}#{recallId}`: an instant holds no '#'
-      keyOf: (sk) => recallKey(sk.slice(sk.indexOf('#') + 1)),
-      ...(q.status ? { filter: { expression: '#status = :status', names: { '#status': 'status' }, values: { ':status': q.status } } } : {}),
-    });
-    return { items: page.items.map((i) => fromItem<RecallRecord>(i)), ...(page.last ? { last: page.last } : {}) };
+  listRecalls(q: ListQuery<RecallRecord['status']>): Promise<StorePage<RecallRecord>> {
+    return listingPage(this.doc, this.table, 'RECALLS', q, recallKey);
   }
 
   async notifyingRecalls() {

@@ -1,49 +1,45 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { ListQuery, StorePage } from '../domain/listings.js';
+import { fromItem } from './items.js';
 
 type Item = Record<string, unknown>;
 
-/** One page of a list kept in GSI1 under one partition (`gsi1pk`), sorted by `gsi1sk` = `{instant}#{id}`. */
-export type ListingPage = { items: Item[]; last?: string };
-
 /**
  * Up to `limit` items of the list partition `list` in GSI1, newest first (descending `gsi1sk`), starting after the
- * item whose `gsi1sk` is `after`; `last` is the `gsi1sk` of the page's last item when more may follow. `filter`, a
- * FilterExpression over the items, may leave pages short, so the read goes on until the page is full or the list ends.
- * `keyOf` gives an item's table key from its `gsi1sk`, which DynamoDB needs to resume a GSI query there.
+ * item whose `gsi1sk` is `after`; `last` is the `gsi1sk` of the page's last item when more may follow. A `status`
+ * filter may leave pages short, so the read goes on until the page is full or the list ends. `keyOf` gives an item's
+ * table key from its id (the part of `gsi1sk` after `#`), which DynamoDB needs to resume a GSI query there.
  */
-export async function listingPage(
+export async function listingPage<T>(
   doc: DynamoDBDocumentClient,
   table: string,
-  o: {
-    list: string;
-    limit: number;
-    after?: string;
-    keyOf: (gsi1sk: string) => { pk: string; sk: string };
-    filter?: { expression: string; names?: Record<string, string>; values: Record<string, unknown> };
-  },
-): Promise<ListingPage> {
+  list: string,
+  q: ListQuery<string>,
+  keyOf: (id: string) => { pk: string; sk: string },
+): Promise<StorePage<T>> {
   const items: Item[] = [];
-  let start: Item | undefined = o.after === undefined ? undefined : { ...o.keyOf(o.after), gsi1pk: o.list, gsi1sk: o.after };
+  const after = q.after;
+  // an instant holds no '#': the id is what follows the first one
+  let start: Item | undefined = after === undefined ? undefined : { ...keyOf(after.slice(after.indexOf('#') + 1)), gsi1pk: list, gsi1sk: after };
   do {
     const r: QueryCommandOutput = await doc.send(
       new QueryCommand({
         TableName: table,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :list',
-        ExpressionAttributeValues: { ':list': o.list, ...(o.filter?.values ?? {}) },
-        ...(o.filter ? { FilterExpression: o.filter.expression } : {}),
-        ...(o.filter?.names ? { ExpressionAttributeNames: o.filter.names } : {}),
+        ExpressionAttributeValues: { ':list': list, ...(q.status ? { ':status': q.status } : {}) },
+        ...(q.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
         ScanIndexForward: false,
-        Limit: o.limit - items.length + 1,
+        Limit: q.limit - items.length + 1,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
     items.push(...((r.Items ?? []) as Item[]));
     start = r.LastEvaluatedKey;
-  } while (start && items.length <= o.limit);
+  } while (start && items.length <= q.limit);
   // one more than the page was read (when there was one): then the list goes on after the page's last item
-  const more = items.length > o.limit;
-  const page = items.slice(0, o.limit);
+  const more = items.length > q.limit;
+  const page = items.slice(0, q.limit);
   const last = page.at(-1)?.gsi1sk;
-  return { items: page, ...(more && typeof last === 'string' ? { last } : {}) };
+  return { items: page.map((i) => fromItem<T>(i)), ...(more && typeof last === 'string' ? { last } : {}) };
 }
